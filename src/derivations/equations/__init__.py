@@ -1,0 +1,15 @@
+"""Every equation shown on the site, as sympy objects, with the checks that back it.
+
+``CATALOG`` holds them in page order; importing this package registers them.
+"""
+
+from derivations.equations.catalog import Catalog, Equation
+
+CATALOG = Catalog({
+    "problem-1.md": "1.",
+    "problem-2.md": "2.",
+})
+
+from derivations.equations import problem1  # noqa: E402,F401  (registers Problem 1)
+
+__all__ = ["CATALOG", "Catalog", "Equation"]

@@ -1,0 +1,388 @@
+"""Evaluate the notation at a concrete point, two independent ways.
+
+``symbolic``: every named function is replaced by the formula that defines it
+on the page, derivatives are taken by sympy, and the result is evaluated
+exactly or at 40 significant digits, so large logits cannot overflow.
+
+``package``: every named function is computed by the ``derivations``
+package in float64; a derivative is either the package's own analytic
+gradient (``analytic``) or centred finite differences of the package's
+function (``finite-differences``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+import operator
+
+import numpy as np
+import sympy as sp
+from sympy.core.relational import Relational
+
+from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
+from derivations.gradient_check import numerical_gradient
+
+__all__ = ["Point", "FunctionSpec", "Evaluator", "NotEvaluable", "FUNCTIONS"]
+
+DIGITS = 40
+MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343
+# how an indexed base of the notation reads a primitive array: w_j is column j of W, x_i row i of X
+COLUMN_OF = {"w": "W"}
+ROW_OF = {"x": "X"}
+
+
+class NotEvaluable(Exception):
+    """This side cannot be evaluated this way at this point (not a failure)."""
+
+
+@dataclass
+class Point:
+    """A concrete point: sizes and indices (1-based, as on the page) and primitive values.
+
+    ``derived`` computes further values from the primitives (``s = x_i W``,
+    one-hot ``t``); it runs on float arrays and on arrays of sympy symbols alike.
+    """
+
+    label: str
+    indices: dict
+    values: dict
+    derived: dict = field(default_factory=dict)
+    kink: bool = False
+
+    def describe(self):
+        parts = [f"{k}={v}" for k, v in self.indices.items()]
+        for name, v in self.values.items():
+            arr = np.asarray(v)
+            parts.append(f"{name}={np.array2string(arr, precision=4, separator=', ')}" if arr.ndim else f"{name}={float(arr):.6g}")
+        return f"{self.label}: " + ", ".join(parts)
+
+    def numeric_values(self, overrides=None):
+        values = {k: (np.array(v) if k == "y" else np.array(v, dtype=np.float64)) for k, v in self.values.items()}
+        if overrides:
+            values.update(overrides)
+        for name, rule in self.derived.items():
+            values[name] = rule(values, self.indices)
+        return values
+
+    def symbolic_values(self):
+        """Primitive floats as sympy symbols, derived values built from them, and the substitution."""
+        values, subs = {}, {}
+        for name, v in self.values.items():
+            arr = np.asarray(v)
+            if name == "y":
+                values[name] = arr
+                continue
+            if arr.ndim == 0:
+                sym = sp.Symbol(f"{name}", real=True)
+                values[name] = sym
+                subs[sym] = sp.Rational(float(arr))
+                continue
+            syms = np.empty(arr.shape, dtype=object)
+            for idx in np.ndindex(arr.shape):
+                sym = sp.Symbol(f"{name}_{'_'.join(str(k + 1) for k in idx)}", real=True)
+                syms[idx] = sym
+                subs[sym] = sp.Rational(float(arr[idx]))
+            values[name] = syms
+        for name, rule in self.derived.items():
+            values[name] = rule(values, self.indices)
+        return values, subs
+
+
+@dataclass
+class FunctionSpec:
+    """A named function of the notation, with its definition on the page and in the package.
+
+    ``definition`` is the id of the equation whose first side is the function
+    applied to its parameters and whose other sides are formulas for it.
+    ``package(values, index, evaluate, *args)`` computes it with the package.
+    ``package_gradient[var_name](values, index)`` is the package's own gradient.
+    """
+
+    name: str
+    definition: str
+    package: callable
+    package_gradient: dict = field(default_factory=dict)
+
+
+FUNCTIONS = {}
+
+
+def _to_matrix(v):
+    arr = np.asarray(v, dtype=object)
+    if arr.ndim == 1:
+        return sp.Matrix(arr.tolist())
+    return sp.Matrix(arr.tolist())
+
+
+class Evaluator:
+    """Evaluates notation trees at one point, ``symbolic`` or ``package``.
+
+    ``derivative`` chooses how the package mode differentiates:
+    ``"analytic"`` (the package's gradient) or ``"finite-differences"``.
+    """
+
+    def __init__(self, point, mode, equations, derivative="analytic", numeric_values=None):
+        self.point = point
+        self.mode = mode
+        self.equations = equations
+        self.derivative = derivative
+        self.indices = {k: int(v) for k, v in point.indices.items()}
+        self.locals = {}
+        if mode == "symbolic":
+            self.values, self.subs = point.symbolic_values()
+        else:
+            self.values = numeric_values if numeric_values is not None else point.numeric_values()
+            self.subs = {}
+
+    # -- results --------------------------------------------------------
+    def value(self, expr):
+        """The value of ``expr`` as a float64 array (scalar arrays for scalars)."""
+        with np.errstate(all="ignore"):  # float64 overflow is reported as NotEvaluable below
+            out = self.ev(expr)
+        if self.mode == "symbolic":
+            if isinstance(out, sp.MatrixBase):
+                out = out.subs(self.subs).applyfunc(self._evalf)
+                return np.array(out.tolist(), dtype=object).astype(np.float64).reshape(out.shape)
+            if isinstance(out, (int, float, np.integer)):
+                return np.array(float(out))
+            num = self._evalf(sp.sympify(out).subs(self.subs))
+            if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
+                raise NotEvaluable(f"sympy gives {num}")
+            return np.array(float(num))
+        out = np.asarray(out, dtype=np.float64)
+        if not np.all(np.isfinite(out)):
+            raise NotEvaluable("not finite in float64")
+        return out
+
+    @staticmethod
+    def _evalf(expr):
+        """40 correct digits, raising the working precision through cancellations (1 - sigma(1e4))."""
+        try:
+            return sp.sympify(expr).evalf(DIGITS, maxn=MAX_PRECISION, strict=True)
+        except sp.core.evalf.PrecisionExhausted:
+            raise NotEvaluable("sympy could not reach 40 digits") from None
+
+    def exact(self, expr):
+        """The sympy expression of ``expr`` in the point's symbols (symbolic mode only)."""
+        assert self.mode == "symbolic"
+        return self.ev(expr)
+
+    # -- indices ----------------------------------------------------------
+    def index(self, expr):
+        expr = sp.sympify(expr)
+        if isinstance(expr, sp.Integer):
+            return int(expr)
+        if isinstance(expr, sp.Symbol):
+            if expr.name not in self.indices:
+                raise NotEvaluable(f"index {expr.name} has no value at this point")
+            return self.indices[expr.name]
+        if isinstance(expr, sp.Indexed) and expr.base.label.name == "y":
+            return int(np.asarray(self.values["y"])[self.index(expr.indices[0]) - 1])
+        if isinstance(expr, (sp.Add, sp.Mul)):
+            return int(expr.subs({s: self.index(s) for s in expr.free_symbols}))
+        raise NotEvaluable(f"cannot read {expr} as an index")
+
+    # -- evaluation -------------------------------------------------------
+    def ev(self, expr):
+        method = getattr(self, "_ev_" + type(expr).__name__, None)
+        if method is not None:
+            return method(expr)
+        if isinstance(expr, sp.Number):
+            return sp.Rational(expr) if self.mode == "symbolic" else float(expr)
+        if isinstance(expr, sp.core.function.AppliedUndef):
+            return self._named(expr)
+        if isinstance(expr, Relational):
+            return expr.func(self.ev(expr.lhs), self.ev(expr.rhs))
+        raise NotEvaluable(f"no rule for {type(expr).__name__}")
+
+    def _ev_Symbol(self, expr):
+        name = expr.name
+        if name in self.locals:
+            return self.locals[name]
+        if name in self.indices:
+            return sp.Integer(self.indices[name]) if self.mode == "symbolic" else float(self.indices[name])
+        if name not in self.values:
+            raise NotEvaluable(f"{name} has no value at this point")
+        v = self.values[name]
+        if self.mode == "symbolic" and isinstance(v, np.ndarray):
+            return _to_matrix(v)
+        return v
+
+    def _ev_Indexed(self, expr):
+        base = expr.base.label.name
+        if len(expr.indices) > 1:
+            if base not in self.values:
+                raise NotEvaluable(f"{base} has no value at this point")
+            return np.asarray(self.values[base])[tuple(self.index(q) - 1 for q in expr.indices)]
+        k = self.index(expr.indices[0]) - 1
+        if base in COLUMN_OF:
+            arr = self.values[COLUMN_OF[base]][:, k]
+        elif base in ROW_OF:
+            arr = self.values[ROW_OF[base]][k]
+        else:
+            if base not in self.values:
+                raise NotEvaluable(f"{base} has no value at this point")
+            arr = np.asarray(self.values[base])
+            if not 0 <= k < arr.shape[0]:
+                raise NotEvaluable(f"{base}_{k + 1} is out of range")
+            return arr[k]
+        return _to_matrix(arr) if self.mode == "symbolic" else np.asarray(arr, dtype=np.float64)
+
+    def _ev_Add(self, expr):
+        return reduce(operator.add, [self.ev(a) for a in expr.args])
+
+    def _ev_Mul(self, expr):
+        out = None
+        for a in expr.args:
+            v = self.ev(a)
+            if out is None:
+                out = v
+            elif self.mode == "package" and np.ndim(out) == 2 and np.ndim(v) == 2:
+                out = out @ v
+            else:
+                out = out * v
+        return out
+
+    def _ev_Pow(self, expr):
+        return self.ev(expr.base) ** self.ev(expr.exp)
+
+    def _ev_Frac(self, expr):
+        return self.ev(expr.args[0]) / self.ev(expr.args[1])
+
+    def _ev_exp(self, expr):
+        a = self.ev(expr.args[0])
+        return sp.exp(a) if self.mode == "symbolic" else np.exp(a)
+
+    def _ev_log(self, expr):
+        a = self.ev(expr.args[0])
+        return sp.log(a) if self.mode == "symbolic" else np.log(a)
+
+    def _ev_Max(self, expr):
+        args = [self.ev(a) for a in expr.args]
+        return sp.Max(*args) if self.mode == "symbolic" else reduce(np.maximum, args)
+
+    def _ev_Abs(self, expr):
+        a = self.ev(expr.args[0])
+        return sp.Abs(a) if self.mode == "symbolic" else np.abs(a)
+
+    def _ev_Ind(self, expr):
+        rel = self.ev(expr.args[0])
+        if self.mode == "symbolic":
+            if rel in (sp.true, sp.false) or isinstance(rel, bool):
+                return sp.Integer(1 if rel else 0)
+            return sp.Piecewise((1, rel), (0, True))
+        return 1.0 if bool(rel) else 0.0
+
+    def _ev_SumOver(self, expr):
+        body, index, lo, hi, excluded = expr.args
+        skip = None if excluded is sp.S.NaN else self.index(excluded)
+        saved = self.indices.get(index.name)
+        terms = []
+        for k in range(self.index(lo), self.index(hi) + 1):
+            if k == skip:
+                continue
+            self.indices[index.name] = k
+            terms.append(self.ev(body))
+        if saved is None:
+            del self.indices[index.name]
+        else:
+            self.indices[index.name] = saved
+        if not terms:
+            return sp.Integer(0) if self.mode == "symbolic" else 0.0
+        return reduce(operator.add, terms)
+
+    def _ev_Dot(self, expr):
+        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
+        return (a.T * b)[0, 0] if self.mode == "symbolic" else float(np.dot(a, b))
+
+    def _ev_Transpose(self, expr):
+        a = self.ev(expr.args[0])
+        return a.T
+
+    def _ev_Frobenius(self, expr):
+        a = self.ev(expr.args[0])
+        if self.mode == "symbolic":
+            return sum(e ** 2 for e in a)
+        return float(np.sum(np.asarray(a) ** 2))
+
+    # -- named functions ---------------------------------------------------
+    def _named(self, expr):
+        name = type(expr).__name__
+        spec = FUNCTIONS[name]
+        if self.mode == "package":
+            return spec.package(self.values, self.index, self.ev, *expr.args)
+        definition = self.equations[spec.definition]
+        head = definition.sides[0]
+        saved_locals, saved_indices = dict(self.locals), dict(self.indices)
+        try:
+            for param, arg in zip(head.args, expr.args):
+                if isinstance(param, sp.Indexed):
+                    self.indices[param.indices[0].name] = self.index(arg.indices[0])
+                else:
+                    self.locals[param.name] = self.ev(arg)
+            errors = []
+            for form in definition.sides[1:]:
+                try:
+                    return self.ev(form)
+                except NotEvaluable as exc:
+                    errors.append(str(exc))
+            raise NotEvaluable(f"no form of {name} can be evaluated here: {'; '.join(errors)}")
+        finally:
+            self.locals, self.indices = saved_locals, saved_indices
+
+    # -- derivatives ---------------------------------------------------------
+    def _variable(self, var):
+        """(primitive name, location) of a differentiation variable."""
+        if isinstance(var, sp.Symbol):
+            if var.name not in self.point.values:
+                raise NotEvaluable(f"cannot differentiate with respect to {var.name}: not a free variable here")
+            return var.name, ()
+        base = var.base.label.name
+        k = self.index(var.indices[0]) - 1
+        if base in COLUMN_OF:
+            return COLUMN_OF[base], (slice(None), k)
+        if base in ROW_OF:
+            return ROW_OF[base], (k,)
+        if base not in self.point.values:
+            raise NotEvaluable(f"cannot differentiate with respect to {base}: not a free variable here")
+        return base, (k,)
+
+    def _derivative(self, expr):
+        f, var = expr.args
+        name, loc = self._variable(var)
+        if self.mode == "symbolic":
+            if self.point.kink:
+                raise NotEvaluable("not differentiable at a kink")
+            inner = self.ev(f)
+            target = self.values[name][loc] if loc else self.values[name]
+            if isinstance(target, np.ndarray):
+                grads = np.empty(target.shape, dtype=object)
+                for idx in np.ndindex(target.shape):
+                    grads[idx] = sp.diff(inner, target[idx])
+                return _to_matrix(grads)
+            return sp.diff(inner, target)
+        if self.derivative == "analytic":
+            spec = FUNCTIONS.get(type(f).__name__) if isinstance(f, sp.core.function.AppliedUndef) else None
+            if spec is None or name not in spec.package_gradient:
+                raise NotEvaluable("the package has no analytic gradient for this")
+            grad = np.asarray(spec.package_gradient[name](self.values, self.index), dtype=np.float64)
+            return grad[loc] if loc else grad
+        if self.point.kink:
+            raise NotEvaluable("finite differences are meaningless across a kink")
+        base = np.asarray(self.point.values[name], dtype=np.float64)
+        start = base[loc] if loc else base
+
+        def along(v):
+            moved = base.copy()
+            if loc:
+                moved[loc] = v
+            else:
+                moved = np.asarray(v, dtype=np.float64)
+            values = self.point.numeric_values({name: moved})
+            return float(Evaluator(self.point, "package", self.equations, "finite-differences", values).ev(f))
+
+        return numerical_gradient(along, start, h=1e-6)
+
+    _ev_Partial = _derivative
+    _ev_Grad = _derivative

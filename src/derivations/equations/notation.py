@@ -1,0 +1,211 @@
+"""The notation of the pages as sympy objects, and the LaTeX printer that shows them.
+
+Every displayed equation is built from these objects once, in
+``derivations.equations.problem1`` and ``problem2``. The page shows what
+:func:`latex` prints from them, and the checks evaluate the same objects.
+
+Trees are kept unevaluated (as written), so that the printed order of terms is
+the written one; :func:`build` flattens nested sums and products.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+__all__ = [
+    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius",
+    "fn", "build", "latex", "vector_bases", "FUNCTION_LATEX",
+]
+
+# bases printed in bold: vectors and matrices
+vector_bases = {"w", "x", "W", "X", "G", "P", "T", "e"}
+# named functions: how each prints, and whether its arguments are shown
+FUNCTION_LATEX = {}
+
+
+class Ind(sp.Expr):
+    r"""The indicator :math:`1(\text{cond})` of a relation; ``Ind(a > b)``."""
+
+    def __new__(cls, cond):
+        return sp.Expr.__new__(cls, sp.sympify(cond))
+
+
+class SumOver(sp.Expr):
+    r"""A sum :math:`\sum_{k=lo}^{hi}` body, or over :math:`k \neq` ``excluded`` when given."""
+
+    def __new__(cls, body, index, lo, hi, excluded=sp.S.NaN):
+        return sp.Expr.__new__(cls, *map(sp.sympify, (body, index, lo, hi, excluded)))
+
+
+class Dot(sp.Expr):
+    r"""The inner product :math:`a^T b` of two column vectors."""
+
+    def __new__(cls, a, b):
+        return sp.Expr.__new__(cls, sp.sympify(a), sp.sympify(b))
+
+
+class Transpose(sp.Expr):
+    """:math:`A^T` of a matrix symbol, in a product of matrices."""
+
+    def __new__(cls, a):
+        return sp.Expr.__new__(cls, sp.sympify(a))
+
+    is_commutative = False
+
+
+class Frobenius(sp.Expr):
+    r""":math:`\sum_{k,l} A_{kl}^2`, the squared Frobenius norm of a matrix symbol."""
+
+    def __new__(cls, a):
+        return sp.Expr.__new__(cls, sp.sympify(a))
+
+
+class Frac(sp.Expr):
+    r"""The fraction :math:`a / b`, printed as ``\frac{a}{b}``."""
+
+    def __new__(cls, a, b):
+        return sp.Expr.__new__(cls, sp.sympify(a), sp.sympify(b))
+
+
+class Partial(sp.Expr):
+    r""":math:`\partial f / \partial v` for a scalar variable ``v``."""
+
+    def __new__(cls, f, var):
+        return sp.Expr.__new__(cls, sp.sympify(f), sp.sympify(var))
+
+
+class Grad(sp.Expr):
+    r""":math:`\nabla_v f` for a vector or matrix variable ``v``."""
+
+    def __new__(cls, f, var):
+        return sp.Expr.__new__(cls, sp.sympify(f), sp.sympify(var))
+
+
+def fn(name, tex, show_args=True):
+    """A named function of the notation (``CE``, ``f``, ``\\sigma``, ``L_i``)."""
+    FUNCTION_LATEX[name] = (tex, show_args)
+    return sp.Function(name)
+
+
+def build(make):
+    """Call ``make()`` with sympy's evaluation off and flatten the result, so it stays as written."""
+    with sp.evaluate(False):
+        expr = make()
+    return flatten(expr)
+
+
+def flatten(expr):
+    """Merge nested ``Add``/``Mul`` into one node each, keeping the written order."""
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    args = [flatten(a) for a in expr.args]
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        merged = []
+        for a in args:
+            merged.extend(a.args if type(a) is type(expr) else [a])
+        return expr.func(*merged, evaluate=False)
+    if isinstance(expr, sp.Indexed):
+        return sp.Indexed(args[0], *args[1:])
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)
+
+
+class NotationPrinter(LatexPrinter):
+    """sympy's LaTeX printer, taught this site's notation."""
+
+    def __init__(self):
+        super().__init__({"order": "none", "mul_symbol": None})
+
+    def _print_Symbol(self, expr, style="plain"):
+        name = expr.name
+        if name in vector_bases:
+            return r"\mathbf{%s}" % name
+        if name == "lam":
+            return r"\lambda"
+        if name == "CE" or name == "BCE":
+            return r"\mathrm{%s}" % name
+        return super()._print_Symbol(expr, style)
+
+    def _print_IndexedBase(self, expr):
+        return self._print(expr.label)
+
+    def _print_Indexed(self, expr):
+        base = self._print(expr.base)
+        indices = ",".join(self._print(i) for i in expr.indices)
+        return "%s_{%s}" % (base, indices)
+
+    def _print_Ind(self, expr):
+        return r"\mathbb{1}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_SumOver(self, expr):
+        body, index, lo, hi, excluded = expr.args
+        if excluded is sp.S.NaN:
+            limits = r"_{%s=%s}^{%s}" % (self._print(index), self._print(lo), self._print(hi))
+        else:
+            limits = r"_{%s \neq %s}" % (self._print(index), self._print(excluded))
+        inner = self._print(body)
+        if isinstance(body, sp.Add):
+            inner = r"\left(%s\right)" % inner
+        return r"\sum%s %s" % (limits, inner)
+
+    def _print_Dot(self, expr):
+        return r"%s^{T} %s" % (self._print(expr.args[0]), self._print(expr.args[1]))
+
+    def _print_Transpose(self, expr):
+        return r"%s^{T}" % self._print(expr.args[0])
+
+    def _print_Frobenius(self, expr):
+        a = expr.args[0]
+        name = a.name if isinstance(a, sp.Symbol) else str(a)
+        return r"\sum_{k,l} %s_{kl}^{2}" % name
+
+    def _print_Partial(self, expr):
+        return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
+
+    def _print_Grad(self, expr):
+        f = self._print(expr.args[0])
+        if isinstance(expr.args[0], sp.Add):
+            f = r"\left(%s\right)" % f
+        return r"\nabla_{%s} %s" % (self._print(expr.args[1]), f)
+
+    def _print_Function(self, expr, exp=None):
+        name = type(expr).__name__
+        if name in FUNCTION_LATEX:
+            tex, show_args = FUNCTION_LATEX[name]
+            if show_args:
+                tex = r"%s\left(%s\right)" % (tex, ", ".join(self._print(a) for a in expr.args))
+            return tex if exp is None else r"%s^{%s}" % (tex, exp)
+        return super()._print_Function(expr, exp)
+
+    def _print_Max(self, expr, exp=None):
+        tex = r"\max\left(%s\right)" % ", ".join(self._print(a) for a in expr.args)
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def _print_log(self, expr, exp=None):
+        arg = expr.args[0]
+        inner = self._print(arg)
+        if not isinstance(arg, (sp.Symbol, sp.Indexed, sp.Number, sp.Function, Frac)):
+            inner = r"\left(%s\right)" % inner
+        tex = r"\log %s" % inner
+        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
+    def _print_Frac(self, expr):
+        return r"\frac{%s}{%s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
+
+
+_printer = NotationPrinter()
+
+
+def latex(expr):
+    """LaTeX of ``expr`` in this site's notation, printed in the written order.
+
+    >>> import sympy as sp
+    >>> s = sp.IndexedBase("s")
+    >>> j, yi = sp.symbols("j y_i")
+    >>> latex(build(lambda: sp.Max(0, s[j] - s[yi] + 1)))
+    '\\\\max\\\\left(0, s_{j} - s_{y_{i}} + 1\\\\right)'
+    """
+    return _printer.doprint(expr)

@@ -1,0 +1,135 @@
+"""The softmax cross-entropy loss of a linear classifier and its gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from derivations.activations import softmax
+from derivations.linear_classifier import check_problem
+from derivations.validation import float_array, labels
+
+__all__ = ["softmax_loss_naive", "softmax_loss", "softmax_score_gradient"]
+
+
+def softmax_loss_naive(W, X, y, reg=0.0):
+    r"""Softmax cross-entropy and its gradient, with explicit loops.
+
+    .. math::
+        L = \frac{1}{N} \sum_{i=1}^{N} \Big(\log \sum_{j=1}^{C} e^{s_j} - s_{y_i}\Big)
+            + \lambda \sum_{k,l} W_{kl}^2, \qquad s = x_i W
+
+    and :math:`\partial L_i / \partial s_j = f(s_j) - 1(j = y_i)`, so column
+    :math:`j` of the gradient gains :math:`(f(s_j) - 1(j = y_i))\, x_i`.
+
+    Parameters
+    ----------
+    W : array_like of float, shape (D, C)
+    X : array_like of float, shape (N, D)
+    y : array_like of int, shape (N,)
+    reg : float, default 0.0
+
+    Returns
+    -------
+    loss : float
+    dW : numpy.ndarray, shape (D, C)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from derivations import softmax_loss_naive
+    >>> loss, dW = softmax_loss_naive(np.zeros((2, 2)), np.array([[1.0, 2.0]]), np.array([1]))
+    >>> round(loss, 6)
+    0.693147
+    >>> dW
+    array([[ 0.5, -0.5],
+           [ 1. , -1. ]])
+    """
+    W, X, y, reg = check_problem(W, X, y, reg)
+    num_train, num_classes = X.shape[0], W.shape[1]
+    dW = np.zeros_like(W)
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i] @ W
+        scores = scores - scores.max()  # softmax is shift invariant; now exp <= 1
+        total = np.sum(np.exp(scores))
+        loss += float(np.log(total) - scores[y[i]])
+        for j in range(num_classes):
+            p = np.exp(scores[j]) / total
+            dW[:, j] += (p - (j == y[i])) * X[i]
+    loss = loss / num_train + reg * float(np.sum(W.astype(np.float64) ** 2))
+    dW = dW / num_train + 2 * reg * W
+    return loss, dW.astype(W.dtype, copy=False)
+
+
+def softmax_loss(W, X, y, reg=0.0):
+    r"""Softmax cross-entropy and its gradient, vectorized over the samples.
+
+    With :math:`P = \mathrm{softmax}(XW)` row by row and :math:`T` the one-hot
+    labels, :math:`\nabla_W L = \frac{1}{N} X^T (P - T) + 2 \lambda W`.
+
+    Parameters
+    ----------
+    W : array_like of float, shape (D, C)
+    X : array_like of float, shape (N, D)
+    y : array_like of int, shape (N,)
+    reg : float, default 0.0
+
+    Returns
+    -------
+    loss : float
+    dW : numpy.ndarray, shape (D, C)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from derivations import softmax_loss
+    >>> loss, dW = softmax_loss(np.zeros((2, 2)), np.array([[1.0, 2.0]]), np.array([1]), reg=0.1)
+    >>> round(loss, 6)
+    0.693147
+    >>> dW
+    array([[ 0.5, -0.5],
+           [ 1. , -1. ]])
+    """
+    W, X, y, reg = check_problem(W, X, y, reg)
+    num_train = X.shape[0]
+    rows = np.arange(num_train)
+    scores = X @ W
+    shifted = scores - scores.max(axis=1, keepdims=True)  # every exp is now <= 1
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    loss = float(np.mean(np.log(total[:, 0], dtype=np.float64) - shifted[rows, y]))
+    loss += reg * float(np.sum(W.astype(np.float64) ** 2))
+    dS = exp / total
+    dS[rows, y] -= 1
+    dW = (dS.T @ X).T / W.dtype.type(num_train)
+    if reg:
+        dW = dW + W.dtype.type(2 * reg) * W
+    return loss, np.ascontiguousarray(dW)
+
+
+def softmax_score_gradient(scores, y):
+    r"""The matrix :math:`P - T` with :math:`\nabla_W L = \frac{1}{N} X^T (P - T) + 2\lambda W`.
+
+    :math:`P` holds the softmax of each row of scores and :math:`T` the one-hot
+    labels; row :math:`i` is :math:`\partial CE_i / \partial s = f(s) - t`.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (N, C)
+    y : array_like of int, shape (N,)
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+
+    Examples
+    --------
+    >>> from derivations import softmax_score_gradient
+    >>> softmax_score_gradient([[0.0, 0.0]], [1])
+    array([[ 0.5, -0.5]])
+    """
+    scores = float_array("scores", scores, ndim=2)
+    y = labels("y", y, scores.shape[0], scores.shape[1])
+    grad = softmax(scores, axis=1)
+    grad[np.arange(scores.shape[0]), y] -= 1
+    return grad

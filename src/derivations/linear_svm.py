@@ -1,0 +1,164 @@
+"""The multiclass (Weston–Watkins) SVM loss of a linear classifier and its gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from derivations.linear_classifier import check_problem
+from derivations.validation import float_array, labels
+
+__all__ = ["svm_loss_naive", "svm_loss", "svm_score_gradient"]
+
+
+def svm_loss_naive(W, X, y, reg=0.0):
+    r"""Multiclass hinge loss and its gradient, with explicit loops, as in the proof.
+
+    .. math::
+        L = \frac{1}{N} \sum_{i=1}^{N} \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + 1)
+            + \lambda \sum_{k,l} W_{kl}^2, \qquad s = x_i W
+
+    Each margin :math:`m = s_j - s_{y_i} + 1 > 0` adds :math:`x_i` to column
+    :math:`j` of the gradient and subtracts it from column :math:`y_i`
+    (equations (3) and (4)). A margin of exactly 0 contributes nothing: the
+    subgradient at the kink is the strict indicator :math:`1(m > 0)`.
+
+    Parameters
+    ----------
+    W : array_like of float, shape (D, C)
+        Weights, one column per class.
+    X : array_like of float, shape (N, D)
+        Samples, one per row; N >= 1.
+    y : array_like of int, shape (N,)
+        Labels in ``[0, C)``.
+    reg : float, default 0.0
+        Regularisation strength :math:`\lambda \ge 0`.
+
+    Returns
+    -------
+    loss : float
+    dW : numpy.ndarray, shape (D, C)
+        Gradient of ``loss`` with respect to ``W``, in the dtype of ``W`` and ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from derivations import svm_loss_naive
+    >>> W = np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 0.5]])
+    >>> loss, dW = svm_loss_naive(W, np.array([[1.0, 2.0]]), np.array([0]))
+    >>> loss
+    2.0
+    >>> dW
+    array([[-1.,  1.,  0.],
+           [-2.,  2.,  0.]])
+    """
+    W, X, y, reg = check_problem(W, X, y, reg)
+    num_train, num_classes = X.shape[0], W.shape[1]
+    dW = np.zeros_like(W)
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i] @ W
+        correct = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct + 1
+            if margin > 0:
+                loss += float(margin)
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    loss = loss / num_train + reg * float(np.sum(W.astype(np.float64) ** 2))
+    dW = dW / num_train + 2 * reg * W
+    return loss, dW.astype(W.dtype, copy=False)
+
+
+def svm_loss(W, X, y, reg=0.0):
+    r"""Multiclass hinge loss and its gradient, vectorized over the samples.
+
+    The same quantity as :func:`svm_loss_naive`. With the scores
+    :math:`S = XW` and the margins :math:`M_{ij} = S_{ij} - S_{i y_i} + 1`,
+    let :math:`G_{ij} = 1(M_{ij} > 0)` for :math:`j \neq y_i` and
+    :math:`G_{i y_i} = -\sum_{j \neq y_i} G_{ij}`; then
+
+    .. math:: \nabla_W L = \frac{1}{N} X^T G + 2 \lambda W.
+
+    Parameters
+    ----------
+    W : array_like of float, shape (D, C)
+    X : array_like of float, shape (N, D)
+    y : array_like of int, shape (N,)
+    reg : float, default 0.0
+
+    Returns
+    -------
+    loss : float
+    dW : numpy.ndarray, shape (D, C)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from derivations import svm_loss
+    >>> W = np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 0.5]])
+    >>> loss, dW = svm_loss(W, np.array([[1.0, 2.0]]), np.array([0]), reg=0.5)
+    >>> loss
+    3.625
+    >>> dW
+    array([[ 0. ,  1. , -1. ],
+           [-2. ,  3. ,  0.5]])
+    """
+    W, X, y, reg = check_problem(W, X, y, reg)
+    num_train = X.shape[0]
+    scores = X @ W
+    loss = float(np.sum(_margins(scores, y), dtype=np.float64)) / num_train
+    loss += reg * float(np.sum(W.astype(np.float64) ** 2))
+    G = _score_gradient(scores, y)
+    # (G^T X)^T reads X row by row, which numpy does faster than X^T G for tall X
+    dW = (G.T @ X).T / W.dtype.type(num_train)
+    if reg:
+        dW = dW + W.dtype.type(2 * reg) * W
+    return loss, np.ascontiguousarray(dW)
+
+
+def svm_score_gradient(scores, y):
+    r"""The matrix :math:`G` with :math:`\nabla_W L = \frac{1}{N} X^T G + 2\lambda W` for the hinge loss.
+
+    .. math::
+        G_{ij} = \mathbb{1}(j \neq y_i)\, \mathbb{1}(s_{ij} - s_{i y_i} + 1 > 0)
+               - \mathbb{1}(j = y_i) \sum_{l \neq y_i} \mathbb{1}(s_{il} - s_{i y_i} + 1 > 0)
+
+    Row :math:`i` is the gradient of :math:`L_i` with respect to the scores
+    :math:`s_i`; every row sums to zero.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (N, C)
+    y : array_like of int, shape (N,)
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        In the float dtype of ``scores``.
+
+    Examples
+    --------
+    >>> from derivations import svm_score_gradient
+    >>> svm_score_gradient([[3.0, 2.5, 0.0]], [0])
+    array([[-1.,  1.,  0.]])
+    """
+    scores = float_array("scores", scores, ndim=2)
+    y = labels("y", y, scores.shape[0], scores.shape[1])
+    return _score_gradient(scores, y)
+
+
+def _margins(scores, y):
+    """max(0, s_j - s_{y_i} + 1) for j != y_i, and 0 at j = y_i."""
+    rows = np.arange(scores.shape[0])
+    margins = scores - scores[rows, y][:, None] + 1
+    margins[rows, y] = 0
+    return np.maximum(margins, 0)
+
+
+def _score_gradient(scores, y):
+    rows = np.arange(scores.shape[0])
+    G = (_margins(scores, y) > 0).astype(scores.dtype)  # strict: a margin of exactly 0 adds nothing
+    G[rows, y] = -G.sum(axis=1)
+    return G
