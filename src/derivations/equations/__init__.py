@@ -10,6 +10,6 @@ CATALOG = Catalog({
     "problem-2.md": "2.",
 })
 
-from derivations.equations import problem1  # noqa: E402,F401  (registers Problem 1)
+from derivations.equations import problem1, problem2  # noqa: E402,F401  (they register their equations)
 
 __all__ = ["CATALOG", "Catalog", "Equation"]

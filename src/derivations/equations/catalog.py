@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import inspect
 from pathlib import Path
 
-from derivations.equations.notation import build, latex
+from derivations.equations.notation import build, flatten, latex
 
 __all__ = ["Equation", "Catalog", "KINDS"]
 
@@ -65,7 +65,7 @@ class Catalog:
         if page not in self.prefixes:
             raise ValueError(f"page {page!r} has no equation prefix")
         frame = inspect.stack()[1]
-        sides = build(lambda: list(make_sides()))
+        sides = [flatten(side) for side in build(lambda: list(make_sides()))]
         eq = Equation(id, page, kind, title, sides, points, number, prove,
                       (Path(frame.filename).name, frame.lineno))
         self.equations[id] = eq

@@ -78,7 +78,8 @@ def _evaluations(side, point, equations):
 
 
 def _agree(a, b, rtol, atol):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    # a sympy column vector is (n, 1) where numpy has (n,)
+    a, b = np.squeeze(np.asarray(a, dtype=np.float64)), np.squeeze(np.asarray(b, dtype=np.float64))
     if a.shape != b.shape:
         return False
     return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
@@ -138,7 +139,7 @@ def check_equation(eq, equations, seed=0):
                             f"side {n + 1} and side {n + 2} differ at {point.describe()}\n"
                             f"    side {n + 1} ({m1}): {_fmt(v1)}\n    side {n + 2} ({m2}): {_fmt(v2)}"
                         )
-    if eq.prove:
+    if eq.prove and eq.kind != "definition":  # a definition proved against itself proves nothing
         first = next((q for q in points if not q.kink), None)
         if first is not None:
             record.proved_links = sum(

@@ -142,11 +142,11 @@ class Evaluator:
             out = self.ev(expr)
         if self.mode == "symbolic":
             if isinstance(out, sp.MatrixBase):
-                out = out.subs(self.subs).applyfunc(self._evalf)
+                out = out.xreplace(self.subs).applyfunc(self._evalf)
                 return np.array(out.tolist(), dtype=object).astype(np.float64).reshape(out.shape)
             if isinstance(out, (int, float, np.integer)):
                 return np.array(float(out))
-            num = self._evalf(sp.sympify(out).subs(self.subs))
+            num = self._evalf(sp.sympify(out).xreplace(self.subs))
             if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
                 raise NotEvaluable(f"sympy gives {num}")
             return np.array(float(num))
@@ -216,6 +216,9 @@ class Evaluator:
                 raise NotEvaluable(f"{base} has no value at this point")
             return np.asarray(self.values[base])[tuple(self.index(q) - 1 for q in expr.indices)]
         k = self.index(expr.indices[0]) - 1
+        source = COLUMN_OF.get(base) or ROW_OF.get(base)
+        if source is not None and source not in self.values:
+            raise NotEvaluable(f"{source} has no value at this point")
         if base in COLUMN_OF:
             arr = self.values[COLUMN_OF[base]][:, k]
         elif base in ROW_OF:
@@ -276,6 +279,8 @@ class Evaluator:
 
     def _ev_SumOver(self, expr):
         body, index, lo, hi, excluded = expr.args
+        if not isinstance(index, sp.Symbol):
+            raise NotEvaluable(f"a sum must run over an index symbol, not {index}")
         skip = None if excluded is sp.S.NaN else self.index(excluded)
         saved = self.indices.get(index.name)
         terms = []

@@ -133,7 +133,8 @@ class NotationPrinter(LatexPrinter):
         return self._print(expr.label)
 
     def _print_Indexed(self, expr):
-        base = self._print(expr.base)
+        # an entry of a matrix is a scalar: not bold
+        base = expr.base.label.name if len(expr.indices) > 1 else self._print(expr.base)
         indices = ",".join(self._print(i) for i in expr.indices)
         return "%s_{%s}" % (base, indices)
 
@@ -167,7 +168,7 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Grad(self, expr):
         f = self._print(expr.args[0])
-        if isinstance(expr.args[0], sp.Add):
+        if isinstance(expr.args[0], (sp.Add, sp.Mul, Dot)):
             f = r"\left(%s\right)" % f
         return r"\nabla_{%s} %s" % (self._print(expr.args[1]), f)
 

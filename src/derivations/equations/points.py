@@ -56,8 +56,8 @@ def logits(rng, classes=(2, 3, 5), index=None, shift=False, large=True):
     """Scores ``s`` with a label ``p`` (and one-hot ``t``); ``index`` names a free class index."""
     points = []
     for num_classes in classes:
-        for draw in range(2):
-            idx = {"C": num_classes, "p": int(rng.integers(1, num_classes + 1))}
+        for draw in range(max(2, num_classes)):  # every class is the label at least once
+            idx = {"C": num_classes, "p": draw % num_classes + 1}
             if index:
                 idx[index] = int(rng.integers(1, num_classes + 1))
             values = {"s": rng.normal(scale=3.0, size=num_classes)}
@@ -93,8 +93,8 @@ def svm_scores(rng, classes=(2, 3, 5), other=True):
     """Scores ``s`` of one sample with label y_i, an index j != y_i, and a kink (a margin of exactly 0)."""
     points = []
     for num_classes in classes:
-        for draw in range(2):
-            label = int(rng.integers(1, num_classes + 1))
+        for draw in range(4):
+            label = draw % num_classes + 1
             j = _other(rng, label, num_classes)
             points.append(Point(f"random, C={num_classes}", {"C": num_classes, "i": 1, "j": j},
                                 {"s": rng.normal(scale=1.5, size=num_classes), "y": np.array([label])}))
@@ -118,8 +118,8 @@ def svm_weights(rng, classes=(2, 3, 4), dims=(3, 4)):
     """Weights ``W`` (D, C), one sample ``x_i`` and label ``y_i``, an index j != y_i; scores derived."""
     points = []
     for num_classes, d in zip(classes, dims * len(classes)):
-        for draw in range(2):
-            label = int(rng.integers(1, num_classes + 1))
+        for draw in range(4):
+            label = draw % num_classes + 1
             points.append(Point(
                 f"random, C={num_classes}, D={d}",
                 {"C": num_classes, "D": d, "N": 1, "i": 1, "j": _other(rng, label, num_classes)},
@@ -145,10 +145,10 @@ def _kink_weights(rng, d, num_classes):
 def svm_batch(rng):
     """A batch: W (D, C), X (N, D), labels y, regularisation lam; scores and G derived."""
     points = []
-    for num_classes, d, n in ((3, 4, 5), (2, 3, 4), (4, 2, 1), (5, 3, 6)):
+    for num_classes, d, n in ((3, 3, 4), (2, 3, 3), (4, 2, 1)):
         points.append(Point(
             f"random, N={n}, C={num_classes}, D={d}",
-            {"C": num_classes, "D": d, "N": n, "j": int(rng.integers(1, num_classes + 1)), "i": 1},
+            {"C": num_classes, "D": d, "N": n, "j": int(rng.integers(1, num_classes + 1)), "i": int(rng.integers(1, n + 1))},
             {"W": rng.normal(scale=0.5, size=(d, num_classes)), "X": rng.normal(size=(n, d)),
              "y": rng.integers(1, num_classes + 1, size=n), "lam": float(rng.uniform(0.05, 1.0))},
             {"S": _score_matrix, "G": _hinge_weights}))
@@ -159,6 +159,25 @@ def svm_batch(rng):
     return points
 
 
+def svm_entries(rng):
+    """Every entry (i, j) of two batches, for the equations that define one entry of a matrix."""
+    points = []
+    for point in svm_batch(rng)[:2] + svm_batch(rng)[-1:]:
+        n, num_classes = point.values["X"].shape[0], point.indices["C"]
+        for row in range(1, n + 1):
+            for col in range(1, num_classes + 1):
+                points.append(Point(f"{point.label}, entry ({row}, {col})", dict(point.indices, i=row, j=col),
+                                    point.values, point.derived, point.kink))
+    return points
+
+
 def linear_form(rng):
     """Vectors ``w`` and ``x`` for the gradient of w^T x."""
     return [Point(f"random, D={d}", {"D": d}, {"w": rng.normal(size=d), "x": rng.normal(size=d)}) for d in (1, 3, 5)]
+
+
+def hinge(rng):
+    """A margin u away from the kink, on both sides."""
+    margins = (rng.uniform(0.05, 0.95), rng.uniform(1, 3), -rng.uniform(0.05, 0.95), -rng.uniform(1, 3), 1e4, -1e4)
+    return [Point("random", {}, {"u": float(v)}) for v in margins] + [
+        Point("kink u = 0", {}, {"u": 0.0}, kink=True)]

@@ -7,7 +7,7 @@ from derivations.equations.notation import fn
 # indices and sizes (1-based on the pages)
 i, j, k, l, p, C, D, N = sp.symbols("i j k l p C D N", integer=True, positive=True)
 # scalars
-z, c, m, tau, lam = sp.symbols("z c m tau lam", real=True)
+z, c, m, tau, lam, u = sp.symbols("z c m tau lam u", real=True)
 # indexed families: scores, targets, labels, weight columns, samples, unit vectors
 s, t, y, w, x = (sp.IndexedBase(n) for n in ("s", "t", "y", "w", "x"))
 S, G = sp.IndexedBase("S"), sp.IndexedBase("G")

@@ -1,0 +1,61 @@
+"""``derivations verify`` and ``derivations mutation``: the equation checks from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+import sys
+
+__all__ = ["main"]
+
+
+def _verify(args):
+    from derivations.equations import CATALOG
+    from derivations.equations.ledger import build_ledger, format_table, problems, write_json
+
+    docs = Path(args.docs) if args.docs else None
+    if docs is not None and not docs.is_dir():
+        print(f"derivations verify: --docs {docs} is not a folder", file=sys.stderr)
+        return 2
+    ledger = build_ledger(CATALOG, docs)
+    if args.json:
+        write_json(ledger, args.json)
+    print(format_table(ledger))
+    found = problems(ledger)
+    if found:
+        print("\nNot verified:\n\n" + "\n\n".join(found), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _mutation(args):
+    from derivations.equations import CATALOG
+    from derivations.equations.mutation import run_mutation
+
+    report = run_mutation(CATALOG, sample=args.sample, seed=args.seed, progress=not args.quiet)
+    print(report.summary())
+    if report.kill_rate < args.min_kill_rate:
+        print(f"kill rate {report.kill_rate:.1%} is below the target {args.min_kill_rate:.0%}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="derivations", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser("verify", help="check every equation and print the ledger; exit 1 on any failure")
+    verify.add_argument("--docs", default="docs", help="the pages to match against the catalog ('' to skip)")
+    verify.add_argument("--json", help="also write the ledger to this JSON file")
+    verify.set_defaults(run=_verify)
+    mutation = sub.add_parser("mutation", help="mutate every equation and count the mutants the checks catch")
+    mutation.add_argument("--sample", type=int, default=None, help="check only this many mutants, drawn at random")
+    mutation.add_argument("--seed", type=int, default=0)
+    mutation.add_argument("--min-kill-rate", type=float, default=0.95)
+    mutation.add_argument("--quiet", action="store_true")
+    mutation.set_defaults(run=_mutation)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The ledger: every equation of the site with the result of its checks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+import time
+
+from derivations.equations.checks import check_equation
+from derivations.equations.pages import scan_docs
+
+__all__ = ["source_hash", "build_ledger", "format_table", "problems"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def source_hash():
+    """A hash of every source file of the package: the ledger is stale when it changes."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_ledger(catalog, docs_dir=None, seed=0):
+    """Check every equation; with ``docs_dir``, also match the catalog against the pages."""
+    start = time.perf_counter()
+    records = [check_equation(eq, catalog, seed).as_dict() for eq in catalog]
+    page_problems = []
+    if docs_dir is not None:
+        page_problems = _page_problems(catalog, scan_docs(docs_dir))
+    return {
+        "source_hash": source_hash(),
+        "seconds": round(time.perf_counter() - start, 3),
+        "equations": records,
+        "page_problems": page_problems,
+    }
+
+
+def _page_problems(catalog, scans):
+    out = []
+    ids = {eq.id for eq in catalog}
+    shown_where = {}
+    for scan in scans:
+        for n, text, reason in scan.unchecked:
+            out.append(f"{scan.page}, line {n}: {reason}: {text}")
+        for eq_id in scan.shown + scan.refs:
+            if eq_id not in ids:
+                out.append(f"{scan.page}: [[eq/ref:{eq_id}]] names no equation of the catalog")
+        for eq_id in scan.shown:
+            shown_where.setdefault(eq_id, []).append(scan.page)
+        expected = [eq.id for eq in catalog.on_page(scan.page)]
+        if expected and [q for q in scan.shown if q in expected] != expected:
+            out.append(f"{scan.page}: shows {scan.shown}, but its catalog equations in order are {expected}")
+    for eq in catalog:
+        pages = shown_where.get(eq.id, [])
+        if pages != [eq.page]:
+            out.append(f"equation {eq.id} belongs to {eq.page} but is shown on {pages or 'no page'}")
+    return out
+
+
+def problems(ledger):
+    """Every reason the ledger is not clean: failed or unchecked equations, unchecked math on pages."""
+    out = []
+    for r in ledger["equations"]:
+        if r["result"] != "pass":
+            out.append(
+                f"equation ({r['number']}) {r['id']} on {r['page']} [{r['kind']}] is {r['result'].upper()}: "
+                f"{r['title']}\n  {r['message']}\n  shown as: {r['latex']}\n  written at src/derivations/equations/{r['source']}"
+            )
+    out.extend(ledger["page_problems"])
+    return out
+
+
+def format_table(ledger):
+    """The ledger as a plain-text table."""
+    rows = [("id", "page", "no.", "kind", "result", "proved", "checks", "time")]
+    for r in ledger["equations"]:
+        rows.append((r["id"], r["page"], f"({r['number']})", r["kind"], r["result"],
+                     f"{r['proved_links']}/{r['links']}", str(r["comparisons"]), f"{r['seconds']:.2f}s"))
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    passed = sum(r["result"] == "pass" for r in ledger["equations"])
+    lines.append(f"\n{passed} of {len(ledger['equations'])} equations pass, "
+                 f"{len(ledger['page_problems'])} problems on the pages, in {ledger['seconds']:.1f}s")
+    return "\n".join(lines)
+
+
+def write_json(ledger, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(ledger, indent=1), encoding="utf-8")
