@@ -10,7 +10,7 @@ import time
 from derivations.equations.checks import check_equation
 from derivations.equations.pages import scan_docs
 
-__all__ = ["source_hash", "build_ledger", "format_table", "problems"]
+__all__ = ["source_hash", "build_ledger", "format_table", "problems", "page_problems_of", "write_json"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def build_ledger(catalog, docs_dir=None, seed=0):
     records = [check_equation(eq, catalog, seed).as_dict() for eq in catalog]
     page_problems = []
     if docs_dir is not None:
-        page_problems = _page_problems(catalog, scan_docs(docs_dir))
+        page_problems = page_problems_of([(eq.id, eq.page) for eq in catalog], scan_docs(docs_dir))
     return {
         "source_hash": source_hash(),
         "seconds": round(time.perf_counter() - start, 3),
@@ -39,9 +39,10 @@ def build_ledger(catalog, docs_dir=None, seed=0):
     }
 
 
-def _page_problems(catalog, scans):
+def page_problems_of(entries, scans):
+    """What is wrong between the catalog's ``(id, page)`` entries, in order, and the scanned pages."""
     out = []
-    ids = {eq.id for eq in catalog}
+    ids = {eq_id for eq_id, _ in entries}
     shown_where = {}
     for scan in scans:
         for n, text, reason in scan.unchecked:
@@ -51,13 +52,13 @@ def _page_problems(catalog, scans):
                 out.append(f"{scan.page}: [[eq/ref:{eq_id}]] names no equation of the catalog")
         for eq_id in scan.shown:
             shown_where.setdefault(eq_id, []).append(scan.page)
-        expected = [eq.id for eq in catalog.on_page(scan.page)]
+        expected = [eq_id for eq_id, page in entries if page == scan.page]
         if expected and [q for q in scan.shown if q in expected] != expected:
             out.append(f"{scan.page}: shows {scan.shown}, but its catalog equations in order are {expected}")
-    for eq in catalog:
-        pages = shown_where.get(eq.id, [])
-        if pages != [eq.page]:
-            out.append(f"equation {eq.id} belongs to {eq.page} but is shown on {pages or 'no page'}")
+    for eq_id, page in entries:
+        pages = shown_where.get(eq_id, [])
+        if pages != [page]:
+            out.append(f"equation {eq_id} belongs to {page} but is shown on {pages or 'no page'}")
     return out
 
 

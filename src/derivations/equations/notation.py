@@ -113,6 +113,12 @@ def flatten(expr):
         return expr.func(*args)
 
 
+def _paren(tex, args):
+    """Parentheses that grow only around tall contents (fractions, sums)."""
+    tall = any(a.has(Frac, SumOver) for a in args if isinstance(a, sp.Basic))
+    return r"\left(%s\right)" % tex if tall else "(%s)" % tex
+
+
 class NotationPrinter(LatexPrinter):
     """sympy's LaTeX printer, taught this site's notation."""
 
@@ -139,7 +145,7 @@ class NotationPrinter(LatexPrinter):
         return "%s_{%s}" % (base, indices)
 
     def _print_Ind(self, expr):
-        return r"\mathbb{1}\left(%s\right)" % self._print(expr.args[0])
+        return r"\mathbf{1}%s" % _paren(self._print(expr.args[0]), expr.args)
 
     def _print_SumOver(self, expr):
         body, index, lo, hi, excluded = expr.args
@@ -177,12 +183,12 @@ class NotationPrinter(LatexPrinter):
         if name in FUNCTION_LATEX:
             tex, show_args = FUNCTION_LATEX[name]
             if show_args:
-                tex = r"%s\left(%s\right)" % (tex, ", ".join(self._print(a) for a in expr.args))
+                tex = "%s%s" % (tex, _paren(", ".join(self._print(a) for a in expr.args), expr.args))
             return tex if exp is None else r"%s^{%s}" % (tex, exp)
         return super()._print_Function(expr, exp)
 
     def _print_Max(self, expr, exp=None):
-        tex = r"\max\left(%s\right)" % ", ".join(self._print(a) for a in expr.args)
+        tex = r"\max%s" % _paren(", ".join(self._print(a) for a in expr.args), expr.args)
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _print_log(self, expr, exp=None):

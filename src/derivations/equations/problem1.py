@@ -31,15 +31,39 @@ CATALOG.add(
 )
 
 CATALOG.add(
+    "sigmoid", PAGE, "definition", "the sigmoid",
+    lambda: [sigma(z), Frac(1, 1 + exp(-z))],
+    pts.binary,
+)
+
+CATALOG.add(
+    "ce-binary", PAGE, "identity", "the assignment's (2): two-class cross-entropy in terms of f(s_1) alone",
+    lambda: [CE(), -t[1] * log(f(s[1])) - (1 - t[1]) * log(1 - f(s[1]))],
+    lambda rng: pts.logits(rng, classes=(2,)), number="2",
+)
+
+CATALOG.add(
     "ce-one-hot", PAGE, "identity", "cross-entropy as a sum over one-hot targets",
     lambda: [CE(), -log(f(s[p])), -SumOver(t[k] * log(f(s[k])), k, 1, C)],
     pts.logits,
 )
 
 CATALOG.add(
-    "sigmoid", PAGE, "definition", "the sigmoid",
-    lambda: [sigma(z), Frac(1, 1 + exp(-z))],
-    pts.binary,
+    "ce-two-class-sum", PAGE, "identity", "the one-hot sum written out for two classes",
+    lambda: [CE(), -t[1] * log(f(s[1])) - t[2] * log(f(s[2]))],
+    lambda rng: pts.logits(rng, classes=(2,)),
+)
+
+CATALOG.add(
+    "two-class-targets", PAGE, "identity", "the two one-hot targets sum to one",
+    lambda: [t[2], 1 - t[1]],
+    lambda rng: pts.logits(rng, classes=(2,)),
+)
+
+CATALOG.add(
+    "two-class-complement", PAGE, "identity", "the two probabilities sum to one",
+    lambda: [f(s[2]), 1 - f(s[1])],
+    lambda rng: pts.logits(rng, classes=(2,)),
 )
 
 CATALOG.add(
@@ -52,30 +76,6 @@ CATALOG.add(
     "shift-invariance", PAGE, "identity", "softmax is unchanged by a shift of every score",
     lambda: [f(s[k]), Frac(exp(s[k] - c), SumOver(exp(s[j] - c), j, 1, C))],
     lambda rng: pts.logits(rng, index="k", shift=True),
-)
-
-CATALOG.add(
-    "two-class-complement", PAGE, "identity", "the two probabilities sum to one",
-    lambda: [f(s[2]), 1 - f(s[1])],
-    lambda rng: pts.logits(rng, classes=(2,)),
-)
-
-CATALOG.add(
-    "two-class-targets", PAGE, "identity", "the two one-hot targets sum to one",
-    lambda: [t[2], 1 - t[1]],
-    lambda rng: pts.logits(rng, classes=(2,)),
-)
-
-CATALOG.add(
-    "ce-two-class-sum", PAGE, "identity", "the one-hot sum written out for two classes",
-    lambda: [CE(), -t[1] * log(f(s[1])) - t[2] * log(f(s[2]))],
-    lambda rng: pts.logits(rng, classes=(2,)),
-)
-
-CATALOG.add(
-    "ce-binary", PAGE, "identity", "the assignment's (2): two-class cross-entropy in terms of f(s_1) alone",
-    lambda: [CE(), -t[1] * log(f(s[1])) - (1 - t[1]) * log(1 - f(s[1]))],
-    lambda rng: pts.logits(rng, classes=(2,)), number="2",
 )
 
 CATALOG.add(

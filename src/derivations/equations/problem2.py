@@ -31,30 +31,6 @@ CATALOG.add(
 )
 
 CATALOG.add(
-    "hinge-derivative", PAGE, "gradient", "the derivative of the hinge away from its kink",
-    lambda: [Partial(sp.Max(0, u), u), Ind(u > 0)],
-    pts.hinge,
-)
-
-CATALOG.add(
-    "svm-dL-dsj", PAGE, "gradient", "the scalar chain rule: derivative with respect to a wrong class's score",
-    lambda: [Partial(Li(), s[j]), Ind(s[j] - s[y[i]] + 1 > 0)],
-    pts.svm_scores,
-)
-
-CATALOG.add(
-    "svm-dL-dsyi", PAGE, "gradient", "the scalar chain rule: derivative with respect to the correct class's score",
-    lambda: [Partial(Li(), s[y[i]]), -SumOver(Ind(s[j] - s[y[i]] + 1 > 0), j, 1, C, y[i])],
-    pts.svm_scores,
-)
-
-CATALOG.add(
-    "linear-form-gradient", PAGE, "gradient", "the gradient of an inner product",
-    lambda: [Grad(Dot(wv, xv), wv), xv],
-    pts.linear_form,
-)
-
-CATALOG.add(
     "svm-grad-wj", PAGE, "gradient", "the assignment's (3): gradient with respect to a wrong class's weights",
     lambda: [Grad(Li(), w[j]), Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * x[i]],
     pts.svm_weights, number="3",
@@ -65,6 +41,30 @@ CATALOG.add(
     lambda: [Grad(Li(), w[y[i]]),
              -SumOver(Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0), j, 1, C, y[i]) * x[i]],
     pts.svm_weights, number="4",
+)
+
+CATALOG.add(
+    "hinge-derivative", PAGE, "gradient", "the derivative of the hinge away from its kink",
+    lambda: [Partial(sp.Max(0, u), u), Ind(u > 0)],
+    pts.hinge,
+)
+
+CATALOG.add(
+    "svm-dl-dsj", PAGE, "gradient", "the scalar chain rule: derivative with respect to a wrong class's score",
+    lambda: [Partial(Li(), s[j]), Ind(s[j] - s[y[i]] + 1 > 0)],
+    pts.svm_scores,
+)
+
+CATALOG.add(
+    "svm-dl-dsyi", PAGE, "gradient", "the scalar chain rule: derivative with respect to the correct class's score",
+    lambda: [Partial(Li(), s[y[i]]), -SumOver(Ind(s[j] - s[y[i]] + 1 > 0), j, 1, C, y[i])],
+    pts.svm_scores,
+)
+
+CATALOG.add(
+    "linear-form-gradient", PAGE, "gradient", "the gradient of an inner product",
+    lambda: [Grad(Dot(wv, xv), wv), xv],
+    pts.linear_form,
 )
 
 CATALOG.add(

@@ -1,0 +1,70 @@
+# Two commands from a fresh clone: `make serve` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+LEDGER := .cache/ledger.json
+export PYTHONHASHSEED := 0
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help setup serve build test test-fast verify mutation bench bench-site screenshots clean system-deps
+
+help:
+	@echo "make serve        build and serve the site with live reload at http://127.0.0.1:8000"
+	@echo "make test         every test: pytest, doctests, equation checks, strict build, browser tests"
+	@echo "make build        the strict static build into site/"
+	@echo "make verify       check every equation and print the ledger"
+	@echo "make mutation     the full mutation test of the equations"
+	@echo "make bench        time the losses (writes benchmarks/results.json)"
+	@echo "make bench-site   time page loads and builds"
+	@echo "make screenshots  a PNG of every page in both colour schemes, in screenshots/"
+	@echo "make system-deps  install Chromium for the browser tests (Debian; needs root)"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs,test]'
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(NPM_STAMP)
+
+# the ledger of equation checks, which the site build reads
+verify: setup
+	$(BIN)/derivations verify --json $(LEDGER)
+
+# notebooks are executed afresh: mkdocs-jupyter's cache is keyed on the notebook text only
+build: verify
+	DERIVATIONS_NB_CACHE=false $(BIN)/mkdocs build --strict --clean
+
+serve: setup
+	DERIVATIONS_NB_CACHE=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch src
+
+test: build
+	$(BIN)/python -m pytest
+	$(BIN)/derivations mutation --sample 60 --quiet
+
+mutation: setup
+	$(BIN)/derivations mutation
+
+bench: setup
+	$(BIN)/python benchmarks/bench_losses.py --output benchmarks/results.json
+
+bench-site: setup
+	$(BIN)/python benchmarks/bench_site.py
+
+screenshots: build
+	$(BIN)/python tests/browser/screenshots.py --out screenshots
+
+system-deps:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver fonts-dejavu-core)
+
+clean:
+	rm -rf site .cache screenshots

@@ -1,0 +1,87 @@
+"""Serve the built site on 127.0.0.1 and drive Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+from pathlib import Path
+import shutil
+import threading
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "site"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+
+
+def chromium_path():
+    """Path of the Chromium binary, or None."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return os.environ.get("CHROMIUM_PATH") if os.environ.get("CHROMIUM_PATH") and Path(os.environ["CHROMIUM_PATH"]).exists() else None
+
+
+def site_pages(site=SITE):
+    """URL paths of every HTML page of the built site ('' for the home page), 404 excluded."""
+    pages = []
+    for path in sorted(site.rglob("index.html")):
+        rel = path.parent.relative_to(site).as_posix()
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(site=SITE):
+    """Serve ``site`` on a free port of 127.0.0.1; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def browser():
+    """A headless Chromium (Debian's) under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("Chromium was not found on PATH: install it with `make system-deps`")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def wait_for_math(page, timeout=15000):
+    """Wait until math.js has typeset the page."""
+    page.wait_for_function("document.documentElement.hasAttribute('data-math-typeset')", timeout=timeout)
+
+
+def set_scheme(page, scheme):
+    """Switch Material's colour scheme ('default' or 'slate') as its toggle does."""
+    page.evaluate(
+        """scheme => {
+            document.body.setAttribute('data-md-color-scheme', scheme);
+            const palette = JSON.parse(localStorage.getItem(__md_scope.pathname + '.__palette') || 'null');
+        }""",
+        scheme,
+    )
