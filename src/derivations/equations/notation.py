@@ -212,7 +212,7 @@ def latex(expr):
     >>> import sympy as sp
     >>> s = sp.IndexedBase("s")
     >>> j, yi = sp.symbols("j y_i")
-    >>> latex(build(lambda: sp.Max(0, s[j] - s[yi] + 1)))
-    '\\\\max\\\\left(0, s_{j} - s_{y_{i}} + 1\\\\right)'
+    >>> print(latex(build(lambda: sp.Max(0, s[j] - s[yi] + 1))))
+    \\max(0, s_{j} - s_{y_{i}} + 1)
     """
     return _printer.doprint(expr)
