@@ -11,7 +11,7 @@ LEDGER := .cache/ledger.json
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build test test-fast verify mutation bench bench-site screenshots clean system-deps
+.PHONY: help setup serve build test verify mutation bench bench-site screenshots clean system-deps torch
 
 help:
 	@echo "make serve        build and serve the site with live reload at http://127.0.0.1:8000"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench-site   time page loads and builds"
 	@echo "make screenshots  a PNG of every page in both colour schemes, in screenshots/"
 	@echo "make system-deps  install Chromium for the browser tests (Debian; needs root)"
+	@echo "make torch        install PyTorch 2.13.0 (CPU) for the comparison tests and benchmark"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +50,6 @@ serve: setup
 
 test: build
 	$(BIN)/python -m pytest
-	$(BIN)/derivations mutation --sample 60 --quiet
 
 mutation: setup
 	$(BIN)/derivations mutation
@@ -65,6 +65,10 @@ screenshots: build
 
 system-deps:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver fonts-dejavu-core)
+
+# optional: PyTorch's CPU build, the outside reference of tests/test_torch.py and of make bench (never unpinned)
+torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 
 clean:
 	rm -rf site .cache screenshots

@@ -1,0 +1,136 @@
+"""Every page of the built site in headless Chromium, in both colour schemes, as a reader sees it."""
+
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.harness import SITE, site_pages, wait_for_math
+
+PAGES = site_pages()
+SCHEMES = ["light", "dark"]
+
+
+class _Count(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.equations = 0
+        self.arithmatex = 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        self.equations += "equation" in classes and tag == "div"
+        self.arithmatex += "arithmatex" in classes
+
+
+def _served_counts(path):
+    parser = _Count()
+    parser.feed((SITE / path / "index.html").read_text(encoding="utf-8"))
+    return parser.equations, parser.arithmatex
+
+
+def _open(chromium, url, scheme):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    log = {"errors": [], "failed": [], "foreign": []}
+    host = urlparse(url).netloc
+    page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
+    page.on("pageerror", lambda e: log["errors"].append(str(e)))
+    page.on("requestfailed", lambda r: log["failed"].append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and log["failed"].append(f"{r.url}: HTTP {r.status}"))
+    page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(r.url).netloc != host and log["foreign"].append(r.url))
+    page.goto(url, wait_until="networkidle")
+    wait_for_math(page)
+    return context, page, log
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_page_renders_its_math_with_no_errors_and_no_foreign_requests(chromium, site_url, path, scheme):
+    context, page, log = _open(chromium, site_url + path, scheme)
+    try:
+        equations, arithmatex = _served_counts(path)
+        state = page.evaluate("""() => ({
+            scheme: document.body.getAttribute('data-md-color-scheme'),
+            arithmatex: document.querySelectorAll('.arithmatex').length,
+            typeset: document.querySelectorAll('.arithmatex[data-math="ok"] .katex').length,
+            displays: document.querySelectorAll('.equation .katex-display').length,
+            tags: [...document.querySelectorAll('.equation .katex-display .katex-tag')].map(t => t.textContent),
+            errors: document.querySelectorAll('.katex-error, .math-error, [data-math="error"]').length,
+            notebookCells: document.querySelectorAll('.jp-RenderedMarkdown').length,
+            notebookTypeset: document.querySelectorAll('.jp-RenderedMarkdown[data-math="ok"]').length,
+            leftoverDollars: [...document.querySelectorAll('.jp-RenderedMarkdown')]
+                .filter(c => /\\$[^$]+\\$/.test(c.innerText)).length,
+            brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
+            background: getComputedStyle(document.body).backgroundColor,
+        })""")
+        assert state["scheme"] == ("slate" if scheme == "dark" else "default")
+        assert state["arithmatex"] == arithmatex
+        assert state["typeset"] == arithmatex, "some math was not typeset"
+        assert state["displays"] == equations, "some displayed equations were not typeset"
+        assert len(state["tags"]) == equations and all(t.startswith("(") and t.endswith(")") for t in state["tags"])
+        assert state["errors"] == 0
+        assert state["notebookTypeset"] == state["notebookCells"]
+        assert state["leftoverDollars"] == 0, "a notebook cell still shows $...$"
+        assert state["brokenImages"] == []
+        assert log["errors"] == [], log["errors"]
+        assert log["failed"] == [], log["failed"]
+        assert log["foreign"] == [], log["foreign"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("problem")])
+def test_equation_references_land_on_their_equation(chromium, site_url, path):
+    context, page, log = _open(chromium, site_url + path, "light")
+    try:
+        refs = page.evaluate("() => [...document.querySelectorAll('a.eqref')].map(a => [a.getAttribute('href'), a.textContent])")
+        assert refs, "the page has no equation references"
+        for href, text in refs[:12]:
+            page.goto(site_url + path, wait_until="networkidle")
+            wait_for_math(page)
+            page.click(f'a.eqref[href="{href}"] >> nth=0')
+            target = href.split("#", 1)[1]
+            page.wait_for_function(f"location.hash === '#{target}'")
+            wait_for_math(page)
+            shown = page.evaluate(f"""() => {{
+                const el = document.getElementById('{target}');
+                const r = el.getBoundingClientRect();
+                return {{tag: el.querySelector('.katex-tag') && el.querySelector('.katex-tag').textContent,
+                         visible: r.bottom > 0 && r.top < window.innerHeight}};
+            }}""")
+            assert shown["visible"], f"{text} ({href}) did not scroll to its equation"
+            assert shown["tag"] == text, f"{href} shows {shown['tag']}, the reference says {text}"
+        assert log["errors"] == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query, expected", [("hinge", "problem-2/"), ("sigmoid", "problem-1/")])
+def test_search_finds_the_right_page(chromium, site_url, query, expected):
+    context, page, log = _open(chromium, site_url, "light")
+    try:
+        page.keyboard.press("/")  # Material's shortcut that opens the search
+        page.wait_for_selector("input.md-search__input:focus", timeout=5000)
+        page.keyboard.type(query, delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=10000)
+        links = page.evaluate("() => [...document.querySelectorAll('.md-search-result__item > a')].map(a => a.href)")
+        assert any(urlparse(link).path.endswith("/" + expected) for link in links[:3]), links
+        assert log["foreign"] == []
+    finally:
+        context.close()
+
+
+def test_dark_scheme_changes_the_page_but_not_the_math(chromium, site_url):
+    shots = {}
+    for scheme in SCHEMES:
+        context, page, _ = _open(chromium, site_url + "problem-2/", scheme)
+        shots[scheme] = page.evaluate("""() => ({
+            bg: getComputedStyle(document.body).backgroundColor,
+            mathColor: getComputedStyle(document.querySelector('.equation .katex')).color,
+            typeset: document.querySelectorAll('.equation .katex-display').length})""")
+        context.close()
+    assert shots["light"]["bg"] != shots["dark"]["bg"]
+    assert shots["light"]["mathColor"] != shots["dark"]["mathColor"]  # math follows the text colour
+    assert shots["light"]["typeset"] == shots["dark"]["typeset"] > 0

@@ -1,0 +1,120 @@
+"""The equation checks: every equation passes, and a wrong one fails with a message a student can read."""
+
+from dataclasses import replace
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from derivations.equations import CATALOG
+from derivations.equations.catalog import KINDS
+from derivations.equations.checks import check_equation
+from derivations.equations.mutation import check_mutant, mutants, side_mutants
+from derivations.equations.pages import scan_docs, scan_page
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT_NUMBERS = {"ce-softmax": "1", "ce-binary": "2", "svm-grad-wj": "3", "svm-grad-wyi": "4"}
+
+
+@pytest.mark.parametrize("eq", list(CATALOG), ids=lambda eq: eq.id)
+def test_every_equation_passes(eq):
+    record = check_equation(eq, CATALOG)
+    assert record.result == "pass", record.message
+    assert eq.kind in KINDS
+    assert record.comparisons > 0
+
+
+def test_the_assignments_equations_keep_their_numbers():
+    assert {eq.id: eq.shown_number for eq in CATALOG if eq.id in ASSIGNMENT_NUMBERS} == ASSIGNMENT_NUMBERS
+    numbers = [eq.shown_number for eq in CATALOG]
+    assert len(numbers) == len(set(numbers))
+
+
+def test_every_page_shows_its_equations_and_no_unchecked_math():
+    from derivations.equations.ledger import page_problems_of
+
+    problems = page_problems_of([(eq.id, eq.page) for eq in CATALOG], scan_docs(ROOT / "docs"))
+    assert problems == []
+
+
+def test_hand_written_math_on_a_page_is_reported(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("Text\n\n$$ a = b $$\n\nand inline \\(x \\le y\\) but \\(j \\neq y_i\\) is fine.\n\n"
+                    "```python\nx = '$$'\n```\n[[eq:softmax]]\n", encoding="utf-8")
+    scan = scan_page(page, "page.md")
+    reasons = [reason for _, _, reason in scan.unchecked]
+    assert len(reasons) == 2
+    assert "display math written by hand" in reasons[0]
+    assert "inline math asserts a relation" in reasons[1]
+    assert scan.shown == ["softmax"]
+
+
+def _mutate(eq_id, side, operator, contains):
+    for m in mutants(CATALOG):
+        if m.equation == eq_id and m.side == side and m.operator == operator and contains in m.description:
+            return m
+    raise AssertionError(f"no {operator} mutant of {eq_id} containing {contains!r}")
+
+
+@pytest.mark.parametrize("eq_id, side, operator, contains", [
+    ("svm-grad-wj", 1, "flip sign", r"- \mathbf{w}_{j}^{T}"),        # a flipped sign
+    ("svm-grad-wj", 1, "swap index", r"\mathbf{w}_{y_{i}}^{T} \mathbf{x}_{i} - \mathbf{w}_{y_{i}}"),  # j for y_i
+    ("reg-gradient", 1, "change constant", r"3 \lambda"),             # a changed coefficient
+    ("ce-binary", 1, "drop term", r"\log f(s_{1})"),                  # a dropped term
+    ("svm-dl-dsj", 1, "reverse relation", "<"),
+])
+def test_one_token_changes_are_caught(eq_id, side, operator, contains):
+    mutant = check_mutant(_mutate(eq_id, side, operator, contains), CATALOG)
+    assert mutant.caught, mutant.description
+
+
+def test_a_broken_equation_names_itself_its_page_and_the_inputs():
+    eq = CATALOG["svm-grad-wj"]
+    broken = replace(eq, sides=[eq.sides[0], sp.Mul(-1, eq.sides[1], evaluate=False)])
+    record = check_equation(broken, {**CATALOG.equations, eq.id: broken})
+    assert record.result == "fail"
+    assert "differ at" in record.message and "x_i" not in record.message  # values, not symbols
+    assert "W=" in record.message and "y=" in record.message
+
+
+def test_mutation_sample_catches_at_least_95_percent():
+    from derivations.equations.mutation import run_mutation
+
+    report = run_mutation(CATALOG, sample=40, seed=1)
+    assert report.kill_rate >= 0.95, report.summary()
+
+
+def test_side_mutants_cover_the_four_kinds_of_typo():
+    ops = {op for op, _ in side_mutants(CATALOG["svm-grad-wyi"].sides[1])}
+    assert {"flip sign", "swap index", "change constant", "drop term"} <= ops
+
+
+def _copy_project(tmp_path):
+    for name in ("src", "docs", "mkdocs.yml"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    return tmp_path
+
+
+def test_a_broken_equation_fails_verify_and_the_build(tmp_path):
+    project = _copy_project(tmp_path)
+    source = project / "src" / "derivations" / "equations" / "problem2.py"
+    text = source.read_text(encoding="utf-8")
+    good = "Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * x[i]],"
+    assert good in text
+    source.write_text(text.replace(good, good.replace("+ 1 > 0", "- 1 > 0"), 1), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(project / "src"))
+    verify = subprocess.run([sys.executable, "-m", "derivations", "verify", "--docs", str(project / "docs")],
+                            cwd=project, env=env, capture_output=True, text=True)
+    assert verify.returncode == 1
+    assert "equation (3) svm-grad-wj on problem-2.md [gradient] is FAIL" in verify.stderr
+    assert "differ at" in verify.stderr
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")],
+                           cwd=project, env=env, capture_output=True, text=True)
+    assert build.returncode != 0
+    assert "svm-grad-wj" in build.stdout + build.stderr

@@ -1,0 +1,125 @@
+"""The built site as files: no broken internal link or anchor, nothing from other hosts, reproducible builds.
+
+These read ``site/``, which ``make test`` builds first (``make build``).
+"""
+
+from html.parser import HTMLParser
+import json
+import os
+from pathlib import Path
+import re
+import subprocess
+import sys
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "site"
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (SITE / "index.html").is_file():
+        pytest.fail("site/ is not built: run `make build` (make test does it first)")
+    return SITE
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.resources = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key):
+                self.ids.add(a[key])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "link" and a.get("rel") == "canonical":
+            return  # names the page's address; loads nothing
+        for key in ("src", "href"):
+            if tag in ("script", "img", "link", "iframe", "source") and a.get(key):
+                self.resources.append(a[key])
+
+
+def _parse(path):
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _target(page, href):
+    """The file and fragment an internal link of ``page`` points to."""
+    rel = page.relative_to(SITE).as_posix()
+    url = urlparse(urljoin("http://site/" + rel, href))
+    path = unquote(url.path).lstrip("/")
+    target = SITE / path
+    if path.endswith("/") or path == "" or target.is_dir():
+        target = target / "index.html"
+    return target, url.fragment
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    pages = sorted(site.rglob("*.html"))
+    parsed = {p: _parse(p) for p in pages}
+    broken = []
+    for page, links in parsed.items():
+        for href in links.links + links.resources:
+            scheme = urlparse(href).scheme
+            if scheme in ("mailto", "javascript", "data"):
+                continue
+            if scheme in ("http", "https") or href.startswith("//"):
+                continue  # outbound links are checked below: none may load anything
+            target, fragment = _target(page, href)
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {href} -> missing {target.relative_to(site)}")
+            elif fragment and target.suffix == ".html" and fragment not in parsed.get(target, _parse(target)).ids:
+                broken.append(f"{page.relative_to(site)}: {href} -> no anchor #{fragment}")
+    assert broken == [], "\n".join(broken)
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    foreign = []
+    for page in site.rglob("*.html"):
+        for res in _parse(page).resources:
+            if urlparse(res).scheme in ("http", "https") or res.startswith("//"):
+                foreign.append(f"{page.relative_to(site)}: {res}")
+    assert foreign == []
+    for css in site.rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\s*['\"]?https?:|url\(\s*['\"]?https?:", css.read_text(encoding="utf-8")), css
+
+
+def test_ledger_json_lists_every_equation_with_its_latex(site):
+    from derivations.equations import CATALOG
+
+    ledger = json.loads((site / "ledger.json").read_text(encoding="utf-8"))
+    by_id = {r["id"]: r for r in ledger["equations"]}
+    assert set(by_id) == {eq.id for eq in CATALOG}
+    for eq in CATALOG:
+        assert by_id[eq.id]["latex"] == eq.latex()
+        assert by_id[eq.id]["result"] == "pass"
+        html = (site / eq.page.replace(".md", "") / "index.html").read_text(encoding="utf-8")
+        assert f'id="eq-{eq.id}"' in html
+
+
+VARIES = re.compile(r'<(?P<tag>\w+)[^>]*data-varies[^>]*>.*?</(?P=tag)>', re.S)
+
+
+def _normalised(path):
+    return VARIES.sub("", path.read_text(encoding="utf-8"))
+
+
+def test_building_twice_gives_the_same_html(site, tmp_path):
+    out = tmp_path / "again"
+    env = dict(os.environ, DERIVATIONS_NB_CACHE="false", NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file() and "sitemap" not in p.name)
+    second = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and "sitemap" not in p.name)
+    assert first == second
+    different = [str(rel) for rel in first if rel.suffix in (".html", ".json", ".js", ".css")
+                 and _normalised(site / rel) != _normalised(out / rel)]
+    assert different == []
