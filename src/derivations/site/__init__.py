@@ -1,0 +1,1 @@
+"""The glue between the package and the MkDocs site: build hooks and the equation renderer."""

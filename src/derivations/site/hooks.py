@@ -1,0 +1,136 @@
+"""MkDocs hooks: serve KaTeX locally, print the catalog's equations into the pages, write the ledger.
+
+The equations come from the ledger that ``derivations verify`` writes
+(``.cache/ledger.json``): their LaTeX is printed from the checked sympy trees
+and their check results travel with them. A stale ledger (the package's
+sources changed since) is rebuilt by running ``derivations verify`` again.
+A failing equation, a page that shows math outside the catalog, or an
+unknown ``[[eq:...]]`` stops the build.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from pathlib import Path
+import re
+import subprocess
+import sys
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from derivations.equations.ledger import page_problems_of, source_hash
+from derivations.equations.pages import EQ, REF, scan_docs
+from derivations.site.assets import katex_files
+from derivations.site.ledger_page import render_ledger
+
+log = logging.getLogger("mkdocs.hooks.derivations")
+
+STATE = {}
+NOTEBOOK_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+DISPLAY_PLACEHOLDER = re.compile(r"<p>\s*\[\[eq:([a-z0-9-]+)\]\]\s*</p>")
+CELL_ID = re.compile(r'id="cell-id=[0-9a-f]+"')
+LEDGER_PLACEHOLDER = re.compile(r"<p>\s*\[\[ledger\]\]\s*</p>")
+
+
+def _root(config):
+    return Path(config["config_file_path"]).resolve().parent
+
+
+def load_ledger(root):
+    """The ledger for the current sources: from ``.cache/ledger.json`` if fresh, else by running the checks."""
+    path = root / ".cache" / "ledger.json"
+    wanted = source_hash()
+    if path.is_file():
+        ledger = json.loads(path.read_text(encoding="utf-8"))
+        if ledger.get("source_hash") == wanted:
+            return ledger
+    log.info("derivations: checking every equation (the ledger is missing or stale)")
+    run = subprocess.run(
+        [sys.executable, "-m", "derivations", "verify", "--docs", "", "--json", str(path)],
+        cwd=root, capture_output=True, text=True,
+    )
+    if not path.is_file():
+        raise PluginError(f"derivations verify wrote no ledger:\n{run.stdout}\n{run.stderr}")
+    ledger = json.loads(path.read_text(encoding="utf-8"))
+    if run.returncode != 0:
+        raise PluginError("Some equations of the site are not verified:\n\n" + run.stderr)
+    return ledger
+
+
+def on_config(config):
+    root = _root(config)
+    ledger = load_ledger(root)
+    records = {r["id"]: r for r in ledger["equations"]}
+    problems = page_problems_of([(r["id"], r["page"]) for r in ledger["equations"]], scan_docs(config["docs_dir"]))
+    if problems:
+        raise PluginError("The pages show math that is not checked:\n  " + "\n  ".join(problems))
+    STATE.update(root=root, ledger=ledger, records=records)
+    return config
+
+
+def on_files(files, config):
+    for f in katex_files(STATE["root"], config):
+        files.append(f)
+    files.append(File.generated(config, "ledger.json", content=_ledger_json()))
+    STATE["files"] = files
+    return files
+
+
+def _page_url(src_path):
+    f = STATE["files"].get_file_from_path(src_path)
+    if f is None:
+        raise PluginError(f"equations are registered for {src_path}, which is not a page of the site")
+    return f.url
+
+
+def _display(record, page):
+    ledger_url = get_relative_url(_page_url("ledger.md"), page.url) + f"#ledger-{record['id']}"
+    title = (f"({record['number']}) {record['kind']}: {record['result']}, "
+             f"{record['comparisons']} comparisons ({', '.join(record['methods'])}) at {record['points']} points")
+    return (
+        f'<div class="equation" id="eq-{record["id"]}" data-equation="{record["id"]}" data-result="{record["result"]}">'
+        f'<div class="arithmatex">\\[{html.escape(record["latex"], quote=False)}\\]</div>'
+        f'<a class="equation-check" href="{ledger_url}" title="{html.escape(title)}" '
+        f'aria-label="checked: see the ledger">&#10003;</a></div>'
+    )
+
+
+def _reference(record, page):
+    url = get_relative_url(_page_url(record["page"]), page.url)
+    href = f"#eq-{record['id']}" if record["page"] == page.file.src_uri else f"{url}#eq-{record['id']}"
+    return f'<a class="eqref" href="{href}" title="{html.escape(record["title"])}">({record["number"]})</a>'
+
+
+def on_page_content(content, page, config, files):
+    records = STATE["records"]
+    content = NOTEBOOK_MATHJAX.sub("", content)  # mkdocs-jupyter's MathJax comes from a CDN; KaTeX does it here
+    counter = iter(range(1, 1_000_000))
+    # jupytext notebooks carry no cell ids, so nbformat draws random ones: number them for reproducible pages
+    content = CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', content)
+
+    def display(match):
+        return _display(records[match.group(1)], page)
+
+    def reference(match):
+        return _reference(records[match.group(1)], page)
+
+    content = DISPLAY_PLACEHOLDER.sub(display, content)
+    content = REF.sub(reference, content)
+    if LEDGER_PLACEHOLDER.search(content):
+        content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
+    left = EQ.findall(content)
+    if left:
+        raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")
+    return content
+
+
+def _ledger_json():
+    """The published ledger: one record per equation, as on the Ledger page."""
+    keys = ("id", "page", "number", "kind", "title", "latex", "result", "methods",
+            "proved_links", "links", "points", "comparisons", "seconds", "source")
+    rows = [{key: r[key] for key in keys} for r in STATE["ledger"]["equations"]]
+    return json.dumps({"source_hash": STATE["ledger"]["source_hash"], "equations": rows}, indent=1)

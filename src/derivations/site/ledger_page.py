@@ -1,0 +1,53 @@
+"""The Ledger page: a table of every equation with its status, and the source of each check."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+__all__ = ["render_ledger", "catalog_source"]
+
+
+def catalog_source(root, source):
+    """The ``CATALOG.add(...)`` call at ``file:line`` of ``src/derivations/equations``."""
+    name, line = source.rsplit(":", 1)
+    lines = (Path(root) / "src" / "derivations" / "equations" / name).read_text(encoding="utf-8").splitlines()
+    start = int(line) - 1
+    while start > 0 and not lines[start].startswith("CATALOG.add("):
+        start -= 1
+    end = start
+    while end < len(lines) and lines[end] != ")":
+        end += 1
+    return "\n".join(lines[start:end + 1])
+
+
+def render_ledger(ledger, page, page_url, root):
+    """HTML of the ledger table and the check sources, for the Ledger page."""
+    records = ledger["equations"]
+    passed = sum(r["result"] == "pass" for r in records)
+    out = [f'<p class="ledger-summary"><strong>{passed} of {len(records)}</strong> equations pass every check '
+           f'(source hash <code>{ledger["source_hash"]}</code>, checked in <span data-varies>{ledger["seconds"]:.1f}</span> s).</p>',
+           '<table class="ledger"><thead><tr><th>No.</th><th>Equation</th><th>Page</th><th>Kind</th>'
+           '<th>Result</th><th>Checked by</th><th>Proved by sympy</th><th>Points</th><th>Comparisons</th>'
+           '<th>Time</th><th>Check</th></tr></thead><tbody>']
+    for r in records:
+        url = get_relative_url(page_url(r["page"]), page.url) + f"#eq-{r['id']}"
+        out.append(
+            f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td><a href="{url}">({r["number"]})</a></td>'
+            f'<td>{html.escape(r["title"])}<br><code>{r["id"]}</code></td><td>{r["page"]}</td><td>{r["kind"]}</td>'
+            f'<td class="ledger-{r["result"]}">{r["result"]}</td><td>{", ".join(r["methods"])}</td>'
+            f'<td>{r["proved_links"]} of {r["links"]} links</td><td>{r["points"]}</td><td>{r["comparisons"]}</td>'
+            f'<td><span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</td><td><a href="#src-{r["id"]}">source</a></td></tr>'
+        )
+    out.append("</tbody></table>")
+    out.append('<h2 id="sources">Where each equation and its check are written</h2>')
+    for r in records:
+        code = html.escape(catalog_source(root, r["source"]))
+        out.append(
+            f'<details class="ledger-source" id="src-{r["id"]}"><summary>({r["number"]}) <code>{r["id"]}</code> '
+            f'— <code>src/derivations/equations/{r["source"]}</code></summary>'
+            f'<pre><code class="language-python">{code}</code></pre></details>'
+        )
+    return "\n".join(out)
