@@ -76,3 +76,20 @@ def test_error_leaves_inputs_untouched():
         svm_loss(W_bad, X_ok, y_bad)
     for a, b in zip((W_bad, X_ok, y_bad), before):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("fn", [svm_loss, softmax_loss])
+def test_scores_that_overflow_are_reported(fn):
+    with pytest.raises(ValueError, match="X @ W overflows float64"):
+        fn(np.array([[1e200, 0.0]]), np.array([[1e200]]), np.array([0]))
+
+
+@pytest.mark.parametrize("fn", [svm_loss, softmax_loss])
+def test_non_finite_x_in_a_later_block_is_named_with_its_row(fn, monkeypatch):
+    import derivations.linear_classifier as lc
+
+    monkeypatch.setattr(lc, "BLOCK_BYTES", 3 * 8 * 2)  # blocks of two rows
+    X = np.ones((7, 3))
+    X[5, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X must be finite, found nan at index \(5, 1\)"):
+        fn(np.zeros((3, 2)), X, np.zeros(7, dtype=int))

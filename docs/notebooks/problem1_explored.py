@@ -49,8 +49,8 @@ assert gap < 1e-12
 
 # %%
 p1 = softmax(scores, axis=1)[:, 0]
-print("max |softmax_1 - sigmoid(s1 - s2)|:", np.max(np.abs(p1 - sigmoid(scores[:, 0] - scores[:, 1]))))
-print("max |softmax_1 - sigmoid(s1)|     :", np.max(np.abs(p1 - sigmoid(scores[:, 0]))))
+print(f"max |softmax_1 - sigmoid(s1 - s2)|: {np.max(np.abs(p1 - sigmoid(scores[:, 0] - scores[:, 1]))):.1e}\n"
+      f"max |softmax_1 - sigmoid(s1)|     : {np.max(np.abs(p1 - sigmoid(scores[:, 0]))):.3f}")
 
 # %% [markdown]
 # ## Both losses against the logit difference
@@ -89,9 +89,9 @@ with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         naive_ce = -np.log(np.exp(s[0]) / np.exp(s).sum())
         naive_bce = -np.log(1.0 / (1.0 + np.exp(-(s[0] - s[1]))))
         rows.append((m, naive_ce, cross_entropy(s[None, :], [0]), naive_bce, binary_cross_entropy([s[0] - s[1]], [1.0])))
-print(f"{'logit gap':>10} {'naive CE':>12} {'stable CE':>12} {'naive BCE':>12} {'stable BCE':>12}")
-for row in rows:
-    print(f"{row[0]:>10g} {row[1]:>12.6g} {row[2]:>12.6g} {row[3]:>12.6g} {row[4]:>12.6g}")
+lines = [f"{'logit gap':>10} {'naive CE':>12} {'stable CE':>12} {'naive BCE':>12} {'stable BCE':>12}"]
+lines += [f"{row[0]:>10g} {row[1]:>12.6g} {row[2]:>12.6g} {row[3]:>12.6g} {row[4]:>12.6g}" for row in rows]
+print("\n".join(lines))
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.6))

@@ -44,23 +44,27 @@ y = rng.integers(0, C, size=N)
 # a wrong gradient gives errors near 1.
 
 # %%
+lines = []  # one print per cell: the kernel may split a cell's stream output differently from run to run
 for name, loss in (("svm_loss_naive", svm_loss_naive), ("svm_loss", svm_loss),
                    ("softmax_loss_naive", softmax_loss_naive), ("softmax_loss", softmax_loss)):
     for reg in (0.0, 0.1):
         _, grad = loss(W, X, y, reg)
         check = grad_check_sparse(lambda w: loss(w, X, y, reg)[0], W, grad, num_checks=10, seed=0)
-        print(f"{name:20} reg={reg:<4} max relative error {check.max_error:.1e}, "
-              f"coordinates crossing a kink: {int(check.crosses_kink.sum())}")
+        lines.append(f"{name:20} reg={reg:<4} max relative error {check.max_error:.1e}, "
+                     f"coordinates crossing a kink: {int(check.crosses_kink.sum())}")
+print("\n".join(lines))
 
 # %% [markdown]
 # Naive and vectorized agree to rounding:
 
 # %%
+lines = []
 for naive, fast in ((svm_loss_naive, svm_loss), (softmax_loss_naive, softmax_loss)):
     loss_a, grad_a = naive(W, X, y, 0.1)
     loss_b, grad_b = fast(W, X, y, 0.1)
-    print(f"{fast.__name__:13} loss difference {abs(loss_a - loss_b):.1e}, "
-          f"gradient relative error {relative_error(grad_a, grad_b):.1e}")
+    lines.append(f"{fast.__name__:13} loss difference {abs(loss_a - loss_b):.1e}, "
+                 f"gradient relative error {relative_error(grad_a, grad_b):.1e}")
+print("\n".join(lines))
 
 # %% [markdown]
 # ## A check that crosses a kink
@@ -77,11 +81,12 @@ x_kink = np.array([[1.0, 2.0, -1.0]])
 label = np.array([0])               # margin of class 2: 0 - 1 + 1 = 0, exactly at the kink
 loss, grad = svm_loss(W_kink, x_kink, label)
 check = grad_check_sparse(lambda w: svm_loss(w, x_kink, label)[0], W_kink, grad, num_checks=12, seed=3)
-for index, analytic, numeric, error, kink in zip(check.indices, check.analytic, check.numerical,
-                                                 check.relative_errors, check.crosses_kink):
-    print(f"W{index}: analytic {analytic:+.3f}  numerical {numeric:+.3f}  "
-          f"relative error {error:.1e}  {'crosses a kink' if kink else ''}")
-print("largest error away from the kink:", f"{check.max_error:.1e}")
+lines = [f"W{index}: analytic {analytic:+.3f}  numerical {numeric:+.3f}  "
+         f"relative error {error:.1e}  {'crosses a kink' if kink else ''}"
+         for index, analytic, numeric, error, kink in zip(check.indices, check.analytic, check.numerical,
+                                                          check.relative_errors, check.crosses_kink)]
+lines.append(f"largest error away from the kink: {check.max_error:.1e}")
+print("\n".join(lines))
 
 # %% [markdown]
 # ## Naive loops against vectorized code

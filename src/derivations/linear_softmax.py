@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from derivations.activations import softmax
-from derivations.linear_classifier import check_problem
+from derivations.linear_classifier import blocked_gradient, check_problem
 from derivations.validation import float_array, labels
 
 __all__ = ["softmax_loss_naive", "softmax_loss", "softmax_score_gradient"]
@@ -90,21 +90,19 @@ def softmax_loss(W, X, y, reg=0.0):
     array([[ 0.5, -0.5],
            [ 1. , -1. ]])
     """
-    W, X, y, reg = check_problem(W, X, y, reg)
-    num_train = X.shape[0]
-    rows = np.arange(num_train)
-    scores = X @ W
+    W, X, y, reg = check_problem(W, X, y, reg, check_X_finite=False)
+    return blocked_gradient(W, X, y, reg, _block_loss)
+
+
+def _block_loss(scores, y):
+    rows = np.arange(scores.shape[0])
     shifted = scores - scores.max(axis=1, keepdims=True)  # every exp is now <= 1
     exp = np.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)
-    loss = float(np.mean(np.log(total[:, 0], dtype=np.float64) - shifted[rows, y]))
-    loss += reg * float(np.sum(W.astype(np.float64) ** 2))
-    dS = exp / total
-    dS[rows, y] -= 1
-    dW = (dS.T @ X).T / W.dtype.type(num_train)
-    if reg:
-        dW = dW + W.dtype.type(2 * reg) * W
-    return loss, np.ascontiguousarray(dW)
+    loss = float(np.sum(np.log(total[:, 0], dtype=np.float64) - shifted[rows, y]))
+    grad = exp / total
+    grad[rows, y] -= 1
+    return loss, grad
 
 
 def softmax_score_gradient(scores, y):

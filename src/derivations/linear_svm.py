@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from derivations.linear_classifier import check_problem
+from derivations.linear_classifier import blocked_gradient, check_problem
 from derivations.validation import float_array, labels
 
 __all__ = ["svm_loss_naive", "svm_loss", "svm_score_gradient"]
@@ -81,6 +81,8 @@ def svm_loss(W, X, y, reg=0.0):
 
     .. math:: \nabla_W L = \frac{1}{N} X^T G + 2 \lambda W.
 
+    X is read once, in blocks of rows (see :func:`derivations.linear_classifier.blocked_gradient`).
+
     Parameters
     ----------
     W : array_like of float, shape (D, C)
@@ -105,17 +107,12 @@ def svm_loss(W, X, y, reg=0.0):
     array([[ 0. ,  1. , -1. ],
            [-2. ,  3. ,  0.5]])
     """
-    W, X, y, reg = check_problem(W, X, y, reg)
-    num_train = X.shape[0]
-    scores = X @ W
-    loss = float(np.sum(_margins(scores, y), dtype=np.float64)) / num_train
-    loss += reg * float(np.sum(W.astype(np.float64) ** 2))
-    G = _score_gradient(scores, y)
-    # (G^T X)^T reads X row by row, which numpy does faster than X^T G for tall X
-    dW = (G.T @ X).T / W.dtype.type(num_train)
-    if reg:
-        dW = dW + W.dtype.type(2 * reg) * W
-    return loss, np.ascontiguousarray(dW)
+    W, X, y, reg = check_problem(W, X, y, reg, check_X_finite=False)
+    return blocked_gradient(W, X, y, reg, _block_loss)
+
+
+def _block_loss(scores, y):
+    return float(np.sum(_margins(scores, y), dtype=np.float64)), _score_gradient(scores, y)
 
 
 def svm_score_gradient(scores, y):

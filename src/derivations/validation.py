@@ -11,13 +11,15 @@ import numbers
 
 import numpy as np
 
-__all__ = ["float_array", "labels", "regularisation", "same_float_dtype"]
+__all__ = ["float_array", "labels", "regularisation", "same_float_dtype", "raise_if_non_finite"]
 
 
-def float_array(name, value, ndim=None, *, allow_empty=False):
+def float_array(name, value, ndim=None, *, allow_empty=False, finite=True):
     """Return ``value`` as a finite float32 or float64 array, or raise.
 
-    float32 stays float32; float64 and integer input become float64.
+    float32 stays float32; float64 and integer input become float64. With
+    ``finite=False`` the caller takes over the finiteness check (see
+    :func:`first_non_finite`), to save a pass over a large array.
     """
     try:
         arr = np.asarray(value)
@@ -33,11 +35,26 @@ def float_array(name, value, ndim=None, *, allow_empty=False):
         raise ValueError(f"{name} must have at least one sample (row), got shape {arr.shape}")
     if arr.dtype not in (np.float32, np.float64):
         arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        where = tuple(int(k) for k in bad) if arr.ndim else ()
-        raise ValueError(f"{name} must be finite, found {arr[where] if arr.ndim else arr} at index {where}")
+    # one pass that allocates nothing: a NaN or an infinity makes the sum non-finite; only then
+    # (or if finite values overflowed the sum) is the elementwise test, with its N x D mask, run
+    if finite:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = arr.sum() if arr.size else 0.0
+        if not np.isfinite(total):
+            raise_if_non_finite(name, arr)
     return arr
+
+
+def raise_if_non_finite(name, arr, offset=0):
+    """Raise a ValueError naming the first NaN or infinity of ``arr`` (rows counted from ``offset``)."""
+    if np.all(np.isfinite(arr)):
+        return
+    bad = np.argwhere(~np.isfinite(arr))[0]
+    where = tuple(int(k) for k in bad) if arr.ndim else ()
+    value = arr[where] if arr.ndim else arr
+    if where:
+        where = (where[0] + offset,) + where[1:]
+    raise ValueError(f"{name} must be finite, found {value} at index {where}")
 
 
 def same_float_dtype(*arrays):

@@ -26,6 +26,7 @@ from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.ledger_page import render_ledger
+from derivations.site.performance_page import render_performance
 
 log = logging.getLogger("mkdocs.hooks.derivations")
 
@@ -34,6 +35,7 @@ NOTEBOOK_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax conf
 DISPLAY_PLACEHOLDER = re.compile(r"<p>\s*\[\[eq:([a-z0-9-]+)\]\]\s*</p>")
 CELL_ID = re.compile(r'id="cell-id=[0-9a-f]+"')
 LEDGER_PLACEHOLDER = re.compile(r"<p>\s*\[\[ledger\]\]\s*</p>")
+PERFORMANCE_PLACEHOLDER = re.compile(r"<p>\s*\[\[performance\]\]\s*</p>")
 
 
 def _root(config):
@@ -122,6 +124,9 @@ def on_page_content(content, page, config, files):
     content = REF.sub(reference, content)
     if LEDGER_PLACEHOLDER.search(content):
         content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
+    if PERFORMANCE_PLACEHOLDER.search(content):
+        results = STATE["root"] / "benchmarks" / "results.json"
+        content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
     left = EQ.findall(content)
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")

@@ -1,0 +1,118 @@
+"""`make bench-site`: how fast the site is for a reader and for a writer.
+
+Per page: the time from navigation until all its math is typeset, and the bytes
+transferred. For the site: the time of a clean `make build` (equations checked,
+notebooks executed) and of a rebuild under `make serve` after one Markdown page
+is edited. Targets on a 2-core machine: math within 300 ms of load, at most
+1.5 MB a page, a clean build within 30 s, a rebuild within 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.harness import browser, serve, site_pages, wait_for_math  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def page_figures(repeat=3):
+    rows = []
+    with serve() as base, browser() as b:
+        for path in site_pages():
+            times, sizes = [], []
+            for _ in range(repeat):
+                context = b.new_context()  # a cold cache each time: every byte is transferred
+                page = context.new_page()
+                responses = []
+                page.on("requestfinished", lambda r: responses.append(r))
+                page.goto(base + path, wait_until="load")
+                wait_for_math(page)
+                typeset_ms = float(page.evaluate("document.documentElement.getAttribute('data-math-typeset')"))
+                page.wait_for_load_state("networkidle")
+                total = sum((r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]) for r in responses)
+                times.append(typeset_ms)
+                sizes.append(total)
+                context.close()
+            rows.append({"page": path or "(home)", "math_typeset_ms": sorted(times)[len(times) // 2],
+                         "bytes": max(sizes)})
+    return rows
+
+
+def clean_build_seconds():
+    shutil.rmtree(ROOT / ".cache", ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(["make", "build"], cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rebuild_seconds(page="docs/index.md"):
+    port = _free_port()
+    env = dict(os.environ, DERIVATIONS_NB_CACHE="true", NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = ROOT / page
+    original = path.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("mkdocs serve did not start within 300 s")
+        marker = f"rebuild-marker-{time.time_ns()}"
+        start = time.perf_counter()
+        path.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+        while time.perf_counter() - start < 120:
+            try:
+                if marker in urllib.request.urlopen(url, timeout=2).read().decode():
+                    return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("the edit did not appear within 120 s")
+    finally:
+        path.write_text(original, encoding="utf-8")
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "site-results.json")
+    args = parser.parse_args(argv)
+    build = clean_build_seconds()
+    print(f"clean make build: {build:.1f} s (target 30 s)")
+    pages = page_figures()
+    for row in pages:
+        print(f"{row['page']:32} math typeset {row['math_typeset_ms']:7.0f} ms   {row['bytes'] / 1e6:6.2f} MB")
+    rebuild = rebuild_seconds()
+    print(f"rebuild under make serve after editing docs/index.md: {rebuild:.1f} s (target 3 s)")
+    args.output.write_text(json.dumps({"clean_build_s": build, "rebuild_s": rebuild, "pages": pages}, indent=1))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
