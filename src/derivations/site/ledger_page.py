@@ -29,19 +29,19 @@ def render_ledger(ledger, page, page_url, root):
     passed = sum(r["result"] == "pass" for r in records)
     out = [f'<p class="ledger-summary"><strong>{passed} of {len(records)}</strong> equations pass every check '
            f'(source hash <code>{ledger["source_hash"]}</code>, checked in <span data-varies>{ledger["seconds"]:.1f}</span> s).</p>',
-           '<table class="ledger"><thead><tr><th>No.</th><th>Equation</th><th>Page</th><th>Kind</th>'
-           '<th>Result</th><th>Checked by</th><th>Proved by sympy</th><th>Points</th><th>Comparisons</th>'
+           '<div class="compact-table"><table><thead><tr><th>No.</th><th>Equation</th><th>Kind</th>'
+           '<th>Result</th><th>Checked by</th><th>Proved by sympy</th><th>Points / comparisons</th>'
            '<th>Time</th><th>Check</th></tr></thead><tbody>']
     for r in records:
         url = get_relative_url(page_url(r["page"]), page.url) + f"#eq-{r['id']}"
         out.append(
             f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td><a href="{url}">({r["number"]})</a></td>'
-            f'<td>{html.escape(r["title"])}<br><code>{r["id"]}</code></td><td>{r["page"]}</td><td>{r["kind"]}</td>'
+            f'<td>{html.escape(r["title"])}<br><code>{r["id"]}</code> on {r["page"]}</td><td>{r["kind"]}</td>'
             f'<td class="ledger-{r["result"]}">{r["result"]}</td><td>{", ".join(r["methods"])}</td>'
-            f'<td>{r["proved_links"]} of {r["links"]} links</td><td>{r["points"]}</td><td>{r["comparisons"]}</td>'
+            f'<td>{r["proved_links"]} of {r["links"]}</td><td>{r["points"]} / {r["comparisons"]}</td>'
             f'<td><span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</td><td><a href="#src-{r["id"]}">source</a></td></tr>'
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append('<h2 id="sources">Where each equation and its check are written</h2>')
     for r in records:
         code = html.escape(catalog_source(root, r["source"]))

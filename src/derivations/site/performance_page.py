@@ -32,7 +32,7 @@ def render_performance(path):
         f'{html.escape(str(m.get("cpu")))}, {m.get("cores")} cores; Python {m.get("python")}, NumPy {m.get("numpy")} '
         f'({html.escape(", ".join(m.get("blas") or ["BLAS unknown"]))}); '
         f'PyTorch {html.escape(str(m.get("torch") or "not installed"))}.</p>',
-        '<table class="performance"><thead><tr><th>loss</th><th>N</th><th>dtype</th>'
+        '<div class="compact-table"><table><thead><tr><th>loss</th><th>N</th><th>dtype</th>'
         '<th>vectorized (ms)</th><th>naive (ms)</th><th>naive / vectorized</th><th>PyTorch (ms)</th>'
         '<th>vectorized / PyTorch</th><th>matmul bound (ms)</th><th>vectorized / matmul bound</th>'
         '<th>read-X bound (ms)</th><th>peak extra memory</th><th>X itself</th></tr></thead><tbody>',
@@ -48,7 +48,7 @@ def render_performance(path):
             f'<td>{_ratio(r["vectorized_s"], matmul)}</td><td>{_ms(read)}</td>'
             f'<td>{r["peak_extra_bytes"] / 2**20:,.2f} MiB</td><td>{r["X_bytes"] / 2**20:,.0f} MiB</td></tr>'
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append(_plot(data["rows"]))
     return "\n".join(out)
 
@@ -68,14 +68,15 @@ def _plot(rows):
     lo = min(t for _, bars in series for _, t in bars)
     hi = max(t for _, bars in series for _, t in bars)
     lo_exp, hi_exp = math.floor(math.log10(lo * 1e3)), math.ceil(math.log10(hi * 1e3))
-    left, width, bar, gap = 190, 520, 9, 10
+    left, width, bar, gap = 200, 520, 10, 10
     height = sum(len(b) * bar + gap for _, b in series) + 60
 
     def x(seconds):
         return left + width * (math.log10(seconds * 1e3) - lo_exp) / max(1, hi_exp - lo_exp)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 20} {height}" '
-             f'role="img" aria-label="benchmark times" font-family="sans-serif" font-size="11">',
+             f'role="img" aria-label="benchmark times" font-family="sans-serif" font-size="12" '
+             f'style="width: 100%; height: auto">',
              f'<rect width="100%" height="100%" fill="#ffffff"/>']
     y = 10
     for label, bars in series:
