@@ -10,9 +10,9 @@ __all__ = ["sigmoid", "softmax", "log_softmax"]
 
 
 def sigmoid(z):
-    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, elementwise.
+    r"""The logistic sigmoid ``sigma(z) = 1 / (1 + exp(-z))``, elementwise.
 
-    Computed as :math:`e^{z} / (1 + e^{z})` for negative ``z`` so that no
+    Computed as ``exp(z) / (1 + exp(z))`` for negative ``z`` so that no
     exponential of a large positive number is ever formed.
 
     Parameters
@@ -23,7 +23,7 @@ def sigmoid(z):
     Returns
     -------
     numpy.ndarray
-        :math:`\sigma(z)` with the shape and float dtype of ``z``, in ``[0, 1]``.
+        ``sigma(z)`` with the shape and float dtype of ``z``, in ``[0, 1]``.
 
     Examples
     --------
@@ -38,11 +38,11 @@ def sigmoid(z):
 
 
 def log_softmax(scores, axis=-1):
-    r"""The log of the softmax, :math:`s_k - \log \sum_j e^{s_j}`, along ``axis``.
+    r"""The log of the softmax, ``s_k - log sum_j exp(s_j)``, along ``axis``.
 
     Uses log-sum-exp with the maximum subtracted,
-    :math:`\log \sum_j e^{s_j} = m + \log \sum_j e^{s_j - m}` with
-    :math:`m = \max_j s_j`, so that every exponential is at most 1.
+    ``log sum_j exp(s_j) = m + log sum_j exp(s_j - m)`` with
+    ``m = max_j s_j``, so that every exponential is at most 1.
 
     Parameters
     ----------
@@ -72,7 +72,7 @@ def log_softmax(scores, axis=-1):
 
 
 def softmax(scores, axis=-1):
-    r"""The softmax :math:`f(s_k) = e^{s_k} / \sum_j e^{s_j}` along ``axis``.
+    r"""The softmax ``f(s_k) = exp(s_k) / sum_j exp(s_j)`` along ``axis``.
 
     The maximum is subtracted first: softmax is unchanged by adding a constant
     to every score, and then no exponential exceeds 1.

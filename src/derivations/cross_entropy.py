@@ -11,10 +11,10 @@ __all__ = ["cross_entropy", "binary_cross_entropy", "softplus"]
 
 
 def softplus(z):
-    r"""The softplus :math:`\log(1 + e^{z})`, computed as :math:`\max(z, 0) + \log(1 + e^{-|z|})`.
+    r"""The softplus ``log(1 + exp(z))``, computed as ``max(z, 0) + log(1 + exp(-|z|))``.
 
     The second form never exponentiates a positive number, so it is finite
-    for every finite ``z``; :math:`-\log \sigma(z) = \mathrm{softplus}(-z)`.
+    for every finite ``z``; ``-log sigma(z) = softplus(-z)``.
 
     Parameters
     ----------
@@ -39,7 +39,7 @@ def softplus(z):
 def cross_entropy(scores, y):
     r"""Mean softmax cross-entropy of logits against integer labels.
 
-    .. math:: CE = \frac{1}{N} \sum_{i=1}^{N} -\log \frac{e^{s_{i, y_i}}}{\sum_{j=1}^{C} e^{s_{ij}}}
+    ``CE = (1/N) sum_i -log( exp(s_{i,y_i}) / sum_j exp(s_ij) )``
 
     computed as log-sum-exp minus the correct score, so it is finite for any
     finite logits.
@@ -73,11 +73,11 @@ def cross_entropy(scores, y):
 def binary_cross_entropy(z, t):
     r"""Mean binary cross-entropy of logits ``z`` against targets ``t`` in [0, 1].
 
-    .. math:: BCE = \frac{1}{N} \sum_{i=1}^{N} -t_i \log \sigma(z_i) - (1 - t_i) \log(1 - \sigma(z_i))
+    ``BCE = (1/N) sum_i [ -t_i log sigma(z_i) - (1 - t_i) log(1 - sigma(z_i)) ]``
 
-    computed from the logits as :math:`\mathrm{softplus}(z_i) - t_i z_i`,
-    without forming :math:`\sigma(z_i)`, which rounds to 0 or 1 for large
-    :math:`|z_i|` and would make the logarithm infinite.
+    computed from the logits as ``softplus(z_i) - t_i z_i``,
+    without forming ``sigma(z_i)``, which rounds to 0 or 1 for large
+    ``|z_i|`` and would make the logarithm infinite.
 
     Parameters
     ----------

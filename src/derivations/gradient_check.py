@@ -40,7 +40,7 @@ def _probe(f, x, index, delta):
 def numerical_gradient(f, x, h=1e-5):
     r"""Gradient of a scalar function by centred differences over every coordinate.
 
-    .. math:: \frac{\partial f}{\partial x_k} \approx \frac{f(x + h e_k) - f(x - h e_k)}{2h}
+    ``df/dx_k ~ (f(x + h e_k) - f(x - h e_k)) / (2h)``
 
     Parameters
     ----------
@@ -75,7 +75,7 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def relative_error(a, b):
-    r"""Largest elementwise relative error :math:`|a - b| / (|a| + |b|)`.
+    r"""Largest elementwise relative error ``|a - b| / (|a| + |b|)``.
 
     Entries where both are zero count as agreeing (error 0), not as 0/0.
 
@@ -134,12 +134,12 @@ class GradCheck:
 def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
     r"""Compare an analytic gradient with centred differences at random coordinates.
 
-    For each sampled coordinate :math:`k` the relative error between
-    ``analytic_grad[k]`` and :math:`(f(x + h e_k) - f(x - h e_k)) / 2h` is
+    For each sampled coordinate ``k`` the relative error between
+    ``analytic_grad[k]`` and ``(f(x + h e_k) - f(x - h e_k)) / 2h`` is
     reported. A coordinate *crosses a kink* when the one-sided slopes
-    :math:`d_\pm = \pm(f(x \pm h e_k) - f(x)) / h` differ by more than rounding,
+    ``d_+- = +-(f(x +- h e_k) - f(x)) / h`` differ by more than rounding,
     and their difference does not halve with the step as it does for a smooth
-    function (:math:`d_+ - d_- \approx h f''`); the hinge's kink makes it
+    function (``d_+ - d_- ~ h f''``); the hinge's kink makes it
     roughly constant instead.
 
     Parameters

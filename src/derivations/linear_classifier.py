@@ -32,7 +32,7 @@ def check_problem(W, X, y, reg, check_X_finite=True):
 
 
 def linear_scores(W, X):
-    r"""The class scores :math:`S = XW`: row :math:`i` is :math:`s = \mathbf{x}_i^T W`, so :math:`s_j = \mathbf{w}_j^T \mathbf{x}_i`.
+    r"""The class scores ``S = XW``: row ``i`` is ``s = x_i^T W``, so ``s_j = w_j^T x_i``.
 
     Parameters
     ----------
@@ -67,8 +67,8 @@ def blocked_gradient(W, X, y, reg, score_loss):
     r"""Loss and gradient of a linear classifier, one pass over X in blocks of rows.
 
     ``score_loss(S, y)`` returns the summed loss of a block of scores
-    :math:`S = X_b W` and :math:`G = \partial L / \partial S` for it. Each block
-    adds :math:`G^T X_b` to :math:`(\nabla_W L)^T` while :math:`X_b` is still in
+    ``S = X_b W`` and ``G = d L / d S`` for it. Each block
+    adds ``G^T X_b`` to ``(grad_W L)^T`` while ``X_b`` is still in
     cache, so X is read from memory once, and no temporary grows with N beyond
     one block. Returns ``(loss, dW)`` with the mean over samples and ``reg``.
     """

@@ -14,12 +14,10 @@ __all__ = ["softmax_loss_naive", "softmax_loss", "softmax_score_gradient"]
 def softmax_loss_naive(W, X, y, reg=0.0):
     r"""Softmax cross-entropy and its gradient, with explicit loops.
 
-    .. math::
-        L = \frac{1}{N} \sum_{i=1}^{N} \Big(\log \sum_{j=1}^{C} e^{s_j} - s_{y_i}\Big)
-            + \lambda \sum_{k,l} W_{kl}^2, \qquad s = x_i W
+    ``L = (1/N) sum_i ( log sum_j exp(s_j) - s_{y_i} ) + reg * sum(W**2)``, with ``s = x_i W``
 
-    and :math:`\partial L_i / \partial s_j = f(s_j) - 1(j = y_i)`, so column
-    :math:`j` of the gradient gains :math:`(f(s_j) - 1(j = y_i))\, x_i`.
+    and ``d L_i / d s_j = f(s_j) - 1(j = y_i)``, so column
+    ``j`` of the gradient gains ``(f(s_j) - 1(j = y_i)) x_i``.
 
     Parameters
     ----------
@@ -64,8 +62,8 @@ def softmax_loss_naive(W, X, y, reg=0.0):
 def softmax_loss(W, X, y, reg=0.0):
     r"""Softmax cross-entropy and its gradient, vectorized over the samples.
 
-    With :math:`P = \mathrm{softmax}(XW)` row by row and :math:`T` the one-hot
-    labels, :math:`\nabla_W L = \frac{1}{N} X^T (P - T) + 2 \lambda W`.
+    With ``P = softmax(XW)`` row by row and ``T`` the one-hot
+    labels, ``grad_W L = X^T (P - T) / N + 2 reg W``.
 
     Parameters
     ----------
@@ -106,10 +104,10 @@ def _block_loss(scores, y):
 
 
 def softmax_score_gradient(scores, y):
-    r"""The matrix :math:`P - T` with :math:`\nabla_W L = \frac{1}{N} X^T (P - T) + 2\lambda W`.
+    r"""The matrix ``P - T`` with ``grad_W L = X^T (P - T) / N + 2 reg W``.
 
-    :math:`P` holds the softmax of each row of scores and :math:`T` the one-hot
-    labels; row :math:`i` is :math:`\partial CE_i / \partial s = f(s) - t`.
+    ``P`` holds the softmax of each row of scores and ``T`` the one-hot
+    labels; row ``i`` is ``d CE_i / d s = f(s) - t``.
 
     Parameters
     ----------

@@ -13,14 +13,12 @@ __all__ = ["svm_loss_naive", "svm_loss", "svm_score_gradient"]
 def svm_loss_naive(W, X, y, reg=0.0):
     r"""Multiclass hinge loss and its gradient, with explicit loops, as in the proof.
 
-    .. math::
-        L = \frac{1}{N} \sum_{i=1}^{N} \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + 1)
-            + \lambda \sum_{k,l} W_{kl}^2, \qquad s = x_i W
+    ``L = (1/N) sum_i sum_{j != y_i} max(0, s_j - s_{y_i} + 1) + reg * sum(W**2)``, with ``s = x_i W``
 
-    Each margin :math:`m = s_j - s_{y_i} + 1 > 0` adds :math:`x_i` to column
-    :math:`j` of the gradient and subtracts it from column :math:`y_i`
+    Each margin ``m = s_j - s_{y_i} + 1 > 0`` adds ``x_i`` to column
+    ``j`` of the gradient and subtracts it from column ``y_i``
     (equations (3) and (4)). A margin of exactly 0 contributes nothing: the
-    subgradient at the kink is the strict indicator :math:`1(m > 0)`.
+    subgradient at the kink is the strict indicator ``1(m > 0)``.
 
     Parameters
     ----------
@@ -31,7 +29,7 @@ def svm_loss_naive(W, X, y, reg=0.0):
     y : array_like of int, shape (N,)
         Labels in ``[0, C)``.
     reg : float, default 0.0
-        Regularisation strength :math:`\lambda \ge 0`.
+        Regularisation strength ``reg >= 0``.
 
     Returns
     -------
@@ -75,11 +73,11 @@ def svm_loss(W, X, y, reg=0.0):
     r"""Multiclass hinge loss and its gradient, vectorized over the samples.
 
     The same quantity as :func:`svm_loss_naive`. With the scores
-    :math:`S = XW` and the margins :math:`M_{ij} = S_{ij} - S_{i y_i} + 1`,
-    let :math:`G_{ij} = 1(M_{ij} > 0)` for :math:`j \neq y_i` and
-    :math:`G_{i y_i} = -\sum_{j \neq y_i} G_{ij}`; then
+    ``S = XW`` and the margins ``M_ij = S_ij - S_{i,y_i} + 1``,
+    let ``G_ij = 1(M_ij > 0)`` for ``j != y_i`` and
+    ``G_{i,y_i} = -sum_{j != y_i} G_ij``; then
 
-    .. math:: \nabla_W L = \frac{1}{N} X^T G + 2 \lambda W.
+    ``grad_W L = X^T G / N + 2 reg W``.
 
     X is read once, in blocks of rows (see :func:`derivations.linear_classifier.blocked_gradient`).
 
@@ -116,14 +114,13 @@ def _block_loss(scores, y):
 
 
 def svm_score_gradient(scores, y):
-    r"""The matrix :math:`G` with :math:`\nabla_W L = \frac{1}{N} X^T G + 2\lambda W` for the hinge loss.
+    r"""The matrix ``G`` with ``grad_W L = X^T G / N + 2 reg W`` for the hinge loss.
 
-    .. math::
-        G_{ij} = \mathbb{1}(j \neq y_i)\, \mathbb{1}(s_{ij} - s_{i y_i} + 1 > 0)
-               - \mathbb{1}(j = y_i) \sum_{l \neq y_i} \mathbb{1}(s_{il} - s_{i y_i} + 1 > 0)
+    ``G_ij = 1(s_ij - s_{i,y_i} + 1 > 0)`` for ``j != y_i``, and
+    ``G_{i,y_i} = -sum_{l != y_i} 1(s_il - s_{i,y_i} + 1 > 0)``
 
-    Row :math:`i` is the gradient of :math:`L_i` with respect to the scores
-    :math:`s_i`; every row sums to zero.
+    Row ``i`` is the gradient of ``L_i`` with respect to the scores
+    ``s_i``; every row sums to zero.
 
     Parameters
     ----------
