@@ -45,6 +45,7 @@
   }
 
   function typeset(root) {
+    document.documentElement.setAttribute("data-math-start", String(performance.now()));
     root.querySelectorAll(".arithmatex").forEach(typesetArithmatex);
     root.querySelectorAll(".jp-RenderedMarkdown").forEach(typesetNotebookCell);
     document.documentElement.setAttribute("data-math-typeset", String(performance.now()));
