@@ -110,7 +110,7 @@ def relative_error(a, b):
 
 @dataclass(frozen=True)
 class GradCheck:
-    """The result of :func:`grad_check_sparse`, one entry per sampled coordinate.
+    """The result of ``grad_check_sparse``, one entry per sampled coordinate.
 
     ``crosses_kink[k]`` is true where ``f`` is not differentiable between
     ``x - h`` and ``x + h`` along coordinate ``indices[k]``: its two one-sided

@@ -15,7 +15,7 @@ def check_problem(W, X, y, reg, check_X_finite=True):
     ``W`` is (D, C), ``X`` is (N, D) with N >= 1, ``y`` is (N,) in [0, C) and
     ``reg >= 0``. Both arrays come back in their common float dtype. With
     ``check_X_finite=False`` the caller checks X through its scores, which a
-    NaN or infinity in X always makes non-finite (see :func:`blocked_gradient`).
+    NaN or infinity in X always makes non-finite (see ``blocked_gradient``).
     """
     W = float_array("W", W, ndim=2)
     X = float_array("X", X, ndim=2, finite=check_X_finite)

@@ -72,14 +72,14 @@ def svm_loss_naive(W, X, y, reg=0.0):
 def svm_loss(W, X, y, reg=0.0):
     r"""Multiclass hinge loss and its gradient, vectorized over the samples.
 
-    The same quantity as :func:`svm_loss_naive`. With the scores
+    The same quantity as ``svm_loss_naive``. With the scores
     ``S = XW`` and the margins ``M_ij = S_ij - S_{i,y_i} + 1``,
     let ``G_ij = 1(M_ij > 0)`` for ``j != y_i`` and
     ``G_{i,y_i} = -sum_{j != y_i} G_ij``; then
 
     ``grad_W L = X^T G / N + 2 reg W``.
 
-    X is read once, in blocks of rows (see :func:`derivations.linear_classifier.blocked_gradient`).
+    X is read once, in blocks of rows (see ``derivations.linear_classifier.blocked_gradient``).
 
     Parameters
     ----------

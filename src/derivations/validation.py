@@ -19,7 +19,7 @@ def float_array(name, value, ndim=None, *, allow_empty=False, finite=True):
 
     float32 stays float32; float64 and integer input become float64. With
     ``finite=False`` the caller takes over the finiteness check (see
-    :func:`first_non_finite`), to save a pass over a large array.
+    ``raise_if_non_finite``), to save a pass over a large array.
     """
     try:
         arr = np.asarray(value)

@@ -37,7 +37,7 @@ def site_pages(site=SITE):
     return pages
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     """A static server that, like GitHub Pages, gzips text when the browser accepts it."""
 
     COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".py")
@@ -63,7 +63,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(site=SITE):
     """Serve ``site`` on a free port of 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(site))
+    handler = functools.partial(_GzipHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -93,14 +93,3 @@ def browser():
 def wait_for_math(page, timeout=15000):
     """Wait until math.js has typeset the page."""
     page.wait_for_function("document.documentElement.hasAttribute('data-math-typeset')", timeout=timeout)
-
-
-def set_scheme(page, scheme):
-    """Switch Material's colour scheme ('default' or 'slate') as its toggle does."""
-    page.evaluate(
-        """scheme => {
-            document.body.setAttribute('data-md-color-scheme', scheme);
-            const palette = JSON.parse(localStorage.getItem(__md_scope.pathname + '.__palette') || 'null');
-        }""",
-        scheme,
-    )

@@ -109,10 +109,8 @@ FUNCTIONS = {}
 
 
 def _to_matrix(v):
-    arr = np.asarray(v, dtype=object)
-    if arr.ndim == 1:
-        return sp.Matrix(arr.tolist())
-    return sp.Matrix(arr.tolist())
+    """A sympy Matrix of an array: a column for a vector."""
+    return sp.Matrix(np.asarray(v, dtype=object).tolist())
 
 
 class Evaluator:

@@ -131,8 +131,6 @@ class NotationPrinter(LatexPrinter):
             return r"\mathbf{%s}" % name
         if name == "lam":
             return r"\lambda"
-        if name == "CE" or name == "BCE":
-            return r"\mathrm{%s}" % name
         return super()._print_Symbol(expr, style)
 
     def _print_IndexedBase(self, expr):
