@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 import re
+import shutil
 import subprocess
 import sys
 from urllib.parse import unquote, urljoin, urlparse
@@ -50,18 +51,25 @@ def _parse(path):
     return parser
 
 
-def _target(page, href):
+def _target(site, page, href):
     """The file and fragment an internal link of ``page`` points to."""
-    rel = page.relative_to(SITE).as_posix()
+    rel = page.relative_to(site).as_posix()
     url = urlparse(urljoin("http://site/" + rel, href))
     path = unquote(url.path).lstrip("/")
-    target = SITE / path
+    target = site / path
     if path.endswith("/") or path == "" or target.is_dir():
         target = target / "index.html"
     return target, url.fragment
 
 
-def test_no_broken_internal_link_or_anchor(site):
+def _ids(parsed, page):
+    if page not in parsed:
+        parsed[page] = _parse(page)
+    return parsed[page].ids
+
+
+def broken_links(site):
+    """Every internal link, resource or anchor of ``site`` that points nowhere."""
     pages = sorted(site.rglob("*.html"))
     parsed = {p: _parse(p) for p in pages}
     broken = []
@@ -72,12 +80,28 @@ def test_no_broken_internal_link_or_anchor(site):
                 continue
             if scheme in ("http", "https") or href.startswith("//"):
                 continue  # outbound links are checked below: none may load anything
-            target, fragment = _target(page, href)
+            target, fragment = _target(site, page, href)
             if not target.exists():
                 broken.append(f"{page.relative_to(site)}: {href} -> missing {target.relative_to(site)}")
-            elif fragment and target.suffix == ".html" and fragment not in parsed.get(target, _parse(target)).ids:
+            elif fragment and target.suffix == ".html" and fragment not in _ids(parsed, target):
                 broken.append(f"{page.relative_to(site)}: {href} -> no anchor #{fragment}")
+    return broken
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    broken = broken_links(site)
     assert broken == [], "\n".join(broken)
+
+
+def test_the_link_checker_finds_broken_links_and_anchors(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = copy / "problem-2" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</article>", '<a href="../nowhere/">x</a><a href="#eq-nothing">y</a></article>', 1),
+                    encoding="utf-8")
+    found = broken_links(copy)
+    assert any("../nowhere/" in b for b in found) and any("#eq-nothing" in b for b in found), found
 
 
 def test_no_page_loads_anything_from_another_host(site):

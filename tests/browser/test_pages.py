@@ -5,7 +5,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.harness import SITE, site_pages, wait_for_math
+import shutil
+
+from tests.browser.harness import SITE, serve, site_pages, wait_for_math
 
 PAGES = site_pages()
 SCHEMES = ["light", "dark"]
@@ -23,9 +25,9 @@ class _Count(HTMLParser):
         self.arithmatex += "arithmatex" in classes
 
 
-def _served_counts(path):
+def _served_counts(site, path):
     parser = _Count()
-    parser.feed((SITE / path / "index.html").read_text(encoding="utf-8"))
+    parser.feed((site / path / "index.html").read_text(encoding="utf-8"))
     return parser.equations, parser.arithmatex
 
 
@@ -45,12 +47,11 @@ def _open(chromium, url, scheme):
     return context, page, log
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
-def test_page_renders_its_math_with_no_errors_and_no_foreign_requests(chromium, site_url, path, scheme):
-    context, page, log = _open(chromium, site_url + path, scheme)
+def page_problems(chromium, base, site, path, scheme):
+    """Everything a reader would see wrong on one page: untypeset math, errors, failed or foreign requests."""
+    context, page, log = _open(chromium, base + path, scheme)
     try:
-        equations, arithmatex = _served_counts(path)
+        equations, arithmatex = _served_counts(site, path)
         state = page.evaluate("""() => ({
             scheme: document.body.getAttribute('data-md-color-scheme'),
             arithmatex: document.querySelectorAll('.arithmatex').length,
@@ -63,22 +64,48 @@ def test_page_renders_its_math_with_no_errors_and_no_foreign_requests(chromium, 
             leftoverDollars: [...document.querySelectorAll('.jp-RenderedMarkdown')]
                 .filter(c => /\\$[^$]+\\$/.test(c.innerText)).length,
             brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
-            background: getComputedStyle(document.body).backgroundColor,
         })""")
-        assert state["scheme"] == ("slate" if scheme == "dark" else "default")
-        assert state["arithmatex"] == arithmatex
-        assert state["typeset"] == arithmatex, "some math was not typeset"
-        assert state["displays"] == equations, "some displayed equations were not typeset"
-        assert len(state["tags"]) == equations and all(t.startswith("(") and t.endswith(")") for t in state["tags"])
-        assert state["errors"] == 0
-        assert state["notebookTypeset"] == state["notebookCells"]
-        assert state["leftoverDollars"] == 0, "a notebook cell still shows $...$"
-        assert state["brokenImages"] == []
-        assert log["errors"] == [], log["errors"]
-        assert log["failed"] == [], log["failed"]
-        assert log["foreign"] == [], log["foreign"]
     finally:
         context.close()
+    problems = []
+    if state["scheme"] != ("slate" if scheme == "dark" else "default"):
+        problems.append(f"colour scheme {state['scheme']} instead of {scheme}")
+    if state["arithmatex"] != arithmatex or state["typeset"] != arithmatex:
+        problems.append(f"{state['typeset']} of {arithmatex} formulas typeset")
+    if state["displays"] != equations:
+        problems.append(f"{state['displays']} of {equations} displayed equations typeset")
+    if len(state["tags"]) != equations or not all(t.startswith("(") and t.endswith(")") for t in state["tags"]):
+        problems.append(f"equation numbers shown: {state['tags']}")
+    if state["errors"]:
+        problems.append(f"{state['errors']} formulas show a render error")
+    if state["notebookTypeset"] != state["notebookCells"] or state["leftoverDollars"]:
+        problems.append("notebook math not typeset")
+    problems += [f"broken image {src}" for src in state["brokenImages"]]
+    problems += [f"console: {e}" for e in log["errors"]]
+    problems += [f"failed request: {f}" for f in log["failed"]]
+    problems += [f"request to another host: {f}" for f in log["foreign"]]
+    return problems
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_page_renders_its_math_with_no_errors_and_no_foreign_requests(chromium, site_url, path, scheme):
+    assert page_problems(chromium, site_url, SITE, path, scheme) == []
+
+
+def test_a_broken_equation_or_link_is_caught(chromium, tmp_path):
+    broken = tmp_path / "site"
+    shutil.copytree(SITE, broken)
+    page = broken / "problem-1" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "\\frac{" in html
+    page.write_text(html.replace("\\frac{", "\\fracc{", 1).replace("</article>", '<img src="../missing.png"></article>', 1),
+                    encoding="utf-8")
+    with serve(broken) as base:
+        problems = page_problems(chromium, base, broken, "problem-1/", "light")
+    assert any("render error" in p for p in problems), problems
+    assert any("KaTeX could not typeset" in p for p in problems), problems
+    assert any("missing.png" in p for p in problems), problems
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("problem")])
