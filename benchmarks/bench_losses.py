@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -99,12 +100,7 @@ def machine():
 def bench(sizes, dtypes, repeat, naive_max_n, dim, classes, seed=0):
     rng = np.random.default_rng(seed)
     rows = []
-    try:
-        import torch  # noqa: F401
-
-        have_torch = True
-    except ImportError:
-        have_torch = False
+    have_torch = importlib.util.find_spec("torch") is not None
     for n in sizes:
         X64 = rng.normal(size=(n, dim))
         y = rng.integers(0, classes, size=n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from derivations.activations import log_softmax
-from derivations.validation import float_array, labels
+from derivations.validation import float_array, scores_and_labels
 
 __all__ = ["cross_entropy", "binary_cross_entropy", "softplus"]
 
@@ -64,8 +64,7 @@ def cross_entropy(scores, y):
     >>> cross_entropy([[0.0, 1e4]], [0])
     10000.0
     """
-    scores = float_array("scores", scores, ndim=2)
-    y = labels("y", y, scores.shape[0], scores.shape[1])
+    scores, y = scores_and_labels(scores, y)
     logp = log_softmax(scores, axis=1)
     return float(-np.mean(logp[np.arange(scores.shape[0]), y]))
 

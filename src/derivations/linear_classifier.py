@@ -17,18 +17,22 @@ def check_problem(W, X, y, reg, check_X_finite=True):
     ``check_X_finite=False`` the caller checks X through its scores, which a
     NaN or infinity in X always makes non-finite (see ``blocked_gradient``).
     """
+    W, X = _weights_and_samples(W, X, check_X_finite)
+    if W.shape[1] < 2:
+        raise ValueError(f"W must have at least 2 classes (columns), got shape {W.shape}")
+    return W, X, labels("y", y, X.shape[0], W.shape[1]), regularisation("reg", reg)
+
+
+def _weights_and_samples(W, X, check_X_finite=True):
+    """``W`` (D, C) and ``X`` (N, D) as 2-D float arrays agreeing on D, in their common float dtype."""
     W = float_array("W", W, ndim=2)
     X = float_array("X", X, ndim=2, finite=check_X_finite)
     if X.shape[1] != W.shape[0]:
         raise ValueError(
             f"X and W must agree on D: X has shape {X.shape} (N, D) and W has shape {W.shape} (D, C)"
         )
-    if W.shape[1] < 2:
-        raise ValueError(f"W must have at least 2 classes (columns), got shape {W.shape}")
-    y = labels("y", y, X.shape[0], W.shape[1])
-    reg = regularisation("reg", reg)
     dtype = same_float_dtype(W, X)
-    return W.astype(dtype, copy=False), X.astype(dtype, copy=False), y, reg
+    return W.astype(dtype, copy=False), X.astype(dtype, copy=False)
 
 
 def linear_scores(W, X):
@@ -49,14 +53,8 @@ def linear_scores(W, X):
     >>> linear_scores([[1.0, 0.0], [0.0, 2.0]], [[3.0, 4.0]])
     array([[3., 8.]])
     """
-    W = float_array("W", W, ndim=2)
-    X = float_array("X", X, ndim=2)
-    if X.shape[1] != W.shape[0]:
-        raise ValueError(
-            f"X and W must agree on D: X has shape {X.shape} (N, D) and W has shape {W.shape} (D, C)"
-        )
-    dtype = same_float_dtype(W, X)
-    return X.astype(dtype, copy=False) @ W.astype(dtype, copy=False)
+    W, X = _weights_and_samples(W, X)
+    return X @ W
 
 
 # rows of X per block: about 8 MiB, so that a block read for the scores is still in cache for the gradient

@@ -6,7 +6,7 @@ import numpy as np
 
 from derivations.activations import softmax
 from derivations.linear_classifier import blocked_gradient, check_problem
-from derivations.validation import float_array, labels
+from derivations.validation import scores_and_labels
 
 __all__ = ["softmax_loss_naive", "softmax_loss", "softmax_score_gradient"]
 
@@ -124,8 +124,7 @@ def softmax_score_gradient(scores, y):
     >>> softmax_score_gradient([[0.0, 0.0]], [1])
     array([[ 0.5, -0.5]])
     """
-    scores = float_array("scores", scores, ndim=2)
-    y = labels("y", y, scores.shape[0], scores.shape[1])
+    scores, y = scores_and_labels(scores, y)
     grad = softmax(scores, axis=1)
     grad[np.arange(scores.shape[0]), y] -= 1
     return grad

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from derivations.linear_classifier import blocked_gradient, check_problem
-from derivations.validation import float_array, labels
+from derivations.validation import scores_and_labels
 
 __all__ = ["svm_loss_naive", "svm_loss", "svm_score_gradient"]
 
@@ -138,8 +138,7 @@ def svm_score_gradient(scores, y):
     >>> svm_score_gradient([[3.0, 2.5, 0.0]], [0])
     array([[-1.,  1.,  0.]])
     """
-    scores = float_array("scores", scores, ndim=2)
-    y = labels("y", y, scores.shape[0], scores.shape[1])
+    scores, y = scores_and_labels(scores, y)
     return _score_gradient(scores, y)
 
 

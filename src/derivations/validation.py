@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["float_array", "labels", "regularisation", "same_float_dtype", "raise_if_non_finite"]
+__all__ = ["float_array", "labels", "scores_and_labels", "regularisation", "same_float_dtype", "raise_if_non_finite"]
 
 
 def float_array(name, value, ndim=None, *, allow_empty=False, finite=True):
@@ -78,6 +78,12 @@ def labels(name, value, n, num_classes):
         bad = arr[(arr < 0) | (arr >= num_classes)][0]
         raise ValueError(f"{name} must be in [0, {num_classes}) (C = {num_classes} classes), found label {bad}")
     return arr.astype(np.intp, copy=False)
+
+
+def scores_and_labels(scores, y):
+    """Validate logits ``scores`` (N, C) and their labels ``y`` (N,) in [0, C); return them converted."""
+    scores = float_array("scores", scores, ndim=2)
+    return scores, labels("y", y, scores.shape[0], scores.shape[1])
 
 
 def regularisation(name, value):

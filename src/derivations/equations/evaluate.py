@@ -20,7 +20,6 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
 from derivations.gradient_check import numerical_gradient
 
 __all__ = ["Point", "FunctionSpec", "Evaluator", "NotEvaluable", "FUNCTIONS"]

@@ -12,7 +12,7 @@ from derivations.equations import points as pts
 from derivations.equations.evaluate import FUNCTIONS, FunctionSpec
 from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
 from derivations.equations.symbols import (
-    C, G, Gm, L, Li, N, S, W, X, i, j, k, l, lam, s, u, w, wv, x, xv, y,
+    C, G, Gm, L, Li, N, S, W, X, i, j, l, lam, s, u, w, wv, x, xv, y,
 )
 
 PAGE = "problem-2.md"

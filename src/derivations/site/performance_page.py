@@ -77,7 +77,7 @@ def _plot(rows):
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 20} {height}" '
              f'role="img" aria-label="benchmark times" font-family="sans-serif" font-size="12" '
              f'style="width: 100%; height: auto">',
-             f'<rect width="100%" height="100%" fill="#ffffff"/>']
+             '<rect width="100%" height="100%" fill="#ffffff"/>']
     y = 10
     for label, bars in series:
         parts.append(f'<text x="{left - 6}" y="{y + len(bars) * bar / 2 + 4}" text-anchor="end" fill="#212121">'
