@@ -75,7 +75,7 @@ def test_one_token_changes_are_caught(eq_id, side, operator, contains):
 def test_a_broken_equation_names_itself_its_page_and_the_inputs():
     eq = CATALOG["svm-grad-wj"]
     broken = replace(eq, sides=[eq.sides[0], sp.Mul(-1, eq.sides[1], evaluate=False)])
-    record = check_equation(broken, {**CATALOG.equations, eq.id: broken})
+    record = check_equation(broken, CATALOG.replacing(broken))
     assert record.result == "fail"
     assert "differ at" in record.message and "x_i" not in record.message  # values, not symbols
     assert "W=" in record.message and "y=" in record.message
@@ -103,7 +103,7 @@ def _copy_project(tmp_path):
 
 def test_a_broken_equation_fails_verify_and_the_build(tmp_path):
     project = _copy_project(tmp_path)
-    source = project / "src" / "derivations" / "equations" / "problem2.py"
+    source = project / "src" / "derivations" / "problems" / "problem2.py"
     text = source.read_text(encoding="utf-8")
     good = "Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * x[i]],"
     assert good in text

@@ -1,15 +1,11 @@
-"""Every equation shown on the site, as sympy objects, with the checks that back it.
+"""The engine that prints and checks the site's equations.
 
-``CATALOG`` holds them in page order; importing this package registers them.
+The content, one module per problem, lives in :mod:`derivations.problems`;
+``CATALOG`` gathers every problem found there, its equations in page order.
 """
 
-from derivations.equations.catalog import Catalog, Equation
+from derivations.equations.catalog import Catalog, Equation, Problem, discover
 
-CATALOG = Catalog({
-    "problem-1.md": "1.",
-    "problem-2.md": "2.",
-})
+CATALOG = discover("derivations.problems")
 
-from derivations.equations import problem1, problem2  # noqa: E402,F401  (they register their equations)
-
-__all__ = ["CATALOG", "Catalog", "Equation"]
+__all__ = ["CATALOG", "Catalog", "Equation", "Problem", "discover"]

@@ -1,25 +1,38 @@
-"""The registry of every displayed equation: its id, page, kind, sides and test points."""
+"""Problems, their equations and named functions, and the catalog that gathers them.
+
+A problem is one module of :mod:`derivations.problems` and one page of the
+site. The module makes a :class:`Problem` and declares everything the page
+needs through it: its equations (:meth:`Problem.equation`), the named
+functions of its notation with their package counterparts
+(:meth:`Problem.function`), and how its indexed symbols read the package's
+arrays (``columns``, ``rows``). :func:`discover` imports every such module and
+builds the :class:`Catalog`; nothing outside the module lists it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import importlib
 import inspect
 from pathlib import Path
+import pkgutil
 
-from derivations.equations.notation import build, flatten, latex
+from derivations.equations.notation import build, flatten, fn, latex
 
-__all__ = ["Equation", "Catalog", "KINDS"]
+__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "KINDS"]
 
 KINDS = ("identity", "gradient", "definition")
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/derivations
 
 
 @dataclass
 class Equation:
     """One displayed equation, or a chain ``sides[0] = sides[1] = ...`` checked link by link.
 
-    ``points(rng)`` gives the concrete points (random, edge cases) where every
-    link is evaluated. ``number`` pins the number shown (the assignment's
-    (1)-(4)); other equations are numbered on their page in order.
+    ``space`` says where the statement lives: the points where every link is
+    evaluated (random, edge cases, kinks) and the sizes it is proved for (see
+    :mod:`derivations.equations.points`). ``number`` pins the number shown (the
+    assignment's (1)-(4)); other equations are numbered on their page in order.
     """
 
     id: str
@@ -27,7 +40,7 @@ class Equation:
     kind: str
     title: str
     sides: list
-    points: callable
+    space: object
     number: str | None = None
     prove: bool = True
     source: tuple = ("", 0)
@@ -36,6 +49,10 @@ class Equation:
     @property
     def anchor(self):
         return f"eq-{self.id}"
+
+    def points(self, rng):
+        """The concrete points of the numeric checks."""
+        return self.space.sample(rng)
 
     def latex(self, tag=True):
         """The LaTeX shown on the page, printed from ``sides``."""
@@ -49,37 +66,130 @@ class Equation:
         return body + (r" \tag{%s}" % self.shown_number if tag and self.shown_number else "")
 
 
-class Catalog:
-    """Equations in page order, and the numbers they are shown with."""
+@dataclass
+class FunctionSpec:
+    """A named function of the notation, with its definition on a page and in the package.
 
-    def __init__(self, prefixes):
-        self.prefixes = prefixes  # page -> prefix of its equation numbers, "1." for (1.1)
-        self.equations = {}
+    ``definition`` is the id of the equation whose first side is the function
+    applied to its parameters and whose other sides are formulas for it.
+    ``package(values, index, evaluate, *args)`` computes it with the package;
+    ``gradients[var_name](values, index)`` is the package's own gradient.
+    """
 
-    def add(self, id, page, kind, title, make_sides, points, number=None, prove=True):
-        """Register an equation; ``make_sides()`` returns its sides, built unevaluated."""
-        if id in self.equations:
-            raise ValueError(f"equation id {id!r} is registered twice")
+    name: str
+    definition: str | None
+    package: callable
+    gradients: dict = field(default_factory=dict)
+
+
+class Problem:
+    """One page of derivations: its equations, named functions and array conventions.
+
+    ``number`` prefixes the equation numbers of the page: (3.1), (3.2), ...
+    ``columns`` and ``rows`` say how an indexed vector reads an array of the
+    package: ``columns={"w": "W"}`` makes w_j column j of W, ``rows={"x": "X"}``
+    makes x_i row i of X.
+    """
+
+    def __init__(self, page, number, title, columns=None, rows=None):
+        if not isinstance(page, str) or not page.endswith(".md"):
+            raise ValueError(f"page must be the path of a Markdown page under docs/, got {page!r}")
+        self.page, self.number, self.title = page, str(number), title
+        self.columns, self.rows = dict(columns or {}), dict(rows or {})
+        self.equations, self.functions = [], {}
+
+    def equation(self, id, kind, title, sides, space, number=None, prove=True):
+        """Declare a displayed equation; ``sides()`` returns its sides, built unevaluated (as written)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        if page not in self.prefixes:
-            raise ValueError(f"page {page!r} has no equation prefix")
+        if not callable(sides):
+            raise TypeError(f"sides must be a function returning the sides (a lambda), got {type(sides).__name__}")
+        if not hasattr(space, "sample"):
+            raise TypeError(f"space must be a Space from derivations.equations.points, got {type(space).__name__}")
+        if any(eq.id == id for eq in self.equations):
+            raise ValueError(f"equation id {id!r} is declared twice on {self.page}")
         frame = inspect.stack()[1]
-        sides = [flatten(side) for side in build(lambda: list(make_sides()))]
-        eq = Equation(id, page, kind, title, sides, points, number, prove,
-                      (Path(frame.filename).name, frame.lineno))
-        self.equations[id] = eq
-        self._number()
+        built = [flatten(side) for side in build(lambda: list(sides()))]
+        if len(built) < 2:
+            raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")
+        source = Path(frame.filename).resolve()
+        where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
+        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno))
+        self.equations.append(eq)
         return eq
 
+    def function(self, name, tex, definition, package, gradients=None, show_args=True):
+        """Declare a named function of the notation; returns the sympy function to write equations with.
+
+        ``tex`` is how it prints, ``definition`` the id of the equation that
+        defines it on a page (None for one the notation takes as given),
+        ``package(values, index, evaluate, *args)`` its value by the package.
+        """
+        if name in self.functions:
+            raise ValueError(f"function {name!r} is declared twice on {self.page}")
+        self.functions[name] = FunctionSpec(name, definition, package, dict(gradients or {}))
+        return fn(name, tex, show_args)
+
+    def package_gradient(self, function, variable, rule):
+        """The package's own (sub)gradient of a sympy function such as ``sp.Max``, with respect to ``variable``.
+
+        ``rule(values, index)`` returns it; the checks compare it with the
+        page's formula, also at the kinks where no derivative exists.
+        """
+        name = function.__name__
+        spec = self.functions.setdefault(name, FunctionSpec(name, None, None))
+        spec.gradients[str(variable)] = rule
+
+
+class Catalog:
+    """Every problem's equations in page order, the numbers they are shown with, and the named functions."""
+
+    def __init__(self, problems=()):
+        self.problems, self.equations, self.functions = [], {}, {}
+        self.columns, self.rows = {}, {}
+        for problem in problems:
+            self.add_problem(problem)
+
+    def add_problem(self, problem):
+        if any(p.page == problem.page for p in self.problems):
+            raise ValueError(f"two problems declare the page {problem.page}")
+        if any(p.number == problem.number for p in self.problems):
+            raise ValueError(f"two problems declare the number {problem.number}")
+        for eq in problem.equations:
+            if eq.id in self.equations:
+                raise ValueError(f"equation id {eq.id!r} is declared on {eq.page} and on {self.equations[eq.id].page}")
+            self.equations[eq.id] = eq
+        for table, mine in ((self.functions, problem.functions), (self.columns, problem.columns), (self.rows, problem.rows)):
+            for key, value in mine.items():
+                if key in table and table[key] != value:
+                    raise ValueError(f"{problem.page} declares {key!r} differently from another problem")
+                table[key] = value
+        self.problems.append(problem)
+        self._number()
+
+    def replacing(self, eq):
+        """A copy of the catalog with ``eq`` in place of the equation of the same id (for mutants)."""
+        out = Catalog.__new__(Catalog)
+        out.__dict__.update(self.__dict__)
+        out.equations = dict(self.equations)
+        out.equations[eq.id] = eq
+        return out
+
     def _number(self):
+        prefixes = {p.page: p.number for p in self.problems}
         counters = {}
         for eq in self.equations.values():
             if eq.number:
                 eq.shown_number = eq.number
             else:
                 counters[eq.page] = counters.get(eq.page, 0) + 1
-                eq.shown_number = f"{self.prefixes[eq.page]}{counters[eq.page]}"
+                eq.shown_number = f"{prefixes[eq.page]}.{counters[eq.page]}"
+
+    def check_definitions(self):
+        """Every named function names a definition that exists; raise otherwise."""
+        for spec in self.functions.values():
+            if spec.definition is not None and spec.definition not in self.equations:
+                raise ValueError(f"function {spec.name!r} is defined by {spec.definition!r}, which no problem declares")
 
     def __getitem__(self, id):
         return self.equations[id]
@@ -92,3 +202,21 @@ class Catalog:
 
     def on_page(self, page):
         return [eq for eq in self if eq.page == page]
+
+
+def discover(package="derivations.problems"):
+    """Import every module of ``package`` and gather the :class:`Problem` each one makes, by number."""
+    pkg = importlib.import_module(package)
+    problems = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        found = [v for v in vars(module).values() if isinstance(v, Problem)]
+        if len(found) != 1:
+            raise ValueError(f"{module.__name__} must make exactly one Problem, found {len(found)}")
+        problems.append(found[0])
+    problems.sort(key=lambda p: tuple(int(part) if part.isdigit() else part for part in p.number.split(".")))
+    catalog = Catalog(problems)
+    catalog.check_definitions()
+    return catalog

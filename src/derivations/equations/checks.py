@@ -63,13 +63,13 @@ def _has_derivative(expr):
     return expr.has(Partial) or expr.has(Grad)
 
 
-def _evaluations(side, point, equations):
+def _evaluations(side, point, catalog):
     out = {}
     for name, (mode, derivative) in METHODS.items():
         if name == "finite differences" and not _has_derivative(side):
             continue
         try:
-            out[name] = Evaluator(point, mode, equations, derivative or "analytic").value(side)
+            out[name] = Evaluator(point, mode, catalog, derivative or "analytic").value(side)
         except NotEvaluable:
             continue
         except (FloatingPointError, OverflowError, ZeroDivisionError):
@@ -91,10 +91,10 @@ def _tolerance(m1, m2):
     return TOLERANCE[max(m1, m2, key=order.index)]
 
 
-def _proved(a, b, point, equations):
+def _proved(a, b, point, catalog):
     """True when sympy simplifies a - b to zero in the point's symbols (sizes fixed)."""
     try:
-        ev = Evaluator(point, "symbolic", equations)
+        ev = Evaluator(point, "symbolic", catalog)
         d = ev.exact(a) - ev.exact(b)
     except (NotEvaluable, TypeError, ValueError):
         return False
@@ -114,7 +114,7 @@ def _fmt(v):
     return f"{float(v):.12g}" if v.ndim == 0 else np.array2string(v, precision=8, separator=", ")
 
 
-def check_equation(eq, equations, seed=0):
+def check_equation(eq, catalog, seed=0):
     """Run every check of ``eq``; return its :class:`Record` (``result`` pass or fail)."""
     start = time.perf_counter()
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}")
@@ -126,7 +126,7 @@ def check_equation(eq, equations, seed=0):
     package_checked = fd_checked = False
     per_link = [0] * record.links
     for point in points:
-        evals = [_evaluations(side, point, equations) for side in eq.sides]
+        evals = [_evaluations(side, point, catalog) for side in eq.sides]
         for n in range(record.links):
             for m1, v1 in evals[n].items():
                 for m2, v2 in evals[n + 1].items():
@@ -144,7 +144,7 @@ def check_equation(eq, equations, seed=0):
         first = next((q for q in points if not q.kink), None)
         if first is not None:
             record.proved_links = sum(
-                _proved(eq.sides[n], eq.sides[n + 1], first, equations) for n in range(record.links)
+                _proved(eq.sides[n], eq.sides[n + 1], first, catalog) for n in range(record.links)
             )
     record.methods = sorted(methods)
     unchecked = [n + 1 for n, count in enumerate(per_link) if count == 0]

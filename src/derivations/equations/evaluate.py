@@ -22,13 +22,10 @@ from sympy.core.relational import Relational
 
 from derivations.gradient_check import numerical_gradient
 
-__all__ = ["Point", "FunctionSpec", "Evaluator", "NotEvaluable", "FUNCTIONS"]
+__all__ = ["Point", "Evaluator", "NotEvaluable"]
 
 DIGITS = 40
 MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343
-# how an indexed base of the notation reads a primitive array: w_j is column j of W, x_i row i of X
-COLUMN_OF = {"w": "W"}
-ROW_OF = {"x": "X"}
 
 
 class NotEvaluable(Exception):
@@ -88,25 +85,6 @@ class Point:
         return values, subs
 
 
-@dataclass
-class FunctionSpec:
-    """A named function of the notation, with its definition on the page and in the package.
-
-    ``definition`` is the id of the equation whose first side is the function
-    applied to its parameters and whose other sides are formulas for it.
-    ``package(values, index, evaluate, *args)`` computes it with the package.
-    ``package_gradient[var_name](values, index)`` is the package's own gradient.
-    """
-
-    name: str
-    definition: str
-    package: callable
-    package_gradient: dict = field(default_factory=dict)
-
-
-FUNCTIONS = {}
-
-
 def _to_matrix(v):
     """A sympy Matrix of an array: a column for a vector."""
     return sp.Matrix(np.asarray(v, dtype=object).tolist())
@@ -115,19 +93,29 @@ def _to_matrix(v):
 class Evaluator:
     """Evaluates notation trees at one point, ``symbolic`` or ``package``.
 
-    ``derivative`` chooses how the package mode differentiates:
+    ``catalog`` gives the equations that define named functions, the
+    functions' package counterparts and the array conventions (w_j is column j
+    of W). ``derivative`` chooses how the package mode differentiates:
     ``"analytic"`` (the package's gradient) or ``"finite-differences"``.
+    ``regions`` (symbolic mode, for the prover) replaces every max, absolute
+    value and indicator of a condition on the values by a sign variable of
+    that condition (:class:`derivations.equations.prover.Regions`).
     """
 
-    def __init__(self, point, mode, equations, derivative="analytic", numeric_values=None):
+    def __init__(self, point, mode, catalog, derivative="analytic", numeric_values=None, regions=None):
         self.point = point
         self.mode = mode
-        self.equations = equations
+        self.catalog = catalog
+        self.equations = catalog.equations
+        self.columns, self.rows = catalog.columns, catalog.rows
         self.derivative = derivative
+        self.regions = regions
         self.indices = {k: int(v) for k, v in point.indices.items()}
         self.locals = {}
         if mode == "symbolic":
             self.values, self.subs = point.symbolic_values()
+            if regions is not None:
+                self.values = {k: regions.rewrite_array(v) for k, v in self.values.items()}
         else:
             self.values = numeric_values if numeric_values is not None else point.numeric_values()
             self.subs = {}
@@ -213,13 +201,13 @@ class Evaluator:
                 raise NotEvaluable(f"{base} has no value at this point")
             return np.asarray(self.values[base])[tuple(self.index(q) - 1 for q in expr.indices)]
         k = self.index(expr.indices[0]) - 1
-        source = COLUMN_OF.get(base) or ROW_OF.get(base)
+        source = self.columns.get(base) or self.rows.get(base)
         if source is not None and source not in self.values:
             raise NotEvaluable(f"{source} has no value at this point")
-        if base in COLUMN_OF:
-            arr = self.values[COLUMN_OF[base]][:, k]
-        elif base in ROW_OF:
-            arr = self.values[ROW_OF[base]][k]
+        if base in self.columns:
+            arr = self.values[self.columns[base]][:, k]
+        elif base in self.rows:
+            arr = self.values[self.rows[base]][k]
         else:
             if base not in self.values:
                 raise NotEvaluable(f"{base} has no value at this point")
@@ -260,17 +248,23 @@ class Evaluator:
 
     def _ev_Max(self, expr):
         args = [self.ev(a) for a in expr.args]
-        return sp.Max(*args) if self.mode == "symbolic" else reduce(np.maximum, args)
+        if self.mode != "symbolic":
+            return reduce(np.maximum, args)
+        return self.regions.rewrite(sp.Max(*args)) if self.regions is not None else sp.Max(*args)
 
     def _ev_Abs(self, expr):
         a = self.ev(expr.args[0])
-        return sp.Abs(a) if self.mode == "symbolic" else np.abs(a)
+        if self.mode != "symbolic":
+            return np.abs(a)
+        return self.regions.rewrite(sp.Abs(a)) if self.regions is not None else sp.Abs(a)
 
     def _ev_Ind(self, expr):
         rel = self.ev(expr.args[0])
         if self.mode == "symbolic":
             if rel in (sp.true, sp.false) or isinstance(rel, bool):
                 return sp.Integer(1 if rel else 0)
+            if self.regions is not None:
+                return self.regions.indicator(rel)
             return sp.Piecewise((1, rel), (0, True))
         return 1.0 if bool(rel) else 0.0
 
@@ -311,9 +305,15 @@ class Evaluator:
     # -- named functions ---------------------------------------------------
     def _named(self, expr):
         name = type(expr).__name__
-        spec = FUNCTIONS[name]
+        spec = self.catalog.functions.get(name)
+        if spec is None:
+            raise NotEvaluable(f"the function {name} is declared by no problem")
         if self.mode == "package":
+            if spec.package is None:
+                raise NotEvaluable(f"the package has no value for {name}")
             return spec.package(self.values, self.index, self.ev, *expr.args)
+        if spec.definition is None:
+            raise NotEvaluable(f"{name} has no definition on a page")
         definition = self.equations[spec.definition]
         head = definition.sides[0]
         saved_locals, saved_indices = dict(self.locals), dict(self.indices)
@@ -342,10 +342,10 @@ class Evaluator:
             return var.name, ()
         base = var.base.label.name
         k = self.index(var.indices[0]) - 1
-        if base in COLUMN_OF:
-            return COLUMN_OF[base], (slice(None), k)
-        if base in ROW_OF:
-            return ROW_OF[base], (k,)
+        if base in self.columns:
+            return self.columns[base], (slice(None), k)
+        if base in self.rows:
+            return self.rows[base], (k,)
         if base not in self.point.values:
             raise NotEvaluable(f"cannot differentiate with respect to {base}: not a free variable here")
         return base, (k,)
@@ -358,6 +358,7 @@ class Evaluator:
                 raise NotEvaluable("not differentiable at a kink")
             inner = self.ev(f)
             target = self.values[name][loc] if loc else self.values[name]
+            # a Regions sign variable is constant inside its region: sympy differentiates it as such
             if isinstance(target, np.ndarray):
                 grads = np.empty(target.shape, dtype=object)
                 for idx in np.ndindex(target.shape):
@@ -365,10 +366,10 @@ class Evaluator:
                 return _to_matrix(grads)
             return sp.diff(inner, target)
         if self.derivative == "analytic":
-            spec = FUNCTIONS.get(type(f).__name__) if isinstance(f, sp.core.function.AppliedUndef) else None
-            if spec is None or name not in spec.package_gradient:
+            spec = self.catalog.functions.get(type(f).__name__)
+            if spec is None or name not in spec.gradients:
                 raise NotEvaluable("the package has no analytic gradient for this")
-            grad = np.asarray(spec.package_gradient[name](self.values, self.index), dtype=np.float64)
+            grad = np.asarray(spec.gradients[name](self.values, self.index), dtype=np.float64)
             return grad[loc] if loc else grad
         if self.point.kink:
             raise NotEvaluable("finite differences are meaningless across a kink")
@@ -382,7 +383,7 @@ class Evaluator:
             else:
                 moved = np.asarray(v, dtype=np.float64)
             values = self.point.numeric_values({name: moved})
-            return float(Evaluator(self.point, "package", self.equations, "finite-differences", values).ev(f))
+            return float(Evaluator(self.point, "package", self.catalog, "finite-differences", values).ev(f))
 
         return numerical_gradient(along, start, h=1e-6)
 

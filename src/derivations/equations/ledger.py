@@ -69,7 +69,7 @@ def problems(ledger):
         if r["result"] != "pass":
             out.append(
                 f"equation ({r['number']}) {r['id']} on {r['page']} [{r['kind']}] is {r['result'].upper()}: "
-                f"{r['title']}\n  {r['message']}\n  shown as: {r['latex']}\n  written at src/derivations/equations/{r['source']}"
+                f"{r['title']}\n  {r['message']}\n  shown as: {r['latex']}\n  written at src/derivations/{r['source']}"
             )
     out.extend(ledger["page_problems"])
     return out

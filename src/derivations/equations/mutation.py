@@ -160,10 +160,8 @@ def check_mutant(mutant, catalog):
     sides = list(eq.sides)
     sides[mutant.side] = mutant.tree
     mutated = replace(eq, sides=sides)
-    equations = dict(catalog.equations)
-    equations[eq.id] = mutated
     try:
-        record = check_equation(mutated, equations)
+        record = check_equation(mutated, catalog.replacing(mutated))
     except Exception as exc:  # noqa: BLE001 - the build would stop on it: caught
         mutant.caught, mutant.reason = True, f"the check raised {type(exc).__name__}: {exc}"
         return mutant

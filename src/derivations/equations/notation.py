@@ -1,7 +1,7 @@
 """The notation of the pages as sympy objects, and the LaTeX printer that shows them.
 
 Every displayed equation is built from these objects once, in
-``derivations.equations.problem1`` and ``problem2``. The page shows what
+the problem modules of :mod:`derivations.problems`. The page shows what
 :func:`latex` prints from them, and the checks evaluate the same objects.
 
 Trees are kept unevaluated (as written), so that the printed order of terms is

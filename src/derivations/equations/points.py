@@ -1,183 +1,249 @@
-"""Concrete points where equations are evaluated: random draws and edge cases.
+"""Where an equation's statement lives: the points it is checked at, and the sizes it is proved for.
 
-Edge cases are the ones that break careless derivations or code: logits of
-size 1e4, two classes, one sample, and hinge margins of exactly zero (the kink),
-built from integers so that the margin is exactly 0 in float64 and in sympy.
+A :class:`Space` gives two things. ``sample(rng)`` draws the concrete points
+of the numeric checks: random ones and the edge cases that break careless
+derivations or code (logits of size 1e4, two classes, one sample) and, where
+a formula has a kink, points built from integers that sit exactly on it.
+``every(sizes, free)`` lists, for one choice of sizes, a point for every
+value of the free indices and labels the statement ranges over; the prover
+(:mod:`derivations.equations.prover`) replaces every value there by a real
+symbol, so these points carry shapes, not numbers.
+
+The builders here are generic; a problem passes what it derives from the
+primitive values (``derived``: scores, one-hot targets, probabilities) and
+its own kink points (``extra``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+import itertools
+
 import numpy as np
+import sympy as sp
 
 from derivations.equations.evaluate import Point
-from derivations.linear_classifier import linear_scores
-from derivations.linear_svm import svm_score_gradient
 
-__all__ = ["logits", "binary", "svm_scores", "svm_weights", "svm_batch", "linear_form"]
+__all__ = ["Point", "Space", "one_hot", "max_of", "logits", "binary", "scalar", "vectors",
+           "weights", "batch", "entries", "PROOF_SIZES"]
+
+# the sizes every statement with a free size is proved for, at least
+PROOF_SIZES = {"C": (2, 3, 4, 5), "N": (1, 2, 3), "D": (1, 2, 3)}
 
 
-def _one_hot(values, indices):
+@dataclass
+class Space:
+    """The points of one equation's checks and proofs.
+
+    ``sizes`` maps each size of the statement (C, N, D) to the sizes a
+    fixed-size proof covers; a statement about two classes has ``{"C": (2,)}``.
+    ``general`` says how derived values read at a symbolic size (``t_k`` is
+    ``KroneckerDelta(k, p)``), or is None where only fixed-size proofs apply.
+    """
+
+    sample: callable
+    every: callable
+    sizes: dict = field(default_factory=dict)
+    general: dict | None = None
+
+    def __add__(self, other):
+        """Both spaces' sample points; proofs over the first."""
+        return Space(lambda rng: self.sample(rng) + other.sample(rng), self.every, self.sizes, self.general)
+
+    def size_choices(self):
+        """Every combination of sizes the fixed-size proofs cover, as dicts."""
+        names = sorted(self.sizes)
+        return [dict(zip(names, combo)) for combo in itertools.product(*(self.sizes[n] for n in names))]
+
+
+def one_hot(values, indices):
+    """The one-hot target ``t`` of label ``p``."""
     t = np.zeros(len(values["s"]), dtype=int)
     t[indices["p"] - 1] = 1
     return t
 
 
-def _scores(values, indices):
-    """s = x_i^T W: the package computes it for numbers, numpy's object dot for symbols."""
-    x_i, W = values["X"][indices["i"] - 1], values["W"]
-    if W.dtype == object:
-        return x_i @ W
-    return linear_scores(W, x_i[None, :])[0]
+def max_of(name):
+    """A derived value: the largest entry of ``values[name]`` (a sympy Max for symbols)."""
+    def rule(values, indices):
+        v = values[name]
+        return sp.Max(*v) if np.asarray(v).dtype == object else float(np.max(v))
+    return rule
 
 
-def _score_matrix(values, indices):
-    if values["W"].dtype == object:
-        return values["X"] @ values["W"]
-    return linear_scores(values["W"], values["X"])
+def _range(n):
+    return range(1, n + 1)
 
 
-def _hinge_weights(values, indices):
-    """G of the batch gradient: the package's for numbers, a sympy Piecewise for symbols."""
-    S, y = _score_matrix(values, indices), np.asarray(values["y"]) - 1
-    if S.dtype != object:
-        return svm_score_gradient(S, y)
-    import sympy as sp
+def logits(classes=(2, 3, 5), index=None, shift=False, large=True, derived=None):
+    """Scores ``s`` with a label ``p`` and one-hot ``t``; ``index`` names a free class index; ``shift`` adds ``c``."""
+    derived = {"t": one_hot} if derived is None else derived
 
-    n, num_classes = S.shape
-    G = np.empty((n, num_classes), dtype=object)
-    for a in range(n):
-        active = [sp.Piecewise((1, S[a, b] - S[a, y[a]] + 1 > 0), (0, True)) for b in range(num_classes)]
-        for b in range(num_classes):
-            G[a, b] = -sum(active[q] for q in range(num_classes) if q != y[a]) if b == y[a] else active[b]
-    return G
+    def sample(rng):
+        points = []
+        for num_classes in classes:
+            for draw in range(max(2, num_classes)):  # every class is the label at least once
+                idx = {"C": num_classes, "p": draw % num_classes + 1}
+                if index:
+                    idx[index] = int(rng.integers(1, num_classes + 1))
+                values = {"s": rng.normal(scale=3.0, size=num_classes)}
+                if shift:
+                    values["c"] = float(rng.normal(scale=5.0))
+                points.append(Point(f"random, C={num_classes}", idx, values, derived))
+        if large:
+            for num_classes in sorted({classes[0], classes[-1]}):
+                idx = {"C": num_classes, "p": 1}
+                if index:
+                    idx[index] = num_classes
+                values = {"s": np.linspace(-1e4, 1e4, num_classes)}
+                if shift:
+                    values["c"] = 1e4
+                points.append(Point(f"large logits |s| = 1e4, C={num_classes}", idx, values, derived))
+        return points
 
+    def every(sizes, free):
+        num_classes = sizes["C"]
+        for p in _range(num_classes) if "p" in free else [1]:
+            for k in _range(num_classes) if index and index in free else [None]:
+                idx = {"C": num_classes, "p": p}
+                if k is not None:
+                    idx[index] = k
+                values = {"s": np.zeros(num_classes)}
+                if shift:
+                    values["c"] = 0.0
+                yield Point(f"C={num_classes}", idx, values, derived)
 
-def logits(rng, classes=(2, 3, 5), index=None, shift=False, large=True):
-    """Scores ``s`` with a label ``p`` (and one-hot ``t``); ``index`` names a free class index."""
-    points = []
-    for num_classes in classes:
-        for draw in range(max(2, num_classes)):  # every class is the label at least once
-            idx = {"C": num_classes, "p": draw % num_classes + 1}
-            if index:
-                idx[index] = int(rng.integers(1, num_classes + 1))
-            values = {"s": rng.normal(scale=3.0, size=num_classes)}
-            if shift:
-                values["c"] = float(rng.normal(scale=5.0))
-            points.append(Point(f"random, C={num_classes}", idx, values, {"t": _one_hot}))
-    if large:
-        for num_classes in sorted({classes[0], classes[-1]}):
-            s = np.linspace(-1e4, 1e4, num_classes)
-            idx = {"C": num_classes, "p": 1}
-            if index:
-                idx[index] = num_classes
-            values = {"s": s}
-            if shift:
-                values["c"] = 1e4
-            points.append(Point(f"large logits |s| = 1e4, C={num_classes}", idx, values, {"t": _one_hot}))
-    return points
-
-
-def binary(rng, large=True):
-    """A logit ``z`` and a target ``tau`` in [0, 1], including hard targets and |z| = 1e4."""
-    points = [Point("random", {}, {"z": float(rng.normal(scale=3.0)), "tau": float(rng.uniform())}) for _ in range(4)]
-    points += [Point("hard target 1", {}, {"z": float(rng.normal(scale=3.0)), "tau": 1.0}),
-               Point("hard target 0", {}, {"z": float(rng.normal(scale=3.0)), "tau": 0.0}),
-               Point("z = 0", {}, {"z": 0.0, "tau": 0.25})]
-    if large:
-        points += [Point("large logit z = 1e4", {}, {"z": 1e4, "tau": 0.0}),
-                   Point("large logit z = -1e4", {}, {"z": -1e4, "tau": 1.0})]
-    return points
+    sizes = {"C": tuple(classes) if len(classes) == 1 else PROOF_SIZES["C"]}
+    general = {"t": lambda k, p=sp.Symbol("p", integer=True, positive=True): sp.KroneckerDelta(k, p)}
+    return Space(sample, every, sizes, general)
 
 
-def svm_scores(rng, classes=(2, 3, 5), other=True):
-    """Scores ``s`` of one sample with label y_i, an index j != y_i, and a kink (a margin of exactly 0)."""
-    points = []
-    for num_classes in classes:
-        for draw in range(4):
-            label = draw % num_classes + 1
-            j = _other(rng, label, num_classes)
-            points.append(Point(f"random, C={num_classes}", {"C": num_classes, "i": 1, "j": j},
-                                {"s": rng.normal(scale=1.5, size=num_classes), "y": np.array([label])}))
-    num_classes = classes[-1]
-    s = rng.integers(-3, 4, size=num_classes).astype(float)
-    s[1] = s[0] - 1  # margin s_2 - s_1 + 1 is exactly 0
-    points.append(Point(f"kink: margin exactly 0, C={num_classes}", {"C": num_classes, "i": 1, "j": 2},
-                        {"s": s, "y": np.array([1])}, kink=True))
-    s = np.linspace(-1e4, 1e4, num_classes)
-    points.append(Point(f"large scores |s| = 1e4, C={num_classes}", {"C": num_classes, "i": 1, "j": num_classes},
-                        {"s": s, "y": np.array([1])}))
-    return points
+def binary(large=True, kink=False):
+    """A logit ``z`` and a target ``tau`` in [0, 1], including hard targets, z = 0 and |z| = 1e4.
+
+    ``kink``: z = 0 is a kink of the statement (a max or an absolute value of z).
+    """
+    def sample(rng):
+        points = [Point("random", {}, {"z": float(rng.normal(scale=3.0)), "tau": float(rng.uniform())}) for _ in range(4)]
+        points += [Point("hard target 1", {}, {"z": float(rng.normal(scale=3.0)), "tau": 1.0}),
+                   Point("hard target 0", {}, {"z": float(rng.normal(scale=3.0)), "tau": 0.0}),
+                   Point("kink z = 0" if kink else "z = 0", {}, {"z": 0.0, "tau": 0.25}, kink=kink)]
+        if large:
+            points += [Point("large logit z = 1e4", {}, {"z": 1e4, "tau": 0.0}),
+                       Point("large logit z = -1e4", {}, {"z": -1e4, "tau": 1.0})]
+        return points
+
+    def every(sizes, free):
+        yield Point("no size", {}, {"z": 0.0, "tau": 0.0})
+
+    return Space(sample, every, {}, {})
+
+
+def scalar(name, draws, kinks=()):
+    """One real value ``name``: the given draws (functions of rng or numbers), and the kinks at which it sits exactly."""
+    def sample(rng):
+        points = [Point("random", {}, {name: float(d(rng) if callable(d) else d)}) for d in draws]
+        return points + [Point(f"kink {name} = {v:g}", {}, {name: float(v)}, kink=True) for v in kinks]
+
+    def every(sizes, free):
+        yield Point("no size", {}, {name: 0.0})
+
+    return Space(sample, every, {}, {})
+
+
+def vectors(names, dims=(1, 3, 5)):
+    """Vectors of length D named ``names``, for statements about vectors of any length."""
+    def sample(rng):
+        return [Point(f"random, D={d}", {"D": d}, {n: rng.normal(size=d) for n in names}) for d in dims]
+
+    def every(sizes, free):
+        d = sizes["D"]
+        yield Point(f"D={d}", {"D": d}, {n: np.zeros(d) for n in names})
+
+    return Space(sample, every, {"D": PROOF_SIZES["D"]})
+
+
+def weights(classes=(2, 3, 4), dims=(3, 4), index="j", other=True, derived=None, extra=None):
+    """Weights ``W`` (D, C), one sample ``x_1`` (X of one row) with label ``y_1``, and a class index.
+
+    ``other`` keeps the index off the label (``j != y_i``); ``extra(rng)``
+    adds a problem's own points (kinks).
+    """
+    derived = derived or {}
+
+    def indices(num_classes, d, label, col):
+        return {"C": num_classes, "D": d, "N": 1, "i": 1, index: col}
+
+    def sample(rng):
+        points = []
+        for num_classes, d in zip(classes, dims * len(classes)):
+            for draw in range(4):
+                label = draw % num_classes + 1
+                col = _other(rng, label, num_classes) if other else int(rng.integers(1, num_classes + 1))
+                points.append(Point(
+                    f"random, C={num_classes}, D={d}", indices(num_classes, d, label, col),
+                    {"W": rng.normal(scale=0.5, size=(d, num_classes)), "X": rng.normal(size=(1, d)),
+                     "y": np.array([label])}, derived))
+        return points + (extra(rng) if extra else [])
+
+    def every(sizes, free):
+        num_classes, d = sizes["C"], sizes["D"]
+        for label in _range(num_classes):
+            cols = [q for q in _range(num_classes) if not (other and q == label)] if index in free else [None]
+            for col in cols:
+                yield Point(f"C={num_classes}, D={d}", indices(num_classes, d, label, col),
+                            {"W": np.zeros((d, num_classes)), "X": np.zeros((1, d)), "y": np.array([label])}, derived)
+
+    return Space(sample, every, {"C": PROOF_SIZES["C"], "D": PROOF_SIZES["D"]})
 
 
 def _other(rng, label, num_classes):
-    choices = [q for q in range(1, num_classes + 1) if q != label]
-    return int(rng.choice(choices))
+    return int(rng.choice([q for q in _range(num_classes) if q != label]))
 
 
-def svm_weights(rng, classes=(2, 3, 4), dims=(3, 4)):
-    """Weights ``W`` (D, C), one sample ``x_i`` and label ``y_i``, an index j != y_i; scores derived."""
-    points = []
-    for num_classes, d in zip(classes, dims * len(classes)):
-        for draw in range(4):
-            label = draw % num_classes + 1
+def batch(shapes=((3, 3, 4), (2, 3, 3), (4, 2, 1)), derived=None, extra=None, sizes=None):
+    """A batch: W (D, C), X (N, D), labels y, regularisation lam, for each (C, D, N) of ``shapes``.
+
+    ``extra(rng)`` adds a problem's own points (kinks); ``sizes`` narrows the
+    proof's sizes where every label vector at every size would take too long.
+    """
+    derived = derived or {}
+
+    def sample(rng):
+        points = []
+        for num_classes, d, n in shapes:
             points.append(Point(
-                f"random, C={num_classes}, D={d}",
-                {"C": num_classes, "D": d, "N": 1, "i": 1, "j": _other(rng, label, num_classes)},
-                {"W": rng.normal(scale=0.5, size=(d, num_classes)), "X": rng.normal(size=(1, d)),
-                 "y": np.array([label])},
-                {"s": _scores}))
-    W, x = _kink_weights(rng, 3, 3)
-    points.append(Point("kink: margin exactly 0, C=3, D=3", {"C": 3, "D": 3, "N": 1, "i": 1, "j": 2},
-                        {"W": W, "X": x, "y": np.array([1])}, {"s": _scores}, kink=True))
-    return points
+                f"random, N={n}, C={num_classes}, D={d}",
+                {"C": num_classes, "D": d, "N": n, "j": int(rng.integers(1, num_classes + 1)),
+                 "i": int(rng.integers(1, n + 1))},
+                {"W": rng.normal(scale=0.5, size=(d, num_classes)), "X": rng.normal(size=(n, d)),
+                 "y": rng.integers(1, num_classes + 1, size=n), "lam": float(rng.uniform(0.05, 1.0))},
+                derived))
+        return points + (extra(rng) if extra else [])
+
+    def every(sizes, free):
+        num_classes, d, n = sizes["C"], sizes["D"], sizes["N"]
+        labels = itertools.product(_range(num_classes), repeat=n) if "y" in free else [(1,) * n]
+        for y in labels:
+            for i in _range(n) if "i" in free else [1]:
+                for j in _range(num_classes) if "j" in free else [1]:
+                    yield Point(f"N={n}, C={num_classes}, D={d}", {"C": num_classes, "D": d, "N": n, "i": i, "j": j},
+                                {"W": np.zeros((d, num_classes)), "X": np.zeros((n, d)), "y": np.array(y),
+                                 "lam": 0.0}, derived)
+
+    return Space(sample, every, sizes or dict(PROOF_SIZES))
 
 
-def _kink_weights(rng, d, num_classes):
-    """Integer W and x with s_2 - s_1 + 1 = 0 exactly (label 1)."""
-    W = rng.integers(-2, 3, size=(d, num_classes)).astype(float)
-    x = rng.integers(-2, 3, size=(1, d)).astype(float)
-    x[0, 0] = 1.0
-    s = x[0] @ W
-    W[0, 1] += (s[0] - 1) - s[1]
-    return W, x
+def entries(space, take=lambda points: points[:2] + points[-1:]):
+    """Every entry (i, j) of some batches of ``space``, for equations that define one entry of a matrix."""
+    def sample(rng):
+        out = []
+        for point in take(space.sample(rng)):
+            n, num_classes = point.values["X"].shape[0], point.indices["C"]
+            for row in _range(n):
+                for col in _range(num_classes):
+                    out.append(Point(f"{point.label}, entry ({row}, {col})", dict(point.indices, i=row, j=col),
+                                     point.values, point.derived, point.kink))
+        return out
 
-
-def svm_batch(rng):
-    """A batch: W (D, C), X (N, D), labels y, regularisation lam; scores and G derived."""
-    points = []
-    for num_classes, d, n in ((3, 3, 4), (2, 3, 3), (4, 2, 1)):
-        points.append(Point(
-            f"random, N={n}, C={num_classes}, D={d}",
-            {"C": num_classes, "D": d, "N": n, "j": int(rng.integers(1, num_classes + 1)), "i": int(rng.integers(1, n + 1))},
-            {"W": rng.normal(scale=0.5, size=(d, num_classes)), "X": rng.normal(size=(n, d)),
-             "y": rng.integers(1, num_classes + 1, size=n), "lam": float(rng.uniform(0.05, 1.0))},
-            {"S": _score_matrix, "G": _hinge_weights}))
-    W, x = _kink_weights(rng, 3, 3)
-    points.append(Point("kink: margin exactly 0, N=1, C=3, D=3", {"C": 3, "D": 3, "N": 1, "j": 2, "i": 1},
-                        {"W": W, "X": x, "y": np.array([1]), "lam": 0.5},
-                        {"S": _score_matrix, "G": _hinge_weights}, kink=True))
-    return points
-
-
-def svm_entries(rng):
-    """Every entry (i, j) of two batches, for the equations that define one entry of a matrix."""
-    points = []
-    for point in svm_batch(rng)[:2] + svm_batch(rng)[-1:]:
-        n, num_classes = point.values["X"].shape[0], point.indices["C"]
-        for row in range(1, n + 1):
-            for col in range(1, num_classes + 1):
-                points.append(Point(f"{point.label}, entry ({row}, {col})", dict(point.indices, i=row, j=col),
-                                    point.values, point.derived, point.kink))
-    return points
-
-
-def linear_form(rng):
-    """Vectors ``w`` and ``x`` for the gradient of w^T x."""
-    return [Point(f"random, D={d}", {"D": d}, {"w": rng.normal(size=d), "x": rng.normal(size=d)}) for d in (1, 3, 5)]
-
-
-def hinge(rng):
-    """A margin u away from the kink, on both sides."""
-    margins = (rng.uniform(0.05, 0.95), rng.uniform(1, 3), -rng.uniform(0.05, 0.95), -rng.uniform(1, 3), 1e4, -1e4)
-    return [Point("random", {}, {"u": float(v)}) for v in margins] + [
-        Point("kink u = 0", {}, {"u": 0.0}, kink=True)]
+    return Space(sample, space.every, space.sizes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import html
 from pathlib import Path
 
@@ -11,16 +12,14 @@ __all__ = ["render_ledger", "catalog_source"]
 
 
 def catalog_source(root, source):
-    """The ``CATALOG.add(...)`` call at ``file:line`` of ``src/derivations/equations``."""
+    """The statement that declares an equation, at ``file:line`` relative to ``src/derivations``."""
     name, line = source.rsplit(":", 1)
-    lines = (Path(root) / "src" / "derivations" / "equations" / name).read_text(encoding="utf-8").splitlines()
-    start = int(line) - 1
-    while start > 0 and not lines[start].startswith("CATALOG.add("):
-        start -= 1
-    end = start
-    while end < len(lines) and lines[end] != ")":
-        end += 1
-    return "\n".join(lines[start:end + 1])
+    text = (Path(root) / "src" / "derivations" / name).read_text(encoding="utf-8")
+    line = int(line)
+    for node in ast.parse(text).body:
+        if node.lineno <= line <= node.end_lineno:
+            return ast.get_source_segment(text, node)
+    raise ValueError(f"no statement of {name} contains line {line}")
 
 
 def render_ledger(ledger, page, page_url, root):
@@ -47,7 +46,7 @@ def render_ledger(ledger, page, page_url, root):
         code = html.escape(catalog_source(root, r["source"]))
         out.append(
             f'<details class="ledger-source" id="src-{r["id"]}"><summary>({r["number"]}) <code>{r["id"]}</code> '
-            f'— <code>src/derivations/equations/{r["source"]}</code></summary>'
+            f'— <code>src/derivations/{r["source"]}</code></summary>'
             f'<pre><code class="language-python">{code}</code></pre></details>'
         )
     return "\n".join(out)
