@@ -21,8 +21,8 @@ ASSIGNMENT_NUMBERS = {"ce-softmax": "1", "ce-binary": "2", "svm-grad-wj": "3", "
 
 
 @pytest.mark.parametrize("eq", list(CATALOG), ids=lambda eq: eq.id)
-def test_every_equation_passes(eq):
-    record = check_equation(eq, CATALOG)
+def test_every_equation_passes_its_numeric_checks(eq):
+    record = check_equation(eq, CATALOG, prove=False)  # the proofs: tests/test_prover.py
     assert record.result == "pass", record.message
     assert eq.kind in KINDS
     assert record.comparisons > 0

@@ -32,7 +32,7 @@ def _mutation(args):
     from derivations.equations import CATALOG
     from derivations.equations.mutation import run_mutation
 
-    report = run_mutation(CATALOG, sample=args.sample, seed=args.seed, progress=not args.quiet)
+    report = run_mutation(CATALOG, sample=args.sample, seed=args.seed, progress=not args.quiet, proofs=not args.no_proofs)
     print(report.summary())
     if report.kill_rate < args.min_kill_rate:
         print(f"kill rate {report.kill_rate:.1%} is below the target {args.min_kill_rate:.0%}", file=sys.stderr)
@@ -52,6 +52,7 @@ def main(argv=None):
     mutation.add_argument("--seed", type=int, default=0)
     mutation.add_argument("--min-kill-rate", type=float, default=0.95)
     mutation.add_argument("--quiet", action="store_true")
+    mutation.add_argument("--no-proofs", action="store_true", help="run the numeric checks alone on each mutant")
     mutation.set_defaults(run=_mutation)
     args = parser.parse_args(argv)
     return args.run(args)

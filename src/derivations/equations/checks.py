@@ -3,8 +3,12 @@
 A link ``a = b`` passes when each evaluation of ``a`` agrees with each
 evaluation of ``b`` (see :mod:`derivations.equations.evaluate`): sympy at 40
 digits, the package in float64, the package's analytic gradient, and finite
-differences of the package. Where sympy can simplify ``a - b`` to zero the
-link is also *proved*; that is reported, not required.
+differences of the package. Every link of an identity or a gradient must
+also be *proved* by :mod:`derivations.equations.prover`, for all sizes or for
+every size of a range, unless the equation declares why it is not
+(``prove="reason"``). An equation with a max, an absolute value or an
+indicator must have a point on a kink where the package's convention (the
+strict subgradient) is compared with the formula.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import numpy as np
 import sympy as sp
 
 from derivations.equations.evaluate import Evaluator, NotEvaluable
-from derivations.equations.notation import Grad, Partial
+from derivations.equations.notation import Grad, Ind, Partial
+from derivations.equations.prover import prove_equation
 
 __all__ = ["Record", "check_equation", "METHODS"]
 
@@ -32,7 +37,6 @@ TOLERANCE = {  # (rtol, atol) by the least exact method of a comparison
     "package": (1e-9, 1e-11),
     "finite differences": (1e-6, 1e-7),
 }
-PROOF_OPS = 250  # sympy's simplify is tried on expressions up to this size
 
 
 @dataclass
@@ -49,7 +53,9 @@ class Record:
     result: str = "unchecked"
     methods: list = field(default_factory=list)
     proved_links: int = 0
+    proved_for: list = field(default_factory=list)
     links: int = 0
+    kink_points: int = 0
     points: int = 0
     comparisons: int = 0
     seconds: float = 0.0
@@ -91,22 +97,18 @@ def _tolerance(m1, m2):
     return TOLERANCE[max(m1, m2, key=order.index)]
 
 
-def _proved(a, b, point, catalog):
-    """True when sympy simplifies a - b to zero in the point's symbols (sizes fixed)."""
-    try:
-        ev = Evaluator(point, "symbolic", catalog)
-        d = ev.exact(a) - ev.exact(b)
-    except (NotEvaluable, TypeError, ValueError):
-        return False
-    items = list(d) if isinstance(d, sp.MatrixBase) else [d]
-    for item in items:
-        item = sp.sympify(item)
-        if item.count_ops() > PROOF_OPS or item.has(sp.Piecewise, sp.Max, sp.Heaviside):
-            return False
-        simplified = sp.simplify(sp.expand_log(item, force=True))
-        if simplified != 0:
-            return False
-    return True
+def has_kink(expr, catalog, seen=()):
+    """Whether ``expr``, or the definition of a named function in it, has a max, an absolute value or an indicator."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Max, sp.Min, sp.Abs, Ind, sp.Piecewise, sp.Heaviside)):
+            return True
+        if isinstance(node, sp.core.function.AppliedUndef):
+            spec = catalog.functions.get(type(node).__name__)
+            if spec is not None and spec.definition and spec.definition not in seen:
+                definition = catalog.equations[spec.definition]
+                if any(has_kink(side, catalog, seen + (spec.definition,)) for side in definition.sides[1:]):
+                    return True
+    return False
 
 
 def _fmt(v):
@@ -114,8 +116,12 @@ def _fmt(v):
     return f"{float(v):.12g}" if v.ndim == 0 else np.array2string(v, precision=8, separator=", ")
 
 
-def check_equation(eq, catalog, seed=0):
-    """Run every check of ``eq``; return its :class:`Record` (``result`` pass or fail)."""
+def check_equation(eq, catalog, seed=0, prove=True, mapper=map):
+    """Run every check of ``eq``; return its :class:`Record` (``result`` pass or fail).
+
+    ``prove=False`` runs the numeric checks alone; ``mapper`` maps the prover's
+    fixed-size proofs over the sizes (see :func:`derivations.equations.prover.prove_link`).
+    """
     start = time.perf_counter()
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}")
     rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
@@ -127,6 +133,7 @@ def check_equation(eq, catalog, seed=0):
     per_link = [0] * record.links
     for point in points:
         evals = [_evaluations(side, point, catalog) for side in eq.sides]
+        kink_checked = False
         for n in range(record.links):
             for m1, v1 in evals[n].items():
                 for m2, v2 in evals[n + 1].items():
@@ -135,24 +142,38 @@ def check_equation(eq, catalog, seed=0):
                     methods.update((m1, m2))
                     package_checked |= "package" in (m1, m2)
                     fd_checked |= "finite differences" in (m1, m2)
+                    kink_checked |= point.kink and "package" in (m1, m2)
                     if not _agree(v1, v2, *_tolerance(m1, m2)):
                         failures.append(
                             f"side {n + 1} and side {n + 2} differ at {point.describe()}\n"
                             f"    side {n + 1} ({m1}): {_fmt(v1)}\n    side {n + 2} ({m2}): {_fmt(v2)}"
                         )
-    if eq.prove and eq.kind != "definition":  # a definition proved against itself proves nothing
-        first = next((q for q in points if not q.kink), None)
-        if first is not None:
-            record.proved_links = sum(
-                _proved(eq.sides[n], eq.sides[n + 1], first, catalog) for n in range(record.links)
-            )
+        record.kink_points += kink_checked
+    unproved = []
+    if eq.kind == "definition":  # a definition proved against itself proves nothing: it is compared with the package
+        record.proved_for = ["a definition: compared with the package"] * record.links
+    elif eq.prove is not True:
+        record.proved_for = [f"not proved: {eq.prove}"] * record.links
+    elif prove:
+        proofs = prove_equation(eq, catalog, mapper)
+        record.proved_links = sum(p.proved for p in proofs)
+        record.proved_for = [p.text for p in proofs]
+        unproved = [f"link {n + 1} ({p.text})" for n, p in enumerate(proofs) if not p.proved]
     record.methods = sorted(methods)
+    has_kink_formula = any(has_kink(side, catalog) for side in eq.sides)
     unchecked = [n + 1 for n, count in enumerate(per_link) if count == 0]
     if failures:
         record.result = "fail"
         record.message = failures[0] + (f"\n  (and {len(failures) - 1} more)" if len(failures) > 1 else "")
     elif unchecked:
         record.message = f"links {unchecked} were never evaluated at any point"
+    elif unproved:
+        record.result = "unproved"
+        record.message = ("not proved by sympy: " + "; ".join(unproved)
+                          + "\n  (if no proof can be had, say why with prove=\"reason\": the ledger shows it as sampled only)")
+    elif has_kink_formula and not record.kink_points:
+        record.message = ("it has a max, an absolute value or an indicator, but no point on a kink compares it "
+                          "with the package: add a kink point (Point(..., kink=True)) to its space")
     elif eq.kind == "gradient" and not (fd_checked or record.proved_links == record.links):
         record.message = "a gradient needs finite differences of the package or a sympy proof"
     elif eq.kind == "definition" and not package_checked:

@@ -53,6 +53,13 @@ class Point:
             parts.append(f"{name}={np.array2string(arr, precision=4, separator=', ')}" if arr.ndim else f"{name}={float(arr):.6g}")
         return f"{self.label}: " + ", ".join(parts)
 
+    def describe_indices(self):
+        """Sizes, indices and labels, without the values: where a symbolic proof failed."""
+        parts = [f"{k}={v}" for k, v in self.indices.items()]
+        if "y" in self.values:
+            parts.append(f"y={np.asarray(self.values['y']).tolist()}")
+        return ", ".join(parts)
+
     def numeric_values(self, overrides=None):
         values = {k: (np.array(v) if k == "y" else np.array(v, dtype=np.float64)) for k, v in self.values.items()}
         if overrides:
@@ -250,16 +257,21 @@ class Evaluator:
         args = [self.ev(a) for a in expr.args]
         if self.mode != "symbolic":
             return reduce(np.maximum, args)
-        return self.regions.rewrite(sp.Max(*args)) if self.regions is not None else sp.Max(*args)
+        return self.regions.extremum(args, 1) if self.regions is not None else sp.Max(*args)
 
     def _ev_Abs(self, expr):
         a = self.ev(expr.args[0])
         if self.mode != "symbolic":
             return np.abs(a)
-        return self.regions.rewrite(sp.Abs(a)) if self.regions is not None else sp.Abs(a)
+        return (2 * self.regions.positive(a) - 1) * a if self.regions is not None else sp.Abs(a)
 
     def _ev_Ind(self, expr):
-        rel = self.ev(expr.args[0])
+        cond = expr.args[0]
+        if self.regions is not None and isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)):
+            return self.regions.positive(self.ev(cond.lhs) - self.ev(cond.rhs))  # no sympy relation to build
+        if self.regions is not None and isinstance(cond, (sp.StrictLessThan, sp.LessThan)):
+            return self.regions.positive(self.ev(cond.rhs) - self.ev(cond.lhs))
+        rel = self.ev(cond)
         if self.mode == "symbolic":
             if rel in (sp.true, sp.false) or isinstance(rel, bool):
                 return sp.Integer(1 if rel else 0)
@@ -356,9 +368,8 @@ class Evaluator:
         if self.mode == "symbolic":
             if self.point.kink:
                 raise NotEvaluable("not differentiable at a kink")
-            inner = self.ev(f)
+            inner = self.ev(f)  # a sign variable of Regions is a constant in its region: diff treats it so
             target = self.values[name][loc] if loc else self.values[name]
-            # a Regions sign variable is constant inside its region: sympy differentiates it as such
             if isinstance(target, np.ndarray):
                 grads = np.empty(target.shape, dtype=object)
                 for idx in np.ndindex(target.shape):

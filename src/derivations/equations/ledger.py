@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from pathlib import Path
 import time
 
 from derivations.equations.checks import check_equation
 from derivations.equations.pages import scan_docs
+from derivations.equations.prover import set_catalog
 
-__all__ = ["source_hash", "build_ledger", "format_table", "problems", "page_problems_of", "write_json"]
+__all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "problems", "page_problems_of", "write_json"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,10 +27,19 @@ def source_hash():
     return digest.hexdigest()[:16]
 
 
-def build_ledger(catalog, docs_dir=None, seed=0):
-    """Check every equation; with ``docs_dir``, also match the catalog against the pages."""
+def build_ledger(catalog, docs_dir=None, seed=0, jobs=None):
+    """Check every equation; with ``docs_dir``, also match the catalog against the pages.
+
+    The prover's fixed-size proofs run in ``jobs`` processes (default: one per core).
+    """
     start = time.perf_counter()
-    records = [check_equation(eq, catalog, seed).as_dict() for eq in catalog]
+    jobs = jobs or os.cpu_count() or 1
+    set_catalog(catalog)
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            records = [check_equation(eq, catalog, seed, mapper=pool.imap).as_dict() for eq in catalog]
+    else:
+        records = [check_equation(eq, catalog, seed).as_dict() for eq in catalog]
     page_problems = []
     if docs_dir is not None:
         page_problems = page_problems_of([(eq.id, eq.page) for eq in catalog], scan_docs(docs_dir))
@@ -75,18 +87,44 @@ def problems(ledger):
     return out
 
 
+def proof_counts(ledger):
+    """Links of identities and gradients by how far they are proved: all sizes, a range of sizes, not proved."""
+    counts = {"all sizes": 0, "a range of sizes": 0, "not proved": 0}
+    for r in ledger["equations"]:
+        if r["kind"] == "definition":
+            continue
+        for text in r["proved_for"]:
+            if text.startswith("proved for all sizes"):
+                counts["all sizes"] += 1
+            elif text.startswith("proved for"):
+                counts["a range of sizes"] += 1
+            else:
+                counts["not proved"] += 1
+    return counts
+
+
+def _short(r):
+    if r["kind"] == "definition":
+        return "definition"
+    return "; ".join(dict.fromkeys(t.replace("proved for ", "") if t.startswith("proved") else "NOT PROVED"
+                                   for t in r["proved_for"])) or "-"
+
+
 def format_table(ledger):
     """The ledger as a plain-text table."""
-    rows = [("id", "page", "no.", "kind", "result", "proved", "checks", "time")]
+    rows = [("id", "page", "no.", "kind", "result", "proved", "proved for", "checks", "time")]
     for r in ledger["equations"]:
         rows.append((r["id"], r["page"], f"({r['number']})", r["kind"], r["result"],
-                     f"{r['proved_links']}/{r['links']}", str(r["comparisons"]), f"{r['seconds']:.2f}s"))
+                     f"{r['proved_links']}/{r['links']}", _short(r), str(r["comparisons"]), f"{r['seconds']:.2f}s"))
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     passed = sum(r["result"] == "pass" for r in ledger["equations"])
+    counts = proof_counts(ledger)
     lines.append(f"\n{passed} of {len(ledger['equations'])} equations pass, "
                  f"{len(ledger['page_problems'])} problems on the pages, in {ledger['seconds']:.1f}s")
+    lines.append("links of identities and gradients: " + ", ".join(f"{n} proved for {k}" if k != "not proved"
+                                                                   else f"{n} not proved" for k, n in counts.items()))
     return "\n".join(lines)
 
 

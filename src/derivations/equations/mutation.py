@@ -18,6 +18,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.checks import check_equation
 from derivations.equations.notation import SumOver, latex
+from derivations.equations.prover import prove_equation
 from derivations.equations.symbols import i, j, k, l, p, y
 
 __all__ = ["Mutant", "MutationReport", "mutants", "run_mutation"]
@@ -37,6 +38,8 @@ class Mutant:
     tree: object
     caught: bool = False
     reason: str = ""
+    by_checks: bool = False  # the numeric checks fail on it
+    by_proofs: bool = False  # the prover does not prove it (None: a definition, which is not proved)
 
 
 @dataclass
@@ -52,13 +55,23 @@ class MutationReport:
     def kill_rate(self):
         return self.caught / len(self.mutants) if self.mutants else 0.0
 
+    def rate(self, attribute):
+        return sum(bool(getattr(m, attribute)) for m in self.mutants) / len(self.mutants) if self.mutants else 0.0
+
+    def _proof_rate(self):
+        provable = [m for m in self.mutants if m.by_proofs is not None]
+        return sum(bool(m.by_proofs) for m in provable) / len(provable) if provable else 0.0
+
     def summary(self):
         by_op = {}
         for m in self.mutants:
             total, caught = by_op.get(m.operator, (0, 0))
             by_op[m.operator] = (total + 1, caught + m.caught)
         lines = [f"{len(self.mutants)} mutants of {len({m.equation for m in self.mutants})} equations, "
-                 f"{self.caught} caught: kill rate {self.kill_rate:.1%} in {self.seconds:.1f}s"]
+                 f"{self.caught} caught: kill rate {self.kill_rate:.1%} in {self.seconds:.1f}s",
+                 f"  caught by the numeric checks alone: {self.rate('by_checks'):.1%}; "
+                 f"by the proofs alone: {self.rate('by_proofs'):.1%} of all mutants, "
+                 f"{self._proof_rate():.1%} of the mutants of identities and gradients"]
         lines += [f"  {op:18} {c}/{t}" for op, (t, c) in sorted(by_op.items())]
         survivors = [m for m in self.mutants if not m.caught]
         if survivors:
@@ -154,30 +167,38 @@ def mutants(catalog):
     return out
 
 
-def check_mutant(mutant, catalog):
-    """Run the checks of the mutated equation; set ``mutant.caught``."""
+def check_mutant(mutant, catalog, proofs=True):
+    """Run the numeric checks and (``proofs``) the prover on the mutated equation; set ``mutant.caught``."""
     eq = catalog[mutant.equation]
     sides = list(eq.sides)
     sides[mutant.side] = mutant.tree
     mutated = replace(eq, sides=sides)
+    mutated_catalog = catalog.replacing(mutated)
     try:
-        record = check_equation(mutated, catalog.replacing(mutated))
+        record = check_equation(mutated, mutated_catalog, prove=False)
+        mutant.by_checks = record.result != "pass"
+        mutant.reason = record.message.splitlines()[0] if record.message else ""
     except Exception as exc:  # noqa: BLE001 - the build would stop on it: caught
-        mutant.caught, mutant.reason = True, f"the check raised {type(exc).__name__}: {exc}"
-        return mutant
-    mutant.caught = record.result != "pass"
-    mutant.reason = record.message.splitlines()[0] if record.message else ""
+        mutant.by_checks, mutant.reason = True, f"the check raised {type(exc).__name__}: {exc}"
+    if eq.kind == "definition" or eq.prove is not True or not proofs:
+        mutant.by_proofs = None
+    else:
+        failed = [p for p in prove_equation(mutated, mutated_catalog) if not p.proved]
+        mutant.by_proofs = bool(failed)
+        if failed and not mutant.reason:
+            mutant.reason = failed[0].text
+    mutant.caught = bool(mutant.by_checks or mutant.by_proofs)
     return mutant
 
 
-def run_mutation(catalog, sample=None, seed=0, progress=False):
-    """Check every mutant (or a random ``sample`` of them) and report how many were caught."""
+def run_mutation(catalog, sample=None, seed=0, progress=False, proofs=True):
+    """Check every mutant (or a random ``sample`` of them) and report how many were caught, and by what."""
     start = time.perf_counter()
     todo = mutants(catalog)
     if sample is not None and sample < len(todo):
         todo = random.Random(seed).sample(todo, sample)
     for n, mutant in enumerate(todo, 1):
-        check_mutant(mutant, catalog)
+        check_mutant(mutant, catalog, proofs)
         if progress and not mutant.caught:
             print(f"[{n}/{len(todo)}] survived: {mutant.equation} side {mutant.side + 1} {mutant.operator}: {mutant.description}", flush=True)
     return MutationReport(todo, time.perf_counter() - start)

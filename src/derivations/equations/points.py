@@ -38,17 +38,20 @@ class Space:
     ``sizes`` maps each size of the statement (C, N, D) to the sizes a
     fixed-size proof covers; a statement about two classes has ``{"C": (2,)}``.
     ``general`` says how derived values read at a symbolic size (``t_k`` is
-    ``KroneckerDelta(k, p)``), or is None where only fixed-size proofs apply.
+    ``KroneckerDelta(k, p)``), or is None where only fixed-size proofs apply;
+    ``bounds`` gives the size that bounds each index there (k runs over 1..C).
     """
 
     sample: callable
     every: callable
     sizes: dict = field(default_factory=dict)
     general: dict | None = None
+    bounds: dict = field(default_factory=dict)
 
     def __add__(self, other):
         """Both spaces' sample points; proofs over the first."""
-        return Space(lambda rng: self.sample(rng) + other.sample(rng), self.every, self.sizes, self.general)
+        return Space(lambda rng: self.sample(rng) + other.sample(rng), self.every, self.sizes, self.general,
+                     self.bounds)
 
     def size_choices(self):
         """Every combination of sizes the fixed-size proofs cover, as dicts."""
@@ -114,8 +117,10 @@ def logits(classes=(2, 3, 5), index=None, shift=False, large=True, derived=None)
                 yield Point(f"C={num_classes}", idx, values, derived)
 
     sizes = {"C": tuple(classes) if len(classes) == 1 else PROOF_SIZES["C"]}
-    general = {"t": lambda k, p=sp.Symbol("p", integer=True, positive=True): sp.KroneckerDelta(k, p)}
-    return Space(sample, every, sizes, general)
+    p, size = sp.Symbol("p", integer=True, positive=True), sp.Symbol("C", integer=True, positive=True)
+    general = {"t": lambda k: sp.KroneckerDelta(k, p)}
+    bounds = {name: size for name in ("p", "j", "k", "l", index) if name}
+    return Space(sample, every, sizes, general, bounds)
 
 
 def binary(large=True, kink=False):
@@ -172,7 +177,8 @@ def weights(classes=(2, 3, 4), dims=(3, 4), index="j", other=True, derived=None,
     derived = derived or {}
 
     def indices(num_classes, d, label, col):
-        return {"C": num_classes, "D": d, "N": 1, "i": 1, index: col}
+        out = {"C": num_classes, "D": d, "N": 1, "i": 1}
+        return out if col is None else dict(out, **{index: col})
 
     def sample(rng):
         points = []

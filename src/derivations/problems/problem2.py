@@ -79,7 +79,8 @@ def _hinge_weights(values, indices):
     n, num_classes = S_.shape
     G_ = np.empty((n, num_classes), dtype=object)
     for a in range(n):
-        active = [sp.Piecewise((1, S_[a, b] - S_[a, y_[a]] + 1 > 0), (0, True)) for b in range(num_classes)]
+        active = [sp.Piecewise((1, sp.Gt(S_[a, b] - S_[a, y_[a]] + 1, 0, evaluate=False)), (0, True), evaluate=False)
+                  for b in range(num_classes)]
         for b in range(num_classes):
             G_[a, b] = -sum(active[q] for q in range(num_classes) if q != y_[a]) if b == y_[a] else active[b]
     return G_

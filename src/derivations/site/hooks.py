@@ -89,15 +89,29 @@ def _page_url(src_path):
     return f.url
 
 
+def proof_status(record):
+    """("proved", text) when every link is proved, else ("checked", text): how the mark beside the equation reads."""
+    checked = (f"checked numerically: {record['comparisons']} comparisons ({', '.join(record['methods'])}) "
+               f"at {record['points']} points")
+    if record["kind"] != "definition" and record["links"] and record["proved_links"] == record["links"]:
+        scopes = "; ".join(dict.fromkeys(record["proved_for"]))
+        return "proved", f"{scopes} by sympy; also {checked}"
+    if record["kind"] == "definition":
+        return "checked", f"a definition, compared with the package: {checked}"
+    return "checked", f"sampled only, not proved ({'; '.join(record['proved_for'])}); {checked}"
+
+
 def _display(record, page):
     ledger_url = get_relative_url(_page_url("ledger.md"), page.url) + f"#ledger-{record['id']}"
-    title = (f"({record['number']}) {record['kind']}: {record['result']}, "
-             f"{record['comparisons']} comparisons ({', '.join(record['methods'])}) at {record['points']} points")
+    status, text = proof_status(record)
+    title = f"({record['number']}) {record['kind']}, {record['result']}: {text}"
+    label = "proved" if status == "proved" else "checked"
     return (
-        f'<div class="equation" id="eq-{record["id"]}" data-equation="{record["id"]}" data-result="{record["result"]}">'
+        f'<div class="equation" id="eq-{record["id"]}" data-equation="{record["id"]}" data-result="{record["result"]}" '
+        f'data-proof="{status}">'
         f'<div class="arithmatex">\\[{html.escape(record["latex"], quote=False)}\\]</div>'
-        f'<a class="equation-check" href="{ledger_url}" title="{html.escape(title)}" '
-        f'aria-label="checked: see the ledger">&#10003;</a></div>'
+        f'<a class="equation-check equation-{status}" href="{ledger_url}" title="{html.escape(title)}" '
+        f'aria-label="{label}: see the ledger">&#10003;</a></div>'
     )
 
 
@@ -136,6 +150,6 @@ def on_page_content(content, page, config, files):
 def _ledger_json():
     """The published ledger: one record per equation, as on the Ledger page."""
     keys = ("id", "page", "number", "kind", "title", "latex", "result", "methods",
-            "proved_links", "links", "points", "comparisons", "seconds", "source")
+            "proved_links", "proved_for", "links", "points", "kink_points", "comparisons", "seconds", "source")
     rows = [{key: r[key] for key in keys} for r in STATE["ledger"]["equations"]]
     return json.dumps({"source_hash": STATE["ledger"]["source_hash"], "equations": rows}, indent=1)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from derivations.equations.ledger import proof_counts
+
 __all__ = ["render_ledger", "catalog_source"]
 
 
@@ -22,12 +24,28 @@ def catalog_source(root, source):
     raise ValueError(f"no statement of {name} contains line {line}")
 
 
+def _proved_cell(r):
+    if r["kind"] == "definition":
+        return "definition"
+    texts = list(dict.fromkeys(r["proved_for"]))
+    return f'{r["proved_links"]} of {r["links"]}: ' + "; ".join(html.escape(t) for t in texts)
+
+
 def render_ledger(ledger, page, page_url, root):
     """HTML of the ledger table and the check sources, for the Ledger page."""
     records = ledger["equations"]
     passed = sum(r["result"] == "pass" for r in records)
+    counts = proof_counts(ledger)
+    links = sum(counts.values())
+    definitions = sum(r["links"] for r in records if r["kind"] == "definition")
     out = [f'<p class="ledger-summary"><strong>{passed} of {len(records)}</strong> equations pass every check '
            f'(source hash <code>{ledger["source_hash"]}</code>, checked in <span data-varies>{ledger["seconds"]:.1f}</span> s).</p>',
+           f'<ul class="ledger-proofs"><li>Of the <strong>{links}</strong> links of identities and gradients, '
+           f'<strong>{counts["all sizes"]}</strong> are proved by sympy for all sizes,</li>'
+           f'<li><strong>{counts["a range of sizes"]}</strong> are proved for every size of a range '
+           f'(each listed below with its range),</li>'
+           f'<li><strong>{counts["not proved"]}</strong> are not proved (checked at sample points only).</li>'
+           f'<li>The <strong>{definitions}</strong> links of definitions are compared with the package, not proved.</li></ul>',
            '<div class="compact-table"><table><thead><tr><th>No.</th><th>Equation</th><th>Kind</th>'
            '<th>Result</th><th>Checked by</th><th>Proved by sympy</th><th>Points / comparisons</th>'
            '<th>Time</th><th>Check</th></tr></thead><tbody>']
@@ -37,7 +55,7 @@ def render_ledger(ledger, page, page_url, root):
             f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td><a href="{url}">({r["number"]})</a></td>'
             f'<td>{html.escape(r["title"])}<br><code>{r["id"]}</code> on {r["page"]}</td><td>{r["kind"]}</td>'
             f'<td class="ledger-{r["result"]}">{r["result"]}</td><td>{", ".join(r["methods"])}</td>'
-            f'<td>{r["proved_links"]} of {r["links"]}</td><td>{r["points"]} / {r["comparisons"]}</td>'
+            f'<td>{_proved_cell(r)}</td><td>{r["points"]} / {r["comparisons"]}</td>'
             f'<td><span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</td><td><a href="#src-{r["id"]}">source</a></td></tr>'
         )
     out.append("</tbody></table></div>")

@@ -1,0 +1,98 @@
+"""The prover proves what is true, refuses what is false, and the kink checks catch what it cannot see."""
+
+from dataclasses import replace
+
+import pytest
+import sympy as sp
+
+from derivations.equations import CATALOG
+from derivations.equations.checks import check_equation
+from derivations.equations.notation import Ind, Partial, build
+from derivations.equations.prover import ALL_SIZES, Regions, is_zero, prove_equation, prove_link
+from derivations.equations.symbols import s, u, y, i, j
+
+IDENTITIES_AND_GRADIENTS = [eq for eq in CATALOG if eq.kind != "definition"]
+
+
+def _with_sides(eq_id, *sides):
+    eq = CATALOG[eq_id]
+    new = replace(eq, sides=[build(lambda: side) for side in sides])
+    return new, CATALOG.replacing(new)
+
+
+@pytest.mark.parametrize("eq", IDENTITIES_AND_GRADIENTS, ids=lambda eq: eq.id)
+def test_every_identity_and_gradient_link_is_proved(eq):
+    proofs = prove_equation(eq, CATALOG)
+    assert all(p.proved for p in proofs), [p.text for p in proofs]
+
+
+def test_the_smooth_identities_of_problem_1_are_proved_for_all_sizes():
+    for eq_id in ("ce-one-hot", "shift-invariance", "ce-gradient", "ce-logsumexp", "logsumexp-shift"):
+        assert [p.scope for p in prove_equation(CATALOG[eq_id], CATALOG)] == [ALL_SIZES] * (len(CATALOG[eq_id].sides) - 1)
+
+
+def test_the_hinge_results_are_proved_over_the_declared_range():
+    for eq_id, scope in (("svm-grad-wj", "C = 2..5, D = 1..3"), ("svm-dl-dsyi", "C = 2..5"),
+                         ("reg-gradient", "C = 2..5, N = 1..3, D = 1..3")):
+        proof = prove_link(CATALOG[eq_id], 0, CATALOG)
+        assert proof.proved and proof.scope == scope, proof.text
+
+
+def test_known_false_statements_are_refused():
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    assert not is_zero(sp.exp(x1 + x2) - sp.exp(x1) * sp.exp(x2) + x1)
+    assert is_zero(sp.exp(x1 + x2) - sp.exp(x1) * sp.exp(x2))
+    # a wrong sign in the gradient of cross-entropy, for all sizes and at every fixed size
+    eq, catalog = _with_sides("ce-gradient", CATALOG["ce-gradient"].sides[0], -CATALOG["ce-gradient"].sides[1])
+    assert not prove_link(eq, 0, catalog).proved
+
+
+def test_a_statement_wrong_in_one_region_only_is_refused_though_every_sample_agrees():
+    # d max(0, u)/du claimed to be 2 on 0 < u < 0.001: no sampled margin lands there
+    tiny = sp.Rational(1, 1000)
+    wrong = Ind(u > 0) + Ind(u > 0) * Ind(tiny - u > 0)
+    eq, catalog = _with_sides("hinge-derivative", Partial(sp.Max(0, u), u), wrong)
+    numeric = check_equation(eq, catalog, prove=False)
+    assert numeric.result == "pass", "the sampled checks were meant to miss this region"
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "differ" in proof.reason
+    assert check_equation(eq, catalog).result == "unproved"
+
+
+def test_a_statement_wrong_at_the_kink_only_is_proved_off_it_and_caught_at_it():
+    eq, catalog = _with_sides("hinge-derivative", Partial(sp.Max(0, u), u), Ind(u >= 0))
+    assert prove_link(eq, 0, catalog).proved  # the regions cannot see u = 0
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "kink u = 0" in record.message
+    # the same for the scalar chain rule of the SVM, at its integer kink point
+    eq, catalog = _with_sides("svm-dl-dsj", CATALOG["svm-dl-dsj"].sides[0], Ind(s[j] - s[y[i]] + 1 >= 0))
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "kink" in record.message
+
+
+def test_every_equation_with_a_kink_is_compared_with_the_package_on_one():
+    from derivations.equations.checks import has_kink
+
+    kinked = [eq for eq in CATALOG if any(has_kink(side, CATALOG) for side in eq.sides)]
+    assert {"svm-grad-wj", "svm-grad-wyi", "hinge-derivative", "svm-batch-gradient", "softplus-stable"} <= {
+        eq.id for eq in kinked}
+    for eq in kinked:
+        assert check_equation(eq, CATALOG, prove=False).kink_points > 0, eq.id
+
+
+def test_a_kinked_equation_without_a_kink_point_fails():
+    from derivations.equations import points as pts
+
+    eq = replace(CATALOG["hinge-derivative"], space=pts.scalar("u", [0.5, -0.5]))
+    record = check_equation(eq, CATALOG.replacing(eq), prove=False)
+    assert record.result == "unchecked" and "no point on a kink" in record.message
+
+
+def test_regions_share_a_sign_between_a_condition_and_its_negation():
+    a, b = sp.symbols("a b", real=True)
+    regions = Regions()
+    assert regions.positive(a - b) + regions.positive(b - a) == 1
+    assert len(regions.variables) == 1
+    # max(a, b) + min(a, b) = a + b in every region
+    assert is_zero(regions.rewrite(sp.Max(a, b) + sp.Min(a, b) - a - b), regions.variables)
+    assert not is_zero(regions.rewrite(sp.Max(a, b) - a), regions.variables)
