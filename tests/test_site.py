@@ -124,6 +124,10 @@ def test_ledger_json_lists_every_equation_with_its_latex(site):
     for eq in CATALOG:
         assert by_id[eq.id]["latex"] == eq.latex()
         assert by_id[eq.id]["result"] == "pass"
+        assert len(by_id[eq.id]["proved_for"]) == by_id[eq.id]["links"]
+        if eq.kind != "definition":
+            assert by_id[eq.id]["proved_links"] == by_id[eq.id]["links"]
+            assert all(text.startswith("proved for ") for text in by_id[eq.id]["proved_for"]), eq.id
         html = (site / eq.page.replace(".md", "") / "index.html").read_text(encoding="utf-8")
         assert f'id="eq-{eq.id}"' in html
 

@@ -157,7 +157,8 @@ def check_equation(eq, catalog, seed=0, prove=True, mapper=map):
     elif prove:
         proofs = prove_equation(eq, catalog, mapper)
         record.proved_links = sum(p.proved for p in proofs)
-        record.proved_for = [p.text for p in proofs]
+        kinked = any(has_kink(side, catalog) for side in eq.sides)
+        record.proved_for = [p.text + (", off the kinks" if p.proved and kinked else "") for p in proofs]
         unproved = [f"link {n + 1} ({p.text})" for n, p in enumerate(proofs) if not p.proved]
     record.methods = sorted(methods)
     has_kink_formula = any(has_kink(side, catalog) for side in eq.sides)

@@ -24,7 +24,7 @@ import sympy as sp
 
 from derivations.equations.evaluate import Point
 
-__all__ = ["Point", "Space", "one_hot", "max_of", "logits", "binary", "scalar", "vectors",
+__all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "logits", "binary", "scalar", "vectors",
            "weights", "batch", "entries", "PROOF_SIZES"]
 
 # the sizes every statement with a free size is proved for, at least
@@ -72,6 +72,23 @@ def max_of(name):
         v = values[name]
         return sp.Max(*v) if np.asarray(v).dtype == object else float(np.max(v))
     return rule
+
+
+def one_sample(values, index, i):
+    """(W, X, y) of the one-sample problem of sample ``i``, labels 0-based as the package takes them.
+
+    With scores only (no W), W is the scores as a 1 x C matrix and x = [1], so
+    that a loss of (W, X, y) is the loss of the scores.
+    """
+    if "W" in values:
+        row = index(i) - 1
+        return values["W"], values["X"][row:row + 1], np.asarray(values["y"][row:row + 1]) - 1
+    return np.asarray(values["s"])[None, :], np.ones((1, 1)), np.asarray(values["y"][:1]) - 1
+
+
+def whole_batch(values):
+    """(W, X, y) of the whole batch, labels 0-based as the package takes them."""
+    return values["W"], values["X"], np.asarray(values["y"]) - 1
 
 
 def _range(n):

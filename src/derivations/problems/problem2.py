@@ -21,21 +21,13 @@ PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={
 # -- how the page's symbols read the package ------------------------------------------------
 
 def _sample(values, index):
-    """(W, X, y) of the one-sample problem L_i; with scores only, W = s as a 1 x C matrix and x = [1]."""
-    if "W" in values:
-        row = index(i) - 1
-        return values["W"], values["X"][row:row + 1], np.asarray(values["y"][row:row + 1]) - 1
-    return np.asarray(values["s"])[None, :], np.ones((1, 1)), np.asarray(values["y"][:1]) - 1
+    return pts.one_sample(values, index, i)
 
 
 def _sample_gradient(values, index):
     W_, X_, y_ = _sample(values, index)
     dW = svm_loss(W_, X_, y_)[1]
     return dW if "W" in values else dW[0]
-
-
-def _batch(values):
-    return values["W"], values["X"], np.asarray(values["y"]) - 1
 
 
 Li = PROBLEM.function(
@@ -45,8 +37,8 @@ Li = PROBLEM.function(
 )
 L = PROBLEM.function(
     "L", "L", "svm-loss-batch",
-    lambda v, index, ev: svm_loss(*_batch(v), reg=float(v["lam"]))[0],
-    {"W": lambda v, index: svm_loss(*_batch(v), reg=float(v["lam"]))[1]}, show_args=False,
+    lambda v, index, ev: svm_loss(*pts.whole_batch(v), reg=float(v["lam"]))[0],
+    {"W": lambda v, index: svm_loss(*pts.whole_batch(v), reg=float(v["lam"]))[1]}, show_args=False,
 )
 
 
