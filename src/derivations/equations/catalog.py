@@ -17,6 +17,8 @@ import inspect
 from pathlib import Path
 import pkgutil
 
+import sympy as sp
+
 from derivations.equations.notation import build, flatten, fn, latex
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "KINDS"]
@@ -109,7 +111,7 @@ class Problem:
         if any(eq.id == id for eq in self.equations):
             raise ValueError(f"equation id {id!r} is declared twice on {self.page}")
         frame = inspect.stack()[1]
-        built = [flatten(side) for side in build(lambda: list(sides()))]
+        built = [flatten(sp.sympify(side)) for side in build(lambda: list(sides()))]
         if len(built) < 2:
             raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")
         source = Path(frame.filename).resolve()

@@ -97,6 +97,36 @@ def _to_matrix(v):
     return sp.Matrix(np.asarray(v, dtype=object).tolist())
 
 
+def rational_in_exponentials_is_zero(expr):
+    """Zero as a rational function once each exponential of a monomial is a variable of its own.
+
+    exp(a + b) is split into exp(a) exp(b) and exp(c m) with rational c is
+    E_m**c, for a fresh positive E_m per monomial m; if the result cancels to
+    0 as a rational function, it is 0 for every value of E_m, the true ones
+    included. (The converse can fail; then the caller tries simplify.)
+    """
+    if expr.has(sp.log, sp.Sum, sp.Piecewise, sp.KroneckerDelta) or not expr.has(sp.exp):
+        return False
+    table = {}
+
+    def atom(e):
+        out = sp.Integer(1)
+        for term in sp.Add.make_args(sp.expand(e.args[0])):
+            coeff, monomial = term.as_coeff_Mul()
+            if not coeff.is_Rational:
+                coeff, monomial = sp.Integer(1), term
+            if monomial not in table:
+                table[monomial] = sp.Symbol(f"E{len(table)}", positive=True)
+            out *= table[monomial] ** coeff
+        return out
+
+    replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
+    if replaced.has(sp.exp):
+        return False
+    numerator = sp.together(replaced).as_numer_denom()[0]
+    return sp.expand(numerator) == 0
+
+
 class Evaluator:
     """Evaluates notation trees at one point, ``symbolic`` or ``package``.
 
@@ -149,9 +179,23 @@ class Evaluator:
 
     @staticmethod
     def _evalf(expr):
-        """40 correct digits, raising the working precision through cancellations (1 - sigma(1e4))."""
+        """40 correct digits, raising the working precision through cancellations (1 - sigma(1e4)).
+
+        A value that is exactly zero has no 40 significant digits to find: sympy
+        would raise the precision to MAX_PRECISION digits (seconds) before
+        giving up. So a first try stops at 400 digits; if that fails, a value
+        that is exactly zero as a rational function of its exponentials is
+        zero, and anything else goes on to MAX_PRECISION.
+        """
+        expr = sp.sympify(expr)
         try:
-            return sp.sympify(expr).evalf(DIGITS, maxn=MAX_PRECISION, strict=True)
+            return expr.evalf(DIGITS, maxn=10 * DIGITS, strict=True)
+        except sp.core.evalf.PrecisionExhausted:
+            pass
+        if rational_in_exponentials_is_zero(expr):
+            return sp.Float(0)
+        try:
+            return expr.evalf(DIGITS, maxn=MAX_PRECISION, strict=True)
         except sp.core.evalf.PrecisionExhausted:
             raise NotEvaluable("sympy could not reach 40 digits") from None
 

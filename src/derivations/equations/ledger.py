@@ -11,7 +11,6 @@ import time
 
 from derivations.equations.checks import check_equation
 from derivations.equations.pages import scan_docs
-from derivations.equations.prover import set_catalog
 
 __all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "problems", "page_problems_of", "write_json"]
 
@@ -30,16 +29,19 @@ def source_hash():
 def build_ledger(catalog, docs_dir=None, seed=0, jobs=None):
     """Check every equation; with ``docs_dir``, also match the catalog against the pages.
 
-    The prover's fixed-size proofs run in ``jobs`` processes (default: one per core).
+    Equations are checked in ``jobs`` processes (default: one per core).
     """
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    set_catalog(catalog)
+    _WORK.update(catalog=catalog, seed=seed)
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # whole equations to the workers, those with the most sizes to prove first, so that they end together
+        order = sorted(catalog.equations, key=lambda eq_id: -len(catalog[eq_id].space.size_choices()))
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            records = [check_equation(eq, catalog, seed, mapper=pool.imap).as_dict() for eq in catalog]
+            done = dict(zip(order, pool.imap(_check, order)))
+        records = [done[eq.id] for eq in catalog]
     else:
-        records = [check_equation(eq, catalog, seed).as_dict() for eq in catalog]
+        records = [_check(eq.id) for eq in catalog]
     page_problems = []
     if docs_dir is not None:
         page_problems = page_problems_of([(eq.id, eq.page) for eq in catalog], scan_docs(docs_dir))
@@ -49,6 +51,14 @@ def build_ledger(catalog, docs_dir=None, seed=0, jobs=None):
         "equations": records,
         "page_problems": page_problems,
     }
+
+
+_WORK = {}  # the catalog being checked, for the worker processes forked from this one
+
+
+def _check(eq_id):
+    catalog = _WORK["catalog"]
+    return check_equation(catalog[eq_id], catalog, _WORK["seed"]).as_dict()
 
 
 def page_problems_of(entries, scans):

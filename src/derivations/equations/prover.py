@@ -39,7 +39,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 from sympy.simplify.simplify import factor_sum
 
-from derivations.equations.evaluate import Evaluator, NotEvaluable
+from derivations.equations.evaluate import Evaluator, NotEvaluable, rational_in_exponentials_is_zero
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver
 
 __all__ = ["Regions", "Proof", "prove_link", "prove_equation", "is_zero", "free_indices", "ALL_SIZES"]
@@ -159,7 +159,7 @@ def _reduce_signs(expr, signs):
 
 def _simplified_zero(expr):
     """True when sympy shows ``expr`` is zero (no sign variables left in it)."""
-    if expr == 0:
+    if expr == 0 or rational_in_exponentials_is_zero(expr):
         return True
     expr = sp.expand(expr)
     if expr == 0:
@@ -185,8 +185,11 @@ def is_zero(expr, signs=()):
     inside a non-polynomial function, every region is tried (at most
     2**MAX_ENUMERATED_SIGNS).
     """
-    expr = _reduce_signs(expr, signs)
     present = [b for b in signs if expr.has(b)]
+    if not present:
+        return _simplified_zero(expr)
+    expr = _reduce_signs(expr, present)
+    present = [b for b in present if expr.has(b)]
     if not present:
         return _simplified_zero(expr)
     try:
@@ -254,14 +257,19 @@ class _General:
             indices = [self.tr(q) for q in expr.indices]
             if base in self.rules:
                 return self.rules[base](*indices)
+            if base == "y" and len(indices) == 1 and isinstance(indices[0], sp.Symbol):
+                return sp.Symbol(f"y_{indices[0].name}", integer=True, positive=True)  # a label: an index in 1..C
             if base in self.catalog.columns or base in self.catalog.rows or base == "y" or len(indices) > 1:
                 raise NotEvaluable(f"{base} has no symbolic-size form")
             return expr.base[indices[0]]
         if isinstance(expr, SumOver):
             body, index, lo, hi, excluded = expr.args
-            out = sp.Sum(self.tr(body), (index, self.tr(lo), self.tr(hi)))
+            # a fresh summation variable: d/ds_j of a sum over j must not mistake the bound j for the free one
+            bound = sp.Symbol(f"{index.name}_bound", integer=True, positive=True)  # equal sums stay equal
+            inner = self.tr(body).xreplace({index: bound})
+            out = sp.Sum(inner, (bound, self.tr(lo), self.tr(hi)))
             if excluded is not sp.S.NaN:
-                out = out - self.tr(body).xreplace({index: self.tr(excluded)})
+                out = out - inner.xreplace({bound: self.tr(excluded)})
             return out
         if isinstance(expr, Frac):
             return self.tr(expr.args[0]) / self.tr(expr.args[1])
@@ -271,7 +279,13 @@ class _General:
         if isinstance(expr, (Grad, Dot)):
             raise NotEvaluable("vectors have no symbolic-size form here")
         if isinstance(expr, Ind):
-            return self.regions.indicator(self.tr(expr.args[0]))
+            cond = expr.args[0]
+            if isinstance(cond, (sp.Eq, sp.Ne)):
+                a, b = self.tr(cond.lhs), self.tr(cond.rhs)
+                if a.is_integer and b.is_integer:  # 1(j = y_i) between indices: a Kronecker delta
+                    delta = sp.KroneckerDelta(a, b)
+                    return delta if isinstance(cond, sp.Eq) else 1 - delta
+            return self.regions.indicator(self.tr(cond))
         if isinstance(expr, (sp.Max, sp.Min, sp.Abs)):
             return self.regions.rewrite(expr.func(*[self.tr(a) for a in expr.args]))
         if isinstance(expr, sp.core.function.AppliedUndef):
@@ -285,8 +299,15 @@ class _General:
         if spec is None or spec.definition is None:
             raise NotEvaluable(f"{type(expr).__name__} has no definition on a page")
         definition = self.catalog.equations[spec.definition]
-        head, form = definition.sides[0], definition.sides[1]
-        out = self.tr(form)
+        head, errors = definition.sides[0], []
+        for form in definition.sides[1:]:  # the first form that has a symbolic-size translation
+            try:
+                out = self.tr(form)
+                break
+            except NotEvaluable as exc:
+                errors.append(str(exc))
+        else:
+            raise NotEvaluable(f"no form of {type(expr).__name__} has a symbolic-size form: {'; '.join(errors)}")
         swap = {}
         for param, arg in zip(head.args, expr.args):
             if isinstance(param, sp.Indexed):
@@ -384,30 +405,16 @@ def _range_at(eq, n, catalog, sizes):
     return ""
 
 
-_WORK = {}  # the catalog of the equations being proved, read by worker processes (forked after it is set)
-
-
-def _range_task(task):
-    eq_id, n, sizes = task
-    catalog = _WORK["catalog"]
-    return _range_at(catalog[eq_id], n, catalog, sizes)
-
-
-def prove_link(eq, n, catalog, mapper=map):
-    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof`.
-
-    ``mapper`` maps the fixed-size proofs over the sizes (``Pool.imap`` to
-    use several processes forked after :func:`set_catalog`).
-    """
+def prove_link(eq, n, catalog):
+    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof`."""
     try:
         if _prove_all_sizes(eq, n, catalog):
             return Proof(True, ALL_SIZES)
         general_reason = "sympy could not simplify the symbolic-size difference to zero"
     except (NotEvaluable, TypeError, ValueError, KeyError, IndexError) as exc:
         general_reason = str(exc) if isinstance(exc, NotEvaluable) else f"{type(exc).__name__}: {exc}"
-    if mapper is map:
-        set_catalog(catalog)
-    for reason in mapper(_range_task, [(eq.id, n, sizes) for sizes in eq.space.size_choices()]):
+    for sizes in eq.space.size_choices():
+        reason = _range_at(eq, n, catalog, sizes)
         if reason:
             return Proof(False, "", reason)
     fixed = all(len(v) == 1 for v in eq.space.sizes.values())
@@ -417,11 +424,6 @@ def prove_link(eq, n, catalog, mapper=map):
     return Proof(True, _describe_sizes(eq.space.sizes), f"not for all sizes: {general_reason}")
 
 
-def set_catalog(catalog):
-    """The catalog that :func:`prove_link`'s fixed-size proofs read, in this process and in those forked after."""
-    _WORK["catalog"] = catalog
-
-
-def prove_equation(eq, catalog, mapper=map):
+def prove_equation(eq, catalog):
     """A :class:`Proof` for every link of ``eq``."""
-    return [prove_link(eq, n, catalog, mapper) for n in range(len(eq.sides) - 1)]
+    return [prove_link(eq, n, catalog) for n in range(len(eq.sides) - 1)]
