@@ -1,0 +1,166 @@
+"""Problem 3: the gradient of the softmax classifier, per sample and for a batch.
+
+Each ``PROBLEM.equation`` is one displayed equation of ``docs/problem-3.md``,
+in page order. The softmax ``f`` and its definition (1.1) come from Problem 1.
+"""
+
+import numpy as np
+import sympy as sp
+
+from derivations import softmax, softmax_loss
+from derivations.equations import Problem
+from derivations.equations import points as pts
+from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
+from derivations.equations.points import Point
+from derivations.equations.symbols import C, N, S, W, X, i, j, l, lam, s, w, x, y
+from derivations.linear_classifier import linear_scores
+from derivations.problems.problem1 import f
+
+PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"})
+exp, log = sp.exp, sp.log
+P, T = sp.IndexedBase("P"), sp.IndexedBase("T")
+Pm, Tm = sp.symbols("P T")
+
+
+# -- how the page's symbols read the package ------------------------------------------------
+
+def _sample_loss(values, index):
+    return softmax_loss(*pts.one_sample(values, index, i))
+
+
+def _sample_gradient(values, index):
+    dW = _sample_loss(values, index)[1]
+    return dW if "W" in values else dW[0]
+
+
+def _batch_loss(values):
+    return softmax_loss(*pts.whole_batch(values), reg=float(values["lam"]))
+
+
+Li = PROBLEM.function(
+    "softmax_L_i", "L_{i}", "softmax-loss-sample",
+    lambda v, index, ev: _sample_loss(v, index)[0],
+    {"W": _sample_gradient, "s": _sample_gradient}, show_args=False,
+)
+L = PROBLEM.function(
+    "softmax_L", "L", "softmax-loss-batch",
+    lambda v, index, ev: _batch_loss(v)[0],
+    {"W": lambda v, index: _batch_loss(v)[1]}, show_args=False,
+)
+
+
+# -- derived values -------------------------------------------------------------------------------
+
+def _scores(values, indices):
+    """s = x_i^T W: the package computes it for numbers, numpy's object dot for symbols."""
+    x_i, W_ = values["X"][indices["i"] - 1], values["W"]
+    return x_i @ W_ if W_.dtype == object else linear_scores(W_, x_i[None, :])[0]
+
+
+def _score_matrix(values, indices):
+    return values["X"] @ values["W"] if values["W"].dtype == object else linear_scores(values["W"], values["X"])
+
+
+def _probabilities(values, indices):
+    """P, the softmax of each row of scores: the package's for numbers, sympy's for symbols."""
+    S_ = _score_matrix(values, indices)
+    if S_.dtype != object:
+        return softmax(S_, axis=1)
+    E = np.vectorize(sp.exp, otypes=[object])(S_)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _targets(values, indices):
+    """T, the one-hot labels."""
+    y_ = np.asarray(values["y"]) - 1
+    T_ = np.zeros((len(y_), indices["C"]), dtype=int)
+    T_[np.arange(len(y_)), y_] = 1
+    return T_
+
+
+def _scores_any_class(large=True):
+    """Scores ``s`` of one sample with label y_i and a class j, the label included; with ``large``, scores of 1e4."""
+    def sample(rng):
+        points = []
+        for num_classes in (2, 3, 5):
+            for draw in range(2 * num_classes):
+                points.append(Point(f"random, C={num_classes}",
+                                    {"C": num_classes, "i": 1, "j": draw % num_classes + 1},
+                                    {"s": rng.normal(scale=3.0, size=num_classes),
+                                     "y": np.array([draw // 2 % num_classes + 1])}))
+        if large:
+            points.append(Point("large scores |s| = 1e4, C=5", {"C": 5, "i": 1, "j": 1},
+                                {"s": np.linspace(-1e4, 1e4, 5), "y": np.array([5])}))
+        return points
+
+    def every(sizes, free):
+        n = sizes["C"]
+        for label in range(1, n + 1):
+            for other in range(1, n + 1) if "j" in free else [None]:
+                idx = {"C": n, "i": 1} if other is None else {"C": n, "i": 1, "j": other}
+                yield Point(f"C={n}", idx, {"s": np.zeros(n), "y": np.array([label])})
+
+    size = sp.Symbol("C", integer=True, positive=True)
+    return pts.Space(sample, every, {"C": pts.PROOF_SIZES["C"]}, general={}, bounds={"j": size, "y_i": size})
+
+
+scores = _scores_any_class()
+# a sum that cancels to exactly 0 at scores of 1e4 sends sympy's 40-digit evaluation to thousands of digits: minutes
+scores_moderate = _scores_any_class(large=False)
+weights = pts.weights(other=False, derived={"s": _scores})
+batch_values = {"S": _score_matrix, "P": _probabilities, "T": _targets}
+batch = pts.batch(derived=batch_values)
+# the batch gradient's proof cancels a rational function of exponentials per entry for every label vector;
+# N = 3 (C**3 label vectors) would take minutes, so it is proved for N = 1..2 (the ledger says so)
+batch_to_two = pts.batch(derived=batch_values, sizes=dict(pts.PROOF_SIZES, N=(1, 2)))
+
+# -- the equations ---------------------------------------------------------------------------------
+
+PROBLEM.equation(
+    "softmax-loss-sample", "definition", "the softmax (cross-entropy) loss of one sample",
+    lambda: [Li(), -log(Frac(exp(Dot(w[y[i]], x[i])), SumOver(exp(Dot(w[j], x[i])), j, 1, C))),
+             -log(f(s[y[i]])), log(SumOver(exp(s[j]), j, 1, C)) - s[y[i]]],
+    weights + scores,
+)
+
+PROBLEM.equation(
+    "softmax-dl-ds", "gradient", "the derivative of the loss with respect to the score of class j",
+    lambda: [Partial(Li(), s[j]), f(s[j]) - Ind(sp.Eq(j, y[i]))],
+    scores,
+)
+
+PROBLEM.equation(
+    "softmax-grad-wj", "gradient", "the gradient of one sample's loss with respect to the weights of class j",
+    lambda: [Grad(Li(), w[j]), (f(s[j]) - Ind(sp.Eq(j, y[i]))) * x[i]],
+    weights,
+)
+
+PROBLEM.equation(
+    "softmax-grad-sum", "identity", "the multiples of x_i add up to zero across the classes",
+    lambda: [SumOver(f(s[j]) - Ind(sp.Eq(j, y[i])), j, 1, C), 0],
+    scores_moderate,
+)
+
+PROBLEM.equation(
+    "softmax-loss-batch", "definition", "the loss of a batch, with L2 regularisation",
+    lambda: [L(), Frac(1, N) * SumOver(Li(), i, 1, N) + lam * Frobenius(W)],
+    batch,
+)
+
+PROBLEM.equation(
+    "softmax-p-matrix", "definition", "the matrix P of predicted probabilities",
+    lambda: [P[i, j], Frac(exp(S[i, j]), SumOver(exp(S[i, l]), l, 1, C))],
+    pts.entries(batch),
+)
+
+PROBLEM.equation(
+    "softmax-t-matrix", "definition", "the matrix T of one-hot targets",
+    lambda: [T[i, j], Ind(sp.Eq(j, y[i]))],
+    pts.entries(batch),
+)
+
+PROBLEM.equation(
+    "softmax-batch-gradient", "gradient", "the gradient of the batch loss in matrix form",
+    lambda: [Grad(L(), W), Frac(1, N) * Transpose(X) * (Pm - Tm) + 2 * lam * W],
+    batch_to_two,
+)
