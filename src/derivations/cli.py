@@ -17,7 +17,17 @@ def _verify(args):
     if docs is not None and not docs.is_dir():
         print(f"derivations verify: --docs {docs} is not a folder", file=sys.stderr)
         return 2
-    ledger = build_ledger(CATALOG, docs)
+    pages = None
+    if args.page:
+        known = sorted({eq.page for eq in CATALOG})
+        unknown = [page for page in args.page if page not in known]
+        if unknown:
+            print(f"derivations verify: --page {unknown[0]} has no equations; pages with equations: {', '.join(known)}",
+                  file=sys.stderr)
+            return 2
+        pages = set(args.page)
+    store = None if args.no_store else Path(args.store)
+    ledger = build_ledger(CATALOG, docs, pages=pages, proof_store=store)
     if args.json:
         write_json(ledger, args.json)
     print(format_table(ledger))
@@ -46,6 +56,11 @@ def main(argv=None):
     verify = sub.add_parser("verify", help="check every equation and print the ledger; exit 1 on any failure")
     verify.add_argument("--docs", default="docs", help="the pages to match against the catalog ('' to skip)")
     verify.add_argument("--json", help="also write the ledger to this JSON file")
+    verify.add_argument("--page", action="append", help="check the equations of this page only (repeatable), "
+                        "e.g. --page problem-3.md while writing it")
+    verify.add_argument("--store", default=".cache/proofs.json",
+                        help="proofs found before, reused while nothing they depend on changes")
+    verify.add_argument("--no-store", action="store_true", help="prove every equation afresh")
     verify.set_defaults(run=_verify)
     mutation = sub.add_parser("mutation", help="mutate every equation and count the mutants the checks catch")
     mutation.add_argument("--sample", type=int, default=None, help="check only this many mutants, drawn at random")

@@ -23,7 +23,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import Evaluator, NotEvaluable
 from derivations.equations.notation import Grad, Ind, Partial
-from derivations.equations.prover import prove_equation
+from derivations.equations.prover import Proof, proof_key, prove_equation
 
 __all__ = ["Record", "check_equation", "METHODS"]
 
@@ -132,10 +132,12 @@ def _fmt(v):
     return f"{float(v):.12g}" if v.ndim == 0 else np.array2string(v, precision=8, separator=", ")
 
 
-def check_equation(eq, catalog, seed=0, prove=True):
+def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     """Run every check of ``eq``; return its :class:`Record` (``result`` pass or fail).
 
     ``prove=False`` runs the numeric checks alone, without the prover.
+    ``proofs_done`` maps :func:`derivations.equations.prover.proof_key` to
+    the proofs found before for the same inputs; new ones are added to it.
     """
     start = time.perf_counter()
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}")
@@ -170,7 +172,13 @@ def check_equation(eq, catalog, seed=0, prove=True):
     elif eq.prove is not True:
         record.proved_for = [f"not proved: {eq.prove}"] * record.links
     elif prove:
-        proofs = prove_equation(eq, catalog)
+        key = proof_key(eq, catalog) if proofs_done is not None else None
+        if key is not None and key in proofs_done:
+            proofs = [Proof(**p) for p in proofs_done[key]]
+        else:
+            proofs = prove_equation(eq, catalog)
+            if key is not None:
+                proofs_done[key] = [p.__dict__ for p in proofs]
         record.proved_links = sum(p.proved for p in proofs)
         kinked = any(has_kink(side, catalog) for side in eq.sides)
         record.proved_for = [p.text + (", off the kinks" if p.proved and kinked else "") for p in proofs]

@@ -26,25 +26,37 @@ def source_hash():
     return digest.hexdigest()[:16]
 
 
-def build_ledger(catalog, docs_dir=None, seed=0, jobs=None):
-    """Check every equation; with ``docs_dir``, also match the catalog against the pages.
+def build_ledger(catalog, docs_dir=None, seed=0, jobs=None, proof_store=None, pages=None):
+    """Check every equation (of ``pages`` only, if given); with ``docs_dir``, also match the catalog against the pages.
 
     Equations are checked in ``jobs`` processes (default: one per core).
+    ``proof_store`` is a JSON file of the proofs found before, each under a
+    hash of everything it depends on (:func:`derivations.equations.prover.proof_key`):
+    an unchanged equation is not proved again.
     """
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    _WORK.update(catalog=catalog, seed=seed)
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    store = _read_store(proof_store)
+    ids = [eq.id for eq in catalog if pages is None or eq.page in pages]
+    _WORK.update(catalog=catalog, seed=seed, store=store)
+    if jobs > 1 and len(ids) > 1 and "fork" in multiprocessing.get_all_start_methods():
         # whole equations to the workers, those with the most sizes to prove first, so that they end together
-        order = sorted(catalog.equations, key=lambda eq_id: -len(catalog[eq_id].space.size_choices()))
+        order = sorted(ids, key=lambda eq_id: -len(catalog[eq_id].space.size_choices()))
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = dict(zip(order, pool.imap(_check, order)))
-        records = [done[eq.id] for eq in catalog]
     else:
-        records = [_check(eq.id) for eq in catalog]
+        done = {eq_id: _check(eq_id) for eq_id in ids}
+    records = []
+    for eq_id in ids:
+        record, found = done[eq_id]
+        store.update(found)
+        records.append(record)
+    if proof_store is not None:
+        write_json(store, proof_store)
     page_problems = []
     if docs_dir is not None:
-        page_problems = page_problems_of([(eq.id, eq.page) for eq in catalog], scan_docs(docs_dir))
+        scans = [scan for scan in scan_docs(docs_dir) if pages is None or scan.page in pages]
+        page_problems = page_problems_of([(eq.id, eq.page) for eq in catalog], scans, pages)
     return {
         "source_hash": source_hash(),
         "seconds": round(time.perf_counter() - start, 3),
@@ -57,12 +69,44 @@ _WORK = {}  # the catalog being checked, for the worker processes forked from th
 
 
 def _check(eq_id):
-    catalog = _WORK["catalog"]
-    return check_equation(catalog[eq_id], catalog, _WORK["seed"]).as_dict()
+    """(the record of one equation, the proofs it found that were not in the store)."""
+    catalog, store = _WORK["catalog"], _WORK["store"]
+    found = {}
+    record = check_equation(catalog[eq_id], catalog, _WORK["seed"], proofs_done=_Layered(store, found))
+    return record.as_dict(), found
 
 
-def page_problems_of(entries, scans):
-    """What is wrong between the catalog's ``(id, page)`` entries, in order, and the scanned pages."""
+class _Layered(dict):
+    """Reads the store and what this equation found; writes go to what it found."""
+
+    def __init__(self, store, found):
+        super().__init__()
+        self.store, self.found = store, found
+
+    def __contains__(self, key):
+        return key in self.found or key in self.store
+
+    def __getitem__(self, key):
+        return self.found[key] if key in self.found else self.store[key]
+
+    def __setitem__(self, key, value):
+        self.found[key] = value
+
+
+def _read_store(path):
+    if path is None or not Path(path).is_file():
+        return {}
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a damaged store only costs the proofs again
+
+
+def page_problems_of(entries, scans, pages=None):
+    """What is wrong between the catalog's ``(id, page)`` entries, in order, and the scanned pages.
+
+    With ``pages``, only the equations of those pages must be shown (the scans are of those pages).
+    """
     out = []
     ids = {eq_id for eq_id, _ in entries}
     shown_where = {}
@@ -78,9 +122,9 @@ def page_problems_of(entries, scans):
         if expected and [q for q in scan.shown if q in expected] != expected:
             out.append(f"{scan.page}: shows {scan.shown}, but its catalog equations in order are {expected}")
     for eq_id, page in entries:
-        pages = shown_where.get(eq_id, [])
-        if pages != [page]:
-            out.append(f"equation {eq_id} belongs to {page} but is shown on {pages or 'no page'}")
+        where = shown_where.get(eq_id, [])
+        if where != [page] and (pages is None or page in pages):
+            out.append(f"equation {eq_id} belongs to {page} but is shown on {where or 'no page'}")
     return out
 
 

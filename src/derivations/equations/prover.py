@@ -32,7 +32,9 @@ the formula with the package's strict-subgradient convention.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import hashlib
 import itertools
+from pathlib import Path
 
 import numpy as np
 import sympy as sp
@@ -42,7 +44,7 @@ from sympy.simplify.simplify import factor_sum
 from derivations.equations.evaluate import Evaluator, NotEvaluable, rational_in_exponentials_is_zero
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver
 
-__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "is_zero", "free_indices", "ALL_SIZES"]
+__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "ALL_SIZES"]
 
 ALL_SIZES = "all sizes"
 MAX_ENUMERATED_SIGNS = 12  # signs inside a non-polynomial function are enumerated, up to 2**12 regions
@@ -427,3 +429,35 @@ def prove_link(eq, n, catalog):
 def prove_equation(eq, catalog):
     """A :class:`Proof` for every link of ``eq``."""
     return [prove_link(eq, n, catalog) for n in range(len(eq.sides) - 1)]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def proof_key(eq, catalog):
+    """A hash of everything a proof of ``eq`` depends on, so that a stored proof is reused only for the same inputs.
+
+    The sides as trees, the definitions of every named function they reach
+    (transitively), the sizes proved for, the source of the module that
+    declares the equation and of those modules that declare the definitions
+    (their derived values are code), the engine's source and sympy's version.
+    """
+    digest = hashlib.sha256(sp.__version__.encode())
+    for path in sorted((PACKAGE_DIR / "equations").glob("*.py")):
+        digest.update(path.read_bytes())
+    seen, todo, modules = set(), [eq], {eq.source[0]}
+    while todo:
+        current = todo.pop()
+        for side in current.sides:
+            digest.update(sp.srepr(side).encode())
+            for node in sp.preorder_traversal(side):
+                spec = catalog.functions.get(type(node).__name__) if isinstance(node, sp.core.function.AppliedUndef) else None
+                if spec is not None and spec.definition and spec.definition not in seen:
+                    seen.add(spec.definition)
+                    todo.append(catalog[spec.definition])
+                    modules.add(catalog[spec.definition].source[0])
+    digest.update(repr(sorted((k, tuple(v)) for k, v in eq.space.sizes.items())).encode())
+    for name in sorted(modules):
+        path = PACKAGE_DIR / name
+        digest.update(path.read_bytes() if path.is_file() else name.encode())
+    return digest.hexdigest()

@@ -33,6 +33,7 @@ log = logging.getLogger("mkdocs.hooks.derivations")
 STATE = {}
 NOTEBOOK_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 DISPLAY_PLACEHOLDER = re.compile(r"<p>\s*\[\[eq:([a-z0-9-]+)\]\]\s*</p>")
+CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.S)
 CELL_ID = re.compile(r'id="cell-id=[0-9a-f]+"')
 LEDGER_PLACEHOLDER = re.compile(r"<p>\s*\[\[ledger\]\]\s*</p>")
 PERFORMANCE_PLACEHOLDER = re.compile(r"<p>\s*\[\[performance\]\]\s*</p>")
@@ -128,20 +129,25 @@ def on_page_content(content, page, config, files):
     # jupytext notebooks carry no cell ids, so nbformat draws random ones: number them for reproducible pages
     content = CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', content)
 
-    def display(match):
-        return _display(records[match.group(1)], page)
+    def record(match):
+        if match.group(1) not in records:
+            raise PluginError(f"{page.file.src_uri}: {match.group(0)} names no equation of the catalog")
+        return records[match.group(1)]
 
-    def reference(match):
-        return _reference(records[match.group(1)], page)
+    def placeholders(html):
+        html = DISPLAY_PLACEHOLDER.sub(lambda m: _display(record(m), page), html)
+        return REF.sub(lambda m: _reference(record(m), page), html)
 
-    content = DISPLAY_PLACEHOLDER.sub(display, content)
-    content = REF.sub(reference, content)
+    # placeholders inside code (a guide that shows how to write a page) stay as written
+    parts = CODE.split(content)
+    codes = CODE.findall(content)
+    content = "".join(placeholders(text) + (codes[n] if n < len(codes) else "") for n, text in enumerate(parts))
     if LEDGER_PLACEHOLDER.search(content):
         content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
     if PERFORMANCE_PLACEHOLDER.search(content):
         results = STATE["root"] / "benchmarks" / "results.json"
         content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
-    left = EQ.findall(content)
+    left = EQ.findall(CODE.sub("", content))
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")
     return content
