@@ -42,7 +42,8 @@ def cross_entropy(scores, y):
     ``CE = (1/N) sum_i -log( exp(s_{i,y_i}) / sum_j exp(s_ij) )``
 
     computed as log-sum-exp minus the correct score, so it is finite for any
-    finite logits.
+    finite logits. Derived on the site: [[ref:ce-logsumexp]]; its gradient
+    with respect to the scores, [[ref:ce-gradient]].
 
     Parameters
     ----------
@@ -76,7 +77,8 @@ def binary_cross_entropy(z, t):
 
     computed from the logits as ``softplus(z_i) - t_i z_i``,
     without forming ``sigma(z_i)``, which rounds to 0 or 1 for large
-    ``|z_i|`` and would make the logarithm infinite.
+    ``|z_i|`` and would make the logarithm infinite. Derived on the site:
+    [[ref:bce-logits]]; its gradient with respect to the logit, [[ref:bce-gradient]].
 
     Parameters
     ----------

@@ -19,6 +19,8 @@ def softmax_loss_naive(W, X, y, reg=0.0):
     and ``d L_i / d s_j = f(s_j) - 1(j = y_i)``, so column
     ``j`` of the gradient gains ``(f(s_j) - 1(j = y_i)) x_i``.
 
+    Derived on the site: per sample [[ref:softmax-dl-ds]] and [[ref:softmax-grad-wj]].
+
     Parameters
     ----------
     W : array_like of float, shape (D, C)
@@ -64,6 +66,8 @@ def softmax_loss(W, X, y, reg=0.0):
 
     With ``P = softmax(XW)`` row by row and ``T`` the one-hot
     labels, ``grad_W L = X^T (P - T) / N + 2 reg W``.
+
+    Derived on the site: [[ref:softmax-batch-gradient]].
 
     Parameters
     ----------

@@ -20,6 +20,8 @@ def svm_loss_naive(W, X, y, reg=0.0):
     (equations (3) and (4)). A margin of exactly 0 contributes nothing: the
     subgradient at the kink is the strict indicator ``1(m > 0)``.
 
+    Derived on the site: per sample [[ref:svm-grad-wj]] and [[ref:svm-grad-wyi]].
+
     Parameters
     ----------
     W : array_like of float, shape (D, C)
@@ -77,7 +79,7 @@ def svm_loss(W, X, y, reg=0.0):
     let ``G_ij = 1(M_ij > 0)`` for ``j != y_i`` and
     ``G_{i,y_i} = -sum_{j != y_i} G_ij``; then
 
-    ``grad_W L = X^T G / N + 2 reg W``.
+    ``grad_W L = X^T G / N + 2 reg W``, derived on the site as [[ref:svm-batch-gradient]].
 
     X is read once, in blocks of rows (see ``derivations.linear_classifier.blocked_gradient``).
 
