@@ -3,7 +3,6 @@
 from dataclasses import replace
 import os
 from pathlib import Path
-import shutil
 import subprocess
 import sys
 
@@ -15,6 +14,7 @@ from derivations.equations.catalog import KINDS
 from derivations.equations.checks import check_equation
 from derivations.equations.mutation import check_mutant, mutants, side_mutants
 from derivations.equations.pages import scan_docs, scan_page
+from tests.test_adding_a_problem import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT_NUMBERS = {"ce-softmax": "1", "ce-binary": "2", "svm-grad-wj": "3", "svm-grad-wyi": "4"}
@@ -93,16 +93,8 @@ def test_side_mutants_cover_the_four_kinds_of_typo():
     assert {"flip sign", "swap index", "change constant", "drop term"} <= ops
 
 
-def _copy_project(tmp_path):
-    for name in ("src", "docs", "mkdocs.yml"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    return tmp_path
-
-
 def test_a_broken_equation_fails_verify_and_the_build(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     source = project / "src" / "derivations" / "problems" / "problem2.py"
     text = source.read_text(encoding="utf-8")
     good = "Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * x[i]],"
