@@ -111,3 +111,22 @@ def test_a_sum_index_is_not_captured_by_the_variable_of_differentiation():
         proof = prove_link(eq, 0, CATALOG.replacing(eq))
         assert proof.proved is proved, proof.text
         assert not proved or proof.scope == ALL_SIZES
+
+
+def test_a_stored_proof_is_reused_only_for_the_same_inputs():
+    from derivations.equations.prover import proof_key
+
+    eq = CATALOG["svm-grad-wj"]
+    assert proof_key(eq, CATALOG) == proof_key(replace(eq), CATALOG)
+    flipped, catalog = _with_sides("svm-grad-wj", eq.sides[0], -eq.sides[1])
+    assert proof_key(flipped, catalog) != proof_key(eq, CATALOG)
+    # a change to a definition the equation reaches through L_i changes the key too
+    definition = CATALOG["svm-loss-sample"]
+    changed = replace(definition, sides=definition.sides[:2])
+    assert proof_key(eq, CATALOG.replacing(changed)) != proof_key(eq, CATALOG)
+    # a stored proof is used as it is: check_equation trusts the store it is given
+    store = {}
+    first = check_equation(eq, CATALOG, proofs_done=store)
+    assert list(store) == [proof_key(eq, CATALOG)]
+    store[proof_key(eq, CATALOG)] = [{"proved": False, "scope": "", "reason": "planted"}]
+    assert check_equation(eq, CATALOG, proofs_done=store).result == "unproved" != first.result

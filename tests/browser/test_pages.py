@@ -161,3 +161,21 @@ def test_dark_scheme_changes_the_page_but_not_the_math(chromium, site_url):
     assert shots["light"]["bg"] != shots["dark"]["bg"]
     assert shots["light"]["mathColor"] != shots["dark"]["mathColor"]  # math follows the text colour
     assert shots["light"]["typeset"] == shots["dark"]["typeset"] > 0
+
+
+def test_proved_and_sampled_only_equations_are_marked_differently(chromium, site_url):
+    context, page, _ = _open(chromium, site_url + "problem-2/", "light")
+    try:
+        marks = page.evaluate("""() => [...document.querySelectorAll('.equation')].map(e => {
+            const a = e.querySelector('.equation-check');
+            return {proof: e.dataset.proof, kind: a.title, label: a.getAttribute('aria-label'),
+                    bg: getComputedStyle(a).backgroundColor};
+        })""")
+    finally:
+        context.close()
+    proved = [m for m in marks if m["proof"] == "proved"]
+    checked = [m for m in marks if m["proof"] == "checked"]
+    assert proved and checked
+    assert all("proved for" in m["kind"] and m["label"].startswith("proved") for m in proved)
+    assert all("proved for" not in m["kind"] and m["label"].startswith("checked") for m in checked)
+    assert {m["bg"] for m in proved}.isdisjoint({m["bg"] for m in checked})  # filled against outlined
