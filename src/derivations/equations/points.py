@@ -23,8 +23,9 @@ import numpy as np
 import sympy as sp
 
 from derivations.equations.evaluate import Point
+from derivations.linear_classifier import linear_scores
 
-__all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "logits", "binary", "scalar", "vectors",
+__all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "sample_scores", "score_matrix", "logits", "binary", "scalar", "vectors",
            "weights", "batch", "entries", "PROOF_SIZES"]
 
 # the sizes every statement with a free size is proved for, at least
@@ -89,6 +90,17 @@ def one_sample(values, index, i):
 def whole_batch(values):
     """(W, X, y) of the whole batch, labels 0-based as the package takes them."""
     return values["W"], values["X"], np.asarray(values["y"]) - 1
+
+
+def sample_scores(values, indices):
+    """Derived scores s = x_i^T W of a linear classifier: by the package for numbers, numpy's object dot for symbols."""
+    x_i, W = values["X"][indices["i"] - 1], values["W"]
+    return x_i @ W if W.dtype == object else linear_scores(W, x_i[None, :])[0]
+
+
+def score_matrix(values, indices):
+    """Derived score matrix S = X W, likewise."""
+    return values["X"] @ values["W"] if values["W"].dtype == object else linear_scores(values["W"], values["X"])
 
 
 def _range(n):

@@ -11,7 +11,6 @@ from derivations.equations import Problem
 from derivations.equations import points as pts
 from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
 from derivations.equations.points import Point
-from derivations.linear_classifier import linear_scores
 from derivations.linear_svm import svm_score_gradient
 from derivations.equations.symbols import C, G, Gm, N, S, W, X, i, j, l, lam, s, u, w, wv, x, xv, y
 
@@ -53,19 +52,9 @@ PROBLEM.package_gradient(sp.Max, u, _hinge_slope)
 
 # -- derived values and kink points -----------------------------------------------------------
 
-def _scores(values, indices):
-    """s = x_i^T W: the package computes it for numbers, numpy's object dot for symbols."""
-    x_i, W_ = values["X"][indices["i"] - 1], values["W"]
-    return x_i @ W_ if W_.dtype == object else linear_scores(W_, x_i[None, :])[0]
-
-
-def _score_matrix(values, indices):
-    return values["X"] @ values["W"] if values["W"].dtype == object else linear_scores(values["W"], values["X"])
-
-
 def _hinge_weights(values, indices):
     """G of the batch gradient: the package's for numbers, a sympy Piecewise for symbols."""
-    S_, y_ = _score_matrix(values, indices), np.asarray(values["y"]) - 1
+    S_, y_ = pts.score_matrix(values, indices), np.asarray(values["y"]) - 1
     if S_.dtype != object:
         return svm_score_gradient(S_, y_)
     n, num_classes = S_.shape
@@ -91,14 +80,14 @@ def _kink_weights(rng, d, num_classes):
 def _sample_kink(rng):
     W_, x_ = _kink_weights(rng, 3, 3)
     return [Point("kink: margin exactly 0, C=3, D=3", {"C": 3, "D": 3, "N": 1, "i": 1, "j": 2},
-                  {"W": W_, "X": x_, "y": np.array([1])}, {"s": _scores}, kink=True)]
+                  {"W": W_, "X": x_, "y": np.array([1])}, {"s": pts.sample_scores}, kink=True)]
 
 
 def _batch_kink(rng):
     W_, x_ = _kink_weights(rng, 3, 3)
     return [Point("kink: margin exactly 0, N=1, C=3, D=3", {"C": 3, "D": 3, "N": 1, "j": 2, "i": 1},
                   {"W": W_, "X": x_, "y": np.array([1]), "lam": 0.5},
-                  {"S": _score_matrix, "G": _hinge_weights}, kink=True)]
+                  {"S": pts.score_matrix, "G": _hinge_weights}, kink=True)]
 
 
 def _svm_scores():
@@ -129,9 +118,9 @@ def _svm_scores():
     return pts.Space(sample, every, {"C": pts.PROOF_SIZES["C"]})
 
 
-weights = pts.weights(derived={"s": _scores}, extra=_sample_kink)
+weights = pts.weights(derived={"s": pts.sample_scores}, extra=_sample_kink)
 scores = _svm_scores()
-batch = pts.batch(derived={"S": _score_matrix, "G": _hinge_weights}, extra=_batch_kink)
+batch = pts.batch(derived={"S": pts.score_matrix, "G": _hinge_weights}, extra=_batch_kink)
 hinge = pts.scalar("u", [lambda r: r.uniform(0.05, 0.95), lambda r: r.uniform(1, 3), lambda r: -r.uniform(0.05, 0.95),
                          lambda r: -r.uniform(1, 3), 1e4, -1e4], kinks=[0.0])
 

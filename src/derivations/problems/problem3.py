@@ -13,7 +13,6 @@ from derivations.equations import points as pts
 from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
 from derivations.equations.points import Point
 from derivations.equations.symbols import C, N, S, W, X, i, j, l, lam, s, w, x, y
-from derivations.linear_classifier import linear_scores
 from derivations.problems.problem1 import f
 
 PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"})
@@ -51,19 +50,9 @@ L = PROBLEM.function(
 
 # -- derived values -------------------------------------------------------------------------------
 
-def _scores(values, indices):
-    """s = x_i^T W: the package computes it for numbers, numpy's object dot for symbols."""
-    x_i, W_ = values["X"][indices["i"] - 1], values["W"]
-    return x_i @ W_ if W_.dtype == object else linear_scores(W_, x_i[None, :])[0]
-
-
-def _score_matrix(values, indices):
-    return values["X"] @ values["W"] if values["W"].dtype == object else linear_scores(values["W"], values["X"])
-
-
 def _probabilities(values, indices):
     """P, the softmax of each row of scores: the package's for numbers, sympy's for symbols."""
-    S_ = _score_matrix(values, indices)
+    S_ = pts.score_matrix(values, indices)
     if S_.dtype != object:
         return softmax(S_, axis=1)
     E = np.vectorize(sp.exp, otypes=[object])(S_)
@@ -107,8 +96,8 @@ def _scores_any_class(large=True):
 scores = _scores_any_class()
 # a sum that cancels to exactly 0 at scores of 1e4 sends sympy's 40-digit evaluation to thousands of digits: minutes
 scores_moderate = _scores_any_class(large=False)
-weights = pts.weights(other=False, derived={"s": _scores})
-batch_values = {"S": _score_matrix, "P": _probabilities, "T": _targets}
+weights = pts.weights(other=False, derived={"s": pts.sample_scores})
+batch_values = {"S": pts.score_matrix, "P": _probabilities, "T": _targets}
 batch = pts.batch(derived=batch_values)
 # the batch gradient's proof cancels a rational function of exponentials per entry for every label vector;
 # N = 3 (C**3 label vectors) would take minutes, so it is proved for N = 1..2 (the ledger says so)
