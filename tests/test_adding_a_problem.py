@@ -71,3 +71,14 @@ def test_a_fourth_problem_is_one_module_one_page_and_a_nav_line(tmp_path):
     build = run(project, "mkdocs", "build", "--strict", "-d", str(project / "site"))
     assert build.returncode != 0
     assert "sigmoid-derivative" in build.stdout + build.stderr
+
+
+def test_a_problem_declares_the_bold_letters_of_its_own_vectors():
+    import sympy as sp
+
+    from derivations.equations import Problem
+    from derivations.equations.notation import latex
+
+    assert latex(sp.Symbol("V")) == "V"
+    Problem("problem-9.md", 9, "Bold letters", bold=("V",))
+    assert latex(sp.Symbol("V")) == r"\mathbf{V}" and latex(sp.Symbol("Q")) == "Q"

@@ -19,7 +19,7 @@ import pkgutil
 
 import sympy as sp
 
-from derivations.equations.notation import build, flatten, fn, latex
+from derivations.equations.notation import build, flatten, fn, latex, vector_bases
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "KINDS"]
 
@@ -90,14 +90,17 @@ class Problem:
     ``number`` prefixes the equation numbers of the page: (3.1), (3.2), ...
     ``columns`` and ``rows`` say how an indexed vector reads an array of the
     package: ``columns={"w": "W"}`` makes w_j column j of W, ``rows={"x": "X"}``
-    makes x_i row i of X.
+    makes x_i row i of X. ``bold`` names the letters of the page's vectors and
+    matrices that the common notation does not already print in bold
+    (w, x, W, X, G, P, T, e).
     """
 
-    def __init__(self, page, number, title, columns=None, rows=None):
+    def __init__(self, page, number, title, columns=None, rows=None, bold=()):
         if not isinstance(page, str) or not page.endswith(".md"):
             raise ValueError(f"page must be the path of a Markdown page under docs/, got {page!r}")
         self.page, self.number, self.title = page, str(number), title
         self.columns, self.rows = dict(columns or {}), dict(rows or {})
+        vector_bases.update(bold)  # vectors and matrices of this page print in bold, as everywhere on the site
         self.equations, self.functions = [], {}
 
     def equation(self, id, kind, title, sides, space, number=None, prove=True):
