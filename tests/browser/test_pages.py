@@ -179,3 +179,49 @@ def test_proved_and_sampled_only_equations_are_marked_differently(chromium, site
     assert all("proved for" in m["kind"] and m["label"].startswith("proved") for m in proved)
     assert all("proved for" not in m["kind"] and m["label"].startswith("checked") for m in checked)
     assert {m["bg"] for m in proved}.isdisjoint({m["bg"] for m in checked})  # filled against outlined
+
+
+def formula_collisions(chromium, base, path, width):
+    """Every displayed equation whose number is drawn over its formula or whose mark covers it, at one width."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base + path, wait_until="networkidle")
+        wait_for_math(page)
+        return page.evaluate("""() => {
+            const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+            const out = [];
+            if (document.scrollingElement.scrollWidth > document.scrollingElement.clientWidth + 1)
+                out.push('the page scrolls sideways');
+            for (const eq of document.querySelectorAll('.equation')) {
+                const tag = eq.querySelector('.katex-tag'), box = eq.querySelector('.katex-display');
+                const mark = eq.querySelector('.equation-check').getBoundingClientRect();
+                // what can be seen of the formula: its box, clipped by the scrolling block around it
+                const b = box.getBoundingClientRect(), c = eq.querySelector('.arithmatex').getBoundingClientRect();
+                const shown = {left: Math.max(b.left, c.left), right: Math.min(b.right, c.right), top: b.top, bottom: b.bottom};
+                for (const base of eq.querySelectorAll('.katex-html > .katex-base'))
+                    if (tag && hit(tag.getBoundingClientRect(), base.getBoundingClientRect()))
+                        out.push(eq.id + ': its number is drawn over the formula');
+                if (hit(mark, shown)) out.push(eq.id + ': the check mark covers the formula');
+            }
+            return out;
+        }""")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390, 1440])
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("problem")])
+def test_no_equation_number_or_mark_is_drawn_over_a_formula(chromium, site_url, path, width):
+    assert formula_collisions(chromium, site_url, path, width) == []
+
+
+def test_the_collision_check_sees_a_number_drawn_over_its_formula(chromium, tmp_path):
+    broken = tmp_path / "site"
+    shutil.copytree(SITE, broken)
+    css = broken / "stylesheets" / "extra.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.md-typeset .equation .katex-display > .katex > .katex-html > "
+                   ".katex-tag { position: absolute; right: 0; }\n", encoding="utf-8")  # KaTeX's own placement
+    with serve(broken) as base:
+        found = formula_collisions(chromium, base, "problem-2/", 390)
+    assert any("number is drawn over the formula" in f for f in found), found
