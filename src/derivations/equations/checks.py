@@ -167,6 +167,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                         )
         record.kink_points += kink_checked
     unproved = []
+    has_kink_formula = any(has_kink(side, catalog) for side in eq.sides)
     if eq.kind == "definition":  # a definition proved against itself proves nothing: it is compared with the package
         record.proved_for = ["a definition: compared with the package"] * record.links
     elif eq.prove is not True:
@@ -180,11 +181,9 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
             if key is not None:
                 proofs_done[key] = [p.__dict__ for p in proofs]
         record.proved_links = sum(p.proved for p in proofs)
-        kinked = any(has_kink(side, catalog) for side in eq.sides)
-        record.proved_for = [p.text + (", off the kinks" if p.proved and kinked else "") for p in proofs]
+        record.proved_for = [p.text + (", off the kinks" if p.proved and has_kink_formula else "") for p in proofs]
         unproved = [f"link {n + 1} ({p.text})" for n, p in enumerate(proofs) if not p.proved]
     record.methods = sorted(methods)
-    has_kink_formula = any(has_kink(side, catalog) for side in eq.sides)
     unchecked = [n + 1 for n, count in enumerate(per_link) if count == 0]
     if failures:
         record.result = "fail"

@@ -26,7 +26,7 @@ from derivations.equations.evaluate import Point
 from derivations.linear_classifier import linear_scores
 
 __all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "sample_scores", "score_matrix", "logits", "binary", "scalar", "vectors",
-           "weights", "batch", "entries", "PROOF_SIZES"]
+           "labelled_scores", "weights", "batch", "entries", "PROOF_SIZES"]
 
 # the sizes every statement with a free size is proved for, at least
 PROOF_SIZES = {"C": (2, 3, 4, 5), "N": (1, 2, 3), "D": (1, 2, 3)}
@@ -195,6 +195,23 @@ def vectors(names, dims=(1, 3, 5)):
         yield Point(f"D={d}", {"D": d}, {n: np.zeros(d) for n in names})
 
     return Space(sample, every, {"D": PROOF_SIZES["D"]})
+
+
+def labelled_scores(sample, other=True, general=None, bounds=None):
+    """Scores ``s`` of one sample with a label y_1 and a class index j (off the label where ``other``).
+
+    ``sample(rng)`` draws the problem's own points; the proofs run over every
+    label and index at C = 2..5.
+    """
+    def every(sizes, free):
+        n = sizes["C"]
+        for label in _range(n):
+            cols = [q for q in _range(n) if not (other and q == label)] if "j" in free else [None]
+            for col in cols:
+                idx = {"C": n, "i": 1} if col is None else {"C": n, "i": 1, "j": col}
+                yield Point(f"C={n}", idx, {"s": np.zeros(n), "y": np.array([label])})
+
+    return Space(sample, every, {"C": PROOF_SIZES["C"]}, general, bounds or {})
 
 
 def weights(classes=(2, 3, 4), dims=(3, 4), index="j", other=True, derived=None, extra=None):

@@ -108,14 +108,7 @@ def _svm_scores():
                             {"s": np.linspace(-1e4, 1e4, 5), "y": np.array([1])}))
         return points
 
-    def every(sizes, free):
-        n = sizes["C"]
-        for label in range(1, n + 1):
-            for other in [q for q in range(1, n + 1) if q != label] if "j" in free else [None]:
-                idx = {"C": n, "i": 1} if other is None else {"C": n, "i": 1, "j": other}
-                yield Point(f"C={n}", idx, {"s": np.zeros(n), "y": np.array([label])})
-
-    return pts.Space(sample, every, {"C": pts.PROOF_SIZES["C"]})
+    return pts.labelled_scores(sample, other=True)
 
 
 weights = pts.weights(derived={"s": pts.sample_scores}, extra=_sample_kink)

@@ -82,15 +82,8 @@ def _scores_any_class(large=True):
                                 {"s": np.linspace(-1e4, 1e4, 5), "y": np.array([5])}))
         return points
 
-    def every(sizes, free):
-        n = sizes["C"]
-        for label in range(1, n + 1):
-            for other in range(1, n + 1) if "j" in free else [None]:
-                idx = {"C": n, "i": 1} if other is None else {"C": n, "i": 1, "j": other}
-                yield Point(f"C={n}", idx, {"s": np.zeros(n), "y": np.array([label])})
-
     size = sp.Symbol("C", integer=True, positive=True)
-    return pts.Space(sample, every, {"C": pts.PROOF_SIZES["C"]}, general={}, bounds={"j": size, "y_i": size})
+    return pts.labelled_scores(sample, other=False, general={}, bounds={"j": size, "y_i": size})
 
 
 scores = _scores_any_class()
