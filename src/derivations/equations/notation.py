@@ -137,10 +137,34 @@ class NotationPrinter(LatexPrinter):
         return self._print(expr.label)
 
     def _print_Indexed(self, expr):
-        # an entry of a matrix is a scalar: not bold
-        base = expr.base.label.name if len(expr.indices) > 1 else self._print(expr.base)
+        # an entry of a vector is a scalar (s_j); an entry of a matrix keeps the matrix's letter (bold W_{k,l}),
+        # so that the W of a sum over entries is the W of a matrix product
+        base = self._print(expr.base)
         indices = ",".join(self._print(i) for i in expr.indices)
         return "%s_{%s}" % (base, indices)
+
+    def _print_Add(self, expr, order=None):
+        cases = self._cases(expr)
+        return cases if cases is not None else super()._print_Add(expr, order)
+
+    def _cases(self, expr):
+        r"""``a 1(j != k) + b 1(j = k)`` as a two-case brace: ``a if j != k, b if j = k``; else None."""
+        if len(expr.args) != 2:
+            return None
+        parts = []
+        for term in expr.args:
+            coeff, factors = term.as_coeff_mul()
+            conditions = [f for f in factors if isinstance(f, Ind) and isinstance(f.args[0], (sp.Eq, sp.Ne))]
+            if len(conditions) != 1:
+                return None
+            rest = [f for f in factors if f is not conditions[0]]
+            value = sp.Mul(coeff, *rest, evaluate=False) if coeff != 1 else sp.Mul(*rest, evaluate=False)
+            parts.append((conditions[0].args[0], value))
+        (a, x), (b, y) = sorted(parts, key=lambda p: isinstance(p[0], sp.Eq))
+        if not (isinstance(a, sp.Ne) and isinstance(b, sp.Eq) and set(a.args) == set(b.args)):
+            return None
+        return (r"\begin{cases} %s & \text{if } %s \\ %s & \text{if } %s \end{cases}"
+                % (self._print(x), self._print(a), self._print(y), self._print(b)))
 
     def _print_Ind(self, expr):
         return r"\mathbf{1}%s" % _paren(self._print(expr.args[0]), expr.args)
@@ -164,8 +188,7 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Frobenius(self, expr):
         a = expr.args[0]
-        name = a.name if isinstance(a, sp.Symbol) else str(a)
-        return r"\sum_{k,l} %s_{kl}^{2}" % name
+        return r"\sum_{k,l} %s_{k,l}^{2}" % self._print(a)
 
     def _print_Partial(self, expr):
         return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.args[0]), self._print(expr.args[1]))

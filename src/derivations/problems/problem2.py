@@ -14,7 +14,7 @@ from derivations.equations.points import Point
 from derivations.linear_svm import svm_score_gradient
 from derivations.equations.symbols import C, G, Gm, N, S, W, X, i, j, l, lam, s, u, w, wv, x, xv, y
 
-PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"})
+PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S",))
 
 
 # -- how the page's symbols read the package ------------------------------------------------

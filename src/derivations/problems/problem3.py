@@ -15,7 +15,7 @@ from derivations.equations.points import Point
 from derivations.equations.symbols import C, N, S, W, X, i, j, l, lam, s, w, x, y
 from derivations.problems.problem1 import f
 
-PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"})
+PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"}, bold=("S",))
 exp, log = sp.exp, sp.log
 P, T = sp.IndexedBase("P"), sp.IndexedBase("T")
 Pm, Tm = sp.symbols("P T")
