@@ -91,5 +91,5 @@ def browser():
 
 
 def wait_for_math(page, timeout=15000):
-    """Wait until math.js has typeset the page."""
-    page.wait_for_function("document.documentElement.hasAttribute('data-math-typeset')", timeout=timeout)
+    """Wait until the page's fonts (KaTeX's among them) are loaded: the math is typeset when the site is built."""
+    page.wait_for_function("document.readyState === 'complete' && document.fonts.status === 'loaded'", timeout=timeout)

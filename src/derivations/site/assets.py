@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
-KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
+KATEX_FILES = ("katex.min.css",)  # the math is typeset when the site is built: no script
 
 
 def katex_dist(project_root):
@@ -24,7 +24,7 @@ def katex_dist(project_root):
 
 
 def katex_files(project_root, config):
-    """MkDocs ``File`` objects for KaTeX's script, style sheet, auto-render and fonts."""
+    """MkDocs ``File`` objects for KaTeX's style sheet and fonts."""
     dist = katex_dist(project_root)
     names = list(KATEX_FILES) + sorted(
         f"fonts/{p.name}" for p in (dist / "fonts").iterdir() if p.suffix == ".woff2"

@@ -1,11 +1,12 @@
-"""MkDocs hooks: serve KaTeX locally, print the catalog's equations into the pages, write the ledger.
+"""MkDocs hooks: print the catalog's equations into the pages, typeset all math with KaTeX, write the ledger.
 
 The equations come from the ledger that ``derivations verify`` writes
 (``.cache/ledger.json``): their LaTeX is printed from the checked sympy trees
 and their check results travel with them. A stale ledger (the package's
 sources changed since) is rebuilt by running ``derivations verify`` again.
 A failing equation, a page that shows math outside the catalog, or an
-unknown ``[[eq:...]]`` stops the build.
+unknown ``[[eq:...]]`` stops the build. Every formula is typeset here, when the
+site is built (``typeset.py``): the pages need no JavaScript to show their math.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.ledger_page import render_ledger
 from derivations.site.performance_page import render_performance
+from derivations.site.typeset import MathError, Typesetter, typeset_page
 
 log = logging.getLogger("mkdocs.hooks.derivations")
 
@@ -110,7 +112,9 @@ def _display(record, page):
     return (
         f'<div class="equation" id="eq-{record["id"]}" data-equation="{record["id"]}" data-result="{record["result"]}" '
         f'data-proof="{status}">'
-        f'<div class="arithmatex">\\[{html.escape(record["latex"], quote=False)}\\]</div>'
+        # the formula's own box, which scrolls when it is wider than the column: reachable by keyboard
+        f'<div class="arithmatex" tabindex="0" role="group" aria-label="equation ({record["number"]})">'
+        f'\\[{html.escape(record["latex"], quote=False)}\\]</div>'
         f'<a class="equation-check equation-{status}" href="{ledger_url}" title="{html.escape(title)}" '
         f'aria-label="{label}: see the ledger">&#10003;</a></div>'
     )
@@ -150,7 +154,18 @@ def on_page_content(content, page, config, files):
     left = EQ.findall(CODE.sub("", content))
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")
+    try:
+        content, _ = typeset_page(content, _typesetter(), page.file.src_uri)
+    except MathError as error:
+        raise PluginError(str(error)) from None
     return content
+
+
+def _typesetter():
+    """One KaTeX process for the build (and for every rebuild of ``mkdocs serve``)."""
+    if "typesetter" not in STATE:
+        STATE["typesetter"] = Typesetter(STATE["root"] / "node_modules" / "katex")
+    return STATE["typesetter"]
 
 
 def _ledger_json():

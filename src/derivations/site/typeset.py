@@ -1,0 +1,142 @@
+"""Math typeset when the site is built: every formula of a page becomes KaTeX's HTML and MathML.
+
+The pinned KaTeX (``package.json``) runs in one Node process for the whole build
+(``katex_render.js``), and each page sends its formulas in one batch. Pages then
+show their math without JavaScript, at first paint, and screen readers read the
+MathML. A formula that KaTeX rejects stops the build, naming the page and the formula.
+
+Where math is found:
+
+- ``<span class="arithmatex">\\(...\\)</span>`` and ``<div class="arithmatex">\\[...\\]</div>``,
+  which pymdownx.arithmatex (generic mode) writes for Markdown pages;
+- ``$...$`` and ``$$...$$`` in the Markdown cells of notebooks (mkdocs-jupyter leaves them as typed),
+  outside code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import json
+from pathlib import Path
+import re
+import shutil
+import subprocess
+
+RENDERER = Path(__file__).with_name("katex_render.js")
+ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex"(?P<attrs>[^>]*)>(?P<tex>.*?)</(?P=tag)>', re.S)
+CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.S)
+NOTEBOOK_CELL = re.compile(r'<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>')
+DIV = re.compile(r"<div\b|</div>")
+NOTEBOOK_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)(?<!\\)\$", re.S)
+
+
+class MathError(ValueError):
+    """KaTeX could not typeset a formula."""
+
+
+class Typesetter:
+    """A long-lived Node process with the project's KaTeX: ``render(items)`` typesets a batch."""
+
+    def __init__(self, katex_package):
+        node = shutil.which("node")
+        if node is None:
+            raise MathError("Node.js is needed to typeset the math when the site is built: install `node` (>= 18)")
+        if not (Path(katex_package) / "package.json").is_file():
+            raise MathError(f"KaTeX is not installed at {katex_package}: run `npm ci` (or `make setup`)")
+        self._process = subprocess.Popen(
+            [node, str(RENDERER), str(Path(katex_package).resolve())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+        self._cache = {}
+        self.rendered = 0
+        atexit.register(self.close)
+
+    def render(self, items):
+        """KaTeX's HTML for each ``(tex, display)`` of ``items``; a rejected formula gives ``MathError`` (its message)."""
+        wanted = [item for item in dict.fromkeys(items) if item not in self._cache]
+        if wanted:
+            self._process.stdin.write(json.dumps(wanted) + "\n")
+            self._process.stdin.flush()
+            line = self._process.stdout.readline()
+            if not line:
+                raise MathError("the KaTeX process stopped: " + str(self._process.poll()))
+            for item, reply in zip(wanted, json.loads(line)):
+                self._cache[item] = reply.get("html") or MathError(reply["error"])
+            self.rendered += len(wanted)
+        return [self._cache[item] for item in items]
+
+    def close(self):
+        if self._process.poll() is None:
+            self._process.stdin.close()
+            self._process.wait(timeout=10)
+
+
+def _notebook_cells(content):
+    """(start, end) of every Markdown cell of a notebook page."""
+    spans = []
+    for match in NOTEBOOK_CELL.finditer(content):
+        depth, end = 1, match.end()
+        for tag in DIV.finditer(content, match.end()):
+            depth += 1 if tag.group(0) == "<div" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        spans.append((match.end(), end))
+    return spans
+
+
+def _outside_code(text, replace):
+    """``replace`` applied to the parts of ``text`` that are not code."""
+    parts, codes = CODE.split(text), CODE.findall(text)
+    return "".join(replace(part) + (codes[n] if n < len(codes) else "") for n, part in enumerate(parts))
+
+
+def _arithmatex_tex(match):
+    tex = html.unescape(match.group("tex")).strip()
+    display = match.group("tag") == "div"
+    opening, closing = (r"\[", r"\]") if display else (r"\(", r"\)")
+    if tex.startswith(opening) and tex.endswith(closing):
+        tex = tex[2:-2]
+    return tex.strip(), display
+
+
+def typeset_page(content, typesetter, where):
+    """``content`` with every formula typeset; ``where`` names the page in errors. Returns (content, count)."""
+    found = []  # (start, end, tex, display, opening tag)
+
+    def collect(text, offset):
+        for m in ARITHMATEX.finditer(text):
+            tex, display = _arithmatex_tex(m)
+            found.append((offset + m.start(), offset + m.end(), tex, display, (m.group("tag"), m.group("attrs"))))
+
+    # Markdown pages: arithmatex, outside code
+    position = 0
+    for part in re.split(f"({CODE.pattern})", content, flags=re.S):
+        if not CODE.fullmatch(part):
+            collect(part, position)
+        position += len(part)
+    # notebooks: $ and $$ in Markdown cells, outside code
+    for start, end in _notebook_cells(content):
+        cell = content[start:end]
+        masked = CODE.sub(lambda m: " " * len(m.group(0)), cell)
+        for m in NOTEBOOK_MATH.finditer(masked):
+            display = m.group("display") is not None
+            tex = html.unescape(m.group("display") if display else m.group("inline")).strip()
+            found.append((start + m.start(), start + m.end(), tex, display, None))
+    if not found:
+        return content, 0
+    found.sort()
+    rendered = typesetter.render([(tex, display) for _, _, tex, display, _ in found])
+    errors = [f"{'display' if f[3] else 'inline'} formula {f[2]!r}: {r}" for f, r in zip(found, rendered)
+              if isinstance(r, MathError)]
+    if errors:
+        raise MathError(f"{where}: KaTeX cannot typeset " + "; ".join(errors))
+    out, last = [], 0
+    for (start, end, tex, display, wrapper), markup in zip(found, rendered):
+        out.append(content[last:start])
+        tag, attrs = wrapper or ("div" if display else "span", "")
+        out.append(f'<{tag} class="arithmatex"{attrs}>{markup}</{tag}>')
+        last = end
+    out.append(content[last:])
+    return "".join(out), len(found)

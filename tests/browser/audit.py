@@ -1,0 +1,145 @@
+"""What a reader sees wrong on a page, measured in the browser: formulas that are clipped, covered or
+scroll without showing it, and what axe-core (pinned through npm) finds.
+
+Used by the browser tests and, as ``python -m tests.browser.audit``, to print the figures of a built site::
+
+    python -m tests.browser.audit            # formula defects by width, axe violations by rule
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+
+from tests.browser.harness import ROOT, SITE, browser, serve, site_pages, wait_for_math
+
+WIDTHS = [320, 390, 768, 1024, 1440]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+# Every formula shown on a page, display or inline, on proof pages and in notebooks, measured as laid out.
+FORMULA_DEFECTS = """() => {
+    const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const name = el => {
+        const eq = el.closest('.equation');
+        if (eq) return eq.id;
+        const tex = el.querySelector('annotation');
+        return (tex ? tex.textContent : el.textContent).trim().slice(0, 60);
+    };
+    const out = [];
+    const y = window.scrollY;
+    window.scrollTo(100000, y);
+    if (window.scrollX > 0) out.push('the page scrolls sideways (by ' + window.scrollX + ' px)');
+    window.scrollTo(0, y);
+    const raw = [...document.querySelectorAll('.arithmatex')].filter(a => !a.querySelector('.katex'));
+    if (raw.length) out.push(raw.length + ' formulas shown as raw LaTeX, e.g. ' + raw[0].textContent.trim().slice(0, 50));
+    for (const d of document.querySelectorAll('.katex-display')) {
+        if (!d.getClientRects().length) continue;  // in a closed <details>
+        // the box that scrolls: the display itself, or the block around it
+        let box = d;
+        while (box && !box.matches('.equation, article, .jp-Cell') && box.scrollWidth <= box.clientWidth + 1)
+            box = box.parentElement;
+        const wide = box && !box.matches('.equation, article, .jp-Cell');
+        if (wide) {
+            const style = getComputedStyle(box);
+            if (style.overflowX !== 'auto' && style.overflowX !== 'scroll')
+                out.push(name(d) + ': clipped (' + box.scrollWidth + ' px in ' + box.clientWidth + ' px, no scrolling)');
+            else {
+                if (box.tabIndex < 0) out.push(name(d) + ': scrolls but a keyboard cannot reach it');
+                // the edge shadows: covers that scroll with the content ("local") over shadows that stay
+                if (!(style.backgroundImage.includes('gradient') && style.backgroundAttachment.includes('local')))
+                    out.push(name(d) + ': scrolls without showing that it does');
+            }
+        }
+        const eq = d.closest('.equation');
+        if (!eq) continue;
+        const tag = eq.querySelector('.katex-tag');
+        const clip = (box && wide ? box : d).getBoundingClientRect();
+        for (const base of eq.querySelectorAll('.katex-html .katex-base')) {
+            const r = base.getBoundingClientRect();
+            if (tag && hit(tag.getBoundingClientRect(), r)) { out.push(eq.id + ': its number is drawn over the formula'); break; }
+        }
+        const mark = eq.querySelector('.equation-check');
+        const b = d.getBoundingClientRect();
+        const shown = {left: Math.max(b.left, clip.left), right: Math.min(b.right, clip.right), top: b.top, bottom: b.bottom};
+        if (mark && hit(mark.getBoundingClientRect(), shown)) out.push(eq.id + ': the check mark covers the formula');
+        if (tag) {
+            const t = tag.getBoundingClientRect(), c = box && wide ? box.getBoundingClientRect() : eq.getBoundingClientRect();
+            if (t.right > c.right + 1 && !(box && wide)) out.push(eq.id + ': its number is cut off');
+        }
+    }
+    for (const m of document.querySelectorAll('.katex:not(.katex-display .katex)')) {  // inline formulas
+        if (!m.getClientRects().length || m.closest('.katex-display')) continue;
+        const r = m.getBoundingClientRect(), v = document.documentElement.clientWidth;
+        if (r.right > v + 1 || r.left < -1) out.push(name(m) + ': inline formula runs off the screen');
+    }
+    return out;
+}"""
+
+
+def formula_defects(chromium, base, path, width, scheme="light", javascript=True):
+    """Every formula defect of one page at one viewport width, as text."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                   java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(base + path, wait_until="networkidle")
+        if javascript:
+            wait_for_math(page)
+        return page.evaluate(FORMULA_DEFECTS)
+    finally:
+        context.close()
+
+
+def axe_violations(chromium, base, path, scheme, width=1280):
+    """axe-core's serious and critical violations of one page: [(rule, impact, selector, summary)]."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(base + path, wait_until="networkidle")
+        wait_for_math(page)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.flatMap(v => v.nodes.map(n => [v.id, n.impact || v.impact, n.target.join(' '),
+                                                                (n.failureSummary || '').split('\\n').slice(0, 2).join(' ')]));
+        }""")
+    finally:
+        context.close()
+    return [tuple(v) for v in result if v[1] in ("serious", "critical")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", default=str(SITE))
+    parser.add_argument("--json", help="write the figures here too")
+    args = parser.parse_args()
+    from pathlib import Path
+    site = Path(args.site)
+    pages = site_pages(site)
+    figures = {"defects_by_width": {}, "nojs_raw_pages": [], "axe_by_rule": {}}
+    with serve(site) as base, browser() as chromium:
+        for width in WIDTHS:
+            found = {p or "home": formula_defects(chromium, base, p, width) for p in pages}
+            found = {p: d for p, d in found.items() if d}
+            figures["defects_by_width"][width] = found
+            print(f"{width:>5} px: {sum(map(len, found.values()))} formula defects",
+                  {p: len(d) for p, d in found.items()})
+        for p in pages:
+            d = formula_defects(chromium, base, p, 1280, javascript=False)
+            if any("raw LaTeX" in x for x in d):
+                figures["nojs_raw_pages"].append(p or "home")
+        print("without JavaScript, raw LaTeX on:", figures["nojs_raw_pages"])
+        for scheme in ("light", "dark"):
+            rules = collections.Counter()
+            for p in pages:
+                for rule, impact, selector, _ in axe_violations(chromium, base, p, scheme):
+                    rules[f"{rule} ({impact})"] += 1
+            figures["axe_by_rule"][scheme] = dict(rules.most_common())
+            print(f"axe, {scheme}: {sum(rules.values())} serious/critical", dict(rules.most_common()))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Math typeset when the site is built: KaTeX's HTML and MathML in the page, and a rejected formula stops the build."""
+
+import pytest
+
+from derivations.site.typeset import MathError, Typesetter, typeset_page
+from tests.browser.harness import ROOT
+
+PAGE = r"""<p>Inline <span class="arithmatex">\(a &lt; b\)</span> and code <code>\(not math\)</code>.</p>
+<div class="equation"><div class="arithmatex" tabindex="0">\[\frac{1}{2} \tag{1}\]</div></div>
+<pre><code>$x$ stays code</code></pre>
+<div class="jp-Cell"><div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">
+<p>A notebook's $s_1 - s_2$ and $$\sigma(z)$$ but not <code>$HOME</code>; it costs \$5.</p><div>nested</div>
+</div></div>
+<script>var t = `${SVG_XML_HEADER}$`;</script>"""
+
+
+@pytest.fixture(scope="module")
+def typesetter():
+    t = Typesetter(ROOT / "node_modules" / "katex")
+    yield t
+    t.close()
+
+
+def test_every_formula_becomes_html_and_mathml_and_code_is_left_alone(typesetter):
+    out, count = typeset_page(PAGE, typesetter, "page.md")
+    assert count == 4
+    assert out.count('class="katex"') == 4 and out.count("<math") == 4  # MathML for screen readers
+    assert out.count('class="katex-display"') == 2
+    assert r"<annotation encoding=\"application/x-tex\">a &lt; b" in out.replace('"', r'\"')  # the < was unescaped once
+    assert '<div class="arithmatex" tabindex="0"><span class="katex-display">' in out  # attributes kept
+    assert r"<code>\(not math\)</code>" in out and "<code>$x$ stays code</code>" in out and "<code>$HOME</code>" in out
+    assert r"\$5" in out and "${SVG_XML_HEADER}$" in out  # an escaped dollar and scripts are not math
+
+
+def test_one_process_renders_a_whole_page_in_one_batch_and_caches(typesetter):
+    before = typesetter.rendered
+    pid = typesetter._process.pid
+    typeset_page(PAGE, typesetter, "page.md")
+    typeset_page(PAGE.replace("a &lt; b", "c"), typesetter, "other.md")
+    assert typesetter._process.pid == pid
+    assert typesetter.rendered - before <= 1  # the second page only sent its one new formula
+
+
+def test_a_formula_katex_rejects_fails_naming_the_page_and_the_formula(typesetter):
+    broken = PAGE.replace(r"\frac{1}{2}", r"\fracc{1}{2}")
+    with pytest.raises(MathError, match=r"problem-9\.md: KaTeX cannot typeset display formula '\\\\fracc\{1\}\{2\} \\\\tag\{1\}'"):
+        typeset_page(broken, typesetter, "problem-9.md")
+    assert typeset_page(PAGE, typesetter, "page.md")[1] == 4  # and the process is still usable
