@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from derivations import binary_cross_entropy, cross_entropy, sigmoid, softmax
+from derivations.figures import show
 
 plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white", "figure.dpi": 110})
 rng = np.random.default_rng(2023)
@@ -71,7 +72,11 @@ ax.set_ylabel("loss")
 ax.set_title("Two-class cross-entropy is binary cross-entropy of z")
 ax.legend()
 ax.grid(alpha=0.3)
-plt.show()
+gap = max(abs(a - b) for a, b in zip([cross_entropy([[zz + 3.0, 3.0]], [0]) for zz in z], bce_curve))
+show(fig, alt=(
+    f"Line plot of the loss against the logit difference z from -8 to 8: the two-class cross-entropy for scores "
+    f"(z, 0) and for (z + 3, 3) and the binary cross-entropy of z with target 1 are one curve, falling from "
+    f"{bce_curve[0]:.2f} at z = -8 to {bce_curve[-1]:.4f} at z = 8 (largest gap between the curves {gap:.1e})."))
 
 # %% [markdown]
 # ## Naive formulas overflow
@@ -106,4 +111,8 @@ ax.set_xlabel("how far the wrong class scores above the correct one")
 ax.set_ylabel("cross-entropy")
 ax.legend()
 ax.grid(alpha=0.3, which="both")
-plt.show()
+overflow = gaps[~np.isfinite(naive)][0] if not np.all(np.isfinite(naive)) else None
+show(fig, alt=(
+    f"Log-log plot of the cross-entropy against how far the wrong class scores above the correct one, from 1 to "
+    f"10,000: the stable log-sum-exp form grows in a straight line to {stable[-1]:,.0f}, while the naive formula "
+    f"follows it and then becomes infinite from a gap of about {overflow:.0f}, where exp overflows float64."))

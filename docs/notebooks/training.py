@@ -26,6 +26,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
 from derivations import softmax_loss, svm_loss
+from derivations.figures import show
 
 plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white", "figure.dpi": 110})
 
@@ -77,7 +78,10 @@ ax.set_yscale("log")
 ax.set_title("Minibatch SGD on the digits")
 ax.grid(alpha=0.3, which="both")
 ax.legend()
-plt.show()
+show(fig, alt=(
+    f"Line plot of the training loss, log scale, over 30 epochs of minibatch SGD on the digits: the multiclass SVM "
+    f"loss falls from {history_svm[0]:.3f} to {history_svm[-1]:.3f} and the softmax cross-entropy from "
+    f"{history_softmax[0]:.3f} to {history_softmax[-1]:.3f}."))
 
 # %% [markdown]
 # ## Against scikit-learn on the same split
@@ -100,7 +104,7 @@ assert min(row[2] for row in rows) > 0.9, "every model should pass 90% test accu
 # %% [markdown]
 # ## What the SVM's weights look like
 #
-# Each column of $W$ (without the bias) reshaped to 8 by 8: the pattern each class's score rewards.
+# Each column of $\mathbf{W}$ (without the bias) reshaped to 8 by 8: the pattern each class's score rewards.
 
 # %%
 fig, axes = plt.subplots(1, 10, figsize=(10, 1.6))
@@ -108,4 +112,7 @@ for digit, ax in enumerate(axes):
     ax.imshow(W_svm[:-1, digit].reshape(8, 8), cmap="RdBu_r")
     ax.set_title(str(digit))
     ax.axis("off")
-plt.show()
+show(fig, alt=(
+    "Ten 8 by 8 heat maps, one per digit 0 to 9: the SVM's weights for each class, red where a dark pixel raises "
+    "that class's score and blue where it lowers it: the map of 0 is a red ring around a blue centre, the others "
+    "are patchier mixtures of red and blue strokes."))

@@ -91,22 +91,29 @@ def formula_defects(chromium, base, path, width, scheme="light", javascript=True
         context.close()
 
 
+AXE_RUN = """async () => {
+    const r = await axe.run(document, {resultTypes: ['violations']});
+    return r.violations.flatMap(v => v.nodes.map(n => [v.id, n.impact || v.impact, n.target.join(' '),
+                                                        (n.failureSummary || '').split('\\n').slice(0, 2).join(' ')]));
+}"""
+
+
+def run_axe(page):
+    """axe-core's serious and critical violations of the open page: [(rule, impact, selector, summary)]."""
+    page.add_script_tag(path=str(AXE))
+    return [tuple(v) for v in page.evaluate(AXE_RUN) if v[1] in ("serious", "critical")]
+
+
 def axe_violations(chromium, base, path, scheme, width=1280):
-    """axe-core's serious and critical violations of one page: [(rule, impact, selector, summary)]."""
+    """axe-core's serious and critical violations of one page, loaded afresh."""
     context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     try:
         page.goto(base + path, wait_until="networkidle")
         wait_for_math(page)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.flatMap(v => v.nodes.map(n => [v.id, n.impact || v.impact, n.target.join(' '),
-                                                                (n.failureSummary || '').split('\\n').slice(0, 2).join(' ')]));
-        }""")
+        return run_axe(page)
     finally:
         context.close()
-    return [tuple(v) for v in result if v[1] in ("serious", "critical")]
 
 
 def main():

@@ -7,11 +7,15 @@ import pytest
 
 import shutil
 
-from tests.browser.audit import WIDTHS, formula_defects
+from tests.browser.audit import WIDTHS, formula_defects, run_axe
 from tests.browser.harness import SITE, serve, site_pages, wait_for_math
 
 PAGES = site_pages()
 SCHEMES = ["light", "dark"]
+# axe-core violations that sit in Material's own markup and that no theme override can fix, by (rule, selector),
+# each with its reason. None is left: the search dialog's missing name (aria-dialog-name, .md-search) is fixed by
+# the override of partials/search.html, and the rest were the project's own styles. Never a rule as a whole.
+MATERIAL_ONLY = {}
 
 
 class _Count(HTMLParser):
@@ -67,7 +71,10 @@ def page_problems(chromium, base, site, path, scheme):
                 return /\\$[^$]+\\$/.test(copy.textContent);
             }).length,
             brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
+            undescribedImages: [...document.images].filter(i => i.alt.trim().length < 20 || /No description/.test(i.alt))
+                .map(i => i.src.slice(0, 60) + ' alt=' + JSON.stringify(i.alt)),
         })""")
+        violations = [v for v in run_axe(page) if (v[0], v[2]) not in MATERIAL_ONLY]
     finally:
         context.close()
     problems = []
@@ -86,6 +93,8 @@ def page_problems(chromium, base, site, path, scheme):
     if state["leftoverDollars"]:
         problems.append(f"notebook math not typeset in {state['leftoverDollars']} cells")
     problems += [f"broken image {src}" for src in state["brokenImages"]]
+    problems += [f"image without a description of what it shows: {src}" for src in state["undescribedImages"]]
+    problems += [f"axe: {rule} ({impact}) at {selector}: {summary}" for rule, impact, selector, summary in violations]
     problems += [f"console: {e}" for e in log["errors"]]
     problems += [f"failed request: {f}" for f in log["failed"]]
     problems += [f"request to another host: {f}" for f in log["foreign"]]
@@ -98,19 +107,23 @@ def test_page_renders_its_math_with_no_errors_and_no_foreign_requests(chromium, 
     assert page_problems(chromium, site_url, SITE, path, scheme) == []
 
 
-def test_a_formula_left_untypeset_or_a_broken_link_is_caught(chromium, tmp_path):
+def test_a_formula_left_untypeset_a_broken_image_or_an_accessibility_fault_is_caught(chromium, tmp_path):
     broken = tmp_path / "site"
     shutil.copytree(SITE, broken)
     page = broken / "problem-1" / "index.html"
     html = page.read_text(encoding="utf-8")
     # a formula the build did not typeset, and an image that is not there
     html = html.replace("</article>", r'<p><span class="arithmatex">\(s_1\)</span><img src="../missing.png" alt="x"></p>'
-                        "</article>", 1)
+                        '<p style="color: #aaaaaa">Grey text on white.</p></article>', 1)
+    html = html.replace('role="dialog" aria-label="Search"', 'role="dialog"', 1)  # Material's partial, unnamed
     page.write_text(html, encoding="utf-8")
     with serve(broken) as base:
         problems = page_problems(chromium, base, broken, "problem-1/", "light")
     assert any("formulas typeset" in p for p in problems), problems
-    assert any("missing.png" in p for p in problems), problems
+    assert any("broken image" in p and "missing.png" in p for p in problems), problems
+    assert any("without a description" in p and "missing.png" in p for p in problems), problems
+    assert any(p.startswith("axe: color-contrast (serious)") for p in problems), problems
+    assert any(p.startswith("axe: aria-dialog-name (serious) at .md-search") for p in problems), problems
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("problem")])
