@@ -11,12 +11,13 @@ LEDGER := .cache/ledger.json
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build test verify mutation bench bench-site screenshots clean system-deps torch
+.PHONY: help setup serve build pdf test verify mutation bench bench-site screenshots clean system-deps torch
 
 help:
 	@echo "make serve        build and serve the site with live reload at http://127.0.0.1:8000"
 	@echo "make test         every test: pytest, doctests, equation checks, strict build, browser tests"
-	@echo "make build        the strict static build into site/"
+	@echo "make build        the strict static build into site/, with the proofs as one PDF"
+	@echo "make pdf          the same build; prints where the PDF is (site/checked-derivations.pdf)"
 	@echo "make verify       check every equation and print the ledger"
 	@echo "make mutation     the full mutation test of the equations"
 	@echo "make bench        time the losses (writes benchmarks/results.json)"
@@ -42,8 +43,13 @@ verify: setup
 	$(BIN)/derivations verify --json $(LEDGER)
 
 # notebooks are executed afresh: mkdocs-jupyter's cache is keyed on the notebook text only
+# then the print page (mkdocs-print-site-plugin) is printed to one PDF by headless Chromium
 build: verify
 	DERIVATIONS_NB_CACHE=false $(BIN)/mkdocs build --strict --clean
+	$(BIN)/python -m derivations.site.print_page site site/checked-derivations.pdf
+
+pdf: build
+	@echo "the proofs as one PDF: site/checked-derivations.pdf"
 
 serve: setup
 	DERIVATIONS_NB_CACHE=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch src

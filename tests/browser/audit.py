@@ -35,12 +35,16 @@ FORMULA_DEFECTS = """() => {
     if (raw.length) out.push(raw.length + ' formulas shown as raw LaTeX, e.g. ' + raw[0].textContent.trim().slice(0, 50));
     for (const d of document.querySelectorAll('.katex-display')) {
         if (!d.getClientRects().length) continue;  // in a closed <details>
-        // the box that scrolls: the display itself, or the block around it
+        // the box that scrolls: the display itself or the nearest block around it that does not let it overflow
         let box = d;
-        while (box && !box.matches('.equation, article, .jp-Cell') && box.scrollWidth <= box.clientWidth + 1)
-            box = box.parentElement;
-        const wide = box && !box.matches('.equation, article, .jp-Cell');
-        if (wide) {
+        const stop = '.equation, article, .jp-Cell, td';
+        while (box.parentElement && !box.matches(stop) && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+        const scroller = !box.matches(stop) && getComputedStyle(box).overflowX !== 'visible';
+        const wide = scroller && box.scrollWidth > box.clientWidth + 1;
+        if (!scroller) {
+            const r = d.getBoundingClientRect(), c = box.getBoundingClientRect();
+            if (r.right > c.right + 1) out.push(name(d) + ': runs out of its column (' + Math.round(r.right - c.right) + ' px)');
+        } else if (wide) {
             const style = getComputedStyle(box);
             if (style.overflowX !== 'auto' && style.overflowX !== 'scroll')
                 out.push(name(d) + ': clipped (' + box.scrollWidth + ' px in ' + box.clientWidth + ' px, no scrolling)');

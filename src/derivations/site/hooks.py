@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -28,6 +29,8 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.ledger_page import render_ledger
 from derivations.site.performance_page import render_performance
+from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links
+from mkdocs_print_site_plugin.urls import get_page_key
 from derivations.site.typeset import MathError, Typesetter, typeset_page
 
 log = logging.getLogger("mkdocs.hooks.derivations")
@@ -38,6 +41,7 @@ DISPLAY_PLACEHOLDER = re.compile(r"<p>\s*\[\[eq:([a-z0-9-]+)\]\]\s*</p>")
 CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.S)
 CELL_ID = re.compile(r'id="cell-id=[0-9a-f]+"')
 LEDGER_PLACEHOLDER = re.compile(r"<p>\s*\[\[ledger\]\]\s*</p>")
+PDF_PLACEHOLDER = re.compile(r"\[\[pdf\]\]")
 PERFORMANCE_PLACEHOLDER = re.compile(r"<p>\s*\[\[performance\]\]\s*</p>")
 
 
@@ -126,6 +130,7 @@ def _reference(record, page):
     return f'<a class="eqref" href="{href}" title="{html.escape(record["title"])}">({record["number"]})</a>'
 
 
+@event_priority(50)  # before print-site keeps each page's HTML for the print page: equations printed and typeset
 def on_page_content(content, page, config, files):
     records = STATE["records"]
     content = NOTEBOOK_MATHJAX.sub("", content)  # mkdocs-jupyter's MathJax comes from a CDN; KaTeX does it here
@@ -148,6 +153,9 @@ def on_page_content(content, page, config, files):
     content = "".join(placeholders(text) + (codes[n] if n < len(codes) else "") for n, text in enumerate(parts))
     if LEDGER_PLACEHOLDER.search(content):
         content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
+    # a link to the PDF, which `make build` prints after the site (a Markdown link would fail the strict build)
+    content = PDF_PLACEHOLDER.sub(lambda m: f'<a href="{get_relative_url(PDF_NAME, page.url)}" type="application/pdf">'
+                                            'the proofs as one PDF</a>', content)
     if PERFORMANCE_PLACEHOLDER.search(content):
         results = STATE["root"] / "benchmarks" / "results.json"
         content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
@@ -159,6 +167,20 @@ def on_page_content(content, page, config, files):
     except MathError as error:
         raise PluginError(str(error)) from None
     return content
+
+
+@event_priority(-50)  # after print-site has written the print page
+def on_post_build(config):
+    path = Path(config["site_dir"]) / PRINT_PAGE / "index.html"
+    if not path.is_file():
+        return
+    base = config["site_url"] or "/"
+    urls = ["" if f.url == "./" else f.url for f in STATE["files"].documentation_pages()]  # a page's own url
+    pages = {get_page_key(url): base.rstrip("/") + "/" + url for url in urls}
+    html, dead = fix_links(path.read_text(encoding="utf-8"), pages, base=base.rstrip("/") + f"/{PRINT_PAGE}/")
+    if dead:
+        raise PluginError(f"{PRINT_PAGE}/: links that lead nowhere in the PDF: {', '.join(dead[:10])}")
+    path.write_text(html, encoding="utf-8")
 
 
 def _typesetter():

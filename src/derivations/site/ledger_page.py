@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import html
+import re
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
@@ -11,6 +12,8 @@ from mkdocs.utils import get_relative_url
 from derivations.equations.ledger import proof_counts
 
 __all__ = ["render_ledger", "catalog_source"]
+
+TAG = re.compile(r"\s*\\tag\{[^}]*\}\s*$")  # the ledger gives the number in its own column
 
 
 def catalog_source(root, source):
@@ -46,19 +49,28 @@ def render_ledger(ledger, page, page_url, root):
            f'(each listed below with its range),</li>'
            f'<li><strong>{counts["not proved"]}</strong> are not proved (checked at sample points only).</li>'
            f'<li>The <strong>{definitions}</strong> links of definitions are compared with the package, not proved.</li></ul>',
-           '<div class="compact-table"><table><thead><tr><th>No.</th><th>Equation</th><th>Kind</th>'
-           '<th>Result</th><th>Checked by</th><th>Proved by sympy</th><th>Points / comparisons</th>'
+           '<div class="compact-table ledger-table"><table><thead><tr><th>No.</th><th>Equation</th>'
+           '<th>Result</th><th>Proved by sympy</th><th>Checked by</th><th>Points / comparisons</th>'
            '<th>Time</th><th>Check</th></tr></thead><tbody>']
     for r in records:
         url = get_relative_url(page_url(r["page"]), page.url) + f"#eq-{r['id']}"
+        formula = html.escape(TAG.sub("", r["latex"]), quote=False)
+        # each row says what it is about: the formula itself, typeset by the build like every formula on the site;
+        # on a phone and in print the rows become cards, each cell labelled (data-label)
         out.append(
-            f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td><a href="{url}">({r["number"]})</a></td>'
-            f'<td>{html.escape(r["title"])}<br><code>{r["id"]}</code> on {r["page"]}</td><td>{r["kind"]}</td>'
-            f'<td class="ledger-{r["result"]}">{r["result"]}</td><td>{", ".join(r["methods"])}</td>'
-            f'<td>{_proved_cell(r)}</td><td>{r["points"]} / {r["comparisons"]}</td>'
-            f'<td><span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</td><td><a href="#src-{r["id"]}">source</a></td></tr>'
+            f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td data-label="No."><a href="{url}">({r["number"]})</a></td>'
+            f'<td data-label="Equation"><div class="ledger-title">{html.escape(r["title"])} ({r["kind"]}), '
+            f'<code>{r["id"]}</code> on {r["page"]}</div>'
+            f'<div class="ledger-formula" tabindex="0" role="group" aria-label="formula ({r["number"]})">'
+            f'<div class="arithmatex">\\[{formula}\\]</div></div></td>'
+            f'<td data-label="Result" class="ledger-{r["result"]}">{r["result"]}</td>'
+            f'<td data-label="Proved by sympy">{_proved_cell(r)}</td><td data-label="Checked by">{", ".join(r["methods"])}</td>'
+            f'<td data-label="Points / comparisons">{r["points"]} / {r["comparisons"]}</td>'
+            f'<td data-label="Time"><span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</td>'
+            f'<td data-label="Check"><a href="#src-{r["id"]}">source</a></td></tr>'
         )
     out.append("</tbody></table></div>")
+    out.append('<div class="ledger-sources">')
     out.append('<h2 id="sources">Where each equation and its check are written</h2>')
     for r in records:
         code = html.escape(catalog_source(root, r["source"]))
@@ -67,4 +79,5 @@ def render_ledger(ledger, page, page_url, root):
             f'— <code>src/derivations/{r["source"]}</code></summary>'
             f'<pre><code class="language-python">{code}</code></pre></details>'
         )
+    out.append("</div>")
     return "\n".join(out)
