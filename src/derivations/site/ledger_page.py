@@ -50,24 +50,23 @@ def render_ledger(ledger, page, page_url, root):
            f'<li><strong>{counts["not proved"]}</strong> are not proved (checked at sample points only).</li>'
            f'<li>The <strong>{definitions}</strong> links of definitions are compared with the package, not proved.</li></ul>',
            '<div class="compact-table ledger-table"><table><thead><tr><th>No.</th><th>Equation</th>'
-           '<th>Result</th><th>Proved by sympy</th><th>Checked by</th><th>Points / comparisons</th>'
-           '<th>Time</th><th>Check</th></tr></thead><tbody>']
+           '<th>Result</th><th>Proved by sympy</th><th>Checked by</th></tr></thead><tbody>']
     for r in records:
         url = get_relative_url(page_url(r["page"]), page.url) + f"#eq-{r['id']}"
         formula = html.escape(TAG.sub("", r["latex"]), quote=False)
         # each row says what it is about: the formula itself, typeset by the build like every formula on the site;
         # on a phone and in print the rows become cards, each cell labelled (data-label)
         out.append(
-            f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td data-label="No."><a href="{url}">({r["number"]})</a></td>'
+            f'<tr id="ledger-{r["id"]}" data-result="{r["result"]}"><td data-label="No."><a href="{url}">({r["number"]})</a>'
+            f'<span class="ledger-source-link"> <a href="#src-{r["id"]}">source</a></span></td>'
             f'<td data-label="Equation"><div class="ledger-title">{html.escape(r["title"])} ({r["kind"]}), '
             f'<code>{r["id"]}</code> on {r["page"]}</div>'
             f'<div class="ledger-formula" tabindex="0" role="group" aria-label="formula ({r["number"]})">'
             f'<div class="arithmatex">\\[{formula}\\]</div></div></td>'
             f'<td data-label="Result" class="ledger-{r["result"]}">{r["result"]}</td>'
-            f'<td data-label="Proved by sympy">{_proved_cell(r)}</td><td data-label="Checked by">{", ".join(r["methods"])}</td>'
-            f'<td data-label="Points / comparisons">{r["points"]} / {r["comparisons"]}</td>'
-            f'<td data-label="Time"><span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</td>'
-            f'<td data-label="Check"><a href="#src-{r["id"]}">source</a></td></tr>'
+            f'<td data-label="Proved by sympy">{_proved_cell(r)}</td>'
+            f'<td data-label="Checked by">{", ".join(r["methods"])}: {r["points"]} points, {r["comparisons"]} comparisons'
+            f'<span class="ledger-time">, in <span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</span></td></tr>'
         )
     out.append("</tbody></table></div>")
     out.append('<div class="ledger-sources">')
