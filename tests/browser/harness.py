@@ -6,26 +6,13 @@ import contextlib
 import functools
 import gzip
 import http.server
-import os
 from pathlib import Path
-import shutil
 import threading
+
+from derivations.site.print_page import CHROMIUM_ARGS, chromium_path  # one way to start Chromium, as the PDF does
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
-]
-
-
-def chromium_path():
-    """Path of the Chromium binary, or None."""
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return os.environ.get("CHROMIUM_PATH") if os.environ.get("CHROMIUM_PATH") and Path(os.environ["CHROMIUM_PATH"]).exists() else None
 
 
 def site_pages(site=SITE):

@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import functools
 import http.server
+import os
 from pathlib import Path
 import re
 import shutil
@@ -29,10 +30,21 @@ HREF = re.compile(r'href="#([^"]*)"')
 RELATIVE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")(?!#|[a-z][a-z0-9+.-]*:)([^"]+)"')
 PRINT_PAGE = "print_page"
 PDF_NAME = "checked-derivations.pdf"
+# how the PDF and the browser tests start Chromium (Debian's, driven by Playwright through executable_path)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
 ]
+
+
+def chromium_path():
+    """Path of the Chromium binary (on PATH, or CHROMIUM_PATH), or None."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    path = os.environ.get("CHROMIUM_PATH")
+    return path if path and Path(path).exists() else None
 
 
 def fix_links(html, pages, base=None):
@@ -99,7 +111,7 @@ def print_pdf(site, out):
     site, out = Path(site), Path(out)
     if not (site / PRINT_PAGE / "index.html").is_file():
         raise SystemExit(f"{site / PRINT_PAGE / 'index.html'} is missing: run `make build` first")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = chromium_path()
     if chromium is None:
         raise SystemExit("Chromium is not on PATH: the PDF is printed by it (install it with `make system-deps`)")
     with _serve(site) as base, sync_playwright() as p:
