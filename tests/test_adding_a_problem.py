@@ -15,7 +15,7 @@ NAV_LINE = '      - "Problem 4: sigmoid derivative": problem-4.md\n'
 
 def copy_project(tmp_path):
     """src, docs, examples and mkdocs.yml of this checkout, the npm KaTeX, and the proofs found so far."""
-    for name in ("src", "docs", "examples", "benchmarks", "mkdocs.yml"):
+    for name in ("src", "docs", "examples", "benchmarks", "overrides", "mkdocs.yml"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
