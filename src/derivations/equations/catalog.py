@@ -113,7 +113,8 @@ class Problem:
             raise TypeError(f"space must be a Space from derivations.equations.points, got {type(space).__name__}")
         if any(eq.id == id for eq in self.equations):
             raise ValueError(f"equation id {id!r} is declared twice on {self.page}")
-        frame = inspect.stack()[1]
+        caller = inspect.currentframe().f_back  # the declaring line (inspect.stack() read the source of every frame)
+        frame = inspect.getframeinfo(caller, context=0)
         built = [flatten(sp.sympify(side)) for side in build(lambda: list(sides()))]
         if len(built) < 2:
             raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")

@@ -29,7 +29,8 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.ledger_page import render_ledger
 from derivations.site.performance_page import render_performance
-from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links
+from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
+import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
 from derivations.site.typeset import MathError, Typesetter, typeset_page
 
@@ -71,6 +72,7 @@ def load_ledger(root):
 
 
 def on_config(config):
+    print_site_urls.update_anchor_ids = update_anchor_ids  # the same renaming, linear in the page (see print_page.py)
     root = _root(config)
     ledger = load_ledger(root)
     records = {r["id"]: r for r in ledger["equations"]}
