@@ -83,29 +83,47 @@ FORMULA_DEFECTS = """() => {
 
 def formula_defects(chromium, base, path, width, scheme="light", javascript=True):
     """Every formula defect of one page at one viewport width, as text."""
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+    return formula_defects_at(chromium, base, path, [width], scheme, javascript)[width]
+
+
+def formula_defects_at(chromium, base, path, widths, scheme="light", javascript=True):
+    """{width: defects} of one page, loaded once and laid out again at each width (a window resized)."""
+    context = chromium.new_context(viewport={"width": widths[0], "height": 900}, color_scheme=scheme,
                                    java_script_enabled=javascript)
     page = context.new_page()
+    found = {}
     try:
         page.goto(base + path, wait_until="networkidle")
         if javascript:
             wait_for_math(page)
-        return page.evaluate(FORMULA_DEFECTS)
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 900})
+            # Material's layout transitions take 250 ms; scroll-boxes.js updates the keyboard stops in a frame
+            page.wait_for_timeout(300)
+            found[width] = page.evaluate(FORMULA_DEFECTS)
+        return found
     finally:
         context.close()
 
 
-AXE_RUN = """async () => {
-    const r = await axe.run(document, {resultTypes: ['violations']});
+AXE_RUN = """async (rules) => {
+    const r = await axe.run(document, rules ? {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}}
+                                            : {resultTypes: ['violations']});
     return r.violations.flatMap(v => v.nodes.map(n => [v.id, n.impact || v.impact, n.target.join(' '),
                                                         (n.failureSummary || '').split('\\n').slice(0, 2).join(' ')]));
 }"""
 
 
-def run_axe(page):
-    """axe-core's serious and critical violations of the open page: [(rule, impact, selector, summary)]."""
+# the rules whose outcome depends on the colour scheme
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def run_axe(page, rules=None):
+    """axe-core's serious and critical violations of the open page: [(rule, impact, selector, summary)].
+
+    ``rules``: only these rules (by default every rule axe runs)."""
     page.add_script_tag(path=str(AXE))
-    return [tuple(v) for v in page.evaluate(AXE_RUN) if v[1] in ("serious", "critical")]
+    return [tuple(v) for v in page.evaluate(AXE_RUN, rules) if v[1] in ("serious", "critical")]
 
 
 def axe_violations(chromium, base, path, scheme, width=1280):
