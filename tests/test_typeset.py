@@ -46,3 +46,19 @@ def test_a_formula_katex_rejects_fails_naming_the_page_and_the_formula(typesette
     with pytest.raises(MathError, match=r"problem-9\.md: KaTeX cannot typeset display formula '\\\\fracc\{1\}\{2\} \\\\tag\{1\}'"):
         typeset_page(broken, typesetter, "problem-9.md")
     assert typeset_page(PAGE, typesetter, "page.md")[1] == 4  # and the process is still usable
+
+
+def test_the_build_stops_on_a_formula_katex_rejects(monkeypatch):
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from derivations.site import hooks
+
+    monkeypatch.setitem(hooks.STATE, "records", {})
+    monkeypatch.setitem(hooks.STATE, "root", ROOT)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="problem-9.md"), url="problem-9/")
+    with pytest.raises(PluginError, match=r"problem-9\.md: KaTeX cannot typeset inline formula '\\\\fracc\{1\}\{2\}'"):
+        hooks.on_page_content(r'<p>A <span class="arithmatex">\(\fracc{1}{2}\)</span>.</p>', page, {}, None)
+    typeset = hooks.on_page_content(r'<p>A <span class="arithmatex">\(\frac{1}{2}\)</span>.</p>', page, {}, None)
+    assert "katex-mathml" in typeset
