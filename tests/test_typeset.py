@@ -62,3 +62,13 @@ def test_the_build_stops_on_a_formula_katex_rejects(monkeypatch):
         hooks.on_page_content(r'<p>A <span class="arithmatex">\(\fracc{1}{2}\)</span>.</p>', page, {}, None)
     typeset = hooks.on_page_content(r'<p>A <span class="arithmatex">\(\frac{1}{2}\)</span>.</p>', page, {}, None)
     assert "katex-mathml" in typeset
+
+
+def test_the_build_keeps_one_process_across_rebuilds():
+    from derivations.site.typeset import shared_typesetter
+
+    first = shared_typesetter(ROOT / "node_modules" / "katex")
+    assert shared_typesetter(ROOT / "node_modules" / "katex") is first  # mkdocs serve reloads the hooks, not this
+    first.close()
+    again = shared_typesetter(ROOT / "node_modules" / "katex")
+    assert again is not first and again.render([("x", False)])[0].startswith('<span class="katex">')

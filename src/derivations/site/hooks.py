@@ -32,7 +32,7 @@ from derivations.site.performance_page import render_performance
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
-from derivations.site.typeset import MathError, Typesetter, typeset_page
+from derivations.site.typeset import MathError, shared_typesetter, typeset_page
 
 log = logging.getLogger("mkdocs.hooks.derivations")
 
@@ -186,10 +186,8 @@ def on_post_build(config):
 
 
 def _typesetter():
-    """One KaTeX process for the build (and for every rebuild of ``mkdocs serve``)."""
-    if "typesetter" not in STATE:
-        STATE["typesetter"] = Typesetter(STATE["root"] / "node_modules" / "katex")
-    return STATE["typesetter"]
+    """One KaTeX process for the build, and for every rebuild of ``mkdocs serve``."""
+    return shared_typesetter(STATE["root"] / "node_modules" / "katex")
 
 
 def _ledger_json():

@@ -72,6 +72,19 @@ class Typesetter:
             self._process.wait(timeout=10)
 
 
+_SHARED = {}
+
+
+def shared_typesetter(katex_package):
+    """One Typesetter per KaTeX for the life of the Python process: ``mkdocs serve`` reloads the hooks on every
+    rebuild, and the Node process with its cache of typeset formulas outlives them here."""
+    key = str(Path(katex_package).resolve())
+    typesetter = _SHARED.get(key)
+    if typesetter is None or typesetter._process.poll() is not None:
+        typesetter = _SHARED[key] = Typesetter(katex_package)
+    return typesetter
+
+
 def _notebook_cells(content):
     """(start, end) of every Markdown cell of a notebook page."""
     spans = []
