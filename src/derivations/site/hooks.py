@@ -32,14 +32,13 @@ from derivations.site.performance_page import render_performance
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
-from derivations.site.typeset import MathError, shared_typesetter, typeset_page
+from derivations.site.typeset import CODE, MathError, outside_code, shared_typesetter, typeset_page
 
 log = logging.getLogger("mkdocs.hooks.derivations")
 
 STATE = {}
 NOTEBOOK_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 DISPLAY_PLACEHOLDER = re.compile(r"<p>\s*\[\[eq:([a-z0-9-]+)\]\]\s*</p>")
-CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.S)
 CELL_ID = re.compile(r'id="cell-id=[0-9a-f]+"')
 LEDGER_PLACEHOLDER = re.compile(r"<p>\s*\[\[ledger\]\]\s*</p>")
 PDF_PLACEHOLDER = re.compile(r"\[\[pdf\]\]")
@@ -150,9 +149,7 @@ def on_page_content(content, page, config, files):
         return REF.sub(lambda m: _reference(record(m), page), html)
 
     # placeholders inside code (a guide that shows how to write a page) stay as written
-    parts = CODE.split(content)
-    codes = CODE.findall(content)
-    content = "".join(placeholders(text) + (codes[n] if n < len(codes) else "") for n, text in enumerate(parts))
+    content = outside_code(content, placeholders)
     if LEDGER_PLACEHOLDER.search(content):
         content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
     # a link to the PDF, which `make build` prints after the site (a Markdown link would fail the strict build)

@@ -99,8 +99,8 @@ def _notebook_cells(content):
     return spans
 
 
-def _outside_code(text, replace):
-    """``replace`` applied to the parts of ``text`` that are not code."""
+def outside_code(text, replace):
+    """``replace`` applied to the parts of ``text`` that are not code (``<pre>``, ``<code>``)."""
     parts, codes = CODE.split(text), CODE.findall(text)
     return "".join(replace(part) + (codes[n] if n < len(codes) else "") for n, part in enumerate(parts))
 
@@ -117,26 +117,17 @@ def _arithmatex_tex(match):
 def typeset_page(content, typesetter, where):
     """``content`` with every formula typeset; ``where`` names the page in errors. Returns (content, count)."""
     found = []  # (start, end, tex, display, opening tag)
-
-    def collect(text, offset):
-        for m in ARITHMATEX.finditer(text):
-            tex, display = _arithmatex_tex(m)
-            found.append((offset + m.start(), offset + m.end(), tex, display, (m.group("tag"), m.group("attrs"))))
-
-    # Markdown pages: arithmatex, outside code
-    position = 0
-    for part in re.split(f"({CODE.pattern})", content, flags=re.S):
-        if not CODE.fullmatch(part):
-            collect(part, position)
-        position += len(part)
-    # notebooks: $ and $$ in Markdown cells, outside code
-    for start, end in _notebook_cells(content):
-        cell = content[start:end]
-        masked = CODE.sub(lambda m: " " * len(m.group(0)), cell)
-        for m in NOTEBOOK_MATH.finditer(masked):
+    masked = CODE.sub(lambda m: " " * len(m.group(0)), content)  # code blanked out, every offset kept
+    # Markdown pages: arithmatex
+    for m in ARITHMATEX.finditer(masked):
+        tex, display = _arithmatex_tex(m)
+        found.append((m.start(), m.end(), tex, display, (m.group("tag"), m.group("attrs"))))
+    # notebooks: $ and $$ in Markdown cells
+    for start, end in _notebook_cells(masked):
+        for m in NOTEBOOK_MATH.finditer(masked, start, end):
             display = m.group("display") is not None
             tex = html.unescape(m.group("display") if display else m.group("inline")).strip()
-            found.append((start + m.start(), start + m.end(), tex, display, None))
+            found.append((m.start(), m.end(), tex, display, None))
     if not found:
         return content, 0
     found.sort()
