@@ -24,15 +24,15 @@ import urllib.request
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.harness import browser, serve, site_pages, wait_for_math  # noqa: E402
+from tests.browser.harness import SITE, browser, serve, site_pages, wait_for_math  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
-def page_figures(repeat=3, site=None):
+def page_figures(repeat=3, site=SITE):
     rows = []
-    with serve(*([site] if site else [])) as base, browser() as b:
-        for path in site_pages(*([site] if site else [])):
+    with serve(site) as base, browser() as b:
+        for path in site_pages(site):
             times, sizes = [], []
             for _ in range(repeat):
                 context = b.new_context()  # a cold cache each time: every byte is transferred

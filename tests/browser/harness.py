@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
 import http.server
 from pathlib import Path
-import threading
 
-from derivations.site.print_page import CHROMIUM_ARGS, chromium_path  # one way to start Chromium, as the PDF does
+# one way to serve the site and start Chromium, as the PDF printer does
+from derivations.site.print_page import CHROMIUM_ARGS, chromium_path, serve as serve_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -47,18 +46,9 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-@contextlib.contextmanager
 def serve(site=SITE):
-    """Serve ``site`` on a free port of 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve ``site`` on a free port of 127.0.0.1, gzipped as GitHub Pages does; a context that yields the base URL."""
+    return serve_directory(site, _GzipHandler)
 
 
 @contextlib.contextmanager

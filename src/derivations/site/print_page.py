@@ -110,8 +110,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _serve(directory):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+def serve(directory, handler=_Quiet):
+    """Serve ``directory`` on a free port of 127.0.0.1 with ``handler`` (a SimpleHTTPRequestHandler); yields the URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -130,7 +131,7 @@ def print_pdf(site, out):
     chromium = chromium_path()
     if chromium is None:
         raise SystemExit("Chromium is not on PATH: the PDF is printed by it (install it with `make system-deps`)")
-    with _serve(site) as base, sync_playwright() as p:
+    with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
