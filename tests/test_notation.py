@@ -37,3 +37,16 @@ def test_the_prose_prints_matrices_as_the_equations_do(page):
     text = re.sub(r"```.*?```|^>>>.*$", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
     found = {m.group(0): plain_uses(m.group(1) or m.group(2)) for m in INLINE.finditer(text)}
     assert {tex: letters for tex, letters in found.items() if letters} == {}
+
+
+def test_complementary_indicators_print_as_a_two_case_brace_with_each_value_beside_its_condition():
+    import sympy as sp
+
+    from derivations.equations.notation import Ind, build, latex
+
+    j, k, a, b = sp.symbols("j k a b")
+    cases = r"\begin{cases} a & \text{if } j \neq k \\ - b & \text{if } j = k \end{cases}"
+    assert latex(build(lambda: Ind(sp.Ne(j, k)) * a - Ind(sp.Eq(j, k)) * b)) == cases
+    assert latex(build(lambda: -Ind(sp.Eq(j, k)) * b + Ind(sp.Ne(j, k)) * a)) == cases  # written the other way round
+    # not complementary: printed as written
+    assert "cases" not in latex(build(lambda: Ind(sp.Ne(j, k)) * a - Ind(sp.Eq(j, a)) * b))
