@@ -21,10 +21,22 @@ import sympy as sp
 
 from derivations.equations.notation import build, flatten, fn, latex, vector_bases
 
-__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "KINDS"]
+__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "expression_key", "KINDS"]
 
 KINDS = ("identity", "gradient", "definition")
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/derivations
+
+
+def expression_key(expr):
+    """A key of ``expr`` that does not depend on how it was built (evaluated or as written)."""
+    def evaluated(e):
+        if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase)):
+            return e
+        try:
+            return e.func(*[evaluated(a) for a in e.args])
+        except (TypeError, ValueError):
+            return e
+    return sp.srepr(evaluated(sp.sympify(expr)))
 
 
 @dataclass
@@ -47,6 +59,7 @@ class Equation:
     prove: bool = True
     source: tuple = ("", 0)
     shown_number: str = field(default="", compare=False)
+    domain: tuple = ()
 
     @property
     def anchor(self):
@@ -92,21 +105,43 @@ class Problem:
     package: ``columns={"w": "W"}`` makes w_j column j of W, ``rows={"x": "X"}``
     makes x_i row i of X. ``bold`` names the letters of the page's vectors and
     matrices that the common notation does not already print in bold
-    (w, x, W, X, G, P, T, e).
+    (w, x, W, X, G, P, T, e). ``shapes`` gives each vector and matrix its
+    shape in sizes (``{"W": ("D", "C"), "x": ("D",)}``; for a family such as
+    ``w_j`` the shape of one member): the points are checked against it, and
+    the all-sizes prover writes vectors and matrices entry by entry with it.
     """
 
-    def __init__(self, page, number, title, columns=None, rows=None, bold=()):
+    def __init__(self, page, number, title, columns=None, rows=None, bold=(), shapes=None):
         if not isinstance(page, str) or not page.endswith(".md"):
             raise ValueError(f"page must be the path of a Markdown page under docs/, got {page!r}")
         self.page, self.number, self.title = page, str(number), title
         self.columns, self.rows = dict(columns or {}), dict(rows or {})
+        self.shapes = {}
+        for name, shape in (shapes or {}).items():
+            if not (isinstance(shape, tuple) and 1 <= len(shape) <= 2 and all(isinstance(n, str) for n in shape)):
+                raise ValueError(f"shapes[{name!r}] must be a tuple of one or two size names such as ('D', 'C'), "
+                                 f"got {shape!r}")
+            self.shapes[name] = shape
         vector_bases.update(bold)  # vectors and matrices of this page print in bold, as everywhere on the site
-        self.equations, self.functions = [], {}
+        self.equations, self.functions, self.package_gradients = [], {}, {}
 
-    def equation(self, id, kind, title, sides, space, number=None, prove=True):
-        """Declare a displayed equation; ``sides()`` returns its sides, built unevaluated (as written)."""
+    def equation(self, id, kind, title, sides, space, number=None, prove=True, domain=()):
+        """Declare a displayed equation; ``sides()`` returns its sides, built unevaluated (as written).
+
+        ``domain`` declares the values the statement is about, as relations of a
+        value with zero (``[delta > 0]``): the prover may use them, and every
+        point of the space must respect them. ``prove="reason"`` says why a link
+        cannot be proved; the prover still runs, and a link it finds false fails.
+        """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        if prove is not True and not (isinstance(prove, str) and prove.strip()):
+            raise ValueError(f"prove must be True or a non-empty reason why the prover cannot prove {id!r}, got {prove!r}")
+        domain = tuple(domain)
+        for rel in domain:
+            if not (isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan))
+                    and isinstance(rel.lhs, sp.Symbol) and rel.rhs == 0):
+                raise ValueError(f"domain of {id!r} must hold relations of a value with 0, such as delta > 0, got {rel!r}")
         if not callable(sides):
             raise TypeError(f"sides must be a function returning the sides (a lambda), got {type(sides).__name__}")
         if not hasattr(space, "sample"):
@@ -120,7 +155,7 @@ class Problem:
             raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")
         source = Path(frame.filename).resolve()
         where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
-        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno))
+        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno), domain=domain)
         self.equations.append(eq)
         return eq
 
@@ -136,15 +171,20 @@ class Problem:
         self.functions[name] = FunctionSpec(name, definition, package, dict(gradients or {}))
         return fn(name, tex, show_args)
 
-    def package_gradient(self, function, variable, rule):
-        """The package's own (sub)gradient of a sympy function such as ``sp.Max``, with respect to ``variable``.
+    def package_gradient(self, expression, variable, rule):
+        """The package's own (sub)gradient of ``expression`` (such as ``sp.Max(0, u)``) with respect to ``variable``.
 
         ``rule(values, index)`` returns it; the checks compare it with the
-        page's formula, also at the kinks where no derivative exists.
+        page's formula, also at the kinks where no derivative exists. It applies
+        to this expression only: the rule for max(0, u) says nothing of max(0, 1 - u).
         """
-        name = function.__name__
-        spec = self.functions.setdefault(name, FunctionSpec(name, None, None))
-        spec.gradients[str(variable)] = rule
+        if isinstance(expression, type) or not isinstance(expression, sp.Basic):
+            raise TypeError(f"expression must be the sympy expression whose gradient the rule gives, such as "
+                            f"sp.Max(0, u), got {expression!r}: a rule applies to one expression, not to every "
+                            f"use of a function")
+        if not callable(rule):
+            raise TypeError(f"rule must be a function rule(values, index), got {type(rule).__name__}")
+        self.package_gradients[expression_key(expression), str(variable)] = rule
 
 
 class Catalog:
@@ -152,7 +192,7 @@ class Catalog:
 
     def __init__(self, problems=()):
         self.problems, self.equations, self.functions = [], {}, {}
-        self.columns, self.rows = {}, {}
+        self.columns, self.rows, self.package_gradients, self.shapes = {}, {}, {}, {}
         for problem in problems:
             self.add_problem(problem)
 
@@ -165,7 +205,8 @@ class Catalog:
             if eq.id in self.equations:
                 raise ValueError(f"equation id {eq.id!r} is declared on {eq.page} and on {self.equations[eq.id].page}")
             self.equations[eq.id] = eq
-        for table, mine in ((self.functions, problem.functions), (self.columns, problem.columns), (self.rows, problem.rows)):
+        for table, mine in ((self.functions, problem.functions), (self.columns, problem.columns), (self.rows, problem.rows),
+                            (self.package_gradients, problem.package_gradients), (self.shapes, problem.shapes)):
             for key, value in mine.items():
                 if key in table and table[key] != value:
                     raise ValueError(f"{problem.page} declares {key!r} differently from another problem")

@@ -3,17 +3,28 @@
 A link ``a = b`` passes when each evaluation of ``a`` agrees with each
 evaluation of ``b`` (see :mod:`derivations.equations.evaluate`): sympy at 40
 digits, the package in float64, the package's analytic gradient, and finite
-differences of the package. Every link of an identity or a gradient must
-also be *proved* by :mod:`derivations.equations.prover`, for all sizes or for
-every size of a range, unless the equation declares why it is not
-(``prove="reason"``). An equation with a max, an absolute value or an
-indicator must have a point on a kink where the package's convention (the
-strict subgradient) is compared with the formula.
+differences of the package. Every side must be evaluated at every point (a side
+that cannot be, or whose value is complex, fails the equation), and every
+equality pattern of the free indices (``k = p`` and ``k != p``, ``j = y_i`` and
+``j != y_i``) is visited by construction at a small size, not left to a draw.
+
+Every link of an identity or a gradient, and every link of a definition after
+the first (the first *is* the definition, compared with the package), must
+also be *proved* by :mod:`derivations.equations.prover`. An equation may say
+why it cannot be (``prove="reason"``): then the prover still runs, and a link
+it finds false fails; only a link it cannot decide is left to the samples.
+
+An equation with a max, an absolute value, an indicator of values, or a derived
+value holding one has kinks. It needs a point that lies exactly on one of *its
+own* kinks (a condition exactly zero there), at which every link is compared
+with the package's convention or, for a derivative the package does not give,
+with the one-sided slopes a subgradient lies between.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import itertools
 import time
 import zlib
 
@@ -21,23 +32,29 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import Evaluator, NotEvaluable
+from derivations.equations.evaluate import (Evaluator, InvalidValue, MissingValue, NotEvaluable, Point, Slopes,
+                                            _strip_derivatives)
 from derivations.equations.notation import Grad, Ind, Partial
-from derivations.equations.prover import Proof, proof_key, prove_equation
+from derivations.equations.prover import Proof, domain_assumptions, free_indices, proof_key, prove_equation
+from derivations.equations.regions import Regions
 
-__all__ = ["Record", "check_equation", "METHODS"]
+__all__ = ["Record", "check_equation", "has_kink", "kink_conditions", "pattern_points", "METHODS", "MARKS"]
 
 # (mode, derivative) of each way of evaluating a side
 METHODS = {
     "sympy": ("symbolic", None),
     "package": ("package", "analytic"),
     "finite differences": ("package", "finite-differences"),
+    "one-sided slopes": ("package", "one-sided slopes"),
 }
 TOLERANCE = {  # (rtol, atol) by the least exact method of a comparison
     "sympy": (1e-12, 1e-12),
     "package": (1e-9, 1e-11),
     "finite differences": (1e-6, 1e-7),
+    "one-sided slopes": (1e-5, 1e-6),
 }
+# how the mark beside an equation reads, weakest link first
+MARKS = {"all sizes": "proved for all sizes", "range": "proved for a stated range", "checked": "checked numerically"}
 
 
 @dataclass
@@ -55,6 +72,8 @@ class Record:
     methods: list = field(default_factory=list)
     proved_links: int = 0
     proved_for: list = field(default_factory=list)
+    scopes: list = field(default_factory=list)  # per link: "all sizes", "range", "definition" or "numeric"
+    mark: str = "checked"  # "all sizes", "range" or "checked": the weakest link
     links: int = 0
     kink_points: int = 0
     points: int = 0
@@ -70,21 +89,37 @@ def _has_derivative(expr):
     return expr.has(Partial) or expr.has(Grad)
 
 
-def _evaluations(side, point, catalog):
-    out = {}
+def _evaluations(side, point, catalog, domain):
+    """({method: value}, {method: why not}, invalid, missing): every way ``side`` can be evaluated at ``point``.
+
+    ``missing`` is True when the point does not carry the values the side reads
+    (a point of another kind, in a union of spaces): the side is not checked there.
+    """
+    out, why, invalid, missing = {}, {}, None, False
     for name, (mode, derivative) in METHODS.items():
-        if name == "finite differences" and not _has_derivative(side):
+        if name in ("finite differences", "one-sided slopes") and not _has_derivative(side):
+            continue
+        if name == "one-sided slopes" and not point.kink:
             continue
         try:
-            out[name] = Evaluator(point, mode, catalog, derivative or "analytic").value(side)
-        except NotEvaluable:
-            continue
-        except (FloatingPointError, OverflowError, ZeroDivisionError):
-            continue
-    return out
+            out[name] = Evaluator(point, mode, catalog, derivative or "analytic", domain=domain).value(side)
+        except InvalidValue as exc:
+            invalid = f"{name}: {exc}"
+        except MissingValue as exc:
+            why[name], missing = str(exc), True
+        except NotEvaluable as exc:
+            why[name] = str(exc)
+        except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+            why[name] = f"{type(exc).__name__}: {exc}"
+    return out, why, invalid, missing and not out
 
 
 def _agree(a, b, rtol, atol):
+    if isinstance(a, Slopes) or isinstance(b, Slopes):
+        if isinstance(a, Slopes) and isinstance(b, Slopes):
+            return None  # two intervals: nothing to compare
+        slopes, value = (a, b) if isinstance(a, Slopes) else (b, a)
+        return slopes.contains(value, rtol, atol)
     # a sympy column vector is (n, 1) where numpy has (n,)
     a, b = np.squeeze(np.asarray(a, dtype=np.float64)), np.squeeze(np.asarray(b, dtype=np.float64))
     if a.shape != b.shape:
@@ -94,15 +129,15 @@ def _agree(a, b, rtol, atol):
 
 
 def _tolerance(m1, m2):
-    order = ["sympy", "package", "finite differences"]
+    order = list(METHODS)
     return TOLERANCE[max(m1, m2, key=order.index)]
 
 
-def _about_indices(cond):
+def _about_indices(cond, labels=frozenset({"y"})):
     """Whether a condition compares indices and labels only (j = y_i), not values."""
     def index_like(e):
         if isinstance(e, sp.Indexed):
-            return e.base.label.name == "y" and all(index_like(q) for q in e.indices)
+            return e.base.label.name in labels and all(index_like(q) for q in e.indices)
         if isinstance(e, sp.Symbol):
             return bool(e.is_integer)
         if isinstance(e, sp.Number):
@@ -111,12 +146,20 @@ def _about_indices(cond):
     return isinstance(cond, Relational) and index_like(cond.lhs) and index_like(cond.rhs)
 
 
-def has_kink(expr, catalog, seen=()):
-    """Whether ``expr``, or the definition of a named function in it, has a max, an absolute value or an indicator."""
+def has_kink(expr, catalog, seen=(), point=None):
+    """Whether ``expr`` (or a named function's definition in it, or with ``point`` a derived value it reads) has a kink.
+
+    A kink is a max, min, absolute value, Heaviside, Piecewise or indicator of
+    values; an indicator of indices (``1(j = y_i)``) only selects a case.
+    """
+    if point is not None and kink_conditions(expr, point, catalog) is not None and \
+            kink_conditions(expr, point, catalog)[0]:
+        return True
+    labels = point.label_names if point is not None else frozenset({"y"})
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, Ind) and _about_indices(node.args[0]):
+        if isinstance(node, Ind) and _about_indices(node.args[0], labels):
             continue  # 1(j = y_i) selects a class: no kink in any value
-        if isinstance(node, (sp.Max, sp.Min, sp.Abs, Ind, sp.Piecewise, sp.Heaviside)):
+        if isinstance(node, (sp.Max, sp.Min, sp.Abs, Ind, sp.Piecewise, sp.Heaviside, sp.sign)):
             return True
         if isinstance(node, sp.core.function.AppliedUndef):
             spec = catalog.functions.get(type(node).__name__)
@@ -127,13 +170,96 @@ def has_kink(expr, catalog, seen=()):
     return False
 
 
+def kink_conditions(expr, point, catalog, domain=None):
+    """(conditions, values): the conditions of ``expr``'s kinks at ``point`` as expressions and their exact values.
+
+    None when sympy cannot evaluate ``expr`` there. A derived value that holds a
+    max or a Piecewise contributes its conditions too.
+    """
+    probe = Regions()
+    try:
+        ev = Evaluator(point, "symbolic", catalog, regions=probe, domain=domain)
+        ev.ev(_strip_derivatives(expr))
+    except (NotEvaluable, InvalidValue, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+        return None
+    values = [sp.simplify(u.xreplace(ev.subs)) for u in probe.kinks]
+    return probe.kinks, values
+
+
+def _on_kink(eq, point, catalog, domain):
+    """Whether ``point`` lies exactly on a kink of ``eq`` (some condition of it is zero there)."""
+    for side in eq.sides:
+        found = kink_conditions(side, point, catalog, domain)
+        if found is not None and any(v == 0 for v in found[1]):
+            return True
+    return False
+
+
+def _pattern_signature(point, names):
+    values = [point.indices[n] for n in sorted(names) if n in point.indices]
+    for label in sorted(point.label_names):
+        values.extend(int(v) for v in np.asarray(point.values[label]).ravel())
+    return tuple(int(np.sign(a - b)) for a, b in itertools.combinations(values, 2))
+
+
+def pattern_points(eq, sampled):
+    """Points that visit every equality pattern of ``eq``'s free indices and labels, at the smallest sampled size.
+
+    The indices and labels come from the space's ``every`` (which lists every
+    value they take at one size), the values from a sampled point of that size;
+    one point per pattern (``k < p``, ``k = p``, ``k > p``, ...).
+    """
+    labels = set().union(*(p.label_names for p in sampled)) if sampled else set()
+    free = set().union(*(free_indices(side, labels) for side in eq.sides))
+    if not free:
+        return []
+    free |= labels | {"p"}  # every label (labels reach the sides through named functions too)
+    sizes = [n for n in eq.space.sizes]
+    candidates = [p for p in sampled if not p.kink and all(n in p.indices for n in sizes)]
+    if not candidates:
+        return []
+    out = []
+    for base in sorted(candidates, key=lambda p: sum(p.indices[n] for n in sizes))[:1]:
+        seen = set()
+        for q in eq.space.every({n: base.indices[n] for n in sizes}, free):
+            if set(q.values) != set(base.values):
+                continue
+            signature = _pattern_signature(q, free)
+            if signature in seen:
+                continue
+            seen.add(signature)
+            values = dict(base.values)
+            for name in q.label_names:
+                values[name] = q.values[name]
+            out.append(Point(f"{base.label}, indices {q.describe_indices()}", dict(base.indices, **q.indices), values,
+                             q.derived or base.derived, False, q.labels))
+    return out
+
+
 def _fmt(v):
+    if isinstance(v, Slopes):
+        return repr(v)
     v = np.asarray(v, dtype=np.float64)
     return f"{float(v):.12g}" if v.ndim == 0 else np.array2string(v, precision=8, separator=", ")
 
 
+def _domain_failures(eq, points):
+    """Points of the space where the equation's declared domain (delta > 0) does not hold."""
+    out = []
+    for rel in eq.domain:
+        name = rel.lhs.name
+        for point in points:
+            if name not in point.values:
+                out.append(f"the declared domain {rel} names {name}, which the point {point.label} does not have")
+                continue
+            values = np.atleast_1d(np.asarray(point.values[name], dtype=np.float64))
+            if not all(bool(rel.func(sp.Float(v), 0)) for v in values):
+                out.append(f"the declared domain {rel} does not hold at {point.describe()}")
+    return out
+
+
 def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
-    """Run every check of ``eq``; return its :class:`Record` (``result`` pass or fail).
+    """Run every check of ``eq``; return its :class:`Record` (``result`` pass, fail, unproved or unchecked).
 
     ``prove=False`` runs the numeric checks alone, without the prover.
     ``proofs_done`` maps :func:`derivations.equations.prover.proof_key` to
@@ -142,61 +268,75 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     start = time.perf_counter()
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}")
     rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
-    points = eq.points(rng)
+    sampled = eq.points(rng)
+    points = sampled + pattern_points(eq, sampled)
+    domain = domain_assumptions(eq)
     record.points = len(points)
     record.links = len(eq.sides) - 1
-    methods, failures = set(), []
+    methods, failures = set(), _domain_failures(eq, points)
     package_checked = fd_checked = False
     per_link = [0] * record.links
+    kinked = any(has_kink(side, catalog) for side in eq.sides) or (
+        bool(sampled) and any(has_kink(side, catalog, point=sampled[0]) for side in eq.sides))
+    kink_links = [0] * record.links
+    off_kink = []
     for point in points:
-        evals = [_evaluations(side, point, catalog) for side in eq.sides]
-        kink_checked = False
+        evaluated = [_evaluations(side, point, catalog, domain) for side in eq.sides]
+        for n, (values, why, invalid, missing) in enumerate(evaluated):
+            if invalid:
+                failures.append(f"side {n + 1} has no real value at {point.describe()}\n    {invalid}")
+            elif not values and not missing:
+                failures.append(f"side {n + 1} cannot be evaluated at {point.describe()}\n    "
+                                + "; ".join(f"{m}: {r}" for m, r in why.items()))
+        on_kink = point.kink and _on_kink(eq, point, catalog, domain)
+        if point.kink and not on_kink:
+            off_kink.append(point.label)
         for n in range(record.links):
-            for m1, v1 in evals[n].items():
-                for m2, v2 in evals[n + 1].items():
+            compared = 0
+            for m1, v1 in evaluated[n][0].items():
+                for m2, v2 in evaluated[n + 1][0].items():
+                    agree = _agree(v1, v2, *_tolerance(m1, m2))
+                    if agree is None:
+                        continue
+                    compared += 1
                     record.comparisons += 1
                     per_link[n] += 1
                     methods.update((m1, m2))
                     package_checked |= "package" in (m1, m2)
                     fd_checked |= "finite differences" in (m1, m2)
-                    kink_checked |= point.kink and "package" in (m1, m2)
-                    if not _agree(v1, v2, *_tolerance(m1, m2)):
+                    if on_kink and ({"package", "one-sided slopes"} & {m1, m2}):
+                        kink_links[n] += 1
+                    if not agree:
                         failures.append(
                             f"side {n + 1} and side {n + 2} differ at {point.describe()}\n"
                             f"    side {n + 1} ({m1}): {_fmt(v1)}\n    side {n + 2} ({m2}): {_fmt(v2)}"
                         )
-        record.kink_points += kink_checked
-    unproved = []
-    has_kink_formula = any(has_kink(side, catalog) for side in eq.sides)
-    if eq.kind == "definition":  # a definition proved against itself proves nothing: it is compared with the package
-        record.proved_for = ["a definition: compared with the package"] * record.links
-    elif eq.prove is not True:
-        record.proved_for = [f"not proved: {eq.prove}"] * record.links
-    elif prove:
-        key = proof_key(eq, catalog) if proofs_done is not None else None
-        if key is not None and key in proofs_done:
-            proofs = [Proof(**p) for p in proofs_done[key]]
-        else:
-            proofs = prove_equation(eq, catalog)
-            if key is not None:
-                proofs_done[key] = [p.__dict__ for p in proofs]
-        record.proved_links = sum(p.proved for p in proofs)
-        record.proved_for = [p.text + (", off the kinks" if p.proved and has_kink_formula else "") for p in proofs]
-        unproved = [f"link {n + 1} ({p.text})" for n, p in enumerate(proofs) if not p.proved]
+            if not compared and all(evaluated[k][0] for k in (n, n + 1)):
+                failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
+        record.kink_points += on_kink
     record.methods = sorted(methods)
+    proofs, unproved, refuted = _proofs(eq, catalog, prove, proofs_done)
+    _settle_scopes(record, eq, proofs, kinked)
     unchecked = [n + 1 for n, count in enumerate(per_link) if count == 0]
-    if failures:
+    missing_kink = [n + 1 for n, count in enumerate(kink_links) if count == 0]
+    if failures or refuted:
         record.result = "fail"
-        record.message = failures[0] + (f"\n  (and {len(failures) - 1} more)" if len(failures) > 1 else "")
+        lines = refuted + failures
+        record.message = lines[0] + (f"\n  (and {len(lines) - 1} more)" if len(lines) > 1 else "")
     elif unchecked:
         record.message = f"links {unchecked} were never evaluated at any point"
     elif unproved:
         record.result = "unproved"
         record.message = ("not proved by sympy: " + "; ".join(unproved)
-                          + "\n  (if no proof can be had, say why with prove=\"reason\": the ledger shows it as sampled only)")
-    elif has_kink_formula and not record.kink_points:
-        record.message = ("it has a max, an absolute value or an indicator, but no point on a kink compares it "
-                          "with the package: add a kink point (Point(..., kink=True)) to its space")
+                          + "\n  (if no proof can be had, say why with prove=\"reason\": the ledger shows it as "
+                            "checked numerically; a link the prover finds false fails all the same)")
+    elif kinked and not record.kink_points:
+        record.message = ("it has a max, an absolute value or an indicator of values, but no point lies exactly on "
+                          "one of its kinks" + (f" (the kink points {off_kink} are not on its kinks)" if off_kink else "")
+                          + ": add one to its space (Point(..., kink=True) with a condition exactly 0)")
+    elif kinked and missing_kink:
+        record.message = (f"links {missing_kink} are never compared with the package's convention (or the one-sided "
+                          f"slopes) at a point on a kink")
     elif eq.kind == "gradient" and not (fd_checked or record.proved_links == record.links):
         record.message = "a gradient needs finite differences of the package or a sympy proof"
     elif eq.kind == "definition" and not package_checked:
@@ -205,3 +345,58 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         record.result = "pass"
     record.seconds = time.perf_counter() - start
     return record
+
+
+def _proofs(eq, catalog, prove, proofs_done):
+    """(proofs or None, unproved link texts, refutations): the prover's word on every link that must be proved."""
+    if not prove or record_links(eq) == []:
+        return None, [], []
+    key = proof_key(eq, catalog) if proofs_done is not None else None
+    if key is not None and key in proofs_done:
+        proofs = [Proof(**p) for p in proofs_done[key]]
+    else:
+        proofs = prove_equation(eq, catalog, links=record_links(eq))
+        if key is not None:
+            proofs_done[key] = [p.__dict__ for p in proofs]
+    unproved, refuted = [], []
+    for n, p in zip(record_links(eq), proofs):
+        if p.refuted:
+            refuted.append(f"link {n + 1} (sides {n + 1} and {n + 2}) is false: {p.reason}")
+        elif not p.proved and eq.prove is True:
+            unproved.append(f"link {n + 1} ({p.text})")
+    return proofs, unproved, refuted
+
+
+def record_links(eq):
+    """The links the prover must prove: all of them, or for a definition every link after the defining one."""
+    links = range(len(eq.sides) - 1)
+    return [n for n in links if not (eq.kind == "definition" and n == 0)]
+
+
+def _settle_scopes(record, eq, proofs, kinked):
+    """Per link: what was proved, in words and as a scope; the mark is the weakest link's."""
+    texts, scopes = [], []
+    by_link = dict(zip(record_links(eq), proofs or []))
+    for n in range(record.links):
+        if eq.kind == "definition" and n == 0:
+            texts.append("a definition: compared with the package")
+            scopes.append("definition")
+        elif n not in by_link:
+            texts.append("not proved (numeric checks only)")
+            scopes.append("numeric")
+        else:
+            p = by_link[n]
+            if p.proved:
+                texts.append(p.text + (", off the kinks" if kinked else ""))
+                scopes.append(p.category)
+            else:
+                texts.append(f"not proved: {eq.prove}" if eq.prove is not True else p.text)
+                scopes.append("numeric")
+    record.proved_for, record.scopes = texts, scopes
+    record.proved_links = sum(s in ("all sizes", "range") for s in scopes)
+    if any(s in ("numeric", "definition") for s in scopes):
+        record.mark = "checked"
+    elif "range" in scopes:
+        record.mark = "range"
+    else:
+        record.mark = "all sizes"

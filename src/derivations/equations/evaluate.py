@@ -22,14 +22,22 @@ from sympy.core.relational import Relational
 
 from derivations.gradient_check import numerical_gradient
 
-__all__ = ["Point", "Evaluator", "NotEvaluable"]
+__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes"]
 
 DIGITS = 40
 MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343
 
 
 class NotEvaluable(Exception):
-    """This side cannot be evaluated this way at this point (not a failure)."""
+    """This side cannot be evaluated this way at this point (not a failure by itself)."""
+
+
+class MissingValue(NotEvaluable):
+    """The point does not carry a value this side reads (a point of another kind in a union of spaces)."""
+
+
+class InvalidValue(Exception):
+    """This side has no real value at this point (complex, or a sum over a reversed range): a failure."""
 
 
 @dataclass
@@ -38,6 +46,9 @@ class Point:
 
     ``derived`` computes further values from the primitives (``s = x_i W``,
     one-hot ``t``); it runs on float arrays and on arrays of sympy symbols alike.
+    ``labels`` names the values that are class labels (integers 1..C, read as
+    indices: ``s_{y_i}``); by default ``y`` when it holds integers. Every other
+    value is real, ``y`` included when it holds floats (regression targets).
     """
 
     label: str
@@ -45,6 +56,14 @@ class Point:
     values: dict
     derived: dict = field(default_factory=dict)
     kink: bool = False
+    labels: tuple | None = None
+
+    @property
+    def label_names(self):
+        if self.labels is not None:
+            return frozenset(self.labels)
+        y = self.values.get("y")
+        return frozenset({"y"}) if y is not None and np.issubdtype(np.asarray(y).dtype, np.integer) else frozenset()
 
     def describe(self):
         parts = [f"{k}={v}" for k, v in self.indices.items()]
@@ -56,40 +75,146 @@ class Point:
     def describe_indices(self):
         """Sizes, indices and labels, without the values: where a symbolic proof failed."""
         parts = [f"{k}={v}" for k, v in self.indices.items()]
-        if "y" in self.values:
-            parts.append(f"y={np.asarray(self.values['y']).tolist()}")
-        return ", ".join(parts)
+        for name in sorted(self.label_names):
+            parts.append(f"{name}={np.asarray(self.values[name]).tolist()}")
+        return ", ".join(parts) or "the statement's only point (no size or index)"
 
     def numeric_values(self, overrides=None):
-        values = {k: (np.array(v) if k == "y" else np.array(v, dtype=np.float64)) for k, v in self.values.items()}
+        labels = self.label_names
+        values = {k: (np.array(v) if k in labels else np.array(v, dtype=np.float64)) for k, v in self.values.items()}
         if overrides:
             values.update(overrides)
         for name, rule in self.derived.items():
             values[name] = rule(values, self.indices)
         return values
 
-    def symbolic_values(self):
-        """Primitive floats as sympy symbols, derived values built from them, and the substitution."""
+    def symbolic_values(self, domain=None):
+        """Primitive floats as sympy symbols, derived values built from them, and the substitution.
+
+        Every symbol is real, with no other assumption, unless ``domain`` (name ->
+        assumptions, from the equation's declared domain) says more.
+        """
         values, subs = {}, {}
+        labels = self.label_names
+        domain = domain or {}
         for name, v in self.values.items():
             arr = np.asarray(v)
-            if name == "y":
+            if name in labels:
                 values[name] = arr
                 continue
+            assumptions = domain.get(name, {"real": True})
             if arr.ndim == 0:
-                sym = sp.Symbol(f"{name}", real=True)
+                sym = sp.Symbol(f"{name}", **assumptions)
                 values[name] = sym
                 subs[sym] = sp.Rational(float(arr))
                 continue
             syms = np.empty(arr.shape, dtype=object)
             for idx in np.ndindex(arr.shape):
-                sym = sp.Symbol(f"{name}_{'_'.join(str(k + 1) for k in idx)}", real=True)
+                sym = sp.Symbol(f"{name}_{'_'.join(str(k + 1) for k in idx)}", **assumptions)
                 syms[idx] = sym
                 subs[sym] = sp.Rational(float(arr[idx]))
             values[name] = syms
         for name, rule in self.derived.items():
             values[name] = rule(values, self.indices)
         return values, subs
+
+
+def _number(v):
+    """``v`` as an exact sympy number, or None when it is not one."""
+    if isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, (int, np.integer)):
+        return sp.Integer(int(v))
+    if isinstance(v, (float, np.floating)):
+        return sp.Rational(float(v)) if np.isfinite(v) else None
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        return _number(v.item())
+    if isinstance(v, sp.Basic) and v.is_number and v.is_real:
+        return v
+    return None
+
+
+_COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
+            sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
+
+
+def _exact_relation(cond, lhs, rhs, mode):
+    """0 or 1 when both sides are numbers (exactly, with = and >= as written), else None."""
+    if mode == "package" and all(isinstance(v, (int, float, np.integer, np.floating)) or
+                                 (isinstance(v, np.ndarray) and v.ndim == 0) for v in (lhs, rhs)):
+        return int(bool(_COMPARE[type(cond)](float(lhs), float(rhs))))
+    a, b = _number(lhs), _number(rhs)
+    if a is None or b is None:
+        return None
+    truth = cond.func(a, b)
+    if truth not in (sp.true, sp.false):
+        return None
+    return 1 if truth == sp.true else 0
+
+
+class _Rewritten(dict):
+    """A point's values whose maxima and Piecewise are written with the atoms of ``regions`` on first reading."""
+
+    def __init__(self, values, regions):
+        super().__init__(values)
+        self.regions, self.done = regions, set()
+
+    def __getitem__(self, name):
+        value = super().__getitem__(name)
+        if name not in self.done:
+            value = self.regions.rewrite_array(value) if isinstance(value, np.ndarray) else self.regions.rewrite(
+                value) if isinstance(value, sp.Basic) else value
+            super().__setitem__(name, value)
+            self.done.add(name)
+        return value
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+
+class Slopes:
+    """The one-sided slopes of a function at a kink, entry by entry: a (sub)gradient lies between them."""
+
+    def __init__(self, left, right):
+        self.low, self.high = np.minimum(left, right), np.maximum(left, right)
+
+    def contains(self, value, rtol, atol):
+        value = np.squeeze(np.asarray(value, dtype=np.float64))
+        if value.shape != np.squeeze(self.low).shape:
+            return False
+        slack = atol + rtol * np.maximum(np.abs(self.low), np.abs(self.high))
+        return bool(np.all((value >= np.squeeze(self.low) - slack) & (value <= np.squeeze(self.high) + slack)))
+
+    def __repr__(self):
+        return f"between the one-sided slopes {np.squeeze(self.low).tolist()} and {np.squeeze(self.high).tolist()}"
+
+
+def one_sided_slopes(f, x, h=1e-7):
+    """:class:`Slopes` of ``f`` at ``x``: (f(x) - f(x - h)) / h and (f(x + h) - f(x)) / h, per entry."""
+    x = np.asarray(x, dtype=np.float64)
+    left, right = np.empty(x.shape), np.empty(x.shape)
+    centre = f(x.copy() if x.ndim else float(x))
+    for idx in np.ndindex(x.shape) if x.ndim else [()]:
+        for sign, out in ((-1, left), (1, right)):
+            moved = x.copy()
+            moved[idx] = moved[idx] + sign * h
+            value = f(moved if x.ndim else float(moved))
+            out[idx] = (value - centre) / h if sign == 1 else (centre - value) / h
+    return Slopes(left, right)
+
+
+def _strip_derivatives(expr):
+    """``expr`` with every derivative replaced by the function it differentiates (for finding its kinks)."""
+    from derivations.equations.notation import Grad, Partial
+
+    if isinstance(expr, (Partial, Grad)):
+        return _strip_derivatives(expr.args[0])
+    if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, sp.Indexed):
+        return expr
+    try:
+        return expr.func(*[_strip_derivatives(a) for a in expr.args], evaluate=False)
+    except TypeError:
+        return expr.func(*[_strip_derivatives(a) for a in expr.args])
 
 
 def _to_matrix(v):
@@ -139,20 +264,22 @@ class Evaluator:
     that condition (:class:`derivations.equations.prover.Regions`).
     """
 
-    def __init__(self, point, mode, catalog, derivative="analytic", numeric_values=None, regions=None):
+    def __init__(self, point, mode, catalog, derivative="analytic", numeric_values=None, regions=None, domain=None):
         self.point = point
+        self.domain = domain
         self.mode = mode
         self.catalog = catalog
         self.equations = catalog.equations
         self.columns, self.rows = catalog.columns, catalog.rows
         self.derivative = derivative
         self.regions = regions
+        self.labels = point.label_names
         self.indices = {k: int(v) for k, v in point.indices.items()}
         self.locals = {}
         if mode == "symbolic":
-            self.values, self.subs = point.symbolic_values()
-            if regions is not None:
-                self.values = {k: regions.rewrite_array(v) for k, v in self.values.items()}
+            values, self.subs = point.symbolic_values(domain)
+            # a derived value's max or Piecewise becomes atoms when it is read, so that only what a side reads counts
+            self.values = _Rewritten(values, regions) if regions is not None else values
         else:
             self.values = numeric_values if numeric_values is not None else point.numeric_values()
             self.subs = {}
@@ -162,17 +289,31 @@ class Evaluator:
         """The value of ``expr`` as a float64 array (scalar arrays for scalars)."""
         with np.errstate(all="ignore"):  # float64 overflow is reported as NotEvaluable below
             out = self.ev(expr)
+        if isinstance(out, Slopes):
+            return out
         if self.mode == "symbolic":
             if isinstance(out, sp.MatrixBase):
                 out = out.xreplace(self.subs).applyfunc(self._evalf)
+                if any(not e.is_number or e.has(sp.zoo, sp.nan, sp.oo) for e in out):
+                    raise NotEvaluable(f"sympy gives {out}")
+                if any(e.as_real_imag()[1] != 0 for e in out):
+                    raise InvalidValue(f"the value is complex: {out}")
                 return np.array(out.tolist(), dtype=object).astype(np.float64).reshape(out.shape)
             if isinstance(out, (int, float, np.integer)):
                 return np.array(float(out))
             num = self._evalf(sp.sympify(out).xreplace(self.subs))
             if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
                 raise NotEvaluable(f"sympy gives {num}")
-            return np.array(float(num))
-        out = np.asarray(out, dtype=np.float64)
+            re, im = num.as_real_imag()
+            if im != 0 and abs(float(im)) > 1e-30 * max(1.0, abs(float(re))):
+                raise InvalidValue(f"the value is complex: {num}")
+            return np.array(float(re))
+        if np.iscomplexobj(out) and np.any(np.imag(out) != 0):
+            raise InvalidValue(f"the value is complex: {out}")
+        try:
+            out = np.asarray(out, dtype=np.float64)
+        except TypeError as exc:
+            raise InvalidValue(f"the value is not a real number: {exc}") from None
         if not np.all(np.isfinite(out)):
             raise NotEvaluable("not finite in float64")
         return out
@@ -211,10 +352,14 @@ class Evaluator:
             return int(expr)
         if isinstance(expr, sp.Symbol):
             if expr.name not in self.indices:
-                raise NotEvaluable(f"index {expr.name} has no value at this point")
+                raise MissingValue(f"index {expr.name} has no value at this point")
             return self.indices[expr.name]
-        if isinstance(expr, sp.Indexed) and expr.base.label.name == "y":
-            return int(np.asarray(self.values["y"])[self.index(expr.indices[0]) - 1])
+        if isinstance(expr, sp.Indexed) and expr.base.label.name in self.labels:
+            row = self.index(expr.indices[0]) - 1
+            labels = np.asarray(self.values[expr.base.label.name])
+            if not 0 <= row < len(labels):
+                raise NotEvaluable(f"{expr} is out of range: {len(labels)} labels")
+            return int(labels[row])
         if isinstance(expr, (sp.Add, sp.Mul)):
             return int(expr.subs({s: self.index(s) for s in expr.free_symbols}))
         raise NotEvaluable(f"cannot read {expr} as an index")
@@ -239,7 +384,7 @@ class Evaluator:
         if name in self.indices:
             return sp.Integer(self.indices[name]) if self.mode == "symbolic" else float(self.indices[name])
         if name not in self.values:
-            raise NotEvaluable(f"{name} has no value at this point")
+            raise MissingValue(f"{name} has no value at this point")
         v = self.values[name]
         if self.mode == "symbolic" and isinstance(v, np.ndarray):
             return _to_matrix(v)
@@ -249,19 +394,19 @@ class Evaluator:
         base = expr.base.label.name
         if len(expr.indices) > 1:
             if base not in self.values:
-                raise NotEvaluable(f"{base} has no value at this point")
+                raise MissingValue(f"{base} has no value at this point")
             return np.asarray(self.values[base])[tuple(self.index(q) - 1 for q in expr.indices)]
         k = self.index(expr.indices[0]) - 1
         source = self.columns.get(base) or self.rows.get(base)
         if source is not None and source not in self.values:
-            raise NotEvaluable(f"{source} has no value at this point")
+            raise MissingValue(f"{source} has no value at this point")
         if base in self.columns:
             arr = self.values[self.columns[base]][:, k]
         elif base in self.rows:
             arr = self.values[self.rows[base]][k]
         else:
             if base not in self.values:
-                raise NotEvaluable(f"{base} has no value at this point")
+                raise MissingValue(f"{base} has no value at this point")
             arr = np.asarray(self.values[base])
             if not 0 <= k < arr.shape[0]:
                 raise NotEvaluable(f"{base}_{k + 1} is out of range")
@@ -311,35 +456,44 @@ class Evaluator:
 
     def _ev_Ind(self, expr):
         cond = expr.args[0]
-        if self.regions is not None and isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)):
-            return self.regions.positive(self.ev(cond.lhs) - self.ev(cond.rhs))  # no sympy relation to build
-        if self.regions is not None and isinstance(cond, (sp.StrictLessThan, sp.LessThan)):
-            return self.regions.positive(self.ev(cond.rhs) - self.ev(cond.lhs))
-        rel = self.ev(cond)
-        if self.mode == "symbolic":
-            if rel in (sp.true, sp.false) or isinstance(rel, bool):
-                return sp.Integer(1 if rel else 0)
+        if isinstance(cond, Relational):
+            lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
+            exact = _exact_relation(cond, lhs, rhs, self.mode)
+            if exact is not None:  # numbers (indices, labels, exact values): decided, = and >= included
+                return sp.Integer(exact) if self.mode == "symbolic" else float(exact)
+            if self.mode != "symbolic":
+                raise NotEvaluable(f"cannot decide {cond} here")
             if self.regions is not None:
-                return self.regions.indicator(rel)
+                return self.regions.indicator(cond.func(lhs, rhs, evaluate=False))
+            return sp.Piecewise((1, cond.func(lhs, rhs)), (0, True))
+        rel = self.ev(cond)
+        if rel in (sp.true, sp.false) or isinstance(rel, (bool, np.bool_)):
+            return sp.Integer(1 if rel else 0) if self.mode == "symbolic" else (1.0 if rel else 0.0)
+        if self.mode == "symbolic":
+            if self.regions is not None:
+                return self.regions.condition(rel)
             return sp.Piecewise((1, rel), (0, True))
         return 1.0 if bool(rel) else 0.0
 
     def _ev_SumOver(self, expr):
+        """The sum over ``lo..hi`` (none when ``hi < lo``: an empty range is 0), skipping ``excluded``."""
         body, index, lo, hi, excluded = expr.args
         if not isinstance(index, sp.Symbol):
             raise NotEvaluable(f"a sum must run over an index symbol, not {index}")
         skip = None if excluded is sp.S.NaN else self.index(excluded)
-        saved = self.indices.get(index.name)
+        had, saved = index.name in self.indices, self.indices.get(index.name)
         terms = []
-        for k in range(self.index(lo), self.index(hi) + 1):
-            if k == skip:
-                continue
-            self.indices[index.name] = k
-            terms.append(self.ev(body))
-        if saved is None:
-            del self.indices[index.name]
-        else:
-            self.indices[index.name] = saved
+        try:
+            for k in range(self.index(lo), self.index(hi) + 1):
+                if k == skip:
+                    continue
+                self.indices[index.name] = k
+                terms.append(self.ev(body))
+        finally:
+            if had:
+                self.indices[index.name] = saved
+            else:
+                self.indices.pop(index.name, None)
         if not terms:
             return sp.Integer(0) if self.mode == "symbolic" else 0.0
         return reduce(operator.add, terms)
@@ -406,11 +560,32 @@ class Evaluator:
             raise NotEvaluable(f"cannot differentiate with respect to {base}: not a free variable here")
         return base, (k,)
 
+    def on_kink(self, f):
+        """Whether this point lies exactly on a kink of ``f`` (a condition of a max, |.| or indicator is 0 there)."""
+        from derivations.equations.regions import Regions
+
+        probe = Regions()
+        try:
+            Evaluator(self.point, "symbolic", self.catalog, regions=probe, domain=self.domain).ev(_strip_derivatives(f))
+        except (NotEvaluable, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+            return self.point.kink  # cannot tell: trust the point's own word
+        _, subs = self.point.symbolic_values(self.domain)
+        return any(sp.simplify(u.xreplace(subs)) == 0 for u in probe.kinks)
+
+    def _package_gradient(self, f, var, name):
+        """The package's own gradient of ``f`` (a named function's, or one registered for this very expression)."""
+        from derivations.equations.catalog import expression_key
+
+        spec = self.catalog.functions.get(type(f).__name__) if isinstance(f, sp.core.function.AppliedUndef) else None
+        if spec is not None and name in spec.gradients:
+            return spec.gradients[name]
+        return getattr(self.catalog, "package_gradients", {}).get((expression_key(f), str(var)))
+
     def _derivative(self, expr):
         f, var = expr.args
         name, loc = self._variable(var)
         if self.mode == "symbolic":
-            if self.point.kink:
+            if self.point.kink and self.on_kink(f):
                 raise NotEvaluable("not differentiable at a kink")
             inner = self.ev(f)  # a sign variable of Regions is a constant in its region: diff treats it so
             target = self.values[name][loc] if loc else self.values[name]
@@ -421,13 +596,16 @@ class Evaluator:
                 return _to_matrix(grads)
             return sp.diff(inner, target)
         if self.derivative == "analytic":
-            spec = self.catalog.functions.get(type(f).__name__)
-            if spec is None or name not in spec.gradients:
+            rule = self._package_gradient(f, var, name)
+            if rule is None:
                 raise NotEvaluable("the package has no analytic gradient for this")
-            grad = np.asarray(spec.gradients[name](self.values, self.index), dtype=np.float64)
+            grad = np.asarray(rule(self.values, self.index), dtype=np.float64)
             return grad[loc] if loc else grad
-        if self.point.kink:
+        kinked = self.point.kink and self.on_kink(f)
+        if kinked and self.derivative != "one-sided slopes":
             raise NotEvaluable("finite differences are meaningless across a kink")
+        if not kinked and self.derivative == "one-sided slopes":
+            raise NotEvaluable("one-sided slopes are taken at a kink only")
         base = np.asarray(self.point.values[name], dtype=np.float64)
         start = base[loc] if loc else base
 
@@ -440,6 +618,8 @@ class Evaluator:
             values = self.point.numeric_values({name: moved})
             return float(Evaluator(self.point, "package", self.catalog, "finite-differences", values).ev(f))
 
+        if self.derivative == "one-sided slopes":
+            return one_sided_slopes(along, start)
         return numerical_gradient(along, start, h=1e-6)
 
     _ev_Partial = _derivative

@@ -12,7 +12,8 @@ import time
 from derivations.equations.checks import check_equation
 from derivations.equations.pages import scan_docs
 
-__all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "problems", "page_problems_of", "write_json"]
+__all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "mark_counts", "problems", "page_problems_of",
+           "write_json"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,18 +143,25 @@ def problems(ledger):
 
 
 def proof_counts(ledger):
-    """Links of identities and gradients by how far they are proved: all sizes, a range of sizes, not proved."""
+    """Links that must be proved (of identities, gradients, and definitions after their first line) by how far they are."""
     counts = {"all sizes": 0, "a range of sizes": 0, "not proved": 0}
     for r in ledger["equations"]:
-        if r["kind"] == "definition":
-            continue
-        for text in r["proved_for"]:
-            if text.startswith("proved for all sizes"):
+        for scope in r.get("scopes", []):
+            if scope == "all sizes":
                 counts["all sizes"] += 1
-            elif text.startswith("proved for"):
+            elif scope == "range":
                 counts["a range of sizes"] += 1
-            else:
+            elif scope == "numeric":
                 counts["not proved"] += 1
+    return counts
+
+
+def mark_counts(ledger, page=None):
+    """Equations (of ``page``, or of the site) by their mark: all sizes, range, checked numerically."""
+    counts = {"all sizes": 0, "range": 0, "checked": 0}
+    for r in ledger["equations"]:
+        if page is None or r["page"] == page:
+            counts[r.get("mark", "checked")] += 1
     return counts
 
 

@@ -41,6 +41,10 @@ class Space:
     ``general`` says how derived values read at a symbolic size (``t_k`` is
     ``KroneckerDelta(k, p)``), or is None where only fixed-size proofs apply;
     ``bounds`` gives the size that bounds each index there (k runs over 1..C).
+    ``fixed`` names the sizes that the *statement itself* fixes (a statement
+    about two classes): only then is a proof at that one size a proof of the
+    whole statement. A space merely narrowed to fewer sizes gives a proof for
+    the sizes it names, and the ledger says so.
     """
 
     sample: callable
@@ -48,11 +52,12 @@ class Space:
     sizes: dict = field(default_factory=dict)
     general: dict | None = None
     bounds: dict = field(default_factory=dict)
+    fixed: tuple = ()
 
     def __add__(self, other):
         """Both spaces' sample points; proofs over the first."""
         return Space(lambda rng: self.sample(rng) + other.sample(rng), self.every, self.sizes, self.general,
-                     self.bounds)
+                     self.bounds, self.fixed)
 
     def size_choices(self):
         """Every combination of sizes the fixed-size proofs cover, as dicts."""
@@ -107,8 +112,14 @@ def _range(n):
     return range(1, n + 1)
 
 
-def logits(classes=(2, 3, 5), index=None, shift=False, large=True, derived=None):
-    """Scores ``s`` with a label ``p`` and one-hot ``t``; ``index`` names a free class index; ``shift`` adds ``c``."""
+def logits(classes=(2, 3, 5), index=None, shift=False, large=True, derived=None, fixed=False, kinks=False):
+    """Scores ``s`` with a label ``p`` and one-hot ``t``; ``index`` names a free class index; ``shift`` adds ``c``.
+
+    ``fixed``: the statement is about the one number of classes in ``classes``
+    (two classes), so a proof at that size proves all of it. ``kinks``: the
+    statement reads the largest score (``max_of``), so points where two scores
+    tie for the largest are kink points.
+    """
     derived = {"t": one_hot} if derived is None else derived
 
     def sample(rng):
@@ -131,6 +142,14 @@ def logits(classes=(2, 3, 5), index=None, shift=False, large=True, derived=None)
                 if shift:
                     values["c"] = 1e4
                 points.append(Point(f"large logits |s| = 1e4, C={num_classes}", idx, values, derived))
+        if kinks:
+            for num_classes in classes:
+                values = {"s": rng.integers(-3, 4, size=num_classes).astype(float)}
+                values["s"][-1] = values["s"][0] = max(values["s"]) + 1.0  # two scores tie for the largest
+                idx = {"C": num_classes, "p": 1}
+                if index:
+                    idx[index] = 1
+                points.append(Point(f"kink: two largest scores tie, C={num_classes}", idx, values, derived, kink=True))
         return points
 
     def every(sizes, free):
@@ -149,7 +168,9 @@ def logits(classes=(2, 3, 5), index=None, shift=False, large=True, derived=None)
     p, size = sp.Symbol("p", integer=True, positive=True), sp.Symbol("C", integer=True, positive=True)
     general = {"t": lambda k: sp.KroneckerDelta(k, p)}
     bounds = {name: size for name in ("p", "j", "k", "l", index) if name}
-    return Space(sample, every, sizes, general, bounds)
+    if fixed and len(classes) != 1:
+        raise ValueError(f"fixed means the statement is about one number of classes; got classes={classes}")
+    return Space(sample, every, sizes, general, bounds, ("C",) if fixed else ())
 
 
 def binary(large=True, kink=False):
@@ -194,14 +215,15 @@ def vectors(names, dims=(1, 3, 5)):
         d = sizes["D"]
         yield Point(f"D={d}", {"D": d}, {n: np.zeros(d) for n in names})
 
-    return Space(sample, every, {"D": PROOF_SIZES["D"]})
+    return Space(sample, every, {"D": PROOF_SIZES["D"]}, {}, {})
 
 
 def labelled_scores(sample, other=True, general=None, bounds=None):
     """Scores ``s`` of one sample with a label y_1 and a class index j (off the label where ``other``).
 
     ``sample(rng)`` draws the problem's own points; the proofs run over every
-    label and index at C = 2..5.
+    label and index at C = 2..5, and at symbolic C where sympy can (the class
+    index and the label both run over 1..C).
     """
     def every(sizes, free):
         n = sizes["C"]
@@ -211,7 +233,9 @@ def labelled_scores(sample, other=True, general=None, bounds=None):
                 idx = {"C": n, "i": 1} if col is None else {"C": n, "i": 1, "j": col}
                 yield Point(f"C={n}", idx, {"s": np.zeros(n), "y": np.array([label])})
 
-    return Space(sample, every, {"C": PROOF_SIZES["C"]}, general, bounds or {})
+    size = sp.Symbol("C", integer=True, positive=True)
+    bounds = {name: size for name in ("j", "k", "l", "y_i")} if bounds is None else bounds
+    return Space(sample, every, {"C": PROOF_SIZES["C"]}, {} if general is None else general, bounds)
 
 
 def weights(classes=(2, 3, 4), dims=(3, 4), index="j", other=True, derived=None, extra=None):
@@ -246,7 +270,9 @@ def weights(classes=(2, 3, 4), dims=(3, 4), index="j", other=True, derived=None,
                 yield Point(f"C={num_classes}, D={d}", indices(num_classes, d, label, col),
                             {"W": np.zeros((d, num_classes)), "X": np.zeros((1, d)), "y": np.array([label])}, derived)
 
-    return Space(sample, every, {"C": PROOF_SIZES["C"], "D": PROOF_SIZES["D"]})
+    size = {name: sp.Symbol(name, integer=True, positive=True) for name in ("C", "D", "N")}
+    bounds = {"j": size["C"], "k": size["C"], "l": size["C"], "y_i": size["C"], "i": size["N"]}
+    return Space(sample, every, {"C": PROOF_SIZES["C"], "D": PROOF_SIZES["D"]}, {}, bounds)
 
 
 def _other(rng, label, num_classes):
@@ -283,7 +309,13 @@ def batch(shapes=((3, 3, 4), (2, 3, 3), (4, 2, 1)), derived=None, extra=None, si
                                 {"W": np.zeros((d, num_classes)), "X": np.zeros((n, d)), "y": np.array(y),
                                  "lam": 0.0}, derived)
 
-    return Space(sample, every, sizes or dict(PROOF_SIZES))
+    size = {name: sp.Symbol(name, integer=True, positive=True) for name in ("C", "D", "N")}
+    bounds = {"j": size["C"], "k": size["C"], "l": size["C"], "y_i": size["C"], "i": size["N"]}
+    X_, W_, d = sp.IndexedBase("X", real=True), sp.IndexedBase("W", real=True), sp.Symbol("d", integer=True,
+                                                                                             positive=True)
+    # S = X W entry by entry; used at symbolic size only where it agrees with score_matrix (generalrules.py)
+    general = {"S": lambda row, col: sp.Sum(X_[row, d] * W_[d, col], (d, 1, size["D"]))}
+    return Space(sample, every, sizes or dict(PROOF_SIZES), general, bounds)
 
 
 def entries(space, take=lambda points: points[:2] + points[-1:]):
@@ -298,4 +330,4 @@ def entries(space, take=lambda points: points[:2] + points[-1:]):
                                      point.values, point.derived, point.kink))
         return out
 
-    return Space(sample, space.every, space.sizes)
+    return Space(sample, space.every, space.sizes, space.general, space.bounds, space.fixed)

@@ -1,32 +1,40 @@
 """Symbolic proofs of the links of an equation: for all sizes where sympy can, else for every size in a range.
 
-Two provers, tried in order on each link ``a = b`` of an identity or a gradient:
+Two provers, tried in order on each link ``a = b``; each only builds the
+difference ``a - b`` and asks :func:`derivations.equations.kernel.is_zero`,
+the one function that decides "proved" (its docstring gives the argument
+why it never says so of a non-zero difference).
 
 1. **All sizes.** The notation is translated with the sizes as symbols:
-   sums over ``k = 1..C`` stay sympy ``Sum`` objects, one-hot targets are
-   Kronecker deltas, derivatives of indexed sums go through Kronecker deltas,
-   and the range conditions (``1 <= k <= C``) that sympy attaches are
-   discharged from the index ranges of the statement. The link is proved when
-   sympy simplifies ``a - b`` to zero.
+   sums over ``k = 1..C`` stay sympy ``Sum`` objects (refused where the range
+   could be reversed, or an excluded index could lie outside it), one-hot
+   targets are Kronecker deltas, derivatives of indexed sums go through
+   Kronecker deltas, and the range conditions (``1 <= k <= C``) that sympy
+   attaches are discharged from the index ranges of the statement. Equalities
+   of free indices (``j = y_i``) are kept as Kronecker deltas and split into
+   their two cases, except those the space never visits (``j != y_i`` by
+   construction). Orderings of indices (``k <= p``) are left to the second prover.
 2. **Every size in a range.** For each size in the space's range (at least
    C = 2..5, N = 1..3, D = 1..3) and every value of the free indices and
    labels, every real value is a symbol (no number is substituted) and
-   ``a - b`` must simplify to zero.
+   ``a - b`` must be zero. Comparisons of indices are then exact.
 
-**Piecewise-linear statements, region by region.** Every condition inside a
-``max``, an absolute value or an indicator becomes a sign variable ``b`` (1
-where the condition's expression is positive, 0 where negative), so that
-``max(0, u)`` is ``b u`` and ``1(u > 0)`` is ``b``. Inside one sign region
-every ``b`` is a constant and the statement is an ordinary one; derivatives
-are taken with ``b`` held constant, which is exact in the open region. The
-difference ``a - b`` is then a polynomial in the sign variables; reduced with
-``b**2 = b`` it vanishes on every one of the 2**n sign assignments exactly
-when each of its coefficients vanishes (a multilinear polynomial is fixed by
-its values on the cube), so all regions are checked at once, empty ones
-included: nothing is pruned, so an unsatisfiable region can only make a true
-statement unprovable, never a false one proved. The proof holds everywhere
-off the kinks (a condition exactly zero); there the numeric checks compare
-the formula with the package's strict-subgradient convention.
+**Conditions on values** (max, |.|, indicators) become 0/1 atoms
+(:mod:`derivations.equations.regions`), one per term of a sum; the kernel
+proves the difference zero for every 0/1 value of every atom at once. Such a
+proof holds off the kinks (a condition exactly zero); there the numeric checks
+compare the formula with the package's convention.
+
+**What "proved" claims** (a :class:`Proof`'s ``category``): "all sizes" when
+the first prover succeeds, or when the statement is about one size only and
+says so (``Space.fixed``); "range" when only the second does (the sizes are
+named). A link the second prover cannot show zero is *refuted* only when a
+concrete point is found where the two sides, evaluated as written, differ;
+otherwise it is "not proved". Real symbols carry no assumption but ``real``,
+unless the equation declares a domain (``delta > 0``) that every one of its
+points respects. A difference that is definitely non-zero at a size outside
+the range refutes the link too: a range proof never hides a size where the
+statement is false and sympy can see it.
 """
 
 from __future__ import annotations
@@ -39,200 +47,75 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
-from sympy.simplify.simplify import factor_sum
 
-from derivations.equations.evaluate import Evaluator, NotEvaluable, rational_in_exponentials_is_zero
+from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point
+from derivations.equations.general import General, index_symbol, label_base
+from derivations.equations.kernel import MAX_ENUMERATED, is_zero as _kernel_is_zero, rational_in_exponentials_is_zero
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver
+from derivations.equations.regions import IndexComparison, Regions, is_index_like
+from derivations.equations.summation import evaluate_sums, expand_finite_sums
 
-__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "ALL_SIZES"]
+__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices",
+           "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
 
 ALL_SIZES = "all sizes"
-MAX_ENUMERATED_SIGNS = 12  # signs inside a non-polynomial function are enumerated, up to 2**12 regions
+MAX_ENUMERATED_SIGNS = MAX_ENUMERATED
+_ERRORS = (NotEvaluable, IndexComparison, TypeError, ValueError, KeyError, IndexError, AttributeError,
+           ZeroDivisionError, RecursionError)
 
 
-class Regions:
-    """Sign variables for the conditions of maxima, absolute values and indicators."""
-
-    def __init__(self):
-        self.signs = {}  # canonical condition expression -> its sign variable
-
-    def _sign(self, u):
-        """(sign variable of the canonical form of u, +1 or -1): u > 0 is b, or 1 - b."""
-        u = sp.expand(u)
-        terms = sorted(sp.Add.make_args(u), key=sp.default_sort_key)
-        flip = terms[0].as_coeff_Mul()[0] < 0
-        canon = -u if flip else u
-        if canon not in self.signs:
-            self.signs[canon] = sp.Symbol(f"b{len(self.signs) + 1}")
-        return self.signs[canon], -1 if flip else 1
-
-    def positive(self, u):
-        """The indicator of u > 0 (the same as u >= 0 off the kink u = 0)."""
-        u = sp.expand(u)
-        if u.is_number:
-            return sp.Integer(1 if u > 0 else 0)
-        b, orientation = self._sign(u)
-        return b if orientation == 1 else 1 - b
-
-    def indicator(self, rel):
-        """The indicator of a relation between values."""
-        if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
-            return self.positive(rel.lhs - rel.rhs)
-        if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
-            return self.positive(rel.rhs - rel.lhs)
-        if isinstance(rel, (sp.Eq, sp.Ne)):
-            diff = sp.expand(rel.lhs - rel.rhs)
-            if diff.is_number:
-                return sp.Integer(int(bool((diff == 0) == isinstance(rel, sp.Eq))))
-            return sp.Integer(0 if isinstance(rel, sp.Eq) else 1)  # off the kink diff = 0
-        raise NotEvaluable(f"no sign regions for the condition {rel}")
-
-    def rewrite(self, expr):
-        """``expr`` with every Max, Min, Abs, Heaviside and Piecewise written with sign variables."""
-        if not isinstance(expr, sp.Basic) or not expr.has(sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.Piecewise):
-            return expr
-        args = [self.rewrite(a) for a in expr.args]
-        if isinstance(expr, sp.Max) or isinstance(expr, sp.Min):
-            return self.extremum(args, 1 if isinstance(expr, sp.Max) else -1)
-        if isinstance(expr, sp.Abs):
-            return (2 * self.positive(args[0]) - 1) * args[0]
-        if isinstance(expr, sp.Heaviside):
-            return self.positive(args[0])
-        if isinstance(expr, sp.Piecewise):
-            out = sp.Integer(0)
-            for value, cond in reversed(expr.args):
-                if cond == sp.true:
-                    out = self.rewrite(value)
-                else:
-                    ind = self._condition(cond)
-                    out = ind * self.rewrite(value) + (1 - ind) * out
-            return out
-        return expr.func(*args)
-
-    def _condition(self, cond):
-        if isinstance(cond, Relational):
-            return self.indicator(cond)
-        if isinstance(cond, sp.And):
-            out = sp.Integer(1)
-            for c in cond.args:
-                out *= self._condition(c)
-            return out
-        if isinstance(cond, sp.Or):
-            return 1 - sp.Mul(*[1 - self._condition(c) for c in cond.args])
-        if isinstance(cond, sp.Not):
-            return 1 - self._condition(cond.args[0])
-        raise NotEvaluable(f"no sign regions for the condition {cond}")
-
-    def extremum(self, args, direction):
-        """max (direction 1) or min (-1) of args: the argument that beats every other, ties to the first."""
-        if len(args) == 1:
-            return args[0]
-        out = sp.Integer(0)
-        for n, a in enumerate(args):
-            wins = sp.Integer(1)
-            for m, other in enumerate(args):
-                if m != n:
-                    wins *= self.positive(direction * (a - other))
-            out += a * wins
-        return out
-
-    def rewrite_array(self, value):
-        if isinstance(value, np.ndarray) and value.dtype == object:
-            out = np.empty(value.shape, dtype=object)
-            for idx in np.ndindex(value.shape):
-                out[idx] = self.rewrite(sp.sympify(value[idx]))
-            return out
-        return value
-
-    @property
-    def variables(self):
-        return list(self.signs.values())
+def is_zero(expr, signs=(), atoms=None):
+    """True when ``expr`` is zero in every sign region: :func:`derivations.equations.kernel.is_zero`."""
+    return _kernel_is_zero(expr, signs, atoms)
 
 
-def _reduce_signs(expr, signs):
-    """Expand and reduce b**n to b for every sign variable b (b is 0 or 1)."""
-    expr = sp.expand(expr)
-    if not signs:
-        return expr
-    sign_set = set(signs)
-    return sp.expand(expr.replace(lambda e: e.is_Pow and e.base in sign_set and e.exp.is_Integer and e.exp > 0,
-                                  lambda e: e.base))
-
-
-def _simplified_zero(expr):
-    """True when sympy shows ``expr`` is zero (no sign variables left in it)."""
-    if expr == 0 or rational_in_exponentials_is_zero(expr):
-        return True
-    expr = sp.expand(expr)
-    if expr == 0:
-        return True
-    if expr.has(sp.Sum):
-        expr = expr.replace(lambda e: isinstance(e, sp.Sum),
-                            lambda e: factor_sum(sp.Sum(sp.expand(sp.powsimp(sp.expand(e.function))), *e.limits)))
-    # sympy's simplify is not a decision procedure: a few normal forms, any of which reaching 0 is a proof
-    for attempt in (lambda e: sp.expand_log(e, force=True),
-                    lambda e: sp.logcombine(e, force=True),
-                    lambda e: sp.expand_log(sp.simplify(e), force=True),
-                    lambda e: sp.powsimp(sp.expand(sp.expand_power_exp(e)))):
-        if sp.simplify(attempt(expr)) == 0:
-            return True
-    return False
-
-
-def is_zero(expr, signs=()):
-    """True when ``expr`` is zero in every sign region; ``signs`` are the regions' sign variables.
-
-    Off the sign variables' appearance, each coefficient of the reduced
-    multilinear polynomial must simplify to zero; where a sign variable sits
-    inside a non-polynomial function, every region is tried (at most
-    2**MAX_ENUMERATED_SIGNS).
-    """
-    present = [b for b in signs if expr.has(b)]
-    if not present:
-        return _simplified_zero(expr)
-    expr = _reduce_signs(expr, present)
-    present = [b for b in present if expr.has(b)]
-    if not present:
-        return _simplified_zero(expr)
-    try:
-        poly = sp.Poly(expr, *present)
-    except sp.PolynomialError:
-        poly = None
-    if poly is not None and not any(c.has(*present) for c in poly.coeffs()):
-        return all(_simplified_zero(c) for c in poly.coeffs())
-    if len(present) > MAX_ENUMERATED_SIGNS:
-        return False
-    return all(_simplified_zero(expr.xreplace(dict(zip(present, combo))))
-               for combo in itertools.product((0, 1), repeat=len(present)))
-
-
-def free_indices(expr, bound=frozenset()):
-    """Names of the index symbols (integer) that appear free in a notation tree, not bound by a sum."""
+def free_indices(expr, labels=frozenset({"y"}), bound=frozenset()):
+    """Names of the index symbols (integer) that appear free in a notation tree, not bound by a sum; labels by name."""
+    labels = frozenset(labels)
     if isinstance(expr, sp.Symbol):
         return {expr.name} if expr.is_integer and expr.name not in bound else set()
     if isinstance(expr, SumOver):
         body, index, lo, hi, excluded = expr.args
         inner = bound | {index.name}
-        out = free_indices(body, inner) | free_indices(lo, bound) | free_indices(hi, bound)
-        return out | (free_indices(excluded, bound) if excluded is not sp.S.NaN else set())
+        out = free_indices(body, labels, inner) | free_indices(lo, labels, bound) | free_indices(hi, labels, bound)
+        return out | (free_indices(excluded, labels, bound) if excluded is not sp.S.NaN else set())
     if isinstance(expr, sp.Indexed):
-        out = set().union(*(free_indices(q, bound) for q in expr.indices))
-        return out | ({"y"} if expr.base.label.name == "y" else set())
+        out = set().union(*(free_indices(q, labels, bound) for q in expr.indices))
+        return out | ({expr.base.label.name} if expr.base.label.name in labels else set())
     if not isinstance(expr, sp.Basic):
         return set()
-    return set().union(set(), *(free_indices(a, bound) for a in expr.args))
+    return set().union(set(), *(free_indices(a, labels, bound) for a in expr.args))
+
+
+def domain_assumptions(eq):
+    """name -> sympy assumptions of the values the equation's declared domain restricts (``delta > 0``: positive)."""
+    kinds = {sp.StrictGreaterThan: "positive", sp.GreaterThan: "nonnegative", sp.StrictLessThan: "negative",
+             sp.LessThan: "nonpositive"}
+    out = {}
+    for rel in getattr(eq, "domain", ()):
+        out.setdefault(rel.lhs.name, {"real": True})[kinds[type(rel)]] = True
+    return out
 
 
 @dataclass
 class Proof:
-    """How one link was proved: ``scope`` is "all sizes", the sizes of a range, or "" when not proved."""
+    """How one link was proved.
+
+    ``category`` is "all sizes" or "range" when proved, "" when not; ``scope``
+    says it in words; ``refuted`` is True when a point was found where the two
+    sides differ (``reason`` names it); ``reason`` otherwise says why not.
+    """
 
     proved: bool
     scope: str
     reason: str = ""
+    refuted: bool = False
+    category: str = ""
 
     @property
     def text(self):
+        if self.refuted:
+            return f"false: {self.reason}"
         if not self.proved:
             return f"not proved: {self.reason}"
         return f"proved for {self.scope}"
@@ -240,195 +123,390 @@ class Proof:
 
 # -- all sizes -------------------------------------------------------------------------------
 
-class _General:
-    """The notation at symbolic sizes: sums stay sums, one-hot targets are Kronecker deltas."""
+_ALL_SIZES_MEMO = {}
 
-    def __init__(self, catalog, rules, regions):
-        self.catalog, self.rules, self.regions = catalog, rules, regions
 
-    def tr(self, expr):
-        if isinstance(expr, sp.Symbol):
-            if expr.name in self.catalog.columns or expr.name in self.catalog.rows or not (
-                    expr.is_integer or expr.is_real):
-                raise NotEvaluable(f"{expr} is a vector or matrix: no symbolic-size form")
-            return expr
-        if isinstance(expr, sp.Number):
-            return expr
-        if isinstance(expr, sp.Indexed):
-            base = expr.base.label.name
-            indices = [self.tr(q) for q in expr.indices]
-            if base in self.rules:
-                return self.rules[base](*indices)
-            if base == "y" and len(indices) == 1 and isinstance(indices[0], sp.Symbol):
-                return sp.Symbol(f"y_{indices[0].name}", integer=True, positive=True)  # a label: an index in 1..C
-            if base in self.catalog.columns or base in self.catalog.rows or base == "y" or len(indices) > 1:
-                raise NotEvaluable(f"{base} has no symbolic-size form")
-            return expr.base[indices[0]]
-        if isinstance(expr, SumOver):
-            body, index, lo, hi, excluded = expr.args
-            # a fresh summation variable: d/ds_j of a sum over j must not mistake the bound j for the free one
-            bound = sp.Symbol(f"{index.name}_bound", integer=True, positive=True)  # equal sums stay equal
-            inner = self.tr(body).xreplace({index: bound})
-            out = sp.Sum(inner, (bound, self.tr(lo), self.tr(hi)))
-            if excluded is not sp.S.NaN:
-                out = out - inner.xreplace({bound: self.tr(excluded)})
-            return out
-        if isinstance(expr, Frac):
-            return self.tr(expr.args[0]) / self.tr(expr.args[1])
-        if isinstance(expr, Partial):
-            f, var = expr.args
-            return sp.diff(self.tr(f), self.tr(var))
-        if isinstance(expr, (Grad, Dot)):
-            raise NotEvaluable("vectors have no symbolic-size form here")
-        if isinstance(expr, Ind):
-            cond = expr.args[0]
-            if isinstance(cond, (sp.Eq, sp.Ne)):
-                a, b = self.tr(cond.lhs), self.tr(cond.rhs)
-                if a.is_integer and b.is_integer:  # 1(j = y_i) between indices: a Kronecker delta
-                    delta = sp.KroneckerDelta(a, b)
-                    return delta if isinstance(cond, sp.Eq) else 1 - delta
-            return self.regions.indicator(self.tr(cond))
-        if isinstance(expr, (sp.Max, sp.Min, sp.Abs)):
-            return self.regions.rewrite(expr.func(*[self.tr(a) for a in expr.args]))
-        if isinstance(expr, sp.core.function.AppliedUndef):
-            return self._named(expr)
-        if isinstance(expr, (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log)) or isinstance(expr, Relational):
-            return expr.func(*[self.tr(a) for a in expr.args])
-        raise NotEvaluable(f"no symbolic-size rule for {type(expr).__name__}")
-
-    def _named(self, expr):
-        spec = self.catalog.functions.get(type(expr).__name__)
-        if spec is None or spec.definition is None:
-            raise NotEvaluable(f"{type(expr).__name__} has no definition on a page")
-        definition = self.catalog.equations[spec.definition]
-        head, errors = definition.sides[0], []
-        for form in definition.sides[1:]:  # the first form that has a symbolic-size translation
+def _proved_all_sizes(eq, links, catalog):
+    """Whether the links of a definition are proved for all sizes (a later form may stand for the definition only then)."""
+    for n in links:
+        key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
+        if key not in _ALL_SIZES_MEMO:
+            _ALL_SIZES_MEMO[key] = False  # a definition that reaches itself is not proved by itself
             try:
-                out = self.tr(form)
-                break
-            except NotEvaluable as exc:
-                errors.append(str(exc))
-        else:
-            raise NotEvaluable(f"no form of {type(expr).__name__} has a symbolic-size form: {'; '.join(errors)}")
-        swap = {}
-        for param, arg in zip(head.args, expr.args):
-            if isinstance(param, sp.Indexed):
-                if not isinstance(arg, sp.Indexed) or arg.base != param.base:
-                    raise NotEvaluable(f"{expr} is not {head} at another index")
-                swap[param.indices[0]] = self.tr(arg.indices[0])
-            else:
-                swap[param] = self.tr(arg)
-        return out.xreplace(swap)
+                _ALL_SIZES_MEMO[key] = _prove_all_sizes(eq, n, catalog)[0]
+            except _ERRORS:
+                _ALL_SIZES_MEMO[key] = False
+        if not _ALL_SIZES_MEMO[key]:
+            return False
+    return True
 
 
-def _discharge_ranges(expr, bounds):
-    """Replace the range conditions 1 <= k and k <= C that sympy attaches to sums by True, from the index ranges."""
-    slack = sp.Symbol("slack", integer=True, nonnegative=True)
+def _implied(rel, bounds, labels=()):
+    """Whether ``rel`` holds for every value of its indices in their ranges (1..size) and every size >= 1.
 
-    def implied(rel):
-        names = {s.name for s in rel.free_symbols}
-        for name, size in bounds.items():
-            q = sp.Symbol(name, integer=True, positive=True)
-            if q.name not in names or not names <= {name, size.name}:
-                continue
-            # q = C - slack covers every q <= C, q = 1 + slack every q >= 1: either, true, implies rel on 1..C
-            if sp.simplify(rel.subs(q, size - slack)) == sp.true or sp.simplify(rel.subs(q, 1 + slack)) == sp.true:
-                return True
+    ``bounds`` maps an index name to its size; a label ``y[i]`` is an index
+    bounded by ``bounds["y_i"]`` (or by C). Each index is written as ``1 + slack``
+    or as ``size - slack`` with ``slack >= 0``, either of which covers its whole
+    range: if ``rel`` simplifies to True for some such choice, it holds there.
+    """
+    if rel in (sp.true, sp.false):
+        return rel == sp.true
+    swap, ranges = {}, {}
+    for node in rel.atoms(sp.Indexed):
+        name = node.base.label.name
+        if name in labels and node.is_integer:
+            fresh = sp.Symbol(f"label_{len(swap)}", integer=True, positive=True)
+            swap[node] = fresh
+            ranges[fresh] = bounds.get(f"{name}_i") or bounds.get("y_i") or sp.Symbol("C", integer=True, positive=True)
+    rel = rel.xreplace(swap)
+    symbols = sorted(rel.free_symbols, key=lambda s: s.name)
+    if not symbols or any(not s.is_integer for s in symbols):
         return False
+    sizes = {s.name for s in symbols if s.name in ("C", "N", "D")}
+    options = []
+    for s in symbols:
+        if s.name in sizes:
+            continue  # a size stays a symbol: an integer of 1 or more
+        slack = sp.Symbol(f"slack_{s.name}", integer=True, nonnegative=True)
+        size = ranges.get(s) or (bounds.get(s.name) if s.name not in sizes else None)
+        size = sp.Symbol(size.name, integer=True, positive=True) if isinstance(size, sp.Symbol) else size
+        ends = [1 + slack] + ([size - slack] if size is not None else [])
+        options.append([(s, e) for e in ends])
+    for choice in itertools.product(*options):
+        if sp.simplify(rel.xreplace(dict(choice))) == sp.true:
+            return True
+    return False
 
-    relations = [r for r in expr.atoms(Relational) if implied(r)]
+
+def _discharge_ranges(expr, bounds, labels=()):
+    """Replace the range conditions (1 <= k, k <= C, C >= y_i) that sympy attaches to sums by True, from the index ranges."""
+    relations = [r for r in expr.atoms(Relational) if _implied(r, bounds, labels)]
     return expr.xreplace({r: sp.true for r in relations}) if relations else expr
 
 
+def _labels_of(eq):
+    try:
+        first = next(iter(eq.space.sample(np.random.default_rng(0))), None)
+    except Exception:  # noqa: BLE001 - a space that cannot sample: no labels known
+        first = None
+    return first.label_names if first is not None else frozenset({"y"})
+
+
+def _domain_respected(eq):
+    """The declared domain's assumptions when every sampled point respects it, else none (it is not used)."""
+    domain = domain_assumptions(eq)
+    if not domain:
+        return {}
+    for point in eq.space.sample(np.random.default_rng(0)):
+        for rel in eq.domain:
+            if rel.lhs.name not in point.values:
+                return {}
+            values = np.atleast_1d(np.asarray(point.values[rel.lhs.name], dtype=np.float64))
+            if not all(bool(rel.func(sp.Float(v), 0)) for v in values):
+                return {}
+    return domain
+
+
+def _never_equal(eq, labels):
+    """Pairs of index names (as printed at symbolic size: ``j``, ``y[i]``) that no point of the space makes equal."""
+    sizes = {n: max(v) for n, v in eq.space.sizes.items() if v}
+    seen_equal, seen = set(), set()
+    try:
+        points = list(itertools.islice(eq.space.every(sizes, {"i", "j", "k", "l", "p"} | set(labels)), 2000))
+    except _ERRORS:
+        return set()
+    for point in points:
+        values = {k: v for k, v in point.indices.items() if k not in ("C", "N", "D")}
+        for label in point.label_names:
+            rows = np.asarray(point.values[label]).ravel()
+            for index, at in point.indices.items():
+                if index not in ("C", "N", "D") and 1 <= at <= len(rows):
+                    values[f"{label}[{index}]"] = int(rows[at - 1])
+        for a, b in itertools.combinations(sorted(values), 2):
+            seen.add((a, b))
+            if values[a] == values[b]:
+                seen_equal.add((a, b))
+    return {pair for pair in seen if pair not in seen_equal}
+
+
 def _prove_all_sizes(eq, n, catalog):
+    """(proved, regions, difference): the link at symbolic sizes; raises NotEvaluable where there is no such form."""
     space = eq.space
-    if space.general is None or not space.sizes or all(len(v) == 1 for v in space.sizes.values()):
+    if space.general is None or not space.sizes or all(len(v) <= 1 for v in space.sizes.values()):
         raise NotEvaluable("the statement has no symbolic-size form")
     regions = Regions()
-    general = _General(catalog, space.general, regions)
-    diff = general.tr(eq.sides[n]) - general.tr(eq.sides[n + 1])
-    diff = _discharge_ranges(diff.doit(), space.bounds)
-    diff = sp.piecewise_fold(diff)
-    if diff.has(sp.Piecewise):
-        diff = _discharge_ranges(diff, space.bounds)
-        diff = sp.piecewise_fold(diff)
-        if isinstance(diff, sp.Piecewise) and diff.args[0][1] == sp.true:
-            diff = diff.args[0][0]
+    labels = _labels_of(eq)
+    general = General(eq, catalog, regions, labels, _domain_respected(eq),
+                      lambda definition, links: _proved_all_sizes(definition, links, catalog))
+    left, comp = general.side(eq.sides[n])
+    if general.shape(eq.sides[n + 1]) != general.shape(eq.sides[n]):
+        raise NotEvaluable(f"the sides have shapes {general.shape(eq.sides[n])} and {general.shape(eq.sides[n + 1])}")
+    diff = left - general.tr(eq.sides[n + 1], comp)
+    bounds = dict(space.bounds, **general.bounds)
+    def implied(condition):
+        parts = condition.args if isinstance(condition, sp.And) else (condition,)
+        return all(_implied(part, bounds, labels) for part in parts)
+
+    diff = evaluate_sums(diff, implied)
+    diff = sp.piecewise_fold(_discharge_ranges(diff, bounds, labels))
+    if isinstance(diff, sp.Piecewise) and diff.args[0][1] == sp.true:
+        diff = diff.args[0][0]
     if diff.has(sp.Piecewise):
         raise NotEvaluable("sympy leaves a case distinction it cannot discharge")
-    return is_zero(diff, regions.variables)
+    # equalities of free indices the space never visits (j = y_i where the statement is about j != y_i)
+    never = _never_equal(eq, labels)
+    zero = {}
+    for d in diff.atoms(sp.KroneckerDelta):
+        a, b = (str(x) for x in d.args)
+        if (a, b) in never or (b, a) in never:
+            zero[d] = sp.Integer(0)
+    diff = diff.xreplace(zero)
+    return is_zero(diff, regions.variables, regions.is_atom), regions, diff
+
+
+def _general_witness(eq, n, catalog, diff, regions):
+    """A size (inside or outside the range) where the all-sizes difference is definitely not zero, confirmed by evaluation.
+
+    Only for a difference without atoms (whose non-zero assignment might not be
+    realisable): it is evaluated at random values, and where it is not zero the
+    two sides are evaluated as written at a point of the space of that size.
+    """
+    if any(diff.has(a) for a in regions.variables) or any(regions.is_atom(f) for f in
+                                                          diff.atoms(sp.core.function.AppliedUndef)):
+        return None
+    rng = np.random.default_rng(7)
+    sizes = {name: sorted(v) for name, v in eq.space.sizes.items() if v}
+    for extra in (0, 1, 2, 3):
+        choice = {name: v[-1] + extra for name, v in sizes.items()}
+        point = _concrete_point(eq, choice, rng, 1)
+        if point is None:
+            return None
+        names = dict(point.indices)
+        subs = {s: sp.Integer(names[s.name]) for s in diff.free_symbols if s.is_integer and s.name in names}
+        for label in point.label_names:
+            rows = np.asarray(point.values[label]).ravel()
+            for index, at in point.indices.items():
+                if 1 <= at <= len(rows):
+                    subs[label_base(label)[index_symbol(index)]] = sp.Integer(int(rows[at - 1]))
+        try:
+            concrete = expand_finite_sums(diff.xreplace(subs))
+            values = {s: sp.Rational(int(rng.integers(-40, 41)), 7) for s in concrete.free_symbols}
+            for node in concrete.atoms(sp.Indexed):
+                values[node] = sp.Rational(int(rng.integers(-40, 41)), 7)
+            number = sp.N(concrete.xreplace(values), 30)
+        except _ERRORS:
+            continue
+        if number.is_number and number.is_real is not False and abs(number) > 1e-12:
+            found = _differs(eq, n, catalog, point)
+            if found:
+                return found
+    return None
+
+
+def _concrete_point(eq, sizes, rng, draw, scale=1.0, indices=None):
+    """A point of the space at ``sizes`` with random values (labels and indices from ``every``)."""
+    labels = _labels_of(eq)
+    free = set().union(*(free_indices(side, labels) for side in eq.sides)) | set(labels) | {"p"}
+    try:
+        choices = list(itertools.islice(eq.space.every(sizes, free), 400))
+    except _ERRORS:
+        return None
+    if indices is not None:
+        choices = [q for q in choices if all(q.indices.get(k) == v for k, v in indices.items())] or choices
+    if not choices:
+        return None
+    q = choices[int(rng.integers(len(choices)))] if draw else choices[0]
+    domain = domain_assumptions(eq)
+    values = {}
+    for name, v in q.values.items():
+        arr = np.asarray(v)
+        if name in q.label_names:
+            values[name] = arr
+            continue
+        drawn = rng.normal(scale=scale, size=arr.shape)
+        if domain.get(name, {}).get("positive") or domain.get(name, {}).get("nonnegative"):
+            drawn = np.abs(drawn) + (1e-3 * scale if domain[name].get("positive") else 0.0)
+        if domain.get(name, {}).get("negative") or domain.get(name, {}).get("nonpositive"):
+            drawn = -np.abs(drawn) - (1e-3 * scale if domain[name].get("negative") else 0.0)
+        values[name] = drawn if arr.ndim else float(drawn)
+    return Point(f"{q.label}, random values", dict(q.indices), values, q.derived, False, q.labels)
+
+
+def _differs(eq, n, catalog, point):
+    """A description of ``point`` when the two sides of link ``n``, evaluated by sympy as written, differ there."""
+    try:
+        a = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq)).value(eq.sides[n])
+        b = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq)).value(eq.sides[n + 1])
+    except (NotEvaluable, InvalidValue, *_ERRORS):
+        return None
+    a, b = np.squeeze(np.asarray(a, dtype=np.float64)), np.squeeze(np.asarray(b, dtype=np.float64))
+    if a.shape != b.shape:
+        return f"{point.describe()}: the sides have shapes {a.shape} and {b.shape}"
+    if np.all(np.abs(a - b) <= 1e-9 * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))):
+        return None
+    return f"{point.describe()}: side {n + 1} is {_short(a)}, side {n + 2} is {_short(b)}"
+
+
+def _short(v):
+    return f"{float(v):.10g}" if np.ndim(v) == 0 else np.array2string(np.asarray(v), precision=6, separator=", ")
 
 
 # -- every size in a range ------------------------------------------------------------------
 
 def _describe_sizes(sizes):
     parts = []
-    for name in ("C", "N", "D"):
-        if name in sizes:
-            values = sorted(sizes[name])
-            parts.append(f"{name} = {values[0]}" if len(values) == 1 else f"{name} = {values[0]}..{values[-1]}")
+    for name in sorted(sizes, key=lambda s: ("CND".index(s) if s in "CND" else 3, s)):
+        values = sorted(sizes[name])
+        parts.append(f"{name} = {values[0]}" if len(values) == 1 else f"{name} = {values[0]}..{values[-1]}")
     return ", ".join(parts)
 
 
 def _labels_matter(sides, point):
     """Whether labels (y, p) can change the sides: they appear, or a named function or derived value does."""
-    derived = set(point.derived)
+    derived, labels = set(point.derived), point.label_names
     for side in sides:
         for node in sp.preorder_traversal(side):
             if isinstance(node, sp.core.function.AppliedUndef):
                 return True
-            if isinstance(node, sp.Indexed) and (node.base.label.name in derived or node.base.label.name == "y"):
+            if isinstance(node, sp.Indexed) and (node.base.label.name in derived or node.base.label.name in labels):
                 return True
             if isinstance(node, sp.Symbol) and (node.name in derived or node.name == "p"):
                 return True
     return False
 
 
+def _region_text(regions, assignment):
+    """The conditions of a sign assignment in words (s_2 - s_1 + 1 > 0 and ...)."""
+    by_atom = {}
+    for u in list(regions.kinks):
+        try:
+            atom = regions.positive(u)
+        except (IndexComparison, ValueError):
+            continue
+        if atom in assignment:
+            by_atom.setdefault(atom, u)
+        elif (1 - atom) in assignment:
+            by_atom.setdefault(1 - atom, -u)
+    parts = []
+    for atom, value in assignment.items():
+        u = by_atom.get(atom)
+        if u is not None:
+            parts.append(f"{u} {'>' if value else '<'} 0")
+    return " and ".join(parts)
+
+
 def _range_at(eq, n, catalog, sizes):
-    """'' when ``a - b`` is zero at these sizes for every index and label, else why not."""
+    """(count of points, reason, refuted): '' when ``a - b`` is zero at these sizes for every index and label."""
     sides = eq.sides[n:n + 2]
-    free = free_indices(sides[0]) | free_indices(sides[1])
+    labels = _labels_of(eq)
+    free = free_indices(sides[0], labels) | free_indices(sides[1], labels)
     first = next(iter(eq.space.every(sizes, free)), None)
     if first is None:
-        return f"the space has no point at {sizes}"
+        return 0, f"the space has no point at {_describe_sizes({k: [v] for k, v in sizes.items()})}", False
     if _labels_matter(sides, first):
-        free |= {"y", "p"}  # every label, not the first only
+        free |= set(first.label_names) | {"p"}  # every label, not the first only
+    domain = _domain_respected(eq)
+    count = 0
     for point in eq.space.every(sizes, free):
+        count += 1
         regions = Regions()
         try:
-            ev = Evaluator(point, "symbolic", catalog, regions=regions)
-            diff = ev.exact(sides[0]) - ev.exact(sides[1])
-        except (NotEvaluable, TypeError, ValueError, KeyError, IndexError) as exc:
-            return f"sympy cannot evaluate it at {point.describe_indices()}: {type(exc).__name__}: {exc}"
+            ev = Evaluator(point, "symbolic", catalog, regions=regions, domain=domain)
+            a, b = ev.exact(sides[0]), ev.exact(sides[1])
+            if isinstance(a, sp.MatrixBase) != isinstance(b, sp.MatrixBase) or (
+                    isinstance(a, sp.MatrixBase) and a.shape != b.shape):
+                shapes = [getattr(v, "shape", "a scalar") for v in (a, b)]
+                return count, f"the sides have different shapes at {point.describe_indices()}: {shapes[0]} and {shapes[1]}", True
+            diff = a - b
+        except InvalidValue as exc:
+            return count, f"a side has no real value at {point.describe_indices()}: {exc}", True
+        except _ERRORS as exc:
+            return count, f"sympy cannot evaluate it at {point.describe_indices()}: {type(exc).__name__}: {exc}", False
         items = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
         for item in items:
-            if not is_zero(sp.sympify(item), regions.variables):
-                return f"the two sides differ at {point.describe_indices()} (every value a symbol)"
+            if not is_zero(sp.sympify(item), regions.variables, regions.is_atom):
+                witness = _range_witness(eq, n, catalog, point, regions, sp.sympify(item), ev)
+                if witness:
+                    return count, f"the sides differ at {witness}", True
+                region = _failing_region(sp.sympify(item), regions)
+                where = f" where {region}" if region else ""
+                return count, (f"sympy cannot show the sides equal at {point.describe_indices()}{where} "
+                               f"(every value a symbol), and no sampled point there tells them apart"), False
+    return count, "", False
+
+
+def _failing_region(diff, regions):
+    """The first sign assignment where the difference is not shown zero, in words (or '')."""
+    present = [a for a in regions.variables if diff.has(a)]
+    if not present or len(present) > 10:
+        return ""
+    for combo in itertools.product((0, 1), repeat=len(present)):
+        assignment = dict(zip(present, combo))
+        if not is_zero(diff.xreplace(assignment)):
+            return _region_text(regions, assignment)
     return ""
+
+
+def _range_witness(eq, n, catalog, point, regions, diff, ev):
+    """A concrete point (same indices and labels, values drawn at several scales) where the two sides differ."""
+    rng = np.random.default_rng(11)
+    present = [a for a in regions.variables if diff.has(a)]
+    for scale in (1.0, 1e-3, 1e-2, 1e-1, 10.0, 1e2):
+        for draw in range(6):
+            concrete = _concrete_point(eq, {k: v for k, v in point.indices.items() if k in eq.space.sizes}, rng, 1,
+                                       scale, indices=point.indices)
+            if concrete is None:
+                return None
+            # same indices and labels as the failing point
+            concrete = Point(point.label, dict(point.indices),
+                             {k: (point.values[k] if k in point.label_names else concrete.values[k])
+                              for k in point.values}, point.derived, False, point.labels)
+            found = _differs(eq, n, catalog, concrete)
+            if found:
+                return found
+        if not present:
+            break  # no region to find: one scale is enough
+    return None
 
 
 def prove_link(eq, n, catalog):
     """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof`."""
+    general_diff = regions = None
     try:
-        if _prove_all_sizes(eq, n, catalog):
-            return Proof(True, ALL_SIZES)
+        proved, regions, general_diff = _prove_all_sizes(eq, n, catalog)
+        if proved:
+            return Proof(True, ALL_SIZES, category="all sizes")
         general_reason = "sympy could not simplify the symbolic-size difference to zero"
-    except (NotEvaluable, TypeError, ValueError, KeyError, IndexError) as exc:
+    except _ERRORS as exc:
         general_reason = str(exc) if isinstance(exc, NotEvaluable) else f"{type(exc).__name__}: {exc}"
-    for sizes in eq.space.size_choices():
-        reason = _range_at(eq, n, catalog, sizes)
+    choices = eq.space.size_choices()
+    if eq.space.sizes and not choices:
+        return Proof(False, "", "the space declares no size to prove at")
+    total = 0
+    for sizes in choices or [{}]:
+        count, reason, refuted = _range_at(eq, n, catalog, sizes)
+        total += count
         if reason:
-            return Proof(False, "", reason)
-    fixed = all(len(v) == 1 for v in eq.space.sizes.values())
-    if fixed:
-        scope = ALL_SIZES if not eq.space.sizes else f"{ALL_SIZES} ({_describe_sizes(eq.space.sizes)}, the statement's only size)"
-        return Proof(True, scope)
-    return Proof(True, _describe_sizes(eq.space.sizes), f"not for all sizes: {general_reason}")
+            return Proof(False, "", reason, refuted=refuted)
+    if not total:
+        return Proof(False, "", "the space has no point to prove at")
+    if general_diff is not None:
+        witness = _general_witness(eq, n, catalog, general_diff, regions)
+        if witness:
+            return Proof(False, "", f"the sides differ at {witness}", refuted=True)
+    fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
+    if not eq.space.sizes:
+        return Proof(True, ALL_SIZES, category="all sizes")
+    if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes):
+        return Proof(True, f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about",
+                     category="all sizes")
+    return Proof(True, _describe_sizes(eq.space.sizes), f"not for all sizes: {general_reason}", category="range")
 
 
-def prove_equation(eq, catalog):
-    """A :class:`Proof` for every link of ``eq``."""
-    return [prove_link(eq, n, catalog) for n in range(len(eq.sides) - 1)]
+def prove_equation(eq, catalog, links=None):
+    """A :class:`Proof` for every link of ``eq`` (or for the links numbered in ``links``)."""
+    links = range(len(eq.sides) - 1) if links is None else links
+    return [prove_link(eq, n, catalog) for n in links]
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -438,14 +516,18 @@ def proof_key(eq, catalog):
     """A hash of everything a proof of ``eq`` depends on, so that a stored proof is reused only for the same inputs.
 
     The sides as trees, the definitions of every named function they reach
-    (transitively), the sizes proved for, the source of the module that
-    declares the equation and of those modules that declare the definitions
-    (their derived values are code), the engine's source and sympy's version.
+    (transitively), the space (its sizes, bounds, the code of its functions and
+    of everything they call in the package: :mod:`derivations.equations.fingerprint`),
+    the declared domain, the engine's source and sympy's version. A comment or a
+    change elsewhere in a module does not count; a change in a helper a space
+    calls does.
     """
+    from derivations.equations.fingerprint import fingerprint
+
     digest = hashlib.sha256(sp.__version__.encode())
     for path in sorted((PACKAGE_DIR / "equations").glob("*.py")):
         digest.update(path.read_bytes())
-    seen, todo, modules = set(), [eq], {eq.source[0]}
+    seen, todo, spaces = set(), [eq], [eq.space]
     while todo:
         current = todo.pop()
         for side in current.sides:
@@ -455,9 +537,13 @@ def proof_key(eq, catalog):
                 if spec is not None and spec.definition and spec.definition not in seen:
                     seen.add(spec.definition)
                     todo.append(catalog[spec.definition])
-                    modules.add(catalog[spec.definition].source[0])
-    digest.update(repr(sorted((k, tuple(v)) for k, v in eq.space.sizes.items())).encode())
-    for name in sorted(modules):
-        path = PACKAGE_DIR / name
-        digest.update(path.read_bytes() if path.is_file() else name.encode())
+                    spaces.append(catalog[spec.definition].space)
+    digest.update(repr((eq.kind, eq.prove, [sp.srepr(r) for r in eq.domain])).encode())
+    digest.update(repr(sorted((k, repr(v)) for k, v in catalog.columns.items())).encode())
+    digest.update(repr(sorted((k, repr(v)) for k, v in catalog.rows.items())).encode())
+    for space in spaces:
+        digest.update(repr(sorted((k, tuple(v)) for k, v in space.sizes.items())).encode())
+        digest.update(repr(sorted((k, str(v)) for k, v in space.bounds.items())).encode())
+        digest.update(repr(sorted(getattr(space, "fixed", ()))).encode())
+        digest.update(fingerprint(space).encode())
     return digest.hexdigest()

@@ -39,7 +39,7 @@ BCE = PROBLEM.function(
     {"z": lambda v, index: float(sigmoid(v["z"])) - v["tau"]},
 )
 
-two_classes = pts.logits(classes=(2,))
+two_classes = pts.logits(classes=(2,), fixed=True)  # statements about two classes
 
 PROBLEM.equation(
     "softmax", "definition", "softmax of the scores",
@@ -134,7 +134,7 @@ PROBLEM.equation(
 PROBLEM.equation(
     "logsumexp-shift", "identity", "log-sum-exp with the largest score m taken out",
     lambda: [log(SumOver(exp(s[j]), j, 1, C)), m + log(SumOver(exp(s[j] - m), j, 1, C))],
-    pts.logits(derived={"t": pts.one_hot, "m": pts.max_of("s")}),
+    pts.logits(derived={"t": pts.one_hot, "m": pts.max_of("s")}, kinks=True),
 )
 
 PROBLEM.equation(

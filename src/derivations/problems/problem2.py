@@ -14,7 +14,9 @@ from derivations.equations.points import Point
 from derivations.linear_svm import svm_score_gradient
 from derivations.equations.symbols import C, G, Gm, N, S, W, X, i, j, l, lam, s, u, w, wv, x, xv, y
 
-PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S",))
+PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S",),
+                  shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "S": ("N", "C"),
+                          "G": ("N", "C")})
 
 
 # -- how the page's symbols read the package ------------------------------------------------
@@ -47,7 +49,7 @@ def _hinge_slope(values, index):
     return svm_loss(scores, np.ones((1, 1)), np.array([0]))[1][0, 1]
 
 
-PROBLEM.package_gradient(sp.Max, u, _hinge_slope)
+PROBLEM.package_gradient(sp.Max(0, u), u, _hinge_slope)
 
 
 # -- derived values and kink points -----------------------------------------------------------

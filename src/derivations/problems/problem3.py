@@ -15,7 +15,9 @@ from derivations.equations.points import Point
 from derivations.equations.symbols import C, N, S, W, X, i, j, l, lam, s, w, x, y
 from derivations.problems.problem1 import f
 
-PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"}, bold=("S",))
+PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"}, bold=("S",),
+                  shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "S": ("N", "C"),
+                          "P": ("N", "C"), "T": ("N", "C")})
 exp, log = sp.exp, sp.log
 P, T = sp.IndexedBase("P"), sp.IndexedBase("T")
 Pm, Tm = sp.symbols("P T")

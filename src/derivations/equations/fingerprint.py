@@ -1,0 +1,167 @@
+"""A hash of the code a value runs, for keying stored proofs on what they depend on.
+
+:func:`fingerprint` of a point space walks its functions (``sample``,
+``every``, derived values, the rules of its symbolic-size form): for each
+function, its bytecode and constants (not its line numbers, so a comment or a
+blank line above it changes nothing), its default arguments, the values its
+closure holds, and every function, class or module attribute of the
+``derivations`` package that it names, recursively. A helper edited in another
+module of the package changes the fingerprint of every space that calls it; an
+equation edited in the same module does not change the fingerprint of another
+equation's space. Code outside the package (numpy, sympy) counts by its name
+and its library's version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import types
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["fingerprint"]
+
+PACKAGE = "derivations"
+
+
+def _ours(obj):
+    module = getattr(obj, "__module__", None) or getattr(obj, "__name__", "")
+    return isinstance(module, str) and (module == PACKAGE or module.startswith(PACKAGE + "."))
+
+
+class _Walker:
+    def __init__(self):
+        self.digest = hashlib.sha256()
+        self.seen = set()
+
+    def put(self, *parts):
+        for part in parts:
+            self.digest.update(str(part).encode())
+            self.digest.update(b"\x00")
+
+    def walk(self, obj):
+        if isinstance(obj, (str, int, float, bool, complex, type(None), bytes)):
+            self.put(type(obj).__name__, repr(obj))
+            return
+        if id(obj) in self.seen:
+            self.put("seen", type(obj).__name__)
+            return
+        self.seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            self.put("ndarray", obj.dtype, obj.shape)
+            self.put(obj.tobytes() if obj.dtype != object else repr(obj.tolist()))
+        elif isinstance(obj, sp.Basic):
+            self.put("sympy", sp.srepr(obj))
+        elif isinstance(obj, dict):
+            self.put("dict", len(obj))
+            for key in sorted(obj, key=repr):
+                self.walk(key)
+                self.walk(obj[key])
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            items = sorted(obj, key=repr) if isinstance(obj, (set, frozenset)) else obj
+            self.put(type(obj).__name__, len(items))
+            for item in items:
+                self.walk(item)
+        elif isinstance(obj, functools_partial_type()):
+            self.put("partial")
+            self.walk(obj.func)
+            self.walk(obj.args)
+            self.walk(obj.keywords)
+        elif isinstance(obj, types.MethodType):
+            self.put("method")
+            self.walk(obj.__func__)
+            self.walk(obj.__self__)
+        elif isinstance(obj, types.FunctionType):
+            self.function(obj)
+        elif isinstance(obj, types.ModuleType):
+            self.put("module", obj.__name__)
+        elif isinstance(obj, type):
+            self.put("class", obj.__module__, obj.__qualname__)
+            if _ours(obj):
+                for name, value in sorted(vars(obj).items()):
+                    if isinstance(value, (types.FunctionType, staticmethod, classmethod, property)):
+                        self.put(name)
+                        self.walk(getattr(value, "__func__", getattr(value, "fget", value)))
+        elif dataclasses.is_dataclass(obj):
+            self.put("dataclass", type(obj).__qualname__)
+            for f in dataclasses.fields(obj):
+                self.put(f.name)
+                self.walk(getattr(obj, f.name))
+        elif callable(obj):
+            self.put("callable", getattr(obj, "__module__", ""), getattr(obj, "__qualname__", type(obj).__name__))
+            self.library(obj)
+        else:
+            self.put("object", type(obj).__module__, type(obj).__qualname__, repr(obj)[:200])
+
+    def library(self, obj):
+        root = (getattr(obj, "__module__", None) or "").split(".")[0]
+        if root in ("numpy", "sympy"):
+            self.put(root, np.__version__ if root == "numpy" else sp.__version__)
+
+    def function(self, fn):
+        self.put("function", fn.__module__, fn.__qualname__)
+        if not _ours(fn):
+            self.library(fn)
+            return
+        self.code(fn.__code__, fn.__doc__)
+        self.walk(fn.__defaults__)
+        self.walk(fn.__kwdefaults__)
+        for cell in fn.__closure__ or ():
+            try:
+                self.walk(cell.cell_contents)
+            except ValueError:  # an empty cell
+                self.put("empty cell")
+        self.globals(fn.__code__, fn.__globals__)
+
+    def code(self, code, doc=None):
+        self.put("code", code.co_code.hex(), code.co_names, code.co_varnames, code.co_argcount)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                self.code(const)
+            elif not (doc is not None and const == doc):  # a docstring is prose, not behaviour
+                self.walk(const)
+
+    def globals(self, code, namespace):
+        """Every name the code (and its nested code) reads from its module, and attributes of modules it names."""
+        names = set(code.co_names)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                names |= set(_all_names(const))
+        for name in sorted(names):
+            if name not in namespace:
+                continue
+            value = namespace[name]
+            if isinstance(value, types.ModuleType):
+                if _ours(value):
+                    for attribute in sorted(names):
+                        if hasattr(value, attribute) and not isinstance(getattr(value, attribute), types.ModuleType):
+                            self.put(f"{value.__name__}.{attribute}")
+                            self.walk(getattr(value, attribute))
+                continue
+            if isinstance(value, (types.FunctionType, type)) or dataclasses.is_dataclass(value) or \
+                    isinstance(value, (int, float, str, tuple, dict, frozenset, np.ndarray, sp.Basic)):
+                self.put(f"global {name}")
+                self.walk(value)
+
+
+def _all_names(code):
+    out = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            out.extend(_all_names(const))
+    return out
+
+
+def functools_partial_type():
+    import functools
+
+    return functools.partial
+
+
+def fingerprint(obj):
+    """The hex digest of the code and data ``obj`` runs (see the module's docstring)."""
+    walker = _Walker()
+    walker.walk(obj)
+    return walker.digest.hexdigest()

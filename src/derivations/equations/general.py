@@ -1,0 +1,405 @@
+"""The notation at symbolic sizes, in index notation: what the all-sizes prover proves.
+
+A scalar side translates to one sympy expression in which the sizes (C, N, D)
+are symbols and every sum is a sympy ``Sum``. A vector or matrix side
+translates *entry by entry*: its entry at fresh component indices (``m_1`` in
+1..D, ``m_2`` in 1..C), with ``w_j`` as the column ``W[m, j]``, ``x_i`` as the
+row ``X[i, m]``, an inner product as a sum over 1..D, a product of matrices as
+a sum over the inner size; the shapes come from the problems' declarations
+(``Problem(shapes=...)``). A derived value (the scores ``s``, the matrix ``G``)
+reads as the page's own definition of it (``s_j`` by (2.1), ``G_{i,j}`` by
+(2.8)), or as the space's rule for it, which must agree with the space's code
+at the sizes of its range before it is used.
+
+Every refusal raises :class:`NotEvaluable`: the link is then proved size by
+size, never at symbolic size with a guess.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from sympy.core.relational import Relational
+
+from derivations.equations.evaluate import NotEvaluable
+from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
+from derivations.equations.regions import is_index_like
+
+__all__ = ["General", "label_base", "index_symbol"]
+
+INDEX_NAMES = {"i", "j", "k", "l", "p", "m", "n", "q", "r"}
+
+
+def index_symbol(name):
+    """An index of the notation at symbolic size: an integer of 1 or more."""
+    return sp.Symbol(name, integer=True, positive=True)
+
+
+def label_base(name):
+    """The labels ``y`` at symbolic size: integers of 1 or more (classes 1..C)."""
+    return sp.IndexedBase(name, integer=True, positive=True)
+
+
+def _value_base(name):
+    return sp.IndexedBase(name, real=True)
+
+
+class General:
+    """Translates notation trees of one equation to sympy at symbolic sizes (see the module's docstring).
+
+    ``regions`` turns conditions on values into atoms; ``labels`` names the
+    label arrays; ``domain`` maps value names to their declared assumptions;
+    ``rules`` maps derived names to functions of their indices;
+    ``definition_of`` maps a name to the catalog definition whose first side is
+    that name at indices (or None).
+    """
+
+    def __init__(self, eq, catalog, regions, labels, domain, prove_links):
+        self.eq, self.catalog, self.regions = eq, catalog, regions
+        self.rules = dict(eq.space.general or {})
+        self.labels, self.domain = set(labels), domain
+        self.shapes = getattr(catalog, "shapes", {})
+        self.index_names = set(eq.space.bounds) | set(eq.space.sizes) | INDEX_NAMES
+        self.sizes = {name: index_symbol(name) for name in ("C", "N", "D")} | {
+            name: index_symbol(name) for name in eq.space.sizes}
+        self.prove_links = prove_links  # (definition, links) -> whether proved for all sizes
+        self.bounds = {}  # fresh index name -> its size, for discharging range conditions
+        self._fresh = 0
+        self._derived_names = self._derived(eq)
+
+    def _derived(self, eq):
+        """The derived names of the space; also records its primitive values (``self.primitives``)."""
+        try:
+            first = next(iter(eq.space.every({n: max(v) for n, v in eq.space.sizes.items() if v}, set())), None)
+        except Exception:  # noqa: BLE001 - a space that cannot list points has no values to know of
+            first = None
+        self.primitives = set(first.values) if first is not None else None
+        return set(first.derived) if first is not None else set()
+
+    def _present(self, name):
+        """Refuse a value the space's points do not carry (a form in W, in a space of scores alone)."""
+        if self.primitives is not None and name not in self.primitives and name not in self._derived_names \
+                and name not in self.rules:
+            raise NotEvaluable(f"{name} has no value in this statement's space")
+
+    # -- names and shapes -------------------------------------------------------------------------
+    def fresh(self, size, stem="m"):
+        self._fresh += 1
+        name = f"{stem}_{self._fresh}"
+        self.bounds[name] = size
+        return index_symbol(name)
+
+    def size(self, name):
+        if name not in self.sizes:
+            raise NotEvaluable(f"the size {name} has no symbol here")
+        return self.sizes[name]
+
+    def shape_of_name(self, name):
+        shape = self.shapes.get(name)
+        return None if shape is None else tuple(self.size(n) for n in shape)
+
+    def shape(self, expr):
+        """The shape of a notation tree as a tuple of size symbols (() for a scalar)."""
+        if isinstance(expr, sp.Symbol):
+            if expr.is_integer:
+                return ()
+            shape = self.shape_of_name(expr.name)
+            return shape if shape is not None else ()
+        if isinstance(expr, sp.Indexed):
+            base = expr.base.label.name
+            if base in self.catalog.columns or base in self.catalog.rows:
+                shape = self.shape_of_name(base)
+                if shape is None:
+                    raise NotEvaluable(f"the shape of {base} is not declared (Problem(shapes=...))")
+                return shape
+            return ()
+        if isinstance(expr, (Dot, Frobenius, Ind, Partial, SumOver, sp.Max, sp.Min, sp.Abs, sp.exp, sp.log,
+                             sp.core.function.AppliedUndef, sp.Number)):
+            return ()
+        if isinstance(expr, Transpose):
+            inner = self.shape(expr.args[0])
+            if len(inner) == 1:
+                return (sp.Integer(1), inner[0])
+            return tuple(reversed(inner))
+        if isinstance(expr, Grad):
+            return self.shape(expr.args[1])
+        if isinstance(expr, Frac):
+            return self.shape(expr.args[0])
+        if isinstance(expr, sp.Add):
+            shapes = {self.shape(a) for a in expr.args}
+            if len(shapes) > 1:
+                raise NotEvaluable(f"the terms of {expr} have different shapes: {sorted(shapes, key=str)}")
+            return shapes.pop()
+        if isinstance(expr, sp.Mul):
+            chain = [s for s in (self.shape(a) for a in expr.args) if s]
+            if not chain:
+                return ()
+            if len(chain) == 1:
+                return chain[0]
+            out = chain[0]
+            for nxt in chain[1:]:
+                if len(out) == 1 and len(nxt) == 1:
+                    raise NotEvaluable(f"a product of two vectors in {expr}: write an inner product with Dot")
+                left, right = (out if len(out) == 2 else (out[0], sp.Integer(1))), nxt
+                if len(right) == 1:
+                    right = (right[0], sp.Integer(1))
+                if left[1] != right[0]:
+                    raise NotEvaluable(f"the shapes {out} and {nxt} in {expr} do not multiply")
+                out = (left[0], right[1]) if right[1] != 1 else (left[0],)
+            return out
+        if isinstance(expr, sp.Pow):
+            if self.shape(expr.base):
+                raise NotEvaluable(f"a power of a vector or matrix: {expr}")
+            return ()
+        return ()
+
+    # -- translation -------------------------------------------------------------------------------
+    def side(self, expr):
+        """(entry, component indices): ``expr`` at fresh component indices (none for a scalar)."""
+        shape = self.shape(expr)
+        comp = tuple(self.fresh(size) for size in shape)
+        return self.tr(expr, comp), comp
+
+    def symbol(self, expr):
+        """An index keeps its integer assumptions; a value is real (or as its declared domain says), nothing more."""
+        if expr.is_integer:
+            if expr.name in self.index_names or expr.name in self.bounds:
+                return index_symbol(expr.name)
+            raise NotEvaluable(f"{expr} is an integer that the space does not bound: no symbolic-size form")
+        return sp.Symbol(expr.name, **self.domain.get(expr.name, {"real": True}))
+
+    def tr(self, expr, comp=()):
+        if isinstance(expr, sp.Symbol):
+            return self._symbol(expr, comp)
+        if isinstance(expr, sp.Number):
+            self._scalar(comp, expr)
+            return expr
+        if isinstance(expr, sp.Indexed):
+            return self._indexed(expr, comp)
+        if isinstance(expr, SumOver):
+            return self._sum(*expr.args, comp=comp)
+        if isinstance(expr, Frac):
+            return self.tr(expr.args[0], comp) / self.tr(expr.args[1])
+        if isinstance(expr, Partial):
+            f, var = expr.args
+            target = self.tr(var)
+            if not isinstance(target, (sp.Symbol, sp.Indexed)) or target.is_integer:
+                raise NotEvaluable(f"cannot differentiate with respect to {var} at symbolic size")
+            return sp.diff(self.tr(f, comp), target)
+        if isinstance(expr, Grad):
+            f, var = expr.args
+            if self.shape(f):
+                raise NotEvaluable(f"the gradient of a vector {f}")
+            target = self.tr(var, comp)
+            if not isinstance(target, (sp.Symbol, sp.Indexed)) or target.is_integer:
+                raise NotEvaluable(f"cannot differentiate with respect to {var} at symbolic size")
+            return sp.diff(self.tr(f), target)
+        if isinstance(expr, Dot):
+            a, b = expr.args
+            sa, sb = self.shape(a), self.shape(b)
+            if len(sa) != 1 or sa != sb:
+                raise NotEvaluable(f"an inner product of shapes {sa} and {sb}")
+            r = self.fresh(sa[0], "r")
+            return sp.Sum(self.tr(a, (r,)) * self.tr(b, (r,)), (r, 1, sa[0]))
+        if isinstance(expr, Transpose):
+            inner = self.shape(expr.args[0])
+            if len(inner) == 1:
+                return self.tr(expr.args[0], comp[1:])
+            return self.tr(expr.args[0], tuple(reversed(comp)))
+        if isinstance(expr, Frobenius):
+            shape = self.shape(expr.args[0])
+            if len(shape) != 2:
+                raise NotEvaluable(f"a Frobenius norm of shape {shape}")
+            a, b = self.fresh(shape[0], "r"), self.fresh(shape[1], "r")
+            return sp.Sum(sp.Sum(self.tr(expr.args[0], (a, b)) ** 2, (b, 1, shape[1])), (a, 1, shape[0]))
+        if isinstance(expr, Ind):
+            self._scalar(comp, expr)
+            return self._indicator(expr.args[0])
+        if isinstance(expr, (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside)):
+            self._scalar(comp, expr)
+            return self.regions.rewrite(expr.func(*[self.tr(a) for a in expr.args]))
+        if isinstance(expr, sp.core.function.AppliedUndef):
+            self._scalar(comp, expr)
+            return self._named(expr)
+        if isinstance(expr, sp.Add):
+            return sp.Add(*[self.tr(a, comp) for a in expr.args])
+        if isinstance(expr, sp.Mul):
+            return self._mul(expr, comp)
+        if isinstance(expr, (sp.Pow, sp.exp, sp.log)):
+            self._scalar(comp, expr)
+            return expr.func(*[self.tr(a) for a in expr.args])
+        raise NotEvaluable(f"no symbolic-size rule for {type(expr).__name__}")
+
+    def _scalar(self, comp, expr):
+        if comp:
+            raise NotEvaluable(f"{expr} is a scalar, used as a vector or matrix")
+
+    def _symbol(self, expr, comp):
+        shape = () if expr.is_integer else self.shape_of_name(expr.name)
+        if expr.name in self._derived_names or expr.name in self.rules:
+            return self._derived_entry(expr.name, comp)
+        if shape:
+            if len(comp) != len(shape):
+                raise NotEvaluable(f"{expr.name} has shape {shape}, used with {len(comp)} indices")
+            self._present(expr.name)
+            return _value_base(expr.name)[comp]
+        self._scalar(comp, expr)
+        if not expr.is_integer:
+            self._present(expr.name)
+        return self.symbol(expr)
+
+    def _indexed(self, expr, comp):
+        base = expr.base.label.name
+        indices = [self.tr(q) for q in expr.indices]
+        if base in self.catalog.columns:  # w_j: column j of W
+            if len(comp) != 1 or len(indices) != 1:
+                raise NotEvaluable(f"{expr} is a column: one component index")
+            self._present(self.catalog.columns[base])
+            return _value_base(self.catalog.columns[base])[comp[0], indices[0]]
+        if base in self.catalog.rows:  # x_i: row i of X
+            if len(comp) != 1 or len(indices) != 1:
+                raise NotEvaluable(f"{expr} is a row: one component index")
+            self._present(self.catalog.rows[base])
+            return _value_base(self.catalog.rows[base])[indices[0], comp[0]]
+        self._scalar(comp, expr)
+        if base in self.labels and len(indices) == 1:
+            return label_base(base)[indices[0]]
+        if base in self.rules or base in self._derived_names:
+            return self._derived_entry(base, tuple(indices))
+        if base in self.labels:
+            raise NotEvaluable(f"{base} has no symbolic-size form")
+        self._present(base)
+        return _value_base(base)[tuple(indices) if len(indices) > 1 else indices[0]]
+
+    def _derived_entry(self, name, at):
+        """A derived value at indices ``at``: the page's definition of it, or the space's (checked) rule."""
+        definition = self._definition_of(name)
+        if definition is not None:
+            head = definition.sides[0]
+            params = head.indices if isinstance(head, sp.Indexed) else ()
+            if len(params) != len(at):
+                raise NotEvaluable(f"{name} is defined at {len(params)} indices, used at {len(at)}")
+            if not self.prove_links(definition, range(1, len(definition.sides) - 1)):
+                raise NotEvaluable(f"the later forms of {definition.id} are not proved for all sizes")
+            out = self.tr(definition.sides[1])
+            return out.xreplace({index_symbol(p.name): a for p, a in zip(params, at)})
+        if name in self.rules:
+            if not self.rule_checked(name):
+                raise NotEvaluable(f"the space's rule for {name} disagrees with its code at a size of its range")
+            return self.rules[name](*at)
+        if not any(side.has(Partial, Grad) for side in self.eq.sides):
+            # no derivative can see what it is computed from: a statement true for every real value of it is true
+            # for the value the space computes (a generalisation, never a guess)
+            return _value_base(name)[at] if at else sp.Symbol(name, real=True)
+        raise NotEvaluable(f"{name} is a derived value with no definition on a page and no rule at symbolic size")
+
+    def _definition_of(self, name):
+        for eq in self.catalog:
+            if eq.kind != "definition" or eq.id == self.eq.id:
+                continue
+            head = eq.sides[0]
+            if isinstance(head, sp.Indexed) and head.base.label.name == name and all(
+                    isinstance(q, sp.Symbol) for q in head.indices):
+                return eq
+        return None
+
+    def rule_checked(self, name):
+        """Whether the space's rule for ``name`` equals its derived value, entry by entry, at the smallest sizes."""
+        from derivations.equations.generalrules import rule_agrees
+
+        return rule_agrees(self.eq, name, self)
+
+    def _mul(self, expr, comp):
+        scalars, chain = [], []
+        for a in expr.args:
+            (chain if self.shape(a) else scalars).append(a)
+        out = sp.Mul(*[self.tr(a) for a in scalars])
+        if not chain:
+            self._scalar(comp, expr)
+            return out
+        if len(chain) == 1:
+            return out * self.tr(chain[0], comp)
+        # a chain of matrices, a vector a column (n x 1) and its transpose a row: one sum per inner size
+        dims = []
+        for factor in chain:
+            shape = self.shape(factor)
+            dims.append((shape, (shape[0], sp.Integer(1)) if len(shape) == 1 else shape))
+        for (_, left), (_, right) in zip(dims, dims[1:]):
+            if left[1] != right[0]:
+                raise NotEvaluable(f"the shapes in {expr} do not multiply: {left} and {right}")
+        comp = list(comp)
+        first = comp.pop(0) if dims[0][1][0] != 1 and comp else sp.Integer(1)
+        last = comp.pop(0) if dims[-1][1][1] != 1 and comp else sp.Integer(1)
+        if comp or (dims[0][1][0] != 1 and first == 1 and dims[-1][1][1] == 1 and not isinstance(first, sp.Symbol)):
+            raise NotEvaluable(f"{expr} is used with the wrong number of indices")
+        cuts = [first] + [sp.Integer(1) if left[1] == 1 else self.fresh(left[1], "r")
+                          for (_, left) in dims[:-1]] + [last]
+        term = out
+        for n, (factor, (shape, _)) in enumerate(zip(chain, dims)):
+            row, col = cuts[n], cuts[n + 1]
+            term = term * self.tr(factor, (row,) if len(shape) == 1 else (row, col))
+        for r in reversed(cuts[1:-1]):
+            if isinstance(r, sp.Symbol):
+                term = sp.Sum(term, (r, 1, self.bounds[r.name]))
+        return term
+
+    def _sum(self, body, index, lo, hi, excluded, comp=()):
+        lo, hi = self.tr(lo), self.tr(hi)
+        if not (hi - lo + 1).is_nonnegative:  # sympy's Sum runs backwards over a reversed range; ours is empty
+            raise NotEvaluable(f"the range {lo}..{hi} of a sum may be empty or reversed: decided size by size")
+        # a fresh summation variable: d/ds_j of a sum over j must not mistake the bound j for the free one
+        positive = bool((lo - 1).is_nonnegative)
+        self._fresh += 1  # a name of its own: two sums over j, one inside the other, must not share it
+        name = f"{index.name}_bound{self._fresh}"
+        bound = sp.Symbol(name, integer=True, positive=True) if positive else sp.Symbol(name, integer=True)
+        self.index_names.add(index.name)
+        inner = self.tr(body, comp).xreplace({index_symbol(index.name): bound})
+        out = sp.Sum(inner, (bound, lo, hi))
+        if excluded is not sp.S.NaN:
+            skip = self.tr(excluded)
+            from derivations.equations.prover import _implied
+
+            bounds = dict(self.eq.space.bounds, **self.bounds)
+            if not (_implied(sp.Ge(skip - lo, 0), bounds, self.labels) and _implied(sp.Ge(hi - skip, 0), bounds,
+                                                                                     self.labels)):
+                raise NotEvaluable(f"the excluded index {excluded} may lie outside {lo}..{hi}: decided size by size")
+            out = out - inner.xreplace({bound: skip})
+        return out
+
+    def _indicator(self, cond):
+        if not isinstance(cond, Relational):
+            raise NotEvaluable(f"no symbolic-size rule for the condition {cond}")
+        a, b = self.tr(cond.lhs), self.tr(cond.rhs)
+        if is_index_like(a) and is_index_like(b):
+            if isinstance(cond, (sp.Eq, sp.Ne)):  # 1(j = y_i) between indices: a Kronecker delta, split in cases
+                delta = sp.KroneckerDelta(a, b)
+                return delta if isinstance(cond, sp.Eq) else 1 - delta
+            raise NotEvaluable(f"{cond} orders indices: decided size by size, where they are numbers")
+        return self.regions.indicator(cond.func(a, b, evaluate=False))
+
+    def _named(self, expr):
+        spec = self.catalog.functions.get(type(expr).__name__)
+        if spec is None or spec.definition is None:
+            raise NotEvaluable(f"{type(expr).__name__} has no definition on a page")
+        definition = self.catalog.equations[spec.definition]
+        head, errors = definition.sides[0], []
+        for n, form in enumerate(definition.sides[1:], 1):  # the first form that has a symbolic-size translation
+            if n > 1 and not self.prove_links(definition, range(1, n)):
+                errors.append(f"form {n + 1} of {spec.definition} is not proved equal to its definition for all sizes")
+                continue
+            try:
+                out = self.tr(form)
+                break
+            except NotEvaluable as exc:
+                errors.append(str(exc))
+        else:
+            raise NotEvaluable(f"no form of {type(expr).__name__} has a symbolic-size form: {'; '.join(errors)}")
+        swap = {}
+        for param, arg in zip(head.args, expr.args):
+            if isinstance(param, sp.Indexed):
+                if not isinstance(arg, sp.Indexed) or arg.base != param.base:
+                    raise NotEvaluable(f"{expr} is not {head} at another index")
+                swap[self.tr(param.indices[0])] = self.tr(arg.indices[0])
+            else:
+                swap[self.tr(param)] = self.tr(arg)
+        return out.xreplace(swap)

@@ -1,0 +1,274 @@
+"""0/1 atoms for the conditions of maxima, absolute values and indicators of values.
+
+A condition ``u > 0`` on values becomes a *sign atom* ``b``, and ``max(0, u)`` is
+``u b``, ``|u|`` is ``(2b - 1) u``, ``1(u > 0)`` is ``b``: exact wherever
+``u`` is not zero. The prover then treats every atom as an unknown 0 or 1, so
+that a statement shown zero for every assignment is zero at the true one
+(:mod:`derivations.equations.kernel`). The zero sets ``u = 0`` are the kinks:
+there a non-strict condition (``u >= 0``) and the strict one differ, and a
+derivative of ``b u`` taken with ``b`` held constant is not a derivative.
+
+**One atom per term.** A condition whose expression holds indices (``s_k -
+s_{y_i} + 1`` inside a sum over ``k``) is one atom for *each value* of its
+indices: an applied sign function ``b1(k, y_i)``, the same function for the
+same condition at other indices (``b1(j, y_i)``), so that a sum's term at
+``k = j`` is the free term at ``j``. Two terms of a sum never share an atom.
+
+**Indices are not values.** A comparison of indices (``k <= p``, ``j = y_i``)
+has no kink: ``k = p`` is an ordinary case. Such a comparison is refused here
+(:class:`IndexComparison`); the evaluator decides it exactly where the indices
+are numbers, and the prover splits it into cases.
+
+**Equalities of values** (``1(s_j = s_k)``) are atoms of their own, decided
+only where the two sides are the same expression (then 1) or differ by a
+non-zero number (then 0); otherwise both values are kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy as sp
+from sympy.core.relational import Relational
+
+__all__ = ["Regions", "IndexComparison", "index_atoms", "is_index_like"]
+
+
+class IndexComparison(ValueError):
+    """A condition compares indices or labels only: no sign region, an exact case."""
+
+
+def is_index_like(expr):
+    """Whether ``expr`` is built of integers, integer symbols and integer-valued indexed labels only."""
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.Integer):
+        return True
+    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+        return bool(expr.is_integer)
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        return all(is_index_like(a) for a in expr.args)
+    return False
+
+
+def index_atoms(expr):
+    """The free integer atoms of ``expr`` (integer symbols, integer-valued indexed labels), not bound by a sum."""
+    found = []
+
+    def walk(e, bound):
+        if isinstance(e, sp.Indexed) and e.is_integer:
+            if not (e.free_symbols & bound):
+                found.append(e)
+            return
+        if isinstance(e, sp.Symbol):
+            if e.is_integer and e not in bound:
+                found.append(e)
+            return
+        if isinstance(e, sp.Sum):
+            inner = bound | {lim[0] for lim in e.limits}
+            walk(e.function, inner)
+            for lim in e.limits:
+                for edge in lim[1:]:
+                    walk(edge, bound)
+            return
+        if isinstance(e, sp.Indexed):
+            for q in e.indices:
+                walk(q, bound)
+            return
+        for a in getattr(e, "args", ()):
+            walk(a, bound)
+
+    walk(sp.sympify(expr), frozenset())
+    return list(dict.fromkeys(found))
+
+
+_PLACEHOLDERS = [sp.Symbol(f"_a{n}", integer=True) for n in range(1, 9)]
+
+
+def _canonical_bound(expr):
+    """``expr`` with the bound variable of each sum renamed by its place (the same condition, the same key)."""
+    counter = iter(range(1, 10_000))
+
+    def rename(e):
+        if isinstance(e, sp.Sum) and len(e.limits) == 1:
+            var, lo, hi = e.limits[0]
+            fresh = sp.Symbol(f"_s{next(counter)}", **var.assumptions0)
+            return sp.Sum(rename(e.function.xreplace({var: fresh})), (fresh, rename(lo), rename(hi)))
+        if not isinstance(e, sp.Basic) or not e.args or isinstance(e, sp.Indexed):
+            return e
+        return e.func(*[rename(a) for a in e.args])
+
+    return sp.expand(rename(sp.expand(expr)))
+
+
+class Regions:
+    """Sign atoms (and equality atoms) for the conditions on values of a statement.
+
+    ``variables`` lists every atom made (plain symbols, or applied sign functions
+    such as ``b1(k, y_i)``); ``kinks`` the expressions whose zero set is a kink.
+    """
+
+    def __init__(self):
+        self.signs = {}  # canonical template -> sign symbol or sign function
+        self.made = {}  # atom -> None (ordered set)
+        self.kinks = []
+        self._count = 0
+
+    # -- atoms ---------------------------------------------------------------------------
+    def _atom(self, template_key, args, prefix):
+        fn = self.signs.get(template_key)
+        if fn is None:
+            self._count += 1
+            name = f"{prefix}{self._count}"
+            fn = sp.Function(name) if args else sp.Symbol(name)
+            self.signs[template_key] = fn
+        atom = fn(*args) if args else fn
+        self.made[atom] = None
+        return atom
+
+    @staticmethod
+    def _template(u):
+        """(key, args, flipped): ``u`` up to a renaming of its free index atoms and its sign.
+
+        Every ordering of the index atoms and both orientations are tried, and the
+        smallest printed form wins, so that the same condition at other indices
+        (``s_k - s_y + 1`` and ``s_j - s_y + 1``) has the same key.
+        """
+        u = _canonical_bound(u)
+        atoms = index_atoms(u)
+        if len(atoms) > len(_PLACEHOLDERS):
+            raise ValueError(f"a condition with {len(atoms)} indices: {u}")
+        best = None
+        for order in itertools.permutations(atoms) if len(atoms) <= 4 else [tuple(atoms)]:
+            swap = dict(zip(order, _PLACEHOLDERS))
+            for flip in (False, True):
+                t = sp.expand(-u if flip else u).xreplace(swap)
+                key = sp.srepr(t)
+                if best is None or (len(key), key) < (len(best[0]), best[0]):
+                    best = (key, tuple(order), flip)
+        return best
+
+    def positive(self, u):
+        """The indicator of ``u > 0`` off the kink ``u = 0`` (where ``u >= 0`` differs from it)."""
+        u = sp.expand(sp.sympify(u))
+        if u.is_number:
+            if u.is_real is False:
+                raise ValueError(f"a condition on a complex value: {u} > 0")
+            return sp.Integer(1 if u > 0 else 0)
+        if is_index_like(u):
+            raise IndexComparison(f"{u} > 0 compares indices, not values")
+        if u.is_positive:  # a declared domain (delta > 0) decides it
+            return sp.Integer(1)
+        if u.is_nonpositive:
+            return sp.Integer(0)
+        key, args, flipped = self._template(u)
+        self.kinks.append(u)
+        b = self._atom(("sign", key), args, "b")
+        return 1 - b if flipped else b
+
+    def equal(self, lhs, rhs):
+        """The indicator of ``lhs = rhs`` between values: decided only where the difference is known."""
+        diff = sp.expand(sp.sympify(lhs) - sp.sympify(rhs))
+        if diff == 0:
+            return sp.Integer(1)
+        if diff.is_number:
+            return sp.Integer(0)
+        if is_index_like(diff):
+            raise IndexComparison(f"{lhs} = {rhs} compares indices, not values")
+        if diff.is_nonzero:
+            return sp.Integer(0)
+        key, args, _ = self._template(diff)
+        self.kinks.append(diff)
+        return self._atom(("equal", key), args, "e")
+
+    def indicator(self, rel):
+        """The indicator of a relation between values (``>=`` read as ``>``, off the kink)."""
+        if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
+            return self.positive(rel.lhs - rel.rhs)
+        if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+            return self.positive(rel.rhs - rel.lhs)
+        if isinstance(rel, sp.Eq):
+            return self.equal(rel.lhs, rel.rhs)
+        if isinstance(rel, sp.Ne):
+            return 1 - self.equal(rel.lhs, rel.rhs)
+        if rel in (sp.true, sp.false):
+            return sp.Integer(1 if rel == sp.true else 0)
+        raise ValueError(f"no sign regions for the condition {rel}")
+
+    # -- rewriting -------------------------------------------------------------------------
+    def rewrite(self, expr):
+        """``expr`` with every Max, Min, Abs, Heaviside, Piecewise and Sign written with atoms."""
+        if not isinstance(expr, sp.Basic) or not expr.has(sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.Piecewise, sp.sign):
+            return expr
+        args = [self.rewrite(a) for a in expr.args]
+        if isinstance(expr, (sp.Max, sp.Min)):
+            return self.extremum(args, 1 if isinstance(expr, sp.Max) else -1)
+        if isinstance(expr, sp.Abs):
+            return (2 * self.positive(args[0]) - 1) * args[0]
+        if isinstance(expr, sp.sign):
+            return self.positive(args[0]) - self.positive(-args[0])
+        if isinstance(expr, sp.Heaviside):
+            return self.positive(args[0])
+        if isinstance(expr, sp.Piecewise):
+            out = sp.Integer(0)
+            for value, cond in reversed(expr.args):
+                if cond == sp.true:
+                    out = self.rewrite(value)
+                else:
+                    ind = self.condition(cond)
+                    out = ind * self.rewrite(value) + (1 - ind) * out
+            return out
+        return expr.func(*args)
+
+    def condition(self, cond):
+        """The 0/1 value of a boolean condition of values, as atoms."""
+        if isinstance(cond, Relational):
+            return self.indicator(cond)
+        if isinstance(cond, sp.And):
+            out = sp.Integer(1)
+            for c in cond.args:
+                out *= self.condition(c)
+            return out
+        if isinstance(cond, sp.Or):
+            return 1 - sp.Mul(*[1 - self.condition(c) for c in cond.args])
+        if isinstance(cond, sp.Not):
+            return 1 - self.condition(cond.args[0])
+        if cond in (sp.true, sp.false):
+            return sp.Integer(1 if cond == sp.true else 0)
+        raise ValueError(f"no sign regions for the condition {cond}")
+
+    _condition = condition
+
+    def extremum(self, args, direction):
+        """max (direction 1) or min (-1) of args: the argument that beats every other (exact off the ties)."""
+        if len(args) == 1:
+            return args[0]
+        out = sp.Integer(0)
+        for n, a in enumerate(args):
+            wins = sp.Integer(1)
+            for m, other in enumerate(args):
+                if m != n:
+                    wins *= self.positive(direction * (a - other))
+            out += a * wins
+        return out
+
+    def rewrite_array(self, value):
+        if isinstance(value, np.ndarray) and value.dtype == object:
+            out = np.empty(value.shape, dtype=object)
+            for idx in np.ndindex(value.shape):
+                out[idx] = self.rewrite(sp.sympify(value[idx]))
+            return out
+        return value
+
+    @property
+    def variables(self):
+        """Every atom made so far (each applied sign function once per argument tuple)."""
+        return list(self.made)
+
+    def is_atom(self, expr):
+        """Whether ``expr`` is one of this object's atoms (a sign symbol, or a sign function at any indices)."""
+        if isinstance(expr, sp.Symbol):
+            return expr in self.made
+        if isinstance(expr, sp.core.function.AppliedUndef):
+            return any(type(expr) is fn for fn in self.signs.values() if not isinstance(fn, sp.Symbol))
+        return False
