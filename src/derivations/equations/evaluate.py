@@ -188,6 +188,38 @@ class Slopes:
     def __repr__(self):
         return f"between the one-sided slopes {np.squeeze(self.low).tolist()} and {np.squeeze(self.high).tolist()}"
 
+    # a side that is a derivative scaled and shifted by numbers (d|u|/du / 2 + 1/2) keeps its bounds, in order
+    def _scalar(self, other):
+        value = np.asarray(other, dtype=np.float64) if isinstance(other, (int, float, np.number, np.ndarray)) else \
+            np.asarray(float(other)) if isinstance(other, sp.Basic) and other.is_number else None
+        if value is None:
+            raise NotEvaluable("one-sided slopes combine with numbers only")
+        return value
+
+    def __add__(self, other):
+        v = self._scalar(other)
+        return Slopes(self.low + v, self.high + v)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self + (-self._scalar(other))
+
+    def __rsub__(self, other):
+        return (-self) + self._scalar(other)
+
+    def __neg__(self):
+        return Slopes(-self.high, -self.low)
+
+    def __mul__(self, other):
+        v = self._scalar(other)
+        return Slopes(self.low * v, self.high * v)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return self * (1.0 / self._scalar(other))
+
 
 def one_sided_slopes(f, x, h=1e-7):
     """:class:`Slopes` of ``f`` at ``x``: (f(x) - f(x - h)) / h and (f(x + h) - f(x)) / h, per entry."""

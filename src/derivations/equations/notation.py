@@ -113,6 +113,18 @@ def flatten(expr):
         return expr.func(*args)
 
 
+class _Grouped(sp.Expr):
+    """A factor printed in parentheses (a sum that is not the last factor of a product)."""
+
+    def __new__(cls, inner):
+        return sp.Expr.__new__(cls, inner)
+
+
+def _groups(node):
+    """Whether ``node`` must be parenthesised as a factor, a base or a transposed term (a sum, or a sum of terms)."""
+    return isinstance(node, (SumOver, sp.Add))
+
+
 def _paren(tex, args):
     """Parentheses that grow only around tall contents (fractions, sums)."""
     tall = any(a.has(Frac, SumOver) for a in args if isinstance(a, sp.Basic))
@@ -142,6 +154,22 @@ class NotationPrinter(LatexPrinter):
         base = self._print(expr.base)
         indices = ",".join(self._print(i) for i in expr.indices)
         return "%s_{%s}" % (base, indices)
+
+    def _print__Grouped(self, expr):
+        return r"\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Mul(self, expr):
+        # a sum followed by another factor would take it into its body: (sum_j a_j) x, never sum_j a_j x
+        args = list(expr.args)
+        if any(isinstance(a, SumOver) for a in args[:-1]):
+            args = [_Grouped(a) if isinstance(a, SumOver) and n < len(args) - 1 else a for n, a in enumerate(args)]
+            return super()._print_Mul(sp.Mul(*args, evaluate=False))
+        return super()._print_Mul(expr)
+
+    def _print_Pow(self, expr):
+        if isinstance(expr.base, (SumOver, Frobenius)):
+            return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        return super()._print_Pow(expr)
 
     def _print_Add(self, expr, order=None):
         cases = self._cases(expr)
@@ -173,18 +201,27 @@ class NotationPrinter(LatexPrinter):
         body, index, lo, hi, excluded = expr.args
         if excluded is sp.S.NaN:
             limits = r"_{%s=%s}^{%s}" % (self._print(index), self._print(lo), self._print(hi))
-        else:
+        elif lo == 1 and isinstance(hi, sp.Symbol) and hi.name == "C":  # over the classes, as the pages say
             limits = r"_{%s \neq %s}" % (self._print(index), self._print(excluded))
+        else:  # any other range is shown
+            limits = r"_{%s=%s,\, %s \neq %s}^{%s}" % (self._print(index), self._print(lo), self._print(index),
+                                                      self._print(excluded), self._print(hi))
         inner = self._print(body)
         if isinstance(body, sp.Add):
             inner = r"\left(%s\right)" % inner
         return r"\sum%s %s" % (limits, inner)
 
     def _print_Dot(self, expr):
-        return r"%s^{T} %s" % (self._print(expr.args[0]), self._print(expr.args[1]))
+        a, b = (self._print(x) for x in expr.args)
+        a = r"\left(%s\right)" % a if isinstance(expr.args[0], (sp.Add, sp.Mul, SumOver)) else a
+        b = r"\left(%s\right)" % b if _groups(expr.args[1]) else b
+        return r"%s^{T} %s" % (a, b)
 
     def _print_Transpose(self, expr):
-        return r"%s^{T}" % self._print(expr.args[0])
+        inner = self._print(expr.args[0])
+        if isinstance(expr.args[0], (sp.Add, sp.Mul, SumOver)):
+            inner = r"\left(%s\right)" % inner
+        return r"%s^{T}" % inner
 
     def _print_Frobenius(self, expr):
         a = expr.args[0]

@@ -1,0 +1,303 @@
+"""A mark that never lies: one false statement per class of fault the engine once accepted, each now refused.
+
+Each test builds a statement through the public authoring API (an equation's
+sides and space, a Problem, a point space) that is false, and asserts that the
+engine does not pass it or prove it; where the class also held true statements
+back, it asserts that the true one now passes. The classes are those of the
+issue "A mark that never lies"; each test names how it failed before.
+"""
+
+from dataclasses import replace
+import importlib
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations.equations import CATALOG, Problem, Catalog
+from derivations.equations import points as pts
+from derivations.equations.checks import check_equation
+from derivations.equations.notation import Frac, Ind, Partial, SumOver, build, latex
+from derivations.equations.points import Point, Space
+from derivations.equations.prover import proof_key, prove_link
+from derivations.equations.symbols import C, c, i, k, p, s, t, u, z
+
+exp, log = sp.exp, sp.log
+
+
+def statement(*sides, space, kind="identity", base="ce-logsumexp", **options):
+    """An equation with these sides and space (in place of ``base``), and the catalog that holds it."""
+    eq = replace(CATALOG[base], sides=[build(lambda: side) for side in sides], space=space, kind=kind, **options)
+    return eq, CATALOG.replacing(eq)
+
+
+def refused(eq, catalog):
+    """The statement is neither passed nor proved: (record, proofs)."""
+    record = check_equation(eq, catalog)
+    proofs = [prove_link(eq, n, catalog) for n in range(len(eq.sides) - 1)]
+    assert record.result != "pass", record
+    assert not all(proof.proved for proof in proofs), proofs
+    return record, proofs
+
+
+# -- sums over a symbolic number of terms ------------------------------------------------------------
+
+def test_a_condition_on_the_summation_index_is_one_sign_per_term():
+    # (sum_k 1(s_k > 0))^2 = C sum_k 1(s_k > 0): was "proved for all sizes" with one sign b for every term
+    # (then both sides are C^2 b); false at C = 2, s = (1, -1): 1 against 2
+    count = SumOver(Ind(s[k] > 0), k, 1, C)
+    eq, catalog = statement(count ** 2, C * count, space=pts.logits())
+    record, proofs = refused(eq, catalog)
+    assert record.result == "fail" and proofs[0].refuted and "differ" in proofs[0].reason
+
+
+def test_a_sum_of_hinges_is_not_the_hinge_of_the_sum():
+    eq, catalog = statement(SumOver(sp.Max(0, s[k] - s[p] + 1), k, 1, C),
+                            sp.Max(0, SumOver(s[k] - s[p] + 1, k, 1, C)), space=pts.logits())
+    refused(eq, catalog)
+
+
+# -- comparisons of integer indices -----------------------------------------------------------------
+
+def test_k_equal_to_p_is_an_ordinary_case_not_a_kink():
+    # sum_k 1(k <= p) is p; ">=" was read as ">" and "proved" p - 1
+    wrong, right = (statement(SumOver(Ind(k <= p), k, 1, C), value, space=pts.logits()) for value in (p - 1, p))
+    record, proofs = refused(*wrong)
+    assert record.result == "fail"
+    assert check_equation(*right).result == "pass"
+    assert prove_link(right[0], 0, right[1]).proved
+
+
+def test_an_equality_of_values_at_coinciding_indices_is_true():
+    # 1(s_k = s_p) was 0 "off the kink" even at k = p, where it is 1: "1(s_k = s_p) = 0" was proved for all sizes
+    eq, catalog = statement(Ind(sp.Eq(s[k], s[p])), sp.Integer(0), space=pts.logits(index="k"))
+    record, proofs = refused(eq, catalog)
+    assert record.result == "fail"
+
+
+# -- rewrites that hold only for positive values ---------------------------------------------------------
+
+def test_log_of_a_square_is_not_twice_the_log_of_a_real_value():
+    # expand_log(force=True) proved it; at a negative z the right side is complex (it crashed verify)
+    eq, catalog = statement(log(z ** 2), 2 * log(z), space=pts.binary(), base="bce-logits")
+    record, _ = refused(eq, catalog)
+    assert record.result == "fail" and "no real value" in record.message
+
+
+def test_an_authors_positive_symbol_does_not_make_a_sampled_real_value_positive():
+    positive_c = sp.Symbol("c", positive=True)
+    root = build(lambda: sp.sqrt(positive_c ** 2))  # as written: sympy would make it c at once
+    eq, catalog = statement(root, positive_c, space=pts.logits(shift=True))
+    record, proofs = refused(eq, catalog)
+    assert record.result == "fail"
+
+
+# -- ranges ---------------------------------------------------------------------------------------
+
+def test_a_statement_false_beyond_the_range_is_not_proved_over_the_range():
+    # true for C = 2..5, false at C = 6: sympy sees a definite non-zero difference at symbolic size
+    eq, catalog = statement(SumOver(1, k, 1, C), C + (C - 2) * (C - 3) * (C - 4) * (C - 5), space=pts.logits())
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and proof.refuted and "C=6" in proof.reason, proof
+
+
+def test_an_empty_range_is_zero_not_sympys_reversed_sum():
+    # sum over k = 1..p - 2 at p = 1 is empty (0); sympy's convention gives -1; verify crashed with a KeyError
+    eq, catalog = statement(SumOver(1, k, 1, p - 2), p - 2, space=pts.logits())
+    record, proofs = refused(eq, catalog)
+    assert record.result == "fail" and "p=1" in record.message.replace(" ", "")
+    right, right_catalog = statement(SumOver(1, k, 1, p - 2) + Ind(sp.Eq(p, 1)), p - 2 + 2 * Ind(sp.Eq(p, 1)),
+                                     space=pts.logits())
+    assert check_equation(right, right_catalog).result == "pass"
+
+
+def test_an_excluded_index_outside_the_range_excludes_nothing():
+    # sum over k = 2..C, k != 1, is the sum over 2..C: it was proved equal to that sum minus s_1
+    eq, catalog = statement(SumOver(s[k], k, 2, C, 1), SumOver(s[k], k, 2, C) - s[1], space=pts.logits())
+    record, _ = refused(eq, catalog)
+    assert record.result == "fail"
+
+
+def test_no_size_to_prove_at_is_no_proof():
+    space = replace(pts.logits(), sizes={"C": ()}, general=None)
+    eq, catalog = statement(SumOver(s[k], k, 1, C), SumOver(s[k], k, 1, C) + 1, space=space)
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "no size" in proof.reason
+
+
+def test_a_space_narrowed_to_one_size_proves_that_size_only():
+    # sum_{j=1}^{C} e^{s_j} = e^{s_1} + e^{s_2} holds at C = 2 only: it was "all sizes (C = 2, the statement's only size)"
+    narrowed = pts.logits(classes=(2,))
+    eq, catalog = statement(SumOver(exp(s[k]), k, 1, C), exp(s[1]) + exp(s[2]), space=narrowed)
+    proof = prove_link(eq, 0, catalog)
+    assert proof.proved and proof.category == "range" and proof.scope == "C = 2"
+    record = check_equation(eq, catalog)
+    assert record.mark == "range"
+    # a statement that fixes the size itself (about two classes) says so
+    fixed = prove_link(CATALOG["ce-binary"], 0, CATALOG)
+    assert fixed.category == "all sizes" and "the only size the statement is about" in fixed.scope
+
+
+# -- kinks ------------------------------------------------------------------------------------------
+
+def hinge(kinks, draws=(0.4, 1.7, -0.6, -2.5, 1e4, -1e4)):
+    return pts.scalar("u", list(draws), kinks=kinks)
+
+
+def test_a_kink_point_counts_only_on_the_equations_own_kink():
+    # 1(u >= 1) - 1(u > 1) is 1 at u = 1 only: the regions cannot see it, and the kink point u = 0 is not on u = 1
+    eq, catalog = statement(sp.Max(0, u - 1) + Ind(u >= 1) - Ind(u > 1), sp.Max(0, u - 1), space=hinge([0.0]))
+    record = check_equation(eq, catalog)
+    assert record.result != "pass" and "not on its kinks" in record.message, record.message
+    on_it = statement(*eq.sides, space=hinge([1.0]))
+    assert check_equation(*on_it).result == "fail"
+
+
+def test_every_link_is_compared_at_the_kink():
+    # the third side is 1(u > 0) off the kink, and 1 at u = 0: link 2 was never compared there
+    third = Partial(sp.Abs(u), u) / 2 + sp.Rational(1, 2) + Ind(sp.Eq(u, 0))
+    eq, catalog = statement(Partial(sp.Max(0, u), u), Ind(u > 0), third, space=hinge([0.0], (0.4, 1.7, -0.6, -2.5)),
+                            kind="gradient")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "one-sided slopes" in record.message, record.message
+
+
+def test_a_derived_value_with_a_max_is_a_kink():
+    # m is the largest score: an equation that reads m has kinks (ties), so it needs a point on one
+    plain = pts.logits(derived={"t": pts.one_hot, "m": pts.max_of("s")})
+    eq, catalog = statement(log(SumOver(exp(s[k]), k, 1, C)), m_plus_rest(), space=plain)
+    record = check_equation(eq, catalog)
+    assert record.result != "pass" and "kink" in record.message
+    with_ties = pts.logits(derived={"t": pts.one_hot, "m": pts.max_of("s")}, kinks=True)
+    assert check_equation(*statement(*eq.sides, space=with_ties)).result == "pass"
+
+
+def m_plus_rest():
+    m = sp.Symbol("m", real=True)
+    return m + log(SumOver(exp(s[k] - m), k, 1, C))
+
+
+def test_a_package_gradient_applies_to_its_own_expression_only():
+    # problem 2 registers the package's slope of max(0, u); it was applied to max(0, 1 - u) too
+    eq, catalog = statement(Partial(sp.Max(0, 1 - u), u), -Ind(1 - u > 0), space=hinge([1.0]), kind="gradient",
+                            base="hinge-derivative")
+    record = check_equation(eq, catalog)
+    assert record.result == "pass", record.message
+    with pytest.raises(TypeError, match="expression"):
+        Problem("problem-97.md", 97, "x").package_gradient(sp.Max, u, lambda v, index: 0.0)
+
+
+# -- numeric checks -----------------------------------------------------------------------------------
+
+def test_a_side_that_cannot_be_evaluated_fails():
+    # log z^2 = 2 log |z| has no value at z = 0 (either side); the point was skipped
+    eq, catalog = statement(log(z ** 2), 2 * log(sp.Abs(z)), space=pts.binary(), base="bce-logits")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "cannot be evaluated" in record.message and "z=0" in record.message
+
+
+def test_a_complex_value_is_a_failure_not_a_crash():
+    eq, catalog = statement(sp.sqrt(z), sp.sqrt(z), space=pts.binary(), base="bce-logits")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "complex" in record.message
+
+
+@pytest.mark.parametrize("eq_id", ["eq-0", "eq-2", "eq-3", "eq-6", "eq-7", "eq-15"])
+def test_every_equality_of_indices_is_visited_whatever_the_seed(eq_id):
+    # t_k = 0 is false at k = p only; whether k = p was ever drawn depended on a seed made from the equation's id
+    # (at C = 5 it never was for these ids, a third of all)
+    eq, catalog = statement(t[k], sp.Integer(0), space=pts.logits(index="k", classes=(5,)), id=eq_id)
+    record = check_equation(eq, catalog, prove=False)
+    assert record.result == "fail", eq_id
+
+
+# -- the proof store --------------------------------------------------------------------------------
+
+def test_a_change_in_a_helper_module_changes_the_proof_key(tmp_path, monkeypatch):
+    helper = tmp_path / "derivations_test_helper.py"
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def space_with(body):
+        helper.write_text(textwrap.dedent(body), encoding="utf-8")
+        sys.modules.pop("derivations_test_helper", None)
+        module = importlib.import_module("derivations_test_helper")
+        module.__name__ = "derivations.test_helper"  # a module of the package, as a helper would be
+        for value in vars(module).values():
+            if callable(value) and hasattr(value, "__module__"):
+                value.__module__ = "derivations.test_helper"
+        return pts.logits(derived={"t": pts.one_hot, "m": module.largest})
+
+    base = "def largest(values, indices):\n    return max(values['s'])\n"
+    keys = []
+    for body in (base, "# a comment\n" + base.replace("    return", "    # why\n    return"),
+                 base.replace("max(", "min(")):
+        eq, catalog = statement(*CATALOG["logsumexp-shift"].sides, space=space_with(body), base="logsumexp-shift")
+        keys.append(proof_key(eq, catalog))
+    assert keys[0] == keys[1], "a comment is not a change"
+    assert keys[0] != keys[2], "a changed helper must be proved again"
+
+
+# -- reserved names -----------------------------------------------------------------------------------
+
+def regression_space():
+    """A weight w and real targets y_i (floats): y is a value here, not a label."""
+    def sample(rng):
+        return [Point(f"random, N={n}", {"N": n, "i": 1 + d % n}, {"w": float(rng.normal()), "y": rng.normal(size=n)})
+                for d, n in enumerate((1, 2, 3, 3))]
+
+    def every(sizes, free):
+        for row in range(1, sizes["N"] + 1):
+            yield Point(f"N={sizes['N']}", {"N": sizes["N"], "i": row}, {"w": 0.0, "y": np.zeros(sizes["N"])})
+
+    return Space(sample, every, {"N": (1, 2, 3)})
+
+
+def test_real_targets_named_y_are_values_not_labels():
+    w, y = sp.Symbol("w", real=True), sp.IndexedBase("y")
+    i_ = sp.Symbol("i", integer=True, positive=True)
+    # the gradient of (w - y_i)^2 with the sign of the y-term flipped: was "proved for N = 1..3" (y read as labels, 0)
+    eq, catalog = statement(Partial((w - y[i_]) ** 2, w), 2 * (w + y[i_]), space=regression_space(),
+                            kind="gradient", base="bce-gradient")
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and proof.refuted
+    right = statement(Partial((w - y[i_]) ** 2, w), 2 * (w - y[i_]), space=regression_space(), kind="gradient",
+                      base="bce-gradient")
+    assert prove_link(right[0], 0, right[1]).proved
+
+
+# -- escape hatches and domains -----------------------------------------------------------------------------
+
+def test_a_reason_not_to_prove_does_not_pass_what_the_prover_finds_false():
+    tiny = sp.Rational(1, 1000)
+    wrong = Ind(u > 0) + Ind(u > 0) * Ind(tiny - u > 0)  # 2 on 0 < u < 0.001, where no sample lands
+    eq, catalog = statement(Partial(sp.Max(0, u), u), wrong, space=CATALOG["hinge-derivative"].space,
+                            kind="gradient", base="hinge-derivative", prove="sympy cannot do it")
+    assert check_equation(eq, catalog, prove=False).result == "pass"
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "is false" in record.message
+
+
+def test_a_declared_domain_proves_a_piecewise_statement_and_every_point_must_respect_it():
+    delta = sp.Symbol("delta", real=True)
+    positive = pts.scalar("delta", [0.5, 2.0, 1e-3, 1e4], kinks=[])
+    eq, catalog = statement(sp.Max(0, delta), delta, space=positive, domain=(delta > 0,), base="bce-logits")
+    assert prove_link(eq, 0, catalog).proved
+    undeclared = statement(sp.Max(0, delta), delta, space=positive, base="bce-logits")
+    proof = prove_link(undeclared[0], 0, undeclared[1])  # a statement about every real delta: false for delta < 0
+    assert not proof.proved and proof.refuted and "delta=-" in proof.reason, proof
+    violated = statement(sp.Max(0, delta), delta, space=pts.scalar("delta", [0.5, -2.0]), domain=(delta > 0,),
+                         base="bce-logits")
+    assert check_equation(*violated).result == "fail"
+    assert not prove_link(violated[0], 0, violated[1]).proved
+
+
+# -- printing -----------------------------------------------------------------------------------------
+
+def test_a_power_or_product_of_a_sum_is_parenthesised_and_limits_are_shown():
+    total = SumOver(s[k], k, 1, C)
+    assert latex(build(lambda: total ** 2)).startswith(r"\left(\sum")
+    assert latex(build(lambda: total * s[1])).startswith(r"\left(\sum")
+    printed = latex(build(lambda: SumOver(s[k], k, 2, C, p)))
+    assert "2" in printed and "C" in printed and r"\neq p" in printed
