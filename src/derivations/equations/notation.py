@@ -27,6 +27,8 @@ FUNCTION_LATEX = {}
 class Ind(sp.Expr):
     r"""The indicator :math:`1(\text{cond})` of a relation; ``Ind(a > b)``."""
 
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
+
     def __new__(cls, cond):
         return sp.Expr.__new__(cls, sp.sympify(cond))
 
@@ -34,12 +36,16 @@ class Ind(sp.Expr):
 class SumOver(sp.Expr):
     r"""A sum :math:`\sum_{k=lo}^{hi}` body, or over :math:`k \neq` ``excluded`` when given."""
 
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
+
     def __new__(cls, body, index, lo, hi, excluded=sp.S.NaN):
         return sp.Expr.__new__(cls, *map(sp.sympify, (body, index, lo, hi, excluded)))
 
 
 class Dot(sp.Expr):
     r"""The inner product :math:`a^T b` of two column vectors."""
+
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
 
     def __new__(cls, a, b):
         return sp.Expr.__new__(cls, sp.sympify(a), sp.sympify(b))
@@ -53,9 +59,15 @@ class Transpose(sp.Expr):
 
     is_commutative = False
 
+    @property
+    def arg(self):  # sympy's str printer reads a transpose's argument by this name
+        return self.args[0]
+
 
 class Frobenius(sp.Expr):
     r""":math:`\sum_{k,l} A_{kl}^2`, the squared Frobenius norm of a matrix symbol."""
+
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
 
     def __new__(cls, a):
         return sp.Expr.__new__(cls, sp.sympify(a))
@@ -64,6 +76,8 @@ class Frobenius(sp.Expr):
 class Frac(sp.Expr):
     r"""The fraction :math:`a / b`, printed as ``\frac{a}{b}``."""
 
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
+
     def __new__(cls, a, b):
         return sp.Expr.__new__(cls, sp.sympify(a), sp.sympify(b))
 
@@ -71,12 +85,16 @@ class Frac(sp.Expr):
 class Partial(sp.Expr):
     r""":math:`\partial f / \partial v` for a scalar variable ``v``."""
 
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
+
     def __new__(cls, f, var):
         return sp.Expr.__new__(cls, sp.sympify(f), sp.sympify(var))
 
 
 class Grad(sp.Expr):
     r""":math:`\nabla_v f` for a vector or matrix variable ``v``."""
+
+    is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
 
     def __new__(cls, f, var):
         return sp.Expr.__new__(cls, sp.sympify(f), sp.sympify(var))
@@ -104,6 +122,16 @@ def flatten(expr):
         merged = []
         for a in args:
             merged.extend(a.args if type(a) is type(expr) else [a])
+        if isinstance(expr, sp.Mul):  # one coefficient, in front: - a, never - - a or a (-1) b
+            numbers = [a for a in merged if isinstance(a, sp.Number)]
+            if len(numbers) > 1 or (numbers and merged[0] is not numbers[0]):
+                coeff = sp.Mul(*numbers)
+                rest = [a for a in merged if not isinstance(a, sp.Number)]
+                merged = ([coeff] if coeff != 1 else []) + rest
+                if len(merged) == 1:
+                    return merged[0]
+                if not merged:
+                    return sp.Integer(1)
         return expr.func(*merged, evaluate=False)
     if isinstance(expr, sp.Indexed):
         return sp.Indexed(args[0], *args[1:])
@@ -167,7 +195,7 @@ class NotationPrinter(LatexPrinter):
         return super()._print_Mul(expr)
 
     def _print_Pow(self, expr):
-        if isinstance(expr.base, (SumOver, Frobenius)):
+        if isinstance(expr.base, (SumOver, Frobenius, Grad, Dot, Transpose)):
             return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
         return super()._print_Pow(expr)
 
@@ -207,7 +235,7 @@ class NotationPrinter(LatexPrinter):
             limits = r"_{%s=%s,\, %s \neq %s}^{%s}" % (self._print(index), self._print(lo), self._print(index),
                                                       self._print(excluded), self._print(hi))
         inner = self._print(body)
-        if isinstance(body, sp.Add):
+        if isinstance(body, sp.Add) or inner.lstrip().startswith("-"):  # \sum_k - a_k would read as a difference
             inner = r"\left(%s\right)" % inner
         return r"\sum%s %s" % (limits, inner)
 
@@ -232,7 +260,7 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Grad(self, expr):
         f = self._print(expr.args[0])
-        if isinstance(expr.args[0], (sp.Add, sp.Mul, Dot)):
+        if isinstance(expr.args[0], (sp.Add, sp.Mul, Dot)) or f.startswith("-"):
             f = r"\left(%s\right)" % f
         return r"\nabla_{%s} %s" % (self._print(expr.args[1]), f)
 
@@ -252,7 +280,7 @@ class NotationPrinter(LatexPrinter):
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
         inner = self._print(arg)
-        if not isinstance(arg, (sp.Symbol, sp.Indexed, sp.Number, sp.Function, Frac)):
+        if not isinstance(arg, (sp.Symbol, sp.Indexed, sp.Number, sp.Function, Frac)) or inner.startswith("-"):
             inner = r"\left(%s\right)" % inner
         tex = r"\log %s" % inner
         return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)

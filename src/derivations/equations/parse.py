@@ -1,0 +1,551 @@
+r"""Read the LaTeX the pages show back into the notation, so that what is shown can be compared with what was checked.
+
+The printer (:func:`derivations.equations.notation.latex`) writes a small subset
+of LaTeX: sums (``\sum_{k=1}^{C}``, ``\sum_{j \neq y_{i}}``), fractions,
+indicators ``\mathbf{1}(\dots)``, ``\max``, ``\log``, ``e^{\dots}``, ``|\dots|``,
+subscripts and transposes, ``\nabla`` and ``\partial``, named functions, two-case
+braces and ``aligned`` chains. :func:`parse_equation` reads exactly that back
+(and the spellings a person types for it: ``\mathbb{1}``, ``\exp``, ``\cdot``,
+``x_i`` without braces, ``\ge``), with the symbols of a :class:`SymbolTable`.
+
+A sum's body is the rest of its term, as the printer writes it: ``\sum_{k} a_k
+b`` is the sum of ``a_k b``, and a body that is itself a sum of terms is in
+parentheses. ``\log`` takes the one factor after it. :func:`same` says whether
+two trees are the same expression once fractions, grouping and the order of
+commutative terms are set aside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import re
+
+import sympy as sp
+
+from derivations.equations.notation import (
+    FUNCTION_LATEX, Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose, flatten, latex,
+)
+
+__all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "same", "canonical"]
+
+
+class ParseError(ValueError):
+    """The LaTeX is not in the notation: ``position`` and ``token`` say where, the message what was expected."""
+
+    def __init__(self, message, position=None, token=None):
+        super().__init__(message)
+        self.position, self.token = position, token
+
+
+TOKEN = re.compile(r"""
+    (?P<command>\\[a-zA-Z]+|\\[,;:!\ {}|\\])
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<letter>[a-zA-Z])
+  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/])
+  | (?P<space>\s+)
+""", re.VERBOSE)
+SPACING = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left.", r"\right.", r"\displaystyle"}
+RELATIONS = {"=": sp.Eq, "<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\neq": sp.Ne, r"\ne": sp.Ne,
+             r"\leq": sp.LessThan, r"\le": sp.LessThan, r"\geq": sp.GreaterThan, r"\ge": sp.GreaterThan,
+             r"\lt": sp.StrictLessThan, r"\gt": sp.StrictGreaterThan}
+GREEK = {r"\lambda": "lam", r"\tau": "tau", r"\alpha": "alpha", r"\beta": "beta", r"\delta": "delta",
+         r"\mu": "mu", r"\theta": "theta", r"\eta": "eta", r"\gamma": "gamma", r"\epsilon": "epsilon"}
+
+
+def tokenize(tex):
+    out, pos = [], 0
+    while pos < len(tex):
+        match = TOKEN.match(tex, pos)
+        if match is None:
+            raise ParseError(f"cannot read {tex[pos:pos + 12]!r} at character {pos + 1}", pos, tex[pos])
+        kind = match.lastgroup
+        text = match.group(kind)
+        if kind != "space" and text not in SPACING:
+            out.append((text, pos))
+        pos = match.end()
+    return out
+
+
+@dataclass
+class SymbolTable:
+    """The names a formula may use, by their printed LaTeX: symbols, indexed families and named functions."""
+
+    symbols: dict
+    families: dict
+    functions: dict
+
+    @classmethod
+    def of(cls, *exprs):
+        """The table of every symbol, indexed family and named function that appears in ``exprs``."""
+        symbols, families, functions = {}, {}, {}
+        for expr in exprs:
+            for node in sp.preorder_traversal(expr):
+                if isinstance(node, sp.IndexedBase):
+                    families[node.label.name] = node
+                elif isinstance(node, sp.Symbol):
+                    symbols.setdefault(node.name, node)
+                elif isinstance(node, sp.core.function.AppliedUndef):
+                    functions[type(node).__name__] = type(node)
+        return cls(symbols, families, functions)
+
+    def merged(self, other):
+        return SymbolTable({**other.symbols, **self.symbols}, {**other.families, **self.families},
+                           {**other.functions, **self.functions})
+
+    def symbol(self, name):
+        if name in self.symbols:
+            return self.symbols[name]
+        if name in ("i", "j", "k", "l", "p", "m", "n", "C", "N", "D"):
+            return sp.Symbol(name, integer=True, positive=True)
+        return sp.Symbol(name, real=True)
+
+    def family(self, name):
+        return self.families.get(name) or sp.IndexedBase(name)
+
+
+def _name_of(tex):
+    """The notation's name of a printed name: \\mathbf{w} is w, \\lambda is lam."""
+    bold = re.fullmatch(r"\\mathbf\{(.+)\}", tex)
+    if bold:
+        return bold.group(1)
+    return GREEK.get(tex, tex.lstrip("\\"))
+
+
+class _Parser:
+    def __init__(self, tex, table):
+        self.tex, self.table = tex, table
+        self.tokens = tokenize(tex)
+        self.pos = 0
+        # named functions by their printed LaTeX, longest first (L_{i} before L)
+        self.named = sorted(((tokenize(FUNCTION_LATEX[name][0]), name, FUNCTION_LATEX[name][1])
+                             for name in table.functions if name in FUNCTION_LATEX), key=lambda t: -len(t[0]))
+
+    # -- tokens ------------------------------------------------------------------------------------
+    def peek(self, offset=0):
+        n = self.pos + offset
+        return self.tokens[n][0] if n < len(self.tokens) else None
+
+    def take(self, expected=None):
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            where = self.tokens[self.pos][1] if self.pos < len(self.tokens) else len(self.tex)
+            found = "the end" if token is None else repr(token)
+            raise ParseError(f"expected {expected!r}, found {found} at character {where + 1}" if expected else
+                             f"unexpected end of the formula", where, token)
+        self.pos += 1
+        return token
+
+    def error(self, message):
+        where = self.tokens[self.pos][1] if self.pos < len(self.tokens) else len(self.tex)
+        raise ParseError(f"{message} at character {where + 1}", where, self.peek())
+
+    def group(self):
+        """The tokens of ``{...}`` (or of one token) as a sub-parser's text."""
+        if self.peek() == "{":
+            self.take("{")
+            start, depth = self.pos, 1
+            while depth:
+                token = self.take()
+                depth += {"{": 1, "}": -1}.get(token, 0)
+            return self.tokens[start:self.pos - 1]
+        token = self.tokens[self.pos]
+        self.take()
+        return [token]
+
+    def sub(self, tokens):
+        parser = _Parser.__new__(_Parser)
+        parser.tex, parser.table, parser.named = self.tex, self.table, self.named
+        parser.tokens, parser.pos = list(tokens), 0
+        return parser
+
+    def done(self):
+        if self.peek() is not None:
+            self.error(f"unexpected {self.peek()!r}")
+
+    # -- equations -----------------------------------------------------------------------------------
+    def sides(self):
+        if self.peek() == r"\begin":
+            return self.aligned()
+        sides = [self.expression()]
+        while self.peek() == "=":
+            self.take("=")
+            sides.append(self.expression())
+        return sides
+
+    def aligned(self):
+        self.take(r"\begin")
+        name = "".join(t for t, _ in self.group())
+        if name != "aligned":
+            self.error(f"a chain of equalities is an aligned environment, not {name}")
+        sides = [self.expression()]
+        while self.peek() != r"\end":
+            token = self.take()
+            if token in ("&", r"\\"):
+                continue
+            if token != "=":
+                self.error(f"unexpected {token!r} in a chain")
+            sides.append(self.expression())
+        self.take(r"\end")
+        self.group()
+        return sides
+
+    # -- expressions ---------------------------------------------------------------------------------
+    STOP = {"=", "<", ">", ")", "}", "]", ",", "&", r"\\", r"\right", r"\end", "|", None} | set(RELATIONS)
+
+    def expression(self):
+        terms = []
+        sign = 1
+        if self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
+        terms.append(self._signed(sign, self.term()))
+        while self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
+            terms.append(self._signed(sign, self.term()))
+        return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+
+    @staticmethod
+    def _signed(sign, term):
+        return term if sign == 1 else sp.Mul(sp.Integer(-1), term, evaluate=False)
+
+    def term(self):
+        factors = [self.factor()]
+        while self.peek() not in self.STOP and self.peek() not in ("+", "-"):
+            if self.peek() in (r"\cdot", r"\times", "*"):
+                self.take()
+                continue
+            if self.peek() == "/":
+                self.take()
+                factors[-1] = Frac(factors[-1], self.factor())
+                continue
+            factors.append(self.factor())
+        return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+
+    def factor(self):
+        base = self.primary()
+        while self.peek() in ("^", "'"):
+            if self.take() == "'":
+                base = Transpose(base)
+                continue
+            exponent = self.group()
+            if [t for t, _ in exponent] in (["T"], [r"\top"], [r"\intercal"]):
+                base = Transpose(base)
+            else:
+                power = self.sub(exponent).expression_all()
+                base = sp.exp(power) if base is _E else sp.Pow(base, power, evaluate=False)
+        if base is _E:
+            self.error("e stands alone: write e^{...} for an exponential")
+        return base
+
+    def expression_all(self):
+        out = self.expression()
+        self.done()
+        return out
+
+    def primary(self):
+        token = self.peek()
+        if token is None:
+            self.error("a formula ends where a term was expected")
+        named = self.named_function()
+        if named is not None:
+            return named
+        if re.fullmatch(r"\d+(\.\d+)?", token):
+            self.take()
+            return sp.Rational(token) if "." in token else sp.Integer(token)
+        if token in ("(", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
+            return self.parenthesised()
+        if token == "|":
+            self.take("|")
+            inner = self.expression()
+            self.take("|")
+            return sp.Abs(inner, evaluate=False)
+        if token == "{":
+            inner = self.sub(self.group()).expression_all()
+            return inner
+        if token == r"\frac" or token == r"\dfrac" or token == r"\tfrac":
+            return self.fraction()
+        if token == r"\sum":
+            return self.summation()
+        if token in (r"\mathbf", r"\mathbb", r"\boldsymbol", r"\bm") and self.is_one():
+            return self.indicator()
+        if token == r"\max" or token == r"\min":
+            self.take()
+            args = self.arguments()
+            return (sp.Max if token == r"\max" else sp.Min)(*args, evaluate=False)
+        if token in (r"\log", r"\ln"):
+            self.take()
+            return sp.log(self.argument_factor(), evaluate=False)
+        if token == r"\exp":
+            self.take()
+            return sp.exp(self.argument_factor(), evaluate=False)
+        if token == r"\nabla":
+            self.take()
+            self.take("_")
+            variable = self.sub(self.group()).expression_all()
+            return Grad(self.factor(), variable)
+        if token == r"\begin":
+            return self.cases()
+        if token == "e" and self.peek(1) == "^":
+            self.take()
+            return _E
+        return self.name()
+
+    def is_one(self):
+        return self.peek(1) == "{" and self.peek(2) == "1" and self.peek(3) == "}"
+
+    def indicator(self):
+        self.take()
+        self.group()
+        if self.peek() == "_":  # 1_{A}: the condition as a subscript
+            self.take("_")
+            return Ind(self.sub(self.group()).condition_all())
+        opened = self.opener()
+        cond = self.condition()
+        self.closer(opened)
+        return Ind(cond)
+
+    def condition_all(self):
+        out = self.condition()
+        self.done()
+        return out
+
+    def condition(self):
+        lhs = self.expression()
+        token = self.peek()
+        if token not in RELATIONS:
+            self.error("an indicator holds a relation (>, <, =, \\neq, \\leq, \\geq)")
+        self.take()
+        rhs = self.expression()
+        return RELATIONS[token](lhs, rhs, evaluate=False)
+
+    def opener(self):
+        if self.peek() in (r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
+            self.take()
+            return ("left", self.take())
+        token = self.take()
+        if token not in ("(", "[", "{"):
+            self.error("expected an opening parenthesis")
+        return ("plain", token)
+
+    def closer(self, opened):
+        closing = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", "|": "|"}
+        kind, token = opened
+        if kind == "left":
+            if self.peek() not in (r"\right", r"\bigr", r"\Bigr", r"\big", r"\Big"):
+                self.error(r"expected \right")
+            self.take()
+        self.take(closing.get(token, ")"))
+
+    def parenthesised(self):
+        opened = self.opener()
+        if opened[1] == "|":
+            inner = self.expression()
+            self.closer(opened)
+            return sp.Abs(inner, evaluate=False)
+        inner = self.expression()
+        self.closer(opened)
+        return inner
+
+    def arguments(self):
+        opened = self.opener()
+        args = [self.expression()]
+        while self.peek() == ",":
+            self.take(",")
+            args.append(self.expression())
+        self.closer(opened)
+        return args
+
+    def argument_factor(self):
+        """The argument of \\log or \\exp: a parenthesised expression, or the one factor that follows."""
+        if self.peek() in ("(", r"\left"):
+            return self.parenthesised()
+        return self.factor()
+
+    def fraction(self):
+        self.take()
+        top, bottom = self.group(), self.group()
+        if top and top[0][0] in (r"\partial", "d") and bottom and bottom[0][0] in (r"\partial", "d") and \
+                (top[0][0] == r"\partial" or len(top) > 1):
+            f = self.sub(top[1:]).expression_all()
+            v = self.sub(bottom[1:]).expression_all()
+            return Partial(f, v)
+        return Frac(self.sub(top).expression_all(), self.sub(bottom).expression_all())
+
+    def summation(self):
+        self.take(r"\sum")
+        self.take("_")
+        below = self.group()
+        above = None
+        if self.peek() == "^":
+            self.take("^")
+            above = self.group()
+        tokens = [t for t, _ in below]
+        body = self.sum_body()
+        if "," in tokens and "=" not in tokens and r"\neq" not in tokens:  # \sum_{k,l} W_{k,l}^2: a Frobenius norm
+            return self.frobenius(body, below)
+        sub = self.sub(below)
+        index = sub.name()
+        if not isinstance(index, sp.Symbol):
+            self.error(f"a sum runs over an index, not {index}")
+        if sub.peek() in (r"\neq", r"\ne"):
+            sub.take()
+            excluded = sub.expression()
+            sub.done()
+            lo, hi = sp.Integer(1), self.table.symbol("C")
+            if above is not None:
+                self.error("a sum over k \\neq e runs over 1..C: give its limits as k=lo, k \\neq e")
+            return SumOver(body, index, lo, hi, excluded)
+        sub.take("=")
+        lo = sub.expression()
+        excluded = sp.S.NaN
+        if sub.peek() == ",":
+            sub.take(",")
+            again = sub.name()
+            if again != index:
+                self.error("the excluded index must be the sum's own")
+            sub.take(r"\neq") if sub.peek() == r"\neq" else sub.take(r"\ne")
+            excluded = sub.expression()
+        sub.done()
+        if above is None:
+            self.error("a sum from k = lo needs its upper limit ^{hi}")
+        hi = self.sub(above).expression_all()
+        return SumOver(body, index, lo, hi, excluded)
+
+    def frobenius(self, body, below):
+        # sum_{k,l} A_{k,l}^2 as written by the printer: the squared Frobenius norm of A
+        if isinstance(body, sp.Pow) and body.exp == 2 and isinstance(body.base, sp.Indexed):
+            name = body.base.base.label.name
+            return Frobenius(self.table.symbol(name) if name in self.table.symbols else sp.Symbol(name))
+        self.error("a double sum is written only as the squared Frobenius norm sum_{k,l} A_{k,l}^{2}")
+
+    def sum_body(self):
+        """The rest of the term: a product of factors (a sum of terms would be in parentheses)."""
+        factors = [self.factor()]
+        while self.peek() not in self.STOP and self.peek() not in ("+", "-"):
+            if self.peek() in (r"\cdot", r"\times", "*"):
+                self.take()
+                continue
+            factors.append(self.factor())
+        return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+
+    def cases(self):
+        self.take(r"\begin")
+        name = "".join(t for t, _ in self.group())
+        if name != "cases":
+            self.error(f"only a cases environment can stand in a formula, not {name}")
+        out = []
+        while self.peek() != r"\end":
+            value = self.expression()
+            self.take("&")
+            if self.peek() == r"\text":
+                self.take()
+                words = "".join(t for t, _ in self.group()).strip()
+                if words not in ("if", "if "):
+                    self.error(r"a case reads \text{if } condition")
+            cond = self.condition()
+            out.append(sp.Mul(value, Ind(cond), evaluate=False))
+            if self.peek() == r"\\":
+                self.take()
+        self.take(r"\end")
+        self.group()
+        return sp.Add(*out, evaluate=False)
+
+    def named_function(self):
+        for tokens, name, show_args in self.named:
+            texts = [t for t, _ in tokens]
+            if [self.peek(n) for n in range(len(texts))] == texts:
+                # f(s_k) is the function; a bare f, where the function shows its arguments, is not
+                after = self.peek(len(texts))
+                if show_args and after not in ("(", r"\left"):
+                    continue
+                if not show_args and after == "_":
+                    continue
+                self.pos += len(texts)
+                function = self.table.functions[name]
+                if not show_args:
+                    return function()
+                return function(*self.arguments())
+        return None
+
+    def name(self):
+        token = self.take()
+        if token in (r"\mathbf", r"\boldsymbol", r"\bm", r"\mathrm", r"\operatorname"):
+            inner = "".join(t for t, _ in self.group())
+            text = inner
+        elif token in GREEK:
+            text = GREEK[token]
+        elif re.fullmatch(r"[a-zA-Z]", token):
+            text = token
+        else:
+            self.pos -= 1
+            self.error(f"{token!r} is not part of the notation here")
+        if self.peek() == "_":
+            self.take("_")
+            below = self.group()
+            sub = self.sub(below)
+            indices = [sub.expression()]
+            while sub.peek() == ",":
+                sub.take(",")
+                indices.append(sub.expression())
+            sub.done()
+            return sp.Indexed(self.table.family(text), *indices)
+        if text in self.table.families and text not in self.table.symbols:
+            return sp.Symbol(text)
+        return self.table.symbol(text)
+
+
+_E = sp.Symbol("_e_base")
+
+
+def parse_expression(tex, table):
+    """One side, as a notation tree (unevaluated, as written)."""
+    with sp.evaluate(False):
+        parser = _Parser(tex, table)
+        out = parser.expression()
+        parser.done()
+    return flatten(out)
+
+
+def parse_equation(tex, table):
+    """The sides of a displayed equation (a chain a = b = c, or an aligned chain), without its \\tag."""
+    tex = re.sub(r"\\tag\{[^}]*\}", "", tex).strip()
+    with sp.evaluate(False):
+        parser = _Parser(tex, table)
+        sides = parser.sides()
+        parser.done()
+    return [flatten(side) for side in sides]
+
+
+def canonical(expr):
+    """``expr`` evaluated as sympy would write it, with the notation's nodes kept: fractions as products."""
+    if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, (sp.Indexed, sp.IndexedBase)):
+        if isinstance(expr, sp.Indexed):
+            return sp.Indexed(expr.base.label.name, *[canonical(q) for q in expr.indices])
+        if isinstance(expr, sp.Symbol):
+            return sp.Symbol(expr.name, integer=True) if expr.is_integer else sp.Symbol(expr.name, real=True)
+        return expr
+    args = [canonical(a) for a in expr.args]
+    if isinstance(expr, Frac):
+        return args[0] / args[1]
+    if isinstance(expr, Dot):  # w^T x is printed as the product of a transpose and a vector
+        return sp.Mul(Transpose(args[0]), args[1])
+    if isinstance(expr, (SumOver, Ind, Grad, Partial, Transpose, Frobenius)):
+        return type(expr)(*args)
+    if isinstance(expr, sp.core.function.AppliedUndef):
+        return sp.Function(type(expr).__name__)(*args)
+    if isinstance(expr, (sp.Max, sp.Min)):  # symmetric: kept as a node, its arguments in a fixed order
+        return expr.func(*sorted(args, key=sp.default_sort_key), evaluate=False)
+    try:
+        return expr.func(*args)
+    except (TypeError, ValueError):  # a relation of matrices sympy will not compare: kept as written
+        return expr.func(*args, evaluate=False)
+
+
+def same(a, b):
+    """Whether two notation trees are the same expression (up to fractions, grouping and commutative order)."""
+    return canonical(a) == canonical(b)
+
+
+def printed_same(expr, table=None):
+    """Whether the LaTeX of ``expr`` reads back as ``expr``."""
+    table = table or SymbolTable.of(expr)
+    return same(parse_expression(latex(expr), table), expr)
