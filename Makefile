@@ -11,7 +11,7 @@ LEDGER := .cache/ledger.json
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build pdf test verify mutation bench bench-site screenshots clean system-deps torch
+.PHONY: help setup serve build pdf test verify readme mutation bench bench-site screenshots clean system-deps torch
 
 help:
 	@echo "make serve        build and serve the site with live reload at http://127.0.0.1:8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make build        the strict static build into site/, with the proofs as one PDF"
 	@echo "make pdf          the same build; prints where the PDF is (site/checked-derivations.pdf)"
 	@echo "make verify       check every equation and print the ledger"
+	@echo "make readme       write the README's sentence of what is proved from the ledger"
 	@echo "make mutation     the full mutation test of the equations"
 	@echo "make bench        time the losses (writes benchmarks/results.json)"
 	@echo "make bench-site   time page loads and builds"
@@ -41,6 +42,10 @@ setup: $(STAMP) $(NPM_STAMP)
 # the ledger of equation checks, which the site build reads
 verify: setup
 	$(BIN)/derivations verify --json $(LEDGER)
+
+# the README says what is proved only as the ledger does
+readme: verify
+	$(BIN)/derivations readme --ledger $(LEDGER)
 
 # notebooks are executed afresh: mkdocs-jupyter's cache is keyed on the notebook text only
 # then the print page (mkdocs-print-site-plugin) is printed to one PDF by headless Chromium

@@ -48,7 +48,7 @@ def test_a_statement_wrong_in_one_region_only_is_refused_though_every_sample_agr
     wrong = Ind(u > 0) + Ind(u > 0) * Ind(tiny - u > 0)
     eq, catalog = _with_sides("hinge-derivative", Partial(sp.Max(0, u), u), wrong)
     numeric = check_equation(eq, catalog, prove=False)
-    assert numeric.result == "pass", "the sampled checks were meant to miss this region"
+    assert numeric.result != "fail", "the sampled checks were meant to miss this region"
     proof = prove_link(eq, 0, catalog)
     # the prover finds the region and a point in it where the two sides, evaluated as written, differ
     assert not proof.proved and proof.refuted and "differ" in proof.reason, proof

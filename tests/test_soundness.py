@@ -274,7 +274,7 @@ def test_a_reason_not_to_prove_does_not_pass_what_the_prover_finds_false():
     wrong = Ind(u > 0) + Ind(u > 0) * Ind(tiny - u > 0)  # 2 on 0 < u < 0.001, where no sample lands
     eq, catalog = statement(Partial(sp.Max(0, u), u), wrong, space=CATALOG["hinge-derivative"].space,
                             kind="gradient", base="hinge-derivative", prove="sympy cannot do it")
-    assert check_equation(eq, catalog, prove=False).result == "pass"
+    assert check_equation(eq, catalog, prove=False).result != "fail"  # no sampled point tells the sides apart
     record = check_equation(eq, catalog)
     assert record.result == "fail" and "is false" in record.message
 

@@ -50,6 +50,32 @@ def _mutation(args):
     return 0
 
 
+def _readme(args):
+    import json
+    import re
+
+    from derivations.site.marks import readme_claims
+
+    ledger_path, readme = Path(args.ledger), Path(args.readme)
+    if not ledger_path.is_file():
+        print(f"derivations readme: no ledger at {ledger_path}: run `derivations verify --json {ledger_path}` first",
+              file=sys.stderr)
+        return 2
+    sentence = readme_claims(json.loads(ledger_path.read_text(encoding="utf-8")))
+    text = readme.read_text(encoding="utf-8")
+    block = re.compile(r"(<!-- claims:begin -->\n)(.*?)(\n\s*<!-- claims:end -->)", re.S)
+    if not block.search(text):
+        print(f"derivations readme: {readme} has no <!-- claims:begin --> ... <!-- claims:end --> block", file=sys.stderr)
+        return 2
+    indent = re.search(r"\n([ \t]*)<!-- claims:begin -->", text)
+    pad = indent.group(1) if indent else ""
+    updated = block.sub(lambda m: m.group(1) + pad + sentence + m.group(3), text)
+    if updated != text:
+        readme.write_text(updated, encoding="utf-8")
+        print(f"{readme}: what the checks prove, from {ledger_path}: {sentence}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="derivations", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +95,10 @@ def main(argv=None):
     mutation.add_argument("--quiet", action="store_true")
     mutation.add_argument("--no-proofs", action="store_true", help="run the numeric checks alone on each mutant")
     mutation.set_defaults(run=_mutation)
+    readme = sub.add_parser("readme", help="write the README's sentence of what is proved from the ledger")
+    readme.add_argument("--ledger", default=".cache/ledger.json")
+    readme.add_argument("--readme", default="README.md")
+    readme.set_defaults(run=_readme)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -68,6 +68,7 @@ class Record:
     title: str
     latex: str
     source: str
+    formula: str = ""  # the LaTeX without its number, as the page typesets it beside its own number
     result: str = "unchecked"
     methods: list = field(default_factory=list)
     proved_links: int = 0
@@ -171,10 +172,8 @@ def has_kink(expr, catalog, seen=(), point=None):
 
 
 def kink_conditions(expr, point, catalog, domain=None):
-    """(conditions, values): the conditions of ``expr``'s kinks at ``point`` as expressions and their exact values.
-
-    None when sympy cannot evaluate ``expr`` there. A derived value that holds a
-    max or a Piecewise contributes its conditions too.
+    """(conditions, values, sources): the conditions of ``expr``'s kinks at ``point``, their exact values, and the node
+    of the notation (a max, |.|, an indicator, or a derived value) each comes from; None where sympy cannot evaluate it.
     """
     probe = Regions()
     try:
@@ -183,16 +182,31 @@ def kink_conditions(expr, point, catalog, domain=None):
     except (NotEvaluable, InvalidValue, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
         return None
     values = [sp.simplify(u.xreplace(ev.subs)) for u in probe.kinks]
-    return probe.kinks, values
+    return probe.kinks, values, probe.sources
 
 
-def _on_kink(eq, point, catalog, domain):
-    """Whether ``point`` lies exactly on a kink of ``eq`` (some condition of it is zero there)."""
+def _kink_sources(eq, point, catalog, domain):
+    """(every kink source of ``eq``, those whose condition is exactly zero at ``point``)."""
+    every, zero = set(), set()
     for side in eq.sides:
         found = kink_conditions(side, point, catalog, domain)
-        if found is not None and any(v == 0 for v in found[1]):
-            return True
-    return False
+        if found is None:
+            continue
+        for value, source in zip(found[1], found[2]):
+            key = sp.srepr(source) if isinstance(source, sp.Basic) else str(source)
+            every.add(key)
+            if value == 0:
+                zero.add(key)
+    return every, zero
+
+
+def _source_text(key):
+    try:
+        from derivations.equations.notation import latex
+
+        return latex(sp.parse_expr(key, evaluate=False)) if key.startswith(("Max(", "Ind(", "Abs(", "Min(")) else key
+    except Exception:  # noqa: BLE001 - a name is enough
+        return key
 
 
 def _pattern_signature(point, names):
@@ -266,7 +280,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     the proofs found before for the same inputs; new ones are added to it.
     """
     start = time.perf_counter()
-    record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}")
+    record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}",
+                    eq.latex(tag=False))
     rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
     sampled = eq.points(rng)
     points = sampled + pattern_points(eq, sampled)
@@ -280,6 +295,9 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         bool(sampled) and any(has_kink(side, catalog, point=sampled[0]) for side in eq.sides))
     kink_links = [0] * record.links
     off_kink = []
+    # every max, |.|, indicator or derived value with a kink must be visited exactly on its kink by some point
+    kink_sources = _kink_sources(eq, sampled[0], catalog, domain)[0] if kinked and sampled else set()
+    visited = set()
     for point in points:
         evaluated = [_evaluations(side, point, catalog, domain) for side in eq.sides]
         for n, (values, why, invalid, missing) in enumerate(evaluated):
@@ -288,7 +306,9 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
             elif not values and not missing:
                 failures.append(f"side {n + 1} cannot be evaluated at {point.describe()}\n    "
                                 + "; ".join(f"{m}: {r}" for m, r in why.items()))
-        on_kink = point.kink and _on_kink(eq, point, catalog, domain)
+        zero = _kink_sources(eq, point, catalog, domain)[1] if point.kink else set()
+        on_kink = bool(zero)
+        visited |= zero
         if point.kink and not on_kink:
             off_kink.append(point.label)
         for n in range(record.links):
@@ -334,6 +354,9 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         record.message = ("it has a max, an absolute value or an indicator of values, but no point lies exactly on "
                           "one of its kinks" + (f" (the kink points {off_kink} are not on its kinks)" if off_kink else "")
                           + ": add one to its space (Point(..., kink=True) with a condition exactly 0)")
+    elif kinked and kink_sources - visited:
+        record.message = ("no point lies exactly on the kink of " + ", ".join(sorted(kink_sources - visited))
+                          + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)")
     elif kinked and missing_kink:
         record.message = (f"links {missing_kink} are never compared with the package's convention (or the one-sided "
                           f"slopes) at a point on a kink")

@@ -162,8 +162,9 @@ class _Rewritten(dict):
     def __getitem__(self, name):
         value = super().__getitem__(name)
         if name not in self.done:
-            value = self.regions.rewrite_array(value) if isinstance(value, np.ndarray) else self.regions.rewrite(
-                value) if isinstance(value, sp.Basic) else value
+            rewrite = self.regions.rewrite_array if isinstance(value, np.ndarray) else self.regions.rewrite if \
+                isinstance(value, sp.Basic) else (lambda v: v)
+            value = self.regions.from_source(f"the derived value {name}", lambda: rewrite(value))
             super().__setitem__(name, value)
             self.done.add(name)
         return value
@@ -478,13 +479,17 @@ class Evaluator:
         args = [self.ev(a) for a in expr.args]
         if self.mode != "symbolic":
             return reduce(np.maximum, args)
-        return self.regions.extremum(args, 1) if self.regions is not None else sp.Max(*args)
+        if self.regions is None:
+            return sp.Max(*args)
+        return self.regions.from_source(expr, lambda: self.regions.extremum(args, 1))
 
     def _ev_Abs(self, expr):
         a = self.ev(expr.args[0])
         if self.mode != "symbolic":
             return np.abs(a)
-        return (2 * self.regions.positive(a) - 1) * a if self.regions is not None else sp.Abs(a)
+        if self.regions is None:
+            return sp.Abs(a)
+        return self.regions.from_source(expr, lambda: (2 * self.regions.positive(a) - 1) * a)
 
     def _ev_Ind(self, expr):
         cond = expr.args[0]
@@ -496,7 +501,7 @@ class Evaluator:
             if self.mode != "symbolic":
                 raise NotEvaluable(f"cannot decide {cond} here")
             if self.regions is not None:
-                return self.regions.indicator(cond.func(lhs, rhs, evaluate=False))
+                return self.regions.from_source(expr, lambda: self.regions.indicator(cond.func(lhs, rhs, evaluate=False)))
             return sp.Piecewise((1, cond.func(lhs, rhs)), (0, True))
         rel = self.ev(cond)
         if rel in (sp.true, sp.false) or isinstance(rel, (bool, np.bool_)):

@@ -173,7 +173,7 @@ class General:
             return self._symbol(expr, comp)
         if isinstance(expr, sp.Number):
             self._scalar(comp, expr)
-            return expr
+            return sp.Rational(expr) if isinstance(expr, sp.Float) else expr  # exact: 1e20 + 1 is not 1e20
         if isinstance(expr, sp.Indexed):
             return self._indexed(expr, comp)
         if isinstance(expr, SumOver):
@@ -279,15 +279,19 @@ class General:
             params = head.indices if isinstance(head, sp.Indexed) else ()
             if len(params) != len(at):
                 raise NotEvaluable(f"{name} is defined at {len(params)} indices, used at {len(at)}")
-            if not self.prove_links(definition, range(1, len(definition.sides) - 1)):
-                raise NotEvaluable(f"the later forms of {definition.id} are not proved for all sizes")
-            out = self.tr(definition.sides[1])
-            return out.xreplace({index_symbol(p.name): a for p, a in zip(params, at)})
+            # another page's definition of the name may not be what this space computes: compared with its code first
+            from derivations.equations.generalrules import definition_agrees
+
+            if definition_agrees(self.eq, name, definition, self.catalog):
+                out = self.tr(definition.sides[1])
+                return out.xreplace({index_symbol(p.name): a for p, a in zip(params, at)})
+            if name not in self.rules:
+                raise NotEvaluable(f"{definition.id} does not define {name} as this space computes it")
         if name in self.rules:
             if not self.rule_checked(name):
                 raise NotEvaluable(f"the space's rule for {name} disagrees with its code at a size of its range")
             return self.rules[name](*at)
-        if not any(side.has(Partial, Grad) for side in self.eq.sides):
+        if not self._reaches_derivative(self.eq.sides):
             # no derivative can see what it is computed from: a statement true for every real value of it is true
             # for the value the space computes (a generalisation, never a guess)
             return _value_base(name)[at] if at else sp.Symbol(name, real=True)
@@ -303,11 +307,25 @@ class General:
                 return eq
         return None
 
-    def rule_checked(self, name):
-        """Whether the space's rule for ``name`` equals its derived value, entry by entry, at the smallest sizes."""
+    def rule_checked(self, name, rule=None, source="rule"):
+        """Whether a rule for ``name`` (the space's, or a definition's) equals the space's code at the sizes of its range."""
         from derivations.equations.generalrules import rule_agrees
 
-        return rule_agrees(self.eq, name, self)
+        return rule_agrees(self.eq, name, self, rule, source)
+
+    def _reaches_derivative(self, exprs, seen=()):
+        """Whether a derivative appears in ``exprs`` or in the definition of a named function they use."""
+        for expr in exprs:
+            for node in sp.preorder_traversal(expr):
+                if isinstance(node, (Partial, Grad)):
+                    return True
+                if isinstance(node, sp.core.function.AppliedUndef):
+                    spec = self.catalog.functions.get(type(node).__name__)
+                    if spec is not None and spec.definition and spec.definition not in seen:
+                        definition = self.catalog.equations[spec.definition]
+                        if self._reaches_derivative(definition.sides[1:], seen + (spec.definition,)):
+                            return True
+        return False
 
     def _mul(self, expr, comp):
         scalars, chain = [], []

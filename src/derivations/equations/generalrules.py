@@ -4,8 +4,9 @@
 indices that gives the value at symbolic size (``t_k`` is ``KroneckerDelta(k, p)``,
 ``S_{i,j}`` a sum over 1..D). The numeric checks and the range proofs use the
 space's *code* (``derived``) instead. :func:`rule_agrees` compares the two,
-entry by entry and exactly, at every point the space lists at its two smallest
-sizes: a rule that says something else than the code is not used, and the
+entry by entry and exactly, at points of the smallest, a middle and the largest size of its range (the page's own definition of a derived
+value, such as (2.1) for the scores, is compared the same way): a rule that
+says something else than the code is not used, and the
 statement is then proved size by size only.
 """
 
@@ -19,9 +20,20 @@ import sympy as sp
 from derivations.equations.evaluate import NotEvaluable
 from derivations.equations.summation import expand_finite_sums
 
-__all__ = ["rule_agrees", "to_point_symbols"]
+__all__ = ["rule_agrees", "definition_agrees", "to_point_symbols"]
 
 _MEMO = {}
+
+
+def _sizes_to_compare(space):
+    """The smallest, a middle and the largest size of the space's range (each a dict of sizes)."""
+    names = sorted(space.sizes)
+    choices = sorted((dict(zip(names, combo)) for combo in itertools.product(*(space.sizes[n] for n in names))),
+                     key=lambda c: (sum(c.values()), sorted(c.items())))
+    if not choices:
+        return [{}]
+    picked = [choices[0], choices[len(choices) // 2], choices[-1]]
+    return [dict(c) for c in dict.fromkeys(tuple(sorted(c.items())) for c in picked)]
 
 
 def to_point_symbols(expr, point, sizes):
@@ -44,19 +56,26 @@ def to_point_symbols(expr, point, sizes):
     return expr.xreplace(swap)
 
 
-def rule_agrees(eq, name, general):
-    """Whether ``eq.space.general[name]`` equals the derived value ``name`` at every point of the two smallest sizes."""
-    key = (id(eq.space), name)
-    if key in _MEMO:
-        return _MEMO[key]
-    _MEMO[key] = False
-    rule = eq.space.general[name]
-    names = sorted(eq.space.sizes)
-    choices = sorted((dict(zip(names, combo)) for combo in itertools.product(*(eq.space.sizes[n] for n in names))),
-                     key=lambda c: sum(c.values()))[:2] or [{}]
+def rule_agrees(eq, name, general, rule=None, source="rule"):
+    """Whether ``rule`` (by default ``eq.space.general[name]``) equals the derived value ``name`` of the space's code.
+
+    Compared exactly, entry by entry, at the smallest, a middle and the
+    largest size of the space's range (a few points each: the labels and
+    indices that change the value). The memo is
+    kept with the space itself, so a space made later at the same address is
+    compared afresh.
+    """
+    memo = _MEMO.get(id(eq.space))
+    if memo is None or memo[0] is not eq.space:
+        memo = _MEMO[id(eq.space)] = (eq.space, {})  # the space is held: its address is not reused
+    key = (name, source)
+    if key in memo[1]:
+        return memo[1][key]
+    memo[1][key] = False
+    rule = rule or eq.space.general[name]
     try:
-        for sizes in choices:
-            for point in itertools.islice(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 60):
+        for sizes in _sizes_to_compare(eq.space):
+            for point in itertools.islice(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 6):
                 values, _ = point.symbolic_values()
                 if name not in values:
                     return False
@@ -68,5 +87,46 @@ def rule_agrees(eq, name, general):
                         return False
     except (NotEvaluable, TypeError, ValueError, KeyError, IndexError):  # noqa: B014 - any failure: not used
         return False
-    _MEMO[key] = True
+    memo[1][key] = True
+    return True
+
+
+def definition_agrees(eq, name, definition, catalog):
+    """Whether the page's definition of a derived value (``G_{i,j} = ...``) is what the space's code computes.
+
+    At points of every size of the space's range, each entry of the derived
+    value and the definition's right side at that entry are written with the
+    same atoms for their conditions, and their difference must be zero for
+    every value of the atoms (the kernel's test), as in the range proof.
+    """
+    from derivations.equations.evaluate import Evaluator
+    from derivations.equations.kernel import is_zero
+    from derivations.equations.regions import Regions
+
+    memo = _MEMO.get(id(eq.space))
+    if memo is None or memo[0] is not eq.space:
+        memo = _MEMO[id(eq.space)] = (eq.space, {})
+    key = (name, "definition", definition.id, sp.srepr(definition.sides[1]), id(catalog))
+    if key in memo[1]:
+        return memo[1][key]
+    memo[1][key] = False
+    head = definition.sides[0]
+    params = [q.name for q in head.indices] if isinstance(head, sp.Indexed) else []
+    try:
+        for sizes in _sizes_to_compare(eq.space):
+            for point in itertools.islice(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 3):
+                shape = np.shape(point.symbolic_values()[0][name])
+                if len(shape) != len(params):
+                    return False
+                for idx in np.ndindex(shape):
+                    regions = Regions()
+                    ev = Evaluator(point, "symbolic", catalog, regions=regions)
+                    ev.indices.update({p: q + 1 for p, q in zip(params, idx)})
+                    mine = ev.exact(definition.sides[1])
+                    theirs = np.asarray(ev.values[name], dtype=object)[idx]
+                    if not is_zero(sp.sympify(theirs) - sp.sympify(mine), regions.variables, regions.is_atom):
+                        return False
+    except Exception:  # noqa: BLE001 - a definition that cannot be compared is not used at symbolic size
+        return False
+    memo[1][key] = True
     return True

@@ -76,7 +76,7 @@ def rational_in_exponentials_is_zero(expr):
             if not coeff.is_Rational:
                 coeff, monomial = sp.Integer(1), term
             if monomial not in table:
-                table[monomial] = sp.Symbol(f"E{len(table)}", positive=True)
+                table[monomial] = sp.Dummy(f"E{len(table)}", positive=True)  # fresh: no author's E0 is it
             out *= table[monomial] ** coeff
         return out
 
@@ -110,15 +110,20 @@ def expand(expr):
     return sp.expand(expr, power_exp=False) if isinstance(expr, sp.Basic) and expr.has(sp.Sum) else sp.expand(expr)
 
 
+# the bound variables of sums by nesting depth: dummies, so that no symbol of an author's can be captured by one,
+# and the same ones every time, so that equal sums stay equal
+_DEPTH_POSITIVE = [sp.Dummy(f"k{d}", integer=True, positive=True) for d in range(64)]
+_DEPTH_INTEGER = [sp.Dummy(f"k{d}", integer=True) for d in range(64)]
+
+
 def _canonical_sums(expr, depth=1):
-    """Every sum's bound variable renamed by nesting depth (``_k1``, ``_k2``), bodies expanded."""
+    """Every sum's bound variable renamed by nesting depth, bodies expanded."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
         return expr
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
         var, lo, hi = expr.limits[0]
         lo, hi = _canonical_sums(lo, depth), _canonical_sums(hi, depth)
-        fresh = sp.Symbol(f"_k{depth}", integer=True, positive=True) if (lo - 1).is_nonnegative else \
-            sp.Symbol(f"_k{depth}", integer=True)
+        fresh = (_DEPTH_POSITIVE if (lo - 1).is_nonnegative else _DEPTH_INTEGER)[depth]
         body = _canonical_sums(expr.function.xreplace({var: fresh}), depth + 1)
         return sp.Sum(expand(body), (fresh, lo, hi))
     return expr.func(*[_canonical_sums(a, depth) for a in expr.args])
@@ -155,8 +160,8 @@ def _opaque_sums(expr):
         if e not in table:
             (var, lo, hi), = e.limits
             positive = bool((hi - lo).is_nonnegative) and bool(e.function.is_positive)
-            table[e] = sp.Symbol(f"_sum{len(table)}", positive=True) if positive else \
-                sp.Symbol(f"_sum{len(table)}", real=True)
+            table[e] = sp.Dummy(f"sum{len(table)}", positive=True) if positive else \
+                sp.Dummy(f"sum{len(table)}", real=True)
         return table[e]
 
     return expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1, opaque)
@@ -210,6 +215,8 @@ def is_zero(expr, signs=(), atoms=None, _depth=0):
     functions at indices not listed (inside sums).
     """
     expr = sp.sympify(expr)
+    if expr.has(sp.Float):  # a float is the rational it stands for: 1e20 + 1 - 1e20 is 1, never 0
+        expr = expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)})
     signs = list(signs)
     is_atom = atoms or (lambda e: False)
     sign_set = set(signs)

@@ -16,9 +16,9 @@ import time
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.checks import check_equation
+from derivations.equations.checks import check_equation, record_links
 from derivations.equations.notation import SumOver, latex
-from derivations.equations.prover import prove_equation
+from derivations.equations.prover import prove_equation, prove_link
 from derivations.equations.symbols import i, j, k, l, p, y
 
 __all__ = ["Mutant", "MutationReport", "mutants", "run_mutation"]
@@ -39,7 +39,8 @@ class Mutant:
     caught: bool = False
     reason: str = ""
     by_checks: bool = False  # the numeric checks fail on it
-    by_proofs: bool = False  # the prover does not prove it (None: a definition, which is not proved)
+    by_proofs: bool = False  # the prover does not prove it (None: nothing of it is proved, as a one-line definition)
+    equivalent: str = ""  # a survivor the prover shows equal to the original side: no mistake at all (how it was proved)
 
 
 @dataclass
@@ -48,18 +49,23 @@ class MutationReport:
     seconds: float = 0.0
 
     @property
+    def real(self):
+        """The mutants that change what the equation says (those proved equal to the original are left out)."""
+        return [m for m in self.mutants if not m.equivalent]
+
+    @property
     def caught(self):
-        return sum(m.caught for m in self.mutants)
+        return sum(m.caught for m in self.real)
 
     @property
     def kill_rate(self):
-        return self.caught / len(self.mutants) if self.mutants else 0.0
+        return self.caught / len(self.real) if self.real else 0.0
 
     def rate(self, attribute):
-        return sum(bool(getattr(m, attribute)) for m in self.mutants) / len(self.mutants) if self.mutants else 0.0
+        return sum(bool(getattr(m, attribute)) for m in self.real) / len(self.real) if self.real else 0.0
 
     def _proof_rate(self):
-        provable = [m for m in self.mutants if m.by_proofs is not None]
+        provable = [m for m in self.real if m.by_proofs is not None]
         return sum(bool(m.by_proofs) for m in provable) / len(provable) if provable else 0.0
 
     def summary(self):
@@ -67,13 +73,20 @@ class MutationReport:
         for m in self.mutants:
             total, caught = by_op.get(m.operator, (0, 0))
             by_op[m.operator] = (total + 1, caught + m.caught)
+        equivalent = [m for m in self.mutants if m.equivalent]
         lines = [f"{len(self.mutants)} mutants of {len({m.equation for m in self.mutants})} equations, "
-                 f"{self.caught} caught: kill rate {self.kill_rate:.1%} in {self.seconds:.1f}s",
+                 f"{len(equivalent)} of them proved equal to the original (no mistake), "
+                 f"{self.caught} of the other {len(self.real)} caught: kill rate {self.kill_rate:.1%} "
+                 f"in {self.seconds:.1f}s",
                  f"  caught by the numeric checks alone: {self.rate('by_checks'):.1%}; "
                  f"by the proofs alone: {self.rate('by_proofs'):.1%} of all mutants, "
                  f"{self._proof_rate():.1%} of the mutants of identities and gradients"]
         lines += [f"  {op:18} {c}/{t}" for op, (t, c) in sorted(by_op.items())]
-        survivors = [m for m in self.mutants if not m.caught]
+        if equivalent:
+            lines.append("proved equal to the original side (equivalent mutants, not counted):")
+            lines += [f"  {m.equation} side {m.side + 1}, {m.operator}: {m.description} ({m.equivalent})"
+                      for m in equivalent]
+        survivors = [m for m in self.real if not m.caught]
         if survivors:
             lines.append("survivors:")
             lines += [f"  {m.equation} side {m.side + 1}, {m.operator}: {m.description}" for m in survivors]
@@ -180,15 +193,25 @@ def check_mutant(mutant, catalog, proofs=True):
         mutant.reason = record.message.splitlines()[0] if record.message else ""
     except Exception as exc:  # noqa: BLE001 - the build would stop on it: caught
         mutant.by_checks, mutant.reason = True, f"the check raised {type(exc).__name__}: {exc}"
-    if eq.kind == "definition" or eq.prove is not True or not proofs:
+    links = [n for n in record_links(eq) if n in (mutant.side - 1, mutant.side)]
+    if not links or eq.prove is not True or not proofs:
         mutant.by_proofs = None
     else:
-        failed = [p for p in prove_equation(mutated, mutated_catalog) if not p.proved]
+        failed = [p for p in prove_equation(mutated, mutated_catalog, links=links) if not p.proved]
         mutant.by_proofs = bool(failed)
         if failed and not mutant.reason:
             mutant.reason = failed[0].text
     mutant.caught = bool(mutant.by_checks or mutant.by_proofs)
+    if not mutant.caught and proofs:
+        mutant.equivalent = _equivalent(eq, mutant, catalog)
     return mutant
+
+
+def _equivalent(eq, mutant, catalog):
+    """How the prover shows the mutated side equal to the original one ('' if it does not): then nothing is wrong."""
+    same = replace(eq, id=f"{eq.id}-mutant", kind="identity", prove=True, sides=[eq.sides[mutant.side], mutant.tree])
+    proof = prove_link(same, 0, catalog.replacing(same))
+    return proof.text if proof.proved else ""
 
 
 def run_mutation(catalog, sample=None, seed=0, progress=False, proofs=True):

@@ -15,7 +15,7 @@ from sympy.printing.latex import LatexPrinter
 
 __all__ = [
     "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius",
-    "fn", "build", "latex", "vector_bases", "FUNCTION_LATEX",
+    "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX",
 ]
 
 # bases printed in bold: vectors and matrices
@@ -151,6 +151,30 @@ class _Grouped(sp.Expr):
 def _groups(node):
     """Whether ``node`` must be parenthesised as a factor, a base or a transposed term (a sum, or a sum of terms)."""
     return isinstance(node, (SumOver, sp.Add))
+
+
+def subs_free(expr, mapping, bound=frozenset()):
+    """``expr`` with the free occurrences of the keys of ``mapping`` replaced (a sum's own index is left alone)."""
+    if not mapping or not isinstance(expr, sp.Basic):
+        return expr
+    live = {k: v for k, v in mapping.items() if not (isinstance(k, sp.Symbol) and k in bound)}
+    if expr in live:
+        return live[expr]
+    if not expr.args:
+        return expr
+    if isinstance(expr, SumOver):
+        body, index, lo, hi, excluded = expr.args
+        inner = bound | {index}
+        return SumOver(subs_free(body, mapping, inner), index, subs_free(lo, mapping, bound),
+                       subs_free(hi, mapping, bound),
+                       excluded if excluded is sp.S.NaN else subs_free(excluded, mapping, bound))
+    args = [subs_free(a, mapping, bound) for a in expr.args]
+    if isinstance(expr, sp.Indexed):
+        return sp.Indexed(args[0], *args[1:])
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)
 
 
 def _paren(tex, args):

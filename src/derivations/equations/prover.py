@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import hashlib
 import itertools
 from pathlib import Path
+import weakref
 
 import numpy as np
 import sympy as sp
@@ -51,7 +52,7 @@ from sympy.core.relational import Relational
 from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import MAX_ENUMERATED, is_zero as _kernel_is_zero, rational_in_exponentials_is_zero
-from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver
+from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
 from derivations.equations.regions import IndexComparison, Regions, is_index_like
 from derivations.equations.summation import evaluate_sums, expand_finite_sums
 
@@ -123,20 +124,21 @@ class Proof:
 
 # -- all sizes -------------------------------------------------------------------------------
 
-_ALL_SIZES_MEMO = {}
+_ALL_SIZES_MEMO = weakref.WeakKeyDictionary()  # per catalog: another catalog may define the same names otherwise
 
 
 def _proved_all_sizes(eq, links, catalog):
     """Whether the links of a definition are proved for all sizes (a later form may stand for the definition only then)."""
+    memo = _ALL_SIZES_MEMO.setdefault(catalog, {})
     for n in links:
         key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
-        if key not in _ALL_SIZES_MEMO:
-            _ALL_SIZES_MEMO[key] = False  # a definition that reaches itself is not proved by itself
+        if key not in memo:
+            memo[key] = False  # a definition that reaches itself is not proved by itself
             try:
-                _ALL_SIZES_MEMO[key] = _prove_all_sizes(eq, n, catalog)[0]
+                memo[key] = _prove_all_sizes(eq, n, catalog)[0]
             except _ERRORS:
-                _ALL_SIZES_MEMO[key] = False
-        if not _ALL_SIZES_MEMO[key]:
+                memo[key] = False
+        if not memo[key]:
             return False
     return True
 
@@ -155,7 +157,7 @@ def _implied(rel, bounds, labels=()):
     for node in rel.atoms(sp.Indexed):
         name = node.base.label.name
         if name in labels and node.is_integer:
-            fresh = sp.Symbol(f"label_{len(swap)}", integer=True, positive=True)
+            fresh = sp.Dummy(f"label{len(swap)}", integer=True, positive=True)
             swap[node] = fresh
             ranges[fresh] = bounds.get(f"{name}_i") or bounds.get("y_i") or sp.Symbol("C", integer=True, positive=True)
     rel = rel.xreplace(swap)
@@ -167,7 +169,7 @@ def _implied(rel, bounds, labels=()):
     for s in symbols:
         if s.name in sizes:
             continue  # a size stays a symbol: an integer of 1 or more
-        slack = sp.Symbol(f"slack_{s.name}", integer=True, nonnegative=True)
+        slack = sp.Dummy(f"slack_{s.name}", integer=True, nonnegative=True)
         size = ranges.get(s) or (bounds.get(s.name) if s.name not in sizes else None)
         size = sp.Symbol(size.name, integer=True, positive=True) if isinstance(size, sp.Symbol) else size
         ends = [1 + slack] + ([size - slack] if size is not None else [])
@@ -207,42 +209,48 @@ def _domain_respected(eq):
     return domain
 
 
-def _never_equal(eq, labels):
-    """Pairs of index names (as printed at symbolic size: ``j``, ``y[i]``) that no point of the space makes equal."""
-    sizes = {n: max(v) for n, v in eq.space.sizes.items() if v}
-    seen_equal, seen = set(), set()
-    try:
-        points = list(itertools.islice(eq.space.every(sizes, {"i", "j", "k", "l", "p"} | set(labels)), 2000))
-    except _ERRORS:
-        return set()
-    for point in points:
-        values = {k: v for k, v in point.indices.items() if k not in ("C", "N", "D")}
-        for label in point.label_names:
-            rows = np.asarray(point.values[label]).ravel()
-            for index, at in point.indices.items():
-                if index not in ("C", "N", "D") and 1 <= at <= len(rows):
-                    values[f"{label}[{index}]"] = int(rows[at - 1])
-        for a, b in itertools.combinations(sorted(values), 2):
-            seen.add((a, b))
-            if values[a] == values[b]:
-                seen_equal.add((a, b))
-    return {pair for pair in seen if pair not in seen_equal}
-
-
 def _prove_all_sizes(eq, n, catalog):
-    """(proved, regions, difference): the link at symbolic sizes; raises NotEvaluable where there is no such form."""
+    """(proved, regions, difference): the link at symbolic sizes; raises NotEvaluable where there is no such form.
+
+    The link is proved once for every pattern of equal free indices the space
+    visits (``j = p`` and ``j != p``), each index of a block written as one; in a
+    pattern, indices of different blocks differ, so their Kronecker deltas are
+    0. A condition that is identically zero in a pattern (``s_j - s_p`` at
+    ``j = p``) is then decided exactly, not taken for a kink.
+    """
     space = eq.space
     if space.general is None or not space.sizes or all(len(v) <= 1 for v in space.sizes.values()):
         raise NotEvaluable("the statement has no symbolic-size form")
-    regions = Regions()
     labels = _labels_of(eq)
+    sides = eq.sides[n:n + 2]
+    items = _index_items(sides, labels, set(space.sizes) | {"C", "N", "D"})
+    result = None
+    for pattern in _patterns(eq, items, labels):
+        mapping = {item: _representative(block) for block in pattern for item in block
+                   if item != _representative(block)}
+        written = [subs_free(side, mapping) for side in sides]
+        proved, regions, diff = _prove_pattern(eq, written, catalog, labels,
+                                               [_representative(block) for block in pattern])
+        if not proved:
+            return False, regions, diff
+        result = (True, regions, diff)
+    if result is None:
+        raise NotEvaluable("the space visits no pattern of its indices")
+    return result
+
+
+def _prove_pattern(eq, sides, catalog, labels, representatives):
+    space = eq.space
+    regions = Regions()
     general = General(eq, catalog, regions, labels, _domain_respected(eq),
                       lambda definition, links: _proved_all_sizes(definition, links, catalog))
-    left, comp = general.side(eq.sides[n])
-    if general.shape(eq.sides[n + 1]) != general.shape(eq.sides[n]):
-        raise NotEvaluable(f"the sides have shapes {general.shape(eq.sides[n])} and {general.shape(eq.sides[n + 1])}")
-    diff = left - general.tr(eq.sides[n + 1], comp)
+    left, comp = general.side(sides[0])
+    if general.shape(sides[1]) != general.shape(sides[0]):
+        raise NotEvaluable(f"the sides have shapes {general.shape(sides[0])} and {general.shape(sides[1])}")
+    diff = left - general.tr(sides[1], comp)
+    distinct = [general.tr(rep) for rep in representatives]
     bounds = dict(space.bounds, **general.bounds)
+
     def implied(condition):
         parts = condition.args if isinstance(condition, sp.And) else (condition,)
         return all(_implied(part, bounds, labels) for part in parts)
@@ -253,15 +261,99 @@ def _prove_all_sizes(eq, n, catalog):
         diff = diff.args[0][0]
     if diff.has(sp.Piecewise):
         raise NotEvaluable("sympy leaves a case distinction it cannot discharge")
-    # equalities of free indices the space never visits (j = y_i where the statement is about j != y_i)
-    never = _never_equal(eq, labels)
-    zero = {}
-    for d in diff.atoms(sp.KroneckerDelta):
-        a, b = (str(x) for x in d.args)
-        if (a, b) in never or (b, a) in never:
-            zero[d] = sp.Integer(0)
+    # indices of different blocks of the pattern differ: their Kronecker deltas are 0
+    zero = {d: sp.Integer(0) for d in diff.atoms(sp.KroneckerDelta)
+            if d.args[0] in distinct and d.args[1] in distinct and d.args[0] != d.args[1]}
     diff = diff.xreplace(zero)
     return is_zero(diff, regions.variables, regions.is_atom), regions, diff
+
+
+def _index_items(sides, labels, sizes):
+    """The free indices of ``sides``: integer symbols (j, k, p, i) and labels at a free index (y_i), sizes left out."""
+    found = []
+
+    def walk(e, bound):
+        if isinstance(e, sp.Symbol):
+            if e.is_integer and e not in bound and e.name not in sizes:
+                found.append(e)
+            return
+        if isinstance(e, SumOver):
+            body, index, lo, hi, excluded = e.args
+            walk(body, bound | {index})
+            for edge in (lo, hi) + (() if excluded is sp.S.NaN else (excluded,)):
+                walk(edge, bound)
+            return
+        if isinstance(e, sp.Indexed):
+            if e.base.label.name in labels and len(e.indices) == 1 and isinstance(e.indices[0], sp.Symbol) \
+                    and e.indices[0] not in bound:
+                found.append(e)
+            for q in e.indices:
+                walk(q, bound)
+            return
+        for a in getattr(e, "args", ()):
+            walk(a, bound)
+
+    for side in sides:
+        walk(side, frozenset())
+    return list(dict.fromkeys(found))
+
+
+def _bound_of(item, bounds):
+    if isinstance(item, sp.Indexed):
+        size = bounds.get(f"{item.base.label.name}_{item.indices[0]}") or bounds.get("y_i")
+    else:
+        size = bounds.get(item.name)
+    return getattr(size, "name", None)
+
+
+def _patterns(eq, items, labels):
+    """Every partition of ``items`` into equal indices that the space visits (j = p, j != p, ...).
+
+    Read from the points the space lists at its largest sizes; where it lists
+    none, every partition of indices with the same range. Indices of different
+    ranges (a sample and a class) are never equal.
+    """
+    from sympy.utilities.iterables import multiset_partitions
+
+    bounds = eq.space.bounds
+    groups = {}
+    for item in items:
+        groups.setdefault(_bound_of(item, bounds) or f"own {item}", []).append(item)
+    sizes = {n: max(v) for n, v in eq.space.sizes.items() if v}
+    names = {str(item.indices[0]) if isinstance(item, sp.Indexed) else item.name for item in items}
+    seen = set()
+    try:
+        for point in itertools.islice(eq.space.every(sizes, names | set(labels) | {"p"}), 5000):
+            values = []
+            for item in items:
+                if isinstance(item, sp.Indexed):
+                    rows = np.asarray(point.values[item.base.label.name]).ravel()
+                    values.append(int(rows[point.indices[item.indices[0].name] - 1]))
+                else:
+                    values.append(point.indices[item.name])
+            blocks = []
+            for group in groups.values():
+                by_value = {}
+                for item in group:
+                    by_value.setdefault(values[items.index(item)], []).append(item)
+                blocks.extend(tuple(block) for block in by_value.values())
+            seen.add(frozenset(blocks))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        seen = set()
+    if seen:
+        return [list(pattern) for pattern in seen]
+    # nothing to read: every partition of each group
+    out = [[]]
+    for group in groups.values():
+        out = [blocks + [tuple(block) for block in partition] for blocks in out
+               for partition in multiset_partitions(group)]
+    return out
+
+
+def _representative(block):
+    """The index a block of equal indices is written with: a label where there is one (its value is data)."""
+    labels_first = sorted(block, key=lambda item: (not isinstance(item, sp.Indexed), str(item)))
+    return labels_first[0]
 
 
 def _general_witness(eq, n, catalog, diff, regions):
@@ -448,25 +540,60 @@ def _failing_region(diff, regions):
 
 
 def _range_witness(eq, n, catalog, point, regions, diff, ev):
-    """A concrete point (same indices and labels, values drawn at several scales) where the two sides differ."""
+    """A concrete point (same indices and labels) where the two sides differ: found on the difference, confirmed as written.
+
+    Values are drawn at several scales (a region can be small), each atom takes
+    the value of its own condition there, and where the difference is not zero
+    the two sides are evaluated as written at that point: only then is it a
+    witness.
+    """
     rng = np.random.default_rng(11)
-    present = [a for a in regions.variables if diff.has(a)]
+    symbols = sorted(set(diff.free_symbols) | {s for _, u in regions.conditions.values() for s in
+                                                 sp.sympify(u).free_symbols}, key=lambda s: s.name)
+    symbols = [s for s in symbols if not s.is_integer and not regions.is_atom(s)]
     for scale in (1.0, 1e-3, 1e-2, 1e-1, 10.0, 1e2):
-        for draw in range(6):
-            concrete = _concrete_point(eq, {k: v for k, v in point.indices.items() if k in eq.space.sizes}, rng, 1,
-                                       scale, indices=point.indices)
-            if concrete is None:
-                return None
-            # same indices and labels as the failing point
-            concrete = Point(point.label, dict(point.indices),
-                             {k: (point.values[k] if k in point.label_names else concrete.values[k])
-                              for k in point.values}, point.derived, False, point.labels)
-            found = _differs(eq, n, catalog, concrete)
+        for draw in range(8):
+            values = {}
+            for s in symbols:
+                value = sp.Rational(int(rng.integers(-10**6, 10**6 + 1)), 10**6) * sp.nsimplify(scale)
+                if s.is_positive:
+                    value = abs(value) + sp.Rational(1, 10**9)
+                elif s.is_nonnegative:
+                    value = abs(value)
+                values[s] = value
+            number = diff.xreplace(regions.truth(values)).xreplace(values)
+            try:
+                number = sp.N(number, 30)
+            except (TypeError, ValueError):
+                continue
+            if not number.is_number or number.is_real is False or abs(number) <= 1e-20:
+                continue
+            concrete = _point_with(point, values, ev)
+            found = _differs(eq, n, catalog, concrete) if concrete is not None else None
             if found:
                 return found
-        if not present:
+        if not regions.conditions:
             break  # no region to find: one scale is enough
     return None
+
+
+def _point_with(point, values, ev):
+    """``point`` with its primitive values set from ``values`` (the evaluator's symbols ``s_2``, ``W_1_3``, ``z``)."""
+    by_name = {s.name: v for s, v in values.items()}
+    out = {}
+    for name, v in point.values.items():
+        arr = np.asarray(v)
+        if name in point.label_names:
+            out[name] = arr
+            continue
+        if arr.ndim == 0:
+            out[name] = float(by_name.get(name, 0.0))
+            continue
+        filled = np.zeros(arr.shape)
+        for idx in np.ndindex(arr.shape):
+            filled[idx] = float(by_name.get(f"{name}_{'_'.join(str(k + 1) for k in idx)}", 0.0))
+        out[name] = filled
+    return Point(point.label, dict(point.indices), out, point.derived, False, point.labels)
 
 
 def prove_link(eq, n, catalog):

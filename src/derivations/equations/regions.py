@@ -82,17 +82,18 @@ def index_atoms(expr):
     return list(dict.fromkeys(found))
 
 
-_PLACEHOLDERS = [sp.Symbol(f"_a{n}", integer=True) for n in range(1, 9)]
+_PLACEHOLDERS = [sp.Dummy(f"a{n}", integer=True) for n in range(1, 9)]  # no author's symbol can be one of them
+_BOUND = [sp.Dummy(f"s{n}", integer=True) for n in range(1, 64)]
 
 
 def _canonical_bound(expr):
     """``expr`` with the bound variable of each sum renamed by its place (the same condition, the same key)."""
-    counter = iter(range(1, 10_000))
+    counter = iter(_BOUND)
 
     def rename(e):
         if isinstance(e, sp.Sum) and len(e.limits) == 1:
             var, lo, hi = e.limits[0]
-            fresh = sp.Symbol(f"_s{next(counter)}", **var.assumptions0)
+            fresh = next(counter)
             return sp.Sum(rename(e.function.xreplace({var: fresh})), (fresh, rename(lo), rename(hi)))
         if not isinstance(e, sp.Basic) or not e.args or isinstance(e, sp.Indexed):
             return e
@@ -111,7 +112,10 @@ class Regions:
     def __init__(self):
         self.signs = {}  # canonical template -> sign symbol or sign function
         self.made = {}  # atom -> None (ordered set)
+        self.conditions = {}  # atom -> ("sign", u): the atom is 1(u > 0); ("equal", u): 1(u = 0)
         self.kinks = []
+        self.sources = []  # beside each kink: the node of the notation (or derived value) whose condition it is
+        self.source = None
         self._count = 0
 
     # -- atoms ---------------------------------------------------------------------------
@@ -163,7 +167,9 @@ class Regions:
             return sp.Integer(0)
         key, args, flipped = self._template(u)
         self.kinks.append(u)
+        self.sources.append(self.source)
         b = self._atom(("sign", key), args, "b")
+        self.conditions.setdefault(b, ("sign", -u if flipped else u))
         return 1 - b if flipped else b
 
     def equal(self, lhs, rhs):
@@ -179,10 +185,26 @@ class Regions:
             return sp.Integer(0)
         key, args, _ = self._template(diff)
         self.kinks.append(diff)
-        return self._atom(("equal", key), args, "e")
+        self.sources.append(self.source)
+        e = self._atom(("equal", key), args, "e")
+        self.conditions.setdefault(e, ("equal", diff))
+        return e
 
     def indicator(self, rel):
-        """The indicator of a relation between values (``>=`` read as ``>``, off the kink)."""
+        """The indicator of a relation between values (``>=`` read as ``>``, off the kink).
+
+        Where the two sides differ by a number (the same value at coinciding
+        indices, ``s_j - s_p`` at ``j = p``), the relation is decided exactly,
+        ``>=`` as ``>=``: that is no kink but a whole case.
+        """
+        if isinstance(rel, Relational):
+            diff = sp.expand(sp.sympify(rel.lhs) - sp.sympify(rel.rhs))
+            if diff.is_number:
+                if diff.is_real is False:
+                    raise ValueError(f"a condition on a complex value: {rel}")
+                truth = rel.func(diff, 0)
+                if truth in (sp.true, sp.false):
+                    return sp.Integer(1 if truth == sp.true else 0)
         if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
             return self.positive(rel.lhs - rel.rhs)
         if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
@@ -252,6 +274,14 @@ class Regions:
             out += a * wins
         return out
 
+    def from_source(self, source, make):
+        """``make()`` with the kinks it creates attributed to ``source`` (a max, |.| or indicator of the notation)."""
+        saved, self.source = self.source, source if self.source is None else self.source
+        try:
+            return make()
+        finally:
+            self.source = saved
+
     def rewrite_array(self, value):
         if isinstance(value, np.ndarray) and value.dtype == object:
             out = np.empty(value.shape, dtype=object)
@@ -264,6 +294,17 @@ class Regions:
     def variables(self):
         """Every atom made so far (each applied sign function once per argument tuple)."""
         return list(self.made)
+
+    def truth(self, values):
+        """The 0/1 value of every atom whose condition is a number once ``values`` (symbol -> number) are put in."""
+        out = {}
+        for atom, (kind, u) in self.conditions.items():
+            number = sp.sympify(u).xreplace(values)
+            if not number.is_number:
+                continue
+            number = sp.nsimplify(number) if not number.is_Rational else number
+            out[atom] = sp.Integer(int(bool(number > 0))) if kind == "sign" else sp.Integer(int(number == 0))
+        return out
 
     def is_atom(self, expr):
         """Whether ``expr`` is one of this object's atoms (a sign symbol, or a sign function at any indices)."""

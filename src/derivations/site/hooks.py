@@ -27,7 +27,8 @@ from mkdocs.utils import get_relative_url
 from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
-from derivations.site.ledger_page import render_ledger
+from derivations.site.ledger_page import TAG, render_ledger
+from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
 from derivations.site.performance_page import render_performance
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
@@ -43,6 +44,8 @@ CELL_ID = re.compile(r'id="cell-id=[0-9a-f]+"')
 LEDGER_PLACEHOLDER = re.compile(r"<p>\s*\[\[ledger\]\]\s*</p>")
 PDF_PLACEHOLDER = re.compile(r"\[\[pdf\]\]")
 PERFORMANCE_PLACEHOLDER = re.compile(r"<p>\s*\[\[performance\]\]\s*</p>")
+CLAIMS_PLACEHOLDER = re.compile(r"\[\[claims\]\]")
+FIRST_HEADING = re.compile(r"</h1>")
 
 
 def _root(config):
@@ -97,31 +100,18 @@ def _page_url(src_path):
     return f.url
 
 
-def proof_status(record):
-    """("proved", text) when every link is proved, else ("checked", text): how the mark beside the equation reads."""
-    checked = (f"checked numerically: {record['comparisons']} comparisons ({', '.join(record['methods'])}) "
-               f"at {record['points']} points")
-    if record["kind"] != "definition" and record["links"] and record["proved_links"] == record["links"]:
-        scopes = "; ".join(dict.fromkeys(record["proved_for"]))
-        return "proved", f"{scopes} by sympy; also {checked}"
-    if record["kind"] == "definition":
-        return "checked", f"a definition, compared with the package: {checked}"
-    return "checked", f"sampled only, not proved ({'; '.join(record['proved_for'])}); {checked}"
-
-
 def _display(record, page):
+    """A displayed equation: its formula in a box that scrolls when wider than the column, its number, its mark."""
     ledger_url = get_relative_url(_page_url("ledger.md"), page.url) + f"#ledger-{record['id']}"
-    status, text = proof_status(record)
-    title = f"({record['number']}) {record['kind']}, {record['result']}: {text}"
-    label = "proved" if status == "proved" else "checked"
+    formula = record.get("formula") or TAG.sub("", record["latex"])
     return (
         f'<div class="equation" id="eq-{record["id"]}" data-equation="{record["id"]}" data-result="{record["result"]}" '
-        f'data-proof="{status}">'
+        f'data-mark="{mark_of(record).replace(" ", "-")}">'
         # the formula's own box, which scrolls when it is wider than the column: reachable by keyboard
         f'<div class="arithmatex" tabindex="0" role="group" aria-label="equation ({record["number"]})">'
-        f'\\[{html.escape(record["latex"], quote=False)}\\]</div>'
-        f'<a class="equation-check equation-{status}" href="{ledger_url}" title="{html.escape(title)}" '
-        f'aria-label="{label}: see the ledger">&#10003;</a></div>'
+        f'\\[{html.escape(formula, quote=False)}\\]</div>'
+        f'<div class="equation-meta"><span class="equation-number">({record["number"]})</span>'
+        f'{mark_html(record, ledger_url)}</div></div>'
     )
 
 
@@ -149,7 +139,16 @@ def on_page_content(content, page, config, files):
         return REF.sub(lambda m: _reference(record(m), page), html)
 
     # placeholders inside code (a guide that shows how to write a page) stay as written
+    shown = [records[m.group(1)] for m in DISPLAY_PLACEHOLDER.finditer(CODE.sub("", content)) if m.group(1) in records]
     content = outside_code(content, placeholders)
+    ledger_href = get_relative_url(_page_url("ledger.md"), page.url)
+    # what is proved is said from the ledger only: the site's sentence where a page asks for it, and on every page
+    # with equations a legend of the marks with that page's own sentence
+    everything = STATE["ledger"]["equations"]
+    content = outside_code(content, lambda part: CLAIMS_PLACEHOLDER.sub(
+        lambda m: html.escape(claims_sentence(everything, "on this site")), part))
+    if shown:
+        content = FIRST_HEADING.sub(lambda m: m.group(0) + legend_html(shown, ledger_href), content, count=1)
     if LEDGER_PLACEHOLDER.search(content):
         content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
     # a link to the PDF, which `make build` prints after the site (a Markdown link would fail the strict build)
@@ -189,7 +188,7 @@ def _typesetter():
 
 def _ledger_json():
     """The published ledger: one record per equation, as on the Ledger page."""
-    keys = ("id", "page", "number", "kind", "title", "latex", "result", "methods",
+    keys = ("id", "page", "number", "kind", "title", "latex", "formula", "result", "mark", "scopes", "methods",
             "proved_links", "proved_for", "links", "points", "kink_points", "comparisons", "seconds", "source")
     rows = [{key: r[key] for key in keys} for r in STATE["ledger"]["equations"]]
     return json.dumps({"source_hash": STATE["ledger"]["source_hash"], "equations": rows}, indent=1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from derivations.equations.ledger import proof_counts
+from derivations.site.marks import claims_sentence, mark_html
 
 __all__ = ["render_ledger", "catalog_source"]
 
@@ -27,11 +28,9 @@ def catalog_source(root, source):
     raise ValueError(f"no statement of {name} contains line {line}")
 
 
-def _proved_cell(r):
-    if r["kind"] == "definition":
-        return "definition"
+def _proved_cell(r, href):
     texts = list(dict.fromkeys(r["proved_for"]))
-    return f'{r["proved_links"]} of {r["links"]}: ' + "; ".join(html.escape(t) for t in texts)
+    return mark_html(r, href) + " " + "; ".join(html.escape(t) for t in texts)
 
 
 def render_ledger(ledger, page, page_url, root):
@@ -40,20 +39,23 @@ def render_ledger(ledger, page, page_url, root):
     passed = sum(r["result"] == "pass" for r in records)
     counts = proof_counts(ledger)
     links = sum(counts.values())
-    definitions = sum(r["links"] for r in records if r["kind"] == "definition")
+    definitions = sum(1 for r in records if r["kind"] == "definition")
     out = [f'<p class="ledger-summary"><strong>{passed} of {len(records)}</strong> equations pass every check '
-           f'(source hash <code>{ledger["source_hash"]}</code>, checked in <span data-varies>{ledger["seconds"]:.1f}</span> s).</p>',
-           f'<ul class="ledger-proofs"><li>Of the <strong>{links}</strong> links of identities and gradients, '
-           f'<strong>{counts["all sizes"]}</strong> are proved by sympy for all sizes,</li>'
-           f'<li><strong>{counts["a range of sizes"]}</strong> are proved for every size of a range '
+           f'(source hash <code>{ledger["source_hash"]}</code>, checked in <span data-varies>{ledger["seconds"]:.1f}</span> s). '
+           f'{html.escape(claims_sentence(records, "on this site"))}</p>',
+           f'<ul class="ledger-proofs"><li>Of the <strong>{links}</strong> links that must be proved (of identities, '
+           f'gradients, and definitions after their defining line), '
+           f'<strong>{counts["all sizes"]}</strong> are proved by sympy for every size,</li>'
+           f'<li><strong>{counts["a range of sizes"]}</strong> for every size of a range only '
            f'(each listed below with its range),</li>'
            f'<li><strong>{counts["not proved"]}</strong> are not proved (checked at sample points only).</li>'
-           f'<li>The <strong>{definitions}</strong> links of definitions are compared with the package, not proved.</li></ul>',
+           f'<li>The <strong>{definitions}</strong> defining lines of definitions are compared with the package, '
+           f'not proved.</li></ul>',
            '<div class="compact-table ledger-table"><table><thead><tr><th>No.</th><th>Equation</th>'
            '<th>Result</th><th>Proved by sympy</th><th>Checked by</th></tr></thead><tbody>']
     for r in records:
         url = get_relative_url(page_url(r["page"]), page.url) + f"#eq-{r['id']}"
-        formula = html.escape(TAG.sub("", r["latex"]), quote=False)
+        formula = html.escape(r.get("formula") or TAG.sub("", r["latex"]), quote=False)
         # each row says what it is about: the formula itself, typeset by the build like every formula on the site;
         # on a phone and in print the rows become cards, each cell labelled (data-label)
         out.append(
@@ -64,7 +66,7 @@ def render_ledger(ledger, page, page_url, root):
             f'<div class="ledger-formula" tabindex="0" role="group" aria-label="formula ({r["number"]})">'
             f'<div class="arithmatex">\\[{formula}\\]</div></div></td>'
             f'<td data-label="Result" class="ledger-{r["result"]}">{r["result"]}</td>'
-            f'<td data-label="Proved by sympy">{_proved_cell(r)}</td>'
+            f'<td data-label="Proved by sympy">{_proved_cell(r, url)}</td>'
             f'<td data-label="Checked by">{", ".join(r["methods"])}: {r["points"]} points, {r["comparisons"]} comparisons'
             f'<span class="ledger-time">, in <span data-varies>{r["seconds"]:.2f}</span>&nbsp;s</span></td></tr>'
         )
