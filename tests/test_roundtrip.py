@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from derivations.equations import CATALOG
-from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, Transpose, build, latex
+from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose, build, latex
 from derivations.equations.parse import ParseError, SymbolTable, canonical, parse_equation, parse_expression, same
 from derivations.equations.symbols import C, W, X, c, i, j, k, p, s, u, w, x, y, z
 
@@ -46,6 +46,10 @@ def _combine(children):
         children.map(lambda a: sp.Mul(Dot(w[j], x[i]), a, evaluate=False)),
         children.map(lambda a: Partial(a, z)),
         children.map(lambda a: Grad(a, w[j])),
+        children.map(lambda a: sp.Mul(Frobenius(W), a, evaluate=False)),
+        pair.map(lambda t: sp.Mul(sp.log(t[0], evaluate=False), t[1], evaluate=False)),
+        pair.map(lambda t: sp.Pow(Frac(t[0], t[1]), 2, evaluate=False)),
+        pair.map(lambda t: Dot(w[j] + w[y[i]], x[i]) * t[0]),
         children.map(lambda a: sp.Mul(a, Transpose(X), W, evaluate=False)),
         children.map(lambda a: sp.Mul(sp.Integer(-1), a, evaluate=False)),
     )

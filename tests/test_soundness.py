@@ -19,7 +19,7 @@ import sympy as sp
 from derivations.equations import CATALOG, Problem, Catalog
 from derivations.equations import points as pts
 from derivations.equations.checks import check_equation
-from derivations.equations.notation import Frac, Ind, Partial, SumOver, build, latex
+from derivations.equations.notation import Dot, Frac, Ind, Partial, SumOver, build, latex
 from derivations.equations.points import Point, Space
 from derivations.equations.prover import proof_key, prove_link
 from derivations.equations.symbols import C, c, i, k, p, s, t, u, z
@@ -301,3 +301,129 @@ def test_a_power_or_product_of_a_sum_is_parenthesised_and_limits_are_shown():
     assert latex(build(lambda: total * s[1])).startswith(r"\left(\sum")
     printed = latex(build(lambda: SumOver(s[k], k, 2, C, p)))
     assert "2" in printed and "C" in printed and r"\neq p" in printed
+
+
+# -- classes an adversarial review found in the first rewrite (4e1ec54) ------------------------------------
+
+def test_a_float_is_the_rational_it_stands_for():
+    # sympy adds 1e20 + 1 to 15 digits: "1e20 s_k + s_k = 1e20 s_k" was proved for all sizes and passed
+    big = sp.Float(1e20)
+    with sp.evaluate(False):  # as an author's sides are built
+        sides = (big * s[k] + s[k], big * s[k])
+    eq, catalog = statement(*sides, space=pts.logits(index="k"))
+    record, proofs = refused(eq, catalog)
+    assert proofs[0].refuted
+
+
+def test_every_kink_of_an_equation_is_visited():
+    # 1(u >= 3/10) and 1(u > 3/10) differ at u = 3/10 only; the kink point u = 0 is on |u|'s kink, not on theirs
+    tenth = sp.Rational(3, 10)
+    eq, catalog = statement(sp.Abs(u) + Ind(u >= tenth), sp.Abs(u) + Ind(u > tenth), space=hinge([0.0]))
+    record = check_equation(eq, catalog)
+    assert record.result != "pass" and "no point lies exactly on the kink of" in record.message
+    assert check_equation(*statement(*eq.sides, space=hinge([0.0, 0.3]))).result == "fail"
+
+
+def test_an_index_out_of_range_is_not_the_last_entry():
+    # numpy read W[:, -1] for w_0: the telescoping sum of w_j - w_{j-1} "was 0", with a range proof
+    W_ = sp.IndexedBase("W")
+    eq, catalog = statement(SumOver(W_[1, k] - W_[1, k - 1], k, 1, C), sp.Integer(0), space=pts.batch(),
+                            base="reg-gradient")
+    record, proofs = refused(eq, catalog)
+    assert "out of range" in record.message
+
+
+def test_labels_read_as_a_whole_vector_visit_every_label():
+    # y^T y = N was proved at y = (1, ..., 1) only
+    y_ = sp.Symbol("y")
+    N_ = sp.Symbol("N", integer=True, positive=True)
+    eq, catalog = statement(Dot(y_, y_), N_, space=pts.batch(), base="reg-gradient")
+    record, proofs = refused(eq, catalog)
+    assert proofs[0].refuted
+
+
+def test_a_union_with_other_sizes_does_not_fix_the_size():
+    both = pts.logits(classes=(2,), fixed=True) + pts.logits(classes=(3, 5))
+    eq, catalog = statement(SumOver(t[k], k, 1, C), sp.Integer(1), space=both)
+    proof = prove_link(eq, 0, catalog)
+    assert proof.category == "range", proof
+
+
+def test_a_difference_too_thin_or_too_small_to_sample_is_still_false():
+    # 2 on 0 < u < 1e-9, and an offset of 1e-13: prove="reason" let both pass
+    tiny = sp.Rational(1, 10 ** 9)
+    thin = statement(Partial(sp.Max(0, u), u), Ind(u > 0) + Ind(u > 0) * Ind(tiny - u > 0),
+                     space=CATALOG["hinge-derivative"].space, kind="gradient", base="hinge-derivative",
+                     prove="sympy cannot do it")
+    offset = statement(log(1 + exp(z)), log(1 + exp(z)) + sp.Rational(1, 10 ** 13), space=pts.binary(),
+                       base="bce-logits", prove="sympy cannot do it")
+    for eq, catalog in (thin, offset):
+        record = check_equation(eq, catalog)
+        assert record.result == "fail" and "is false" in record.message, record.message
+
+
+def test_fresh_names_of_the_prover_cannot_be_an_authors():
+    E0 = sp.Symbol("E0", real=True)
+    eq, catalog = statement(exp(E0), E0, space=pts.scalar("E0", [0.5, 2.0]), domain=(E0 > 0,), base="bce-logits")
+    assert not prove_link(eq, 0, catalog).proved
+
+
+def test_another_pages_definition_of_a_derived_value_is_used_only_where_it_is_this_spaces():
+    from derivations.equations.notation import Dot as Dot_, Grad
+    from derivations.equations.symbols import i as i_, j as j_, w, x
+
+    problem = Problem("problem-98.md", 98, "Doubled scores", columns={"w": "W"}, rows={"x": "X"},
+                      shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",)})
+    space = pts.weights(derived={"s": lambda v, idx: 2 * pts.sample_scores(v, idx)})
+    problem.equation("doubled-grad", "gradient", "a gradient, false here (it is 2 x_i)",
+                     lambda: [Grad(s[j_], w[j_]), x[i_]], space)
+    catalog = Catalog([*CATALOG.problems, problem])
+    proof = prove_link(catalog["doubled-grad"], 0, catalog)
+    assert not proof.proved and proof.refuted
+
+
+def test_an_equality_of_indices_makes_a_condition_a_whole_case():
+    # at j = p the condition s_j - s_p is 0 for every value: 1(s_j >= s_p) is 1 there, 1(s_j > s_p) is 0
+    eq, catalog = statement(Ind(s[k] >= s[p]), Ind(s[k] > s[p]), space=pts.logits(index="k"))
+    record, proofs = refused(eq, catalog)
+    assert proofs[0].refuted
+
+
+def test_a_derivative_inside_a_named_function_sees_a_derived_value():
+    problem = Problem("problem-99.md", 99, "Hidden derivative")
+    m_ = sp.Symbol("m", real=True)
+    G = problem.function("Gfun", "G", "g-def", lambda values, index, ev, arg: 0.0)
+    space = pts.logits(index="k", derived={"t": pts.one_hot, "m": pts.max_of("s")}, kinks=True)
+    problem.equation("g-def", "definition", "G", lambda: [G(s[k]), Partial(m_ * s[k], s[k])], space)
+    problem.equation("g-claim", "identity", "false at the largest score", lambda: [G(s[k]), m_], space)
+    catalog = Catalog([*CATALOG.problems, problem])
+    assert not prove_link(catalog["g-claim"], 0, catalog).proved
+
+
+def test_the_proof_key_covers_the_definition_a_derived_value_is_read_through():
+    from derivations.equations.symbols import i as i_, j as j_, w, x
+
+    eq = CATALOG["svm-grad-wj"]
+    scores = CATALOG["scores"]
+    doubled = replace(scores, sides=[scores.sides[0], build(lambda: 2 * Dot(w[j_], x[i_]))])
+    assert proof_key(eq, CATALOG) != proof_key(eq, CATALOG.replacing(doubled))
+
+
+@pytest.mark.parametrize("make", [lambda: sp.IndexedBase("x")[i] ** 2, lambda: Frac(1, sp.IndexedBase("x")[i]),
+                                  lambda: sp.Mul(sp.IndexedBase("x")[i], sp.IndexedBase("w")[k], evaluate=False)])
+def test_an_authors_shape_mistake_is_a_message_not_a_traceback(make):
+    # a vector squared, divided by, or two vectors multiplied: numpy would do it entry by entry, sympy raised
+    eq, catalog = statement(make(), make(), space=CATALOG["svm-grad-wj"].space, base="svm-grad-wj")
+    record = check_equation(eq, catalog, prove=False)
+    assert record.result == "fail" and ("shape" in record.message or "cannot be evaluated" in record.message), \
+        record.message
+
+
+def test_putting_an_argument_into_a_definition_captures_no_index():
+    from derivations.equations.notation import subs_free
+    from derivations.equations.symbols import j as j_
+
+    form = SumOver(exp(s[j_] - s[k]), j_, 1, C)  # a definition's form with its parameter k inside a sum over j
+    called = subs_free(form, {k: j_})  # called at j: the sum's own j must not take the argument in
+    assert called.args[0].has(s[j_]) and not called.args[0].equals(sp.Integer(1))
+    assert called.args[1] != j_

@@ -112,7 +112,18 @@ def _evaluations(side, point, catalog, domain):
             why[name] = str(exc)
         except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
             why[name] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - an author's mistake (a vector squared, shapes that do not multiply)
+            why[name] = _in_words(exc)
     return out, why, invalid, missing and not out
+
+
+def _in_words(exc):
+    """What went wrong in evaluating a side, for an author: shapes that do not fit say so."""
+    text = str(exc).strip()
+    name = type(exc).__name__
+    if name in ("ShapeError", "NonSquareMatrixError") or "broadcast" in text or "shapes" in text:
+        return f"the shapes of its terms do not fit together ({name}: {text or 'a vector or matrix used as a scalar'})"
+    return f"{name}: {text}"
 
 
 def _agree(a, b, rtol, atol):
@@ -193,20 +204,20 @@ def _kink_sources(eq, point, catalog, domain):
         if found is None:
             continue
         for value, source in zip(found[1], found[2]):
-            key = sp.srepr(source) if isinstance(source, sp.Basic) else str(source)
+            key = _source_text(source)
             every.add(key)
             if value == 0:
                 zero.add(key)
     return every, zero
 
 
-def _source_text(key):
-    try:
+def _source_text(source):
+    """A kink's source as a reader would find it on the page: the LaTeX of its max, |.| or indicator."""
+    if isinstance(source, sp.Basic):
         from derivations.equations.notation import latex
 
-        return latex(sp.parse_expr(key, evaluate=False)) if key.startswith(("Max(", "Ind(", "Abs(", "Min(")) else key
-    except Exception:  # noqa: BLE001 - a name is enough
-        return key
+        return latex(source)
+    return str(source)
 
 
 def _pattern_signature(point, names):
@@ -257,6 +268,40 @@ def _fmt(v):
     return f"{float(v):.12g}" if v.ndim == 0 else np.array2string(v, precision=8, separator=", ")
 
 
+def _shape_failures(eq, catalog, sampled):
+    """What is wrong with the shapes of the sides, from the problems' declared shapes (a vector squared, a vector
+    against a scalar), and declared shapes that a sampled point's arrays do not have."""
+    from derivations.equations.general import General
+
+    out = []
+    try:
+        general = General(eq, catalog, Regions(), set().union(*(p.label_names for p in sampled)) if sampled else set(),
+                          {}, lambda definition, links: False)
+        shapes = []
+        for n, side in enumerate(eq.sides, 1):
+            try:
+                shapes.append(general.shape(side))
+            except NotEvaluable as exc:
+                out.append(f"side {n} has no shape: {exc}")
+                shapes.append(None)
+        known = [sh for sh in shapes if sh is not None]
+        if len({tuple(str(d) for d in sh) for sh in known}) > 1:
+            words = ", ".join("a scalar" if not sh else "(" + ", ".join(map(str, sh)) + ")" for sh in known)
+            out.append(f"the sides have different shapes: {words}")
+    except Exception as exc:  # noqa: BLE001 - no shapes to read: the evaluations will say what is wrong
+        return [f"the shapes of the sides cannot be read: {type(exc).__name__}: {exc}"] if isinstance(
+            exc, NotEvaluable) else []
+    declared = getattr(catalog, "shapes", {})
+    for point in sampled[:4]:
+        for name, shape in declared.items():
+            if name in point.values and name not in point.label_names and all(d in point.indices for d in shape):
+                want = tuple(point.indices[d] for d in shape)
+                have = np.shape(point.values[name])
+                if have != want:
+                    out.append(f"{name} is declared of shape {shape} = {want}, but {point.label} gives it shape {have}")
+    return out
+
+
 def _domain_failures(eq, points):
     """Points of the space where the equation's declared domain (delta > 0) does not hold."""
     out = []
@@ -288,7 +333,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     domain = domain_assumptions(eq)
     record.points = len(points)
     record.links = len(eq.sides) - 1
-    methods, failures = set(), _domain_failures(eq, points)
+    methods, failures = set(), _domain_failures(eq, points) + _shape_failures(eq, catalog, sampled)
     package_checked = fd_checked = False
     per_link = [0] * record.links
     kinked = any(has_kink(side, catalog) for side in eq.sides) or (

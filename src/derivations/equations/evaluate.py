@@ -69,6 +69,8 @@ class Point:
         parts = [f"{k}={v}" for k, v in self.indices.items()]
         for name, v in self.values.items():
             arr = np.asarray(v)
+            if arr.dtype == object:
+                arr = arr.astype(np.float64)
             parts.append(f"{name}={np.array2string(arr, precision=4, separator=', ')}" if arr.ndim else f"{name}={float(arr):.6g}")
         return f"{self.label}: " + ", ".join(parts)
 
@@ -106,17 +108,33 @@ class Point:
             if arr.ndim == 0:
                 sym = sp.Symbol(f"{name}", **assumptions)
                 values[name] = sym
-                subs[sym] = sp.Rational(float(arr))
+                subs[sym] = _exact(arr.item() if arr.dtype == object else arr)
                 continue
             syms = np.empty(arr.shape, dtype=object)
             for idx in np.ndindex(arr.shape):
                 sym = sp.Symbol(f"{name}_{'_'.join(str(k + 1) for k in idx)}", **assumptions)
                 syms[idx] = sym
-                subs[sym] = sp.Rational(float(arr[idx]))
+                subs[sym] = _exact(arr[idx])
             values[name] = syms
         for name, rule in self.derived.items():
             values[name] = rule(values, self.indices)
         return values, subs
+
+
+def _exact(v):
+    """A value of a point as an exact number: a sympy number as it is, a float as the rational it stands for."""
+    if isinstance(v, sp.Basic) and v.is_number:
+        return v
+    return sp.Rational(float(v))
+
+
+def _in_range(expr, at, shape):
+    """Raise unless every index of ``expr`` (values ``at``, 1-based) lies within ``shape``: numpy would wrap a 0 to the end."""
+    if len(at) > len(shape):
+        raise NotEvaluable(f"{expr} has {len(at)} indices, but its array has shape {shape}")
+    for value, size in zip(at, shape):
+        if not 1 <= value <= size:
+            raise NotEvaluable(f"{expr} is out of range here: index {value} of 1..{size}")
 
 
 def _number(v):
@@ -428,22 +446,28 @@ class Evaluator:
         if len(expr.indices) > 1:
             if base not in self.values:
                 raise MissingValue(f"{base} has no value at this point")
-            return np.asarray(self.values[base])[tuple(self.index(q) - 1 for q in expr.indices)]
-        k = self.index(expr.indices[0]) - 1
+            arr = np.asarray(self.values[base])
+            at = tuple(self.index(q) for q in expr.indices)
+            _in_range(expr, at, arr.shape)
+            return arr[tuple(q - 1 for q in at)]
+        k = self.index(expr.indices[0])
         source = self.columns.get(base) or self.rows.get(base)
         if source is not None and source not in self.values:
             raise MissingValue(f"{source} has no value at this point")
         if base in self.columns:
-            arr = self.values[self.columns[base]][:, k]
+            whole = np.asarray(self.values[self.columns[base]])
+            _in_range(expr, (k,), whole.shape[1:])  # w_j is column j of W: 1..C, never W[:, -1] for j = 0
+            arr = whole[:, k - 1]
         elif base in self.rows:
-            arr = self.values[self.rows[base]][k]
+            whole = np.asarray(self.values[self.rows[base]])
+            _in_range(expr, (k,), whole.shape[:1])
+            arr = whole[k - 1]
         else:
             if base not in self.values:
                 raise MissingValue(f"{base} has no value at this point")
             arr = np.asarray(self.values[base])
-            if not 0 <= k < arr.shape[0]:
-                raise NotEvaluable(f"{base}_{k + 1} is out of range")
-            return arr[k]
+            _in_range(expr, (k,), arr.shape[:1])
+            return arr[k - 1]
         return _to_matrix(arr) if self.mode == "symbolic" else np.asarray(arr, dtype=np.float64)
 
     def _ev_Add(self, expr):
@@ -587,15 +611,22 @@ class Evaluator:
             if var.name not in self.point.values:
                 raise NotEvaluable(f"cannot differentiate with respect to {var.name}: not a free variable here")
             return var.name, ()
+        if not isinstance(var, sp.Indexed):
+            raise NotEvaluable(f"cannot differentiate with respect to {var}: a variable is a symbol or an entry w_j")
         base = var.base.label.name
-        k = self.index(var.indices[0]) - 1
-        if base in self.columns:
-            return self.columns[base], (slice(None), k)
-        if base in self.rows:
-            return self.rows[base], (k,)
-        if base not in self.point.values:
+        if len(var.indices) != 1:
+            raise NotEvaluable(f"cannot differentiate with respect to {var}: one index, as in w_j")
+        k = self.index(var.indices[0])
+        name = self.columns.get(base) or self.rows.get(base) or base
+        if name not in self.point.values:
             raise NotEvaluable(f"cannot differentiate with respect to {base}: not a free variable here")
-        return base, (k,)
+        shape = np.shape(self.point.values[name])
+        _in_range(var, (k,), shape[1:] if base in self.columns else shape[:1])
+        if base in self.columns:
+            return name, (slice(None), k - 1)
+        if base in self.rows:
+            return name, (k - 1,)
+        return base, (k - 1,)
 
     def on_kink(self, f):
         """Whether this point lies exactly on a kink of ``f`` (a condition of a max, |.| or indicator is 0 there)."""

@@ -22,7 +22,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import NotEvaluable
-from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
+from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose, subs_free
 from derivations.equations.regions import is_index_like
 
 __all__ = ["General", "label_base", "index_symbol"]
@@ -235,6 +235,8 @@ class General:
             raise NotEvaluable(f"{expr} is a scalar, used as a vector or matrix")
 
     def _symbol(self, expr, comp):
+        if expr.name in self.labels:
+            raise NotEvaluable(f"the labels {expr.name} as a whole vector have no symbolic-size form")
         shape = () if expr.is_integer else self.shape_of_name(expr.name)
         if expr.name in self._derived_names or expr.name in self.rules:
             return self._derived_entry(expr.name, comp)
@@ -248,9 +250,33 @@ class General:
             self._present(expr.name)
         return self.symbol(expr)
 
+    def _in_range(self, expr, indices, sizes):
+        """Refuse an index that may lie outside 1..size (w_{j-1} at j = 1, s_{k+1} at k = C)."""
+        from derivations.equations.prover import _implied
+
+        bounds = dict(self.eq.space.bounds, **self.bounds)
+        for index, size in zip(indices, sizes):
+            if size is None:
+                if not (isinstance(index, sp.Symbol) or (isinstance(index, sp.Indexed) and index.is_integer)):
+                    raise NotEvaluable(f"the index {index} of {expr} may be out of range: declare the shape of "
+                                       f"{expr.base.label.name} (Problem(shapes=...))")
+                continue
+            if not (_implied(sp.Ge(index, 1), bounds, self.labels) and _implied(sp.Le(index, size), bounds,
+                                                                                 self.labels)):
+                raise NotEvaluable(f"the index {index} of {expr} may lie outside 1..{size}: decided size by size")
+
     def _indexed(self, expr, comp):
         base = expr.base.label.name
         indices = [self.tr(q) for q in expr.indices]
+        family = self.catalog.columns.get(base) or self.catalog.rows.get(base)
+        if family is not None:
+            shape = self.shape_of_name(family)
+            if shape is None:
+                raise NotEvaluable(f"the shape of {family} is not declared (Problem(shapes=...))")
+            self._in_range(expr, indices, [shape[1]] if base in self.catalog.columns else [shape[0]])
+        elif base not in self.labels:
+            shape = self.shape_of_name(base)
+            self._in_range(expr, indices, list(shape) if shape and len(shape) == len(indices) else [None] * len(indices))
         if base in self.catalog.columns:  # w_j: column j of W
             if len(comp) != 1 or len(indices) != 1:
                 raise NotEvaluable(f"{expr} is a column: one component index")
@@ -401,23 +427,21 @@ class General:
             raise NotEvaluable(f"{type(expr).__name__} has no definition on a page")
         definition = self.catalog.equations[spec.definition]
         head, errors = definition.sides[0], []
-        for n, form in enumerate(definition.sides[1:], 1):  # the first form that has a symbolic-size translation
-            if n > 1 and not self.prove_links(definition, range(1, n)):
-                errors.append(f"form {n + 1} of {spec.definition} is not proved equal to its definition for all sizes")
-                continue
-            try:
-                out = self.tr(form)
-                break
-            except NotEvaluable as exc:
-                errors.append(str(exc))
-        else:
-            raise NotEvaluable(f"no form of {type(expr).__name__} has a symbolic-size form: {'; '.join(errors)}")
         swap = {}
         for param, arg in zip(head.args, expr.args):
             if isinstance(param, sp.Indexed):
                 if not isinstance(arg, sp.Indexed) or arg.base != param.base:
                     raise NotEvaluable(f"{expr} is not {head} at another index")
-                swap[self.tr(param.indices[0])] = self.tr(arg.indices[0])
+                swap[param.indices[0]] = arg.indices[0]
             else:
-                swap[self.tr(param)] = self.tr(arg)
-        return out.xreplace(swap)
+                swap[param] = arg
+        for n, form in enumerate(definition.sides[1:], 1):  # the first form that has a symbolic-size translation
+            if n > 1 and not self.prove_links(definition, range(1, n)):
+                errors.append(f"form {n + 1} of {spec.definition} is not proved equal to its definition for all sizes")
+                continue
+            try:
+                # the arguments go in before translating, so that index ranges are those of the call
+                return self.tr(subs_free(form, swap))
+            except NotEvaluable as exc:
+                errors.append(str(exc))
+        raise NotEvaluable(f"no form of {type(expr).__name__} has a symbolic-size form: {'; '.join(errors)}")

@@ -70,7 +70,10 @@ class Frobenius(sp.Expr):
     is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
 
     def __new__(cls, a):
-        return sp.Expr.__new__(cls, sp.sympify(a))
+        a = sp.sympify(a)
+        if not isinstance(a, sp.Symbol):  # printed as A_{k,l}: a sum of matrices has no such entry to print
+            raise TypeError(f"Frobenius takes a matrix symbol such as W, got {a}")
+        return sp.Expr.__new__(cls, a)
 
 
 class Frac(sp.Expr):
@@ -148,6 +151,11 @@ class _Grouped(sp.Expr):
         return sp.Expr.__new__(cls, inner)
 
 
+def _open_ended(node):
+    """A factor whose printed form runs on into what follows it (\\sum, \\log x, \\nabla_v f, \\sum_{k,l} A^2)."""
+    return isinstance(node, (SumOver, Frobenius, Grad, sp.log))
+
+
 def _groups(node):
     """Whether ``node`` must be parenthesised as a factor, a base or a transposed term (a sum, or a sum of terms)."""
     return isinstance(node, (SumOver, sp.Add))
@@ -164,6 +172,10 @@ def subs_free(expr, mapping, bound=frozenset()):
         return expr
     if isinstance(expr, SumOver):
         body, index, lo, hi, excluded = expr.args
+        if any(isinstance(v, sp.Basic) and index in v.free_symbols for k, v in live.items() if body.has(k)):
+            # the sum's own index is in what comes in: rename it first, so that nothing is captured
+            fresh = sp.Dummy(index.name, **index.assumptions0)
+            body, index = subs_free(body, {index: fresh}), fresh
         inner = bound | {index}
         return SumOver(subs_free(body, mapping, inner), index, subs_free(lo, mapping, bound),
                        subs_free(hi, mapping, bound),
@@ -211,15 +223,16 @@ class NotationPrinter(LatexPrinter):
         return r"\left(%s\right)" % self._print(expr.args[0])
 
     def _print_Mul(self, expr):
-        # a sum followed by another factor would take it into its body: (sum_j a_j) x, never sum_j a_j x
+        # a factor that reaches to the end of its term (a sum's body, the argument of a log, a gradient's function)
+        # would take the next factor in: (sum_j a_j) x, (log f) s, (nabla f) g, never sum_j a_j x
         args = list(expr.args)
-        if any(isinstance(a, SumOver) for a in args[:-1]):
-            args = [_Grouped(a) if isinstance(a, SumOver) and n < len(args) - 1 else a for n, a in enumerate(args)]
+        if any(_open_ended(a) for a in args[:-1]):
+            args = [_Grouped(a) if _open_ended(a) and n < len(args) - 1 else a for n, a in enumerate(args)]
             return super()._print_Mul(sp.Mul(*args, evaluate=False))
         return super()._print_Mul(expr)
 
     def _print_Pow(self, expr):
-        if isinstance(expr.base, (SumOver, Frobenius, Grad, Dot, Transpose)):
+        if isinstance(expr.base, (SumOver, Frobenius, Grad, Dot, Transpose, Frac)):
             return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
         return super()._print_Pow(expr)
 

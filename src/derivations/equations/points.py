@@ -55,9 +55,11 @@ class Space:
     fixed: tuple = ()
 
     def __add__(self, other):
-        """Both spaces' sample points; proofs over the first."""
+        """Both spaces' sample points; proofs over the first (a size fixed by both stays fixed, else none is)."""
+        fixed = tuple(n for n in self.fixed if n in getattr(other, "fixed", ()) and
+                      self.sizes.get(n) == other.sizes.get(n))
         return Space(lambda rng: self.sample(rng) + other.sample(rng), self.every, self.sizes, self.general,
-                     self.bounds, self.fixed)
+                     self.bounds, fixed)
 
     def size_choices(self):
         """Every combination of sizes the fixed-size proofs cover, as dicts."""

@@ -425,18 +425,32 @@ def _concrete_point(eq, sizes, rng, draw, scale=1.0, indices=None):
 
 
 def _differs(eq, n, catalog, point):
-    """A description of ``point`` when the two sides of link ``n``, evaluated by sympy as written, differ there."""
+    """A description of ``point`` when the two sides of link ``n``, evaluated by sympy as written, differ there.
+
+    Both sides are evaluated at 40 digits and compared at that precision: a
+    difference of 1e-13 is a difference, whatever the numeric checks' float
+    tolerance would let through.
+    """
+    values = []
     try:
-        a = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq)).value(eq.sides[n])
-        b = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq)).value(eq.sides[n + 1])
+        for side in eq.sides[n:n + 2]:
+            ev = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq))
+            out = sp.sympify(ev.exact(side))
+            entries = list(out) if isinstance(out, sp.MatrixBase) else [out]
+            numbers = [Evaluator._evalf(sp.sympify(e).xreplace(ev.subs)) for e in entries]
+            if any(not x.is_number or x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in numbers):
+                return None
+            values.append((getattr(out, "shape", ()), numbers))
     except (NotEvaluable, InvalidValue, *_ERRORS):
         return None
-    a, b = np.squeeze(np.asarray(a, dtype=np.float64)), np.squeeze(np.asarray(b, dtype=np.float64))
-    if a.shape != b.shape:
-        return f"{point.describe()}: the sides have shapes {a.shape} and {b.shape}"
-    if np.all(np.abs(a - b) <= 1e-9 * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))):
+    (shape_a, a), (shape_b, b) = values
+    if shape_a != shape_b:
+        return f"{point.describe()}: the sides have shapes {shape_a or 'scalar'} and {shape_b or 'scalar'}"
+    if all(abs(x - y) <= sp.Float(10) ** -30 * max(1, abs(x), abs(y)) for x, y in zip(a, b)):
         return None
-    return f"{point.describe()}: side {n + 1} is {_short(a)}, side {n + 2} is {_short(b)}"
+    show = lambda v: _short(float(v[0])) if len(v) == 1 else _short(np.array([float(x) for x in v]))  # noqa: E731
+    gap = max(abs(x - y) for x, y in zip(a, b))
+    return f"{point.describe()}: side {n + 1} is {show(a)}, side {n + 2} is {show(b)} (they differ by {float(gap):.3g})"
 
 
 def _short(v):
@@ -462,7 +476,7 @@ def _labels_matter(sides, point):
                 return True
             if isinstance(node, sp.Indexed) and (node.base.label.name in derived or node.base.label.name in labels):
                 return True
-            if isinstance(node, sp.Symbol) and (node.name in derived or node.name == "p"):
+            if isinstance(node, sp.Symbol) and (node.name in derived or node.name == "p" or node.name in labels):
                 return True
     return False
 
@@ -551,29 +565,56 @@ def _range_witness(eq, n, catalog, point, regions, diff, ev):
     symbols = sorted(set(diff.free_symbols) | {s for _, u in regions.conditions.values() for s in
                                                  sp.sympify(u).free_symbols}, key=lambda s: s.name)
     symbols = [s for s in symbols if not s.is_integer and not regions.is_atom(s)]
-    for scale in (1.0, 1e-3, 1e-2, 1e-1, 10.0, 1e2):
-        for draw in range(8):
-            values = {}
-            for s in symbols:
-                value = sp.Rational(int(rng.integers(-10**6, 10**6 + 1)), 10**6) * sp.nsimplify(scale)
-                if s.is_positive:
-                    value = abs(value) + sp.Rational(1, 10**9)
-                elif s.is_nonnegative:
-                    value = abs(value)
-                values[s] = value
-            number = diff.xreplace(regions.truth(values)).xreplace(values)
-            try:
-                number = sp.N(number, 30)
-            except (TypeError, ValueError):
-                continue
-            if not number.is_number or number.is_real is False or abs(number) <= 1e-20:
-                continue
-            concrete = _point_with(point, values, ev)
-            found = _differs(eq, n, catalog, concrete) if concrete is not None else None
-            if found:
-                return found
-        if not regions.conditions:
-            break  # no region to find: one scale is enough
+
+    def draw(scale):
+        values = {}
+        for s in symbols:
+            value = sp.Rational(int(rng.integers(-10**6, 10**6 + 1)), 10**6) * sp.nsimplify(scale)
+            if s.is_positive:
+                value = abs(value) + sp.Rational(1, 10**9)
+            elif s.is_nonnegative:
+                value = abs(value)
+            values[s] = value
+        return values
+
+    def near_boundaries():
+        """Values just either side of where a condition changes sign: a region may be thinner than any scale."""
+        for _, u in regions.conditions.values():
+            u = sp.sympify(u)
+            for s in sorted(u.free_symbols & set(symbols), key=lambda s: s.name):
+                base = draw(1.0)
+                try:
+                    roots = sp.solve(u.xreplace({k: v for k, v in base.items() if k != s}), s)
+                except Exception:  # noqa: BLE001 - sympy cannot solve it: no boundary to try
+                    continue
+                for root in roots:
+                    if not (root.is_number and root.is_real):
+                        continue
+                    for eps in (sp.Rational(1, 10**3), sp.Rational(1, 10**12)):
+                        step = eps * max(1, abs(root))
+                        for value in (root - step, root + step):
+                            yield {**base, s: sp.nsimplify(value)}
+
+    def trials():
+        for scale in (1.0, 1e-3, 1e-2, 1e-1, 10.0, 1e2):
+            for _ in range(8):
+                yield draw(scale)
+            if not regions.conditions:
+                return  # no region to find: one scale is enough
+        yield from itertools.islice(near_boundaries(), 200)
+
+    for values in trials():
+        number = diff.xreplace(regions.truth(values)).xreplace(values)
+        try:
+            number = sp.N(number, 40)
+        except (TypeError, ValueError):
+            continue
+        if not number.is_number or number.is_real is False or number == 0:
+            continue
+        concrete = _point_with(point, values, ev)
+        found = _differs(eq, n, catalog, concrete) if concrete is not None else None
+        if found:
+            return found
     return None
 
 
@@ -587,11 +628,11 @@ def _point_with(point, values, ev):
             out[name] = arr
             continue
         if arr.ndim == 0:
-            out[name] = float(by_name.get(name, 0.0))
+            out[name] = by_name.get(name, sp.Integer(0))
             continue
-        filled = np.zeros(arr.shape)
+        filled = np.empty(arr.shape, dtype=object)  # exact rationals: a witness 1e-21 inside a region stays inside
         for idx in np.ndindex(arr.shape):
-            filled[idx] = float(by_name.get(f"{name}_{'_'.join(str(k + 1) for k in idx)}", 0.0))
+            filled[idx] = by_name.get(f"{name}_{'_'.join(str(k + 1) for k in idx)}", sp.Integer(0))
         out[name] = filled
     return Point(point.label, dict(point.indices), out, point.derived, False, point.labels)
 
@@ -624,10 +665,27 @@ def prove_link(eq, n, catalog):
     fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
     if not eq.space.sizes:
         return Proof(True, ALL_SIZES, category="all sizes")
-    if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes):
+    if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes) and _samples_at(eq, eq.space.sizes):
         return Proof(True, f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about",
                      category="all sizes")
     return Proof(True, _describe_sizes(eq.space.sizes), f"not for all sizes: {general_reason}", category="range")
+
+
+def _derived_names(space):
+    try:
+        first = next(iter(space.sample(np.random.default_rng(0))), None)
+    except Exception:  # noqa: BLE001 - a space that cannot sample has no derived values to name
+        first = None
+    return set(first.derived if first is not None else ()) | set(space.general or {})
+
+
+def _samples_at(eq, sizes):
+    """Whether every sampled point of the statement has these sizes (a fixed statement is checked at its size only)."""
+    try:
+        points = eq.space.sample(np.random.default_rng(0))
+    except Exception:  # noqa: BLE001 - a space that cannot sample fixes nothing
+        return False
+    return all(point.indices.get(name) in values for point in points for name, values in sizes.items())
 
 
 def prove_equation(eq, catalog, links=None):
@@ -665,6 +723,15 @@ def proof_key(eq, catalog):
                     seen.add(spec.definition)
                     todo.append(catalog[spec.definition])
                     spaces.append(catalog[spec.definition].space)
+    # the page's definitions of the space's derived values (the scores s by (2.1), G by (2.8)) are read as well
+    derived = _derived_names(eq.space)
+    for other in catalog:
+        head = other.sides[0]
+        name = head.base.label.name if isinstance(head, sp.Indexed) else getattr(head, "name", None)
+        if other.kind == "definition" and name in derived:
+            digest.update(other.id.encode())
+            for side in other.sides:
+                digest.update(sp.srepr(side).encode())
     digest.update(repr((eq.kind, eq.prove, [sp.srepr(r) for r in eq.domain])).encode())
     digest.update(repr(sorted((k, repr(v)) for k, v in catalog.columns.items())).encode())
     digest.update(repr(sorted((k, repr(v)) for k, v in catalog.rows.items())).encode())

@@ -14,7 +14,7 @@ from derivations.equations import points as pts
 from derivations.equations.notation import Frac, Partial, SumOver
 from derivations.equations.symbols import C, c, j, k, m, p, s, t, tau, z
 
-PROBLEM = Problem("problem-1.md", 1, "Softmax to sigmoid")
+PROBLEM = Problem("problem-1.md", 1, "Softmax to sigmoid", shapes={"s": ("C",), "t": ("C",)})
 exp, log = sp.exp, sp.log
 
 
