@@ -55,7 +55,7 @@ def test_a_fourth_problem_is_one_module_one_page_and_a_nav_line(tmp_path):
     build = run(project, "mkdocs", "build", "--strict", "-d", str(project / "site"))
     assert build.returncode == 0, build.stderr[-3000:]
     page = (project / "site" / "problem-4" / "index.html").read_text(encoding="utf-8")
-    assert 'id="eq-sigmoid-derivative"' in page and "\\tag{4.3}" in page
+    assert 'id="eq-sigmoid-derivative"' in page and '<span class="equation-number">(4.3)</span>' in page
     assert 'href="../problem-1/#eq-sigmoid"' in page  # a reference to another problem's equation
 
     # break one equation: verify and the build fail, naming it

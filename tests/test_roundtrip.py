@@ -17,10 +17,12 @@ from derivations.equations.symbols import C, W, X, c, i, j, k, p, s, u, w, x, y,
 
 @pytest.mark.parametrize("eq", list(CATALOG), ids=lambda eq: eq.id)
 def test_every_equation_on_the_site_reads_back_as_what_was_checked(eq):
-    sides = parse_equation(eq.latex(), SymbolTable.of(*eq.sides))
-    assert len(sides) == len(eq.sides)
-    for shown, checked in zip(sides, eq.sides):
-        assert same(shown, checked), f"{eq.id}: the page shows {canonical(shown)}, the checks saw {canonical(checked)}"
+    # the shape a page shows at every width: the wide one, and each one broken for narrower screens
+    for shape in [eq.latex()] + eq.shapes():
+        sides = parse_equation(shape, SymbolTable.of(*eq.sides))
+        assert len(sides) == len(eq.sides), shape
+        for shown, checked in zip(sides, eq.sides):
+            assert same(shown, checked), f"{eq.id}: the page shows {canonical(shown)}, the checks saw {canonical(checked)}"
 
 
 SCALARS = [z, u, c, s[j], s[k], s[1], s[y[i]], sp.Integer(2), sp.Integer(3)]

@@ -12,7 +12,7 @@
   }
 
   function update() {
-    document.querySelectorAll(".equation > .arithmatex, .ledger-table .ledger-formula").forEach(function (box) {
+    document.querySelectorAll(".equation > .equation-formula, .ledger-table .ledger-formula").forEach(function (box) {
       var scrolls = overflows(box);
       box.setAttribute("tabindex", scrolls ? "0" : "-1");
       box.toggleAttribute("data-overflow", scrolls);

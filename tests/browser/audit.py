@@ -41,8 +41,12 @@ FORMULA_DEFECTS = """() => {
         while (box.parentElement && !box.matches(stop) && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
         const scroller = !box.matches(stop) && getComputedStyle(box).overflowX !== 'visible';
         const wide = scroller && box.scrollWidth > box.clientWidth + 1;
-        if (!scroller) {
-            const r = d.getBoundingClientRect(), c = box.getBoundingClientRect();
+        // an equation or ledger formula is set in a shape that fits: one that scrolls is a defect, keyboard or not
+        if (wide && box.matches('.equation-formula, .ledger-formula'))
+            out.push(name(d) + ': scrolls at this width (' + box.scrollWidth + ' px in ' + box.clientWidth + ' px)');
+        if (!scroller) {  // the typeset formula itself, whose content may run past its block
+            const k = d.querySelector(':scope > .katex') || d, c = box.getBoundingClientRect();
+            const r = {right: k.getBoundingClientRect().left + Math.max(k.scrollWidth, k.getBoundingClientRect().width)};
             if (r.right > c.right + 1) out.push(name(d) + ': runs out of its column (' + Math.round(r.right - c.right) + ' px)');
         } else if (wide) {
             const style = getComputedStyle(box);
@@ -57,19 +61,20 @@ FORMULA_DEFECTS = """() => {
         }
         const eq = d.closest('.equation');
         if (!eq) continue;
-        const tag = eq.querySelector('.katex-tag');
+        const tag = eq.querySelector('.equation-number');
         const clip = (box && wide ? box : d).getBoundingClientRect();
         for (const base of eq.querySelectorAll('.katex-html .katex-base')) {
             const r = base.getBoundingClientRect();
             if (tag && hit(tag.getBoundingClientRect(), r)) { out.push(eq.id + ': its number is drawn over the formula'); break; }
         }
-        const mark = eq.querySelector('.equation-check');
+        const mark = eq.querySelector('.equation-mark');
         const b = d.getBoundingClientRect();
         const shown = {left: Math.max(b.left, clip.left), right: Math.min(b.right, clip.right), top: b.top, bottom: b.bottom};
         if (mark && hit(mark.getBoundingClientRect(), shown)) out.push(eq.id + ': the check mark covers the formula');
-        if (tag) {
-            const t = tag.getBoundingClientRect(), c = box && wide ? box.getBoundingClientRect() : eq.getBoundingClientRect();
-            if (t.right > c.right + 1 && !(box && wide)) out.push(eq.id + ': its number is cut off');
+        if (tag) {  // the number in full view: inside the page's column and the viewport, never scrolled away
+            const t = tag.getBoundingClientRect(), c = eq.getBoundingClientRect();
+            if (t.right > c.right + 1 || t.left < c.left - 1 || t.right > document.documentElement.clientWidth + 1)
+                out.push(eq.id + ': its number is cut off');
         }
     }
     for (const m of document.querySelectorAll('.katex:not(.katex-display .katex)')) {  // inline formulas

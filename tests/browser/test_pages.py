@@ -63,8 +63,8 @@ def page_problems(chromium, base, site, path, scheme):
             arithmatex: document.querySelectorAll('.arithmatex').length,
             typeset: document.querySelectorAll('.arithmatex > .katex, .arithmatex > .katex-display > .katex').length,
             mathml: document.querySelectorAll('.arithmatex .katex-mathml > math').length,
-            displays: document.querySelectorAll('.equation .katex-display').length,
-            tags: [...document.querySelectorAll('.equation .katex-display .katex-tag')].map(t => t.textContent),
+            displays: [...document.querySelectorAll('.equation .katex-display')].filter(d => d.getClientRects().length).length,
+            tags: [...document.querySelectorAll('.equation .equation-number')].map(t => t.textContent),
             errors: document.querySelectorAll('.katex-error, .math-error').length,
             leftoverDollars: [...document.querySelectorAll('.jp-RenderedMarkdown')].filter(c => {
                 const copy = c.cloneNode(true);
@@ -147,7 +147,7 @@ def test_equation_references_land_on_their_equation(chromium, site_url, path):
             shown = page.evaluate(f"""() => {{
                 const el = document.getElementById('{target}');
                 const r = el.getBoundingClientRect();
-                return {{tag: el.querySelector('.katex-tag') && el.querySelector('.katex-tag').textContent,
+                return {{tag: el.querySelector('.equation-number') && el.querySelector('.equation-number').textContent,
                          visible: r.bottom > 0 && r.top < window.innerHeight}};
             }}""")
             assert shown["visible"], f"{text} ({href}) did not scroll to its equation"
@@ -189,31 +189,37 @@ def test_dark_scheme_changes_the_page_but_not_the_math(chromium, site_url):
     assert shots["light"]["typeset"] == shots["dark"]["typeset"] > 0
 
 
-def test_proved_and_sampled_only_equations_are_marked_differently(chromium, site_url):
+def test_the_three_marks_read_differently_without_colour_or_hovering(chromium, site_url):
     context, page, _ = _open(chromium, site_url + "problem-2/", "light")
     try:
-        marks = page.evaluate("""() => [...document.querySelectorAll('.equation')].map(e => {
-            const a = e.querySelector('.equation-check');
-            return {proof: e.dataset.proof, kind: a.title, label: a.getAttribute('aria-label'),
-                    bg: getComputedStyle(a).backgroundColor};
-        })""")
+        marks = page.evaluate("""() => [...document.querySelectorAll('.equation-mark')].map(a => ({
+            mark: a.classList.contains('mark-all-sizes') ? 'all sizes' : a.classList.contains('mark-range') ? 'range'
+                  : 'checked', text: a.textContent.trim(), label: a.getAttribute('aria-label'),
+            bg: getComputedStyle(a).backgroundColor, border: getComputedStyle(a).borderTopStyle,
+            legend: !!a.closest('.mark-legend')}))""")
     finally:
         context.close()
-    proved = [m for m in marks if m["proof"] == "proved"]
-    checked = [m for m in marks if m["proof"] == "checked"]
+    shown = [m for m in marks if not m["legend"]]
+    legend = {m["mark"]: m for m in marks if m["legend"]}
+    assert set(legend) == {"all sizes", "range", "checked"}, "every proof page has the legend of the three marks"
+    proved = [m for m in shown if m["mark"] == "all sizes"]
+    checked = [m for m in shown if m["mark"] == "checked"]
     assert proved and checked
-    assert all("proved for" in m["kind"] and m["label"].startswith("proved") for m in proved)
-    assert all("proved for" not in m["kind"] and m["label"].startswith("checked") for m in checked)
-    assert {m["bg"] for m in proved}.isdisjoint({m["bg"] for m in checked})  # filled against outlined
+    # a word a reader sees, and a shape: filled, outlined, dashed
+    assert all(m["text"].endswith("proved") and m["label"].startswith("proved") for m in proved)
+    assert all(m["text"].endswith("checked") for m in checked)
+    styles = {name: (m["bg"], m["border"]) for name, m in legend.items()}
+    assert len(set(styles.values())) == 3, styles
 
 
 PROOF_PAGES = [p for p in PAGES if p.startswith("problem")] + ["ledger/"]
 
 
-@pytest.mark.parametrize("path", PROOF_PAGES)
-def test_every_formula_can_be_seen_at_every_width(chromium, site_url, path):
-    """No formula clipped, covered by its number or mark, or scrolling unseen or out of a keyboard's reach."""
-    found = formula_defects_at(chromium, site_url, path, WIDTHS)
+@pytest.mark.parametrize("path, scheme", [(p, s) for p in PROOF_PAGES for s in SCHEMES])
+def test_every_formula_can_be_seen_at_every_width(chromium, site_url, path, scheme):
+    """Every formula whole in a shape that fits (none scrolls), its number in full view beside it or under it,
+    nothing clipped or covered by its number or mark, at 320 to 1440 px in both schemes."""
+    found = formula_defects_at(chromium, site_url, path, WIDTHS, scheme)
     assert {width: defects for width, defects in found.items() if defects} == {}
 
 
@@ -222,15 +228,21 @@ def test_every_page_shows_typeset_math_without_javascript_on_the_narrowest_phone
     assert formula_defects(chromium, site_url, path, 320, scheme="dark", javascript=False) == []
 
 
+# the wide shape of every formula, as a browser without container queries would show it: wider than a phone
+WIDE = (".md-typeset [data-shapes] .arithmatex[data-shape] { display: none !important; } "
+        ".md-typeset [data-shapes] .arithmatex[data-shape=\"1\"] { display: block !important; } ")
 BREAKAGES = {  # what a reader would see wrong, made on purpose: (extra CSS, change to the HTML, JavaScript on, expected)
-    "number over formula": (".md-typeset .equation .katex-display > .katex > .katex-html > .katex-tag "
-                            "{ position: absolute; right: 0; }", None, True, "number is drawn over the formula"),
-    "clipped": (".md-typeset .equation > .arithmatex { overflow: hidden !important; }", None, True, "clipped"),
-    "no shadows": (".md-typeset .equation > .arithmatex { background: none !important; }", None, True,
+    "number over formula": (".md-typeset .equation { position: relative; } .md-typeset .equation-meta "
+                            "{ position: absolute; left: 40%; top: 0.8em; }", None, True,
+                            "number is drawn over the formula"),
+    "clipped": (WIDE + ".md-typeset .equation > .equation-formula { overflow: hidden !important; }", None, True,
+                "clipped"),
+    "no shadows": (WIDE + ".md-typeset .equation > .equation-formula { background: none !important; }", None, True,
                    "scrolls without showing that it does"),
-    "not focusable": ("", ('tabindex="0" role="group"', 'role="group"'), False, "a keyboard cannot reach it"),
-    "runs out": (".md-typeset .equation > .arithmatex { overflow: visible !important; }", None, True,
+    "not focusable": (WIDE, ('tabindex="0" role="group"', 'role="group"'), False, "a keyboard cannot reach it"),
+    "runs out": (WIDE + ".md-typeset .equation > .equation-formula { overflow: visible !important; }", None, True,
                  "runs out of its column"),
+    "one shape only": (WIDE, None, True, "scrolls at this width"),
     "not typeset": ("", ('<p>For ', r'<p><span class="arithmatex">\(N\)</span> For '), True, "raw LaTeX"),
 }
 

@@ -19,7 +19,7 @@ import pkgutil
 
 import sympy as sp
 
-from derivations.equations.notation import build, flatten, fn, latex, vector_bases
+from derivations.equations.notation import _Grouped, _open_ended, build, flatten, fn, latex, vector_bases
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "expression_key", "KINDS"]
 
@@ -79,6 +79,52 @@ class Equation:
                 r" \\ " + f"&= {p}" for p in parts[2:]
             ) + r" \end{aligned}"
         return body + (r" \tag{%s}" % self.shown_number if tag and self.shown_number else "")
+
+    def shapes(self):
+        """The formula as a book sets it at narrower widths, widest first, each printed from the same sides.
+
+        1. as :meth:`latex` prints it (without its number);
+        2. broken after each "=": every side on a line of its own, the relation leading it;
+        3. also every side broken at its top-level + and - (continued lines indented), never inside a sum's
+           argument, a fraction, an indicator or parentheses; a two-case brace with each condition under its value.
+        A shape that is the same as the one before is left out.
+        """
+        out = [self.latex(tag=False)]
+        lines = [r"& " + latex(self.sides[0])] + [r"& \quad = " + latex(side) for side in self.sides[1:]]
+        out.append(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}")
+        broken = [r"& " + latex(self.sides[0], narrow=True)]
+        broken += [r"& \quad = " + _broken(side, r"& \qquad ") for side in self.sides[1:]]
+        out.append(r"\begin{aligned} " + r" \\ ".join(broken) + r" \end{aligned}")
+        # 4. a product that is still too wide: its last factor (x_i of (4)) on a line of its own
+        broken = [r"& " + latex(self.sides[0], narrow=True)]
+        broken += [r"& \quad = " + _broken(side, r"& \qquad ", products=True) for side in self.sides[1:]]
+        out.append(r"\begin{aligned} " + r" \\ ".join(broken) + r" \end{aligned}")
+        return list(dict.fromkeys(out))
+
+
+def _broken(side, lead, products=False):
+    """A side with a line break before each of its top-level + and - (``lead`` opens each continued line).
+
+    With ``products``, a side that is one product has its last factor on a line of its own, after a \\cdot.
+    """
+    whole = latex(side, narrow=True)
+    if products and isinstance(side, sp.Mul) and len(side.args) > 2 and not whole.startswith(r"\begin{cases}"):
+        # the factors before the break keep their parentheses: -(sum_j ...) then x_i, never -sum_j (... x_i)
+        head = sp.Mul(*[_Grouped(a) if _open_ended(a) else a for a in side.args[:-1]], evaluate=False)
+        return latex(head, narrow=True) + r" \\ " + lead + r"\cdot " + latex(side.args[-1], narrow=True)
+    if not isinstance(side, sp.Add) or not lead or whole.startswith(r"\begin{cases}"):
+        return whole
+    parts = []
+    for n, term in enumerate(side.args):
+        coeff, rest = term.as_coeff_Mul()
+        negative = coeff.is_Number and coeff < 0
+        text = latex(sp.Mul(-coeff, rest, evaluate=False) if negative and coeff != -1 else rest) if negative \
+            else latex(term)
+        if n == 0:
+            parts.append(("- " if negative else "") + text)
+        else:
+            parts.append(r" \\ " + lead + ("- " if negative else "+ ") + text)
+    return "".join(parts)
 
 
 @dataclass

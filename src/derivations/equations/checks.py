@@ -69,6 +69,7 @@ class Record:
     latex: str
     source: str
     formula: str = ""  # the LaTeX without its number, as the page typesets it beside its own number
+    shapes: list = field(default_factory=list)  # the formula wide, then broken for narrower columns
     result: str = "unchecked"
     methods: list = field(default_factory=list)
     proved_links: int = 0
@@ -326,7 +327,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     """
     start = time.perf_counter()
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}",
-                    eq.latex(tag=False))
+                    eq.latex(tag=False), eq.shapes())
     rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
     sampled = eq.points(rng)
     points = sampled + pattern_points(eq, sampled)
@@ -386,7 +387,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     missing_kink = [n + 1 for n, count in enumerate(kink_links) if count == 0]
     if failures or refuted:
         record.result = "fail"
-        lines = refuted + failures
+        lines = failures + refuted  # a sampled point where the sides differ first: the most concrete
         record.message = lines[0] + (f"\n  (and {len(lines) - 1} more)" if len(lines) > 1 else "")
     elif unchecked:
         record.message = f"links {unchecked} were never evaluated at any point"

@@ -198,8 +198,9 @@ def _paren(tex, args):
 class NotationPrinter(LatexPrinter):
     """sympy's LaTeX printer, taught this site's notation."""
 
-    def __init__(self):
+    def __init__(self, narrow=False):
         super().__init__({"order": "none", "mul_symbol": None})
+        self.narrow = narrow
 
     def _print_Symbol(self, expr, style="plain"):
         name = expr.name
@@ -256,6 +257,9 @@ class NotationPrinter(LatexPrinter):
         (a, x), (b, y) = sorted(parts, key=lambda p: isinstance(p[0], sp.Eq))
         if not (isinstance(a, sp.Ne) and isinstance(b, sp.Eq) and set(a.args) == set(b.args)):
             return None
+        if self.narrow:  # each condition on a line under its value: half the width
+            return (r"\begin{cases} %s \\ \quad \text{if } %s, \\ %s \\ \quad \text{if } %s \end{cases}"
+                    % (self._print(x), self._print(a), self._print(y), self._print(b)))
         return (r"\begin{cases} %s & \text{if } %s \\ %s & \text{if } %s \end{cases}"
                 % (self._print(x), self._print(a), self._print(y), self._print(b)))
 
@@ -327,9 +331,10 @@ class NotationPrinter(LatexPrinter):
 
 
 _printer = NotationPrinter()
+_narrow_printer = NotationPrinter(narrow=True)
 
 
-def latex(expr):
+def latex(expr, narrow=False):
     """LaTeX of ``expr`` in this site's notation, printed in the written order.
 
     >>> import sympy as sp
@@ -337,5 +342,7 @@ def latex(expr):
     >>> j, yi = sp.symbols("j y_i")
     >>> print(latex(build(lambda: sp.Max(0, s[j] - s[yi] + 1))))
     \\max(0, s_{j} - s_{y_{i}} + 1)
+
+    ``narrow`` sets a two-case brace with each condition under its value.
     """
-    return _printer.doprint(expr)
+    return (_narrow_printer if narrow else _printer).doprint(expr)

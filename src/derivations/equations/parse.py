@@ -173,20 +173,29 @@ class _Parser:
         return sides
 
     def aligned(self):
+        """An aligned chain, as wide (a &= b \\ &= c) or broken (& a \\ & = b \\ & + c): its lines read as one chain."""
         self.take(r"\begin")
         name = "".join(t for t, _ in self.group())
         if name != "aligned":
             self.error(f"a chain of equalities is an aligned environment, not {name}")
-        sides = [self.expression()]
-        while self.peek() != r"\end":
-            token = self.take()
-            if token in ("&", r"\\"):
-                continue
-            if token != "=":
-                self.error(f"unexpected {token!r} in a chain")
-            sides.append(self.expression())
+        flat, depth = [], 0
+        while True:
+            token = self.peek()
+            if token is None:
+                self.error(r"an aligned environment needs its \end{aligned}")
+            if token == r"\end" and depth == 0:
+                break
+            depth += {r"\begin": 1, r"\end": -1}.get(token, 0)
+            entry = self.tokens[self.pos]
+            self.pos += 1
+            if depth == 0 and token in ("&", r"\\"):
+                continue  # alignment and line breaks of the chain itself
+            flat.append(entry)
         self.take(r"\end")
         self.group()
+        sub = self.sub(flat)
+        sides = sub.sides()
+        sub.done()
         return sides
 
     # -- expressions ---------------------------------------------------------------------------------
@@ -435,13 +444,15 @@ class _Parser:
         out = []
         while self.peek() != r"\end":
             value = self.expression()
-            self.take("&")
+            self.take("&" if self.peek() == "&" else r"\\")  # value & if ..., or the condition on a line below
             if self.peek() == r"\text":
                 self.take()
                 words = "".join(t for t, _ in self.group()).strip()
                 if words not in ("if", "if "):
                     self.error(r"a case reads \text{if } condition")
             cond = self.condition()
+            if self.peek() == ",":
+                self.take(",")
             out.append(sp.Mul(value, Ind(cond), evaluate=False))
             if self.peek() == r"\\":
                 self.take()

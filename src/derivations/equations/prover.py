@@ -421,7 +421,8 @@ def _concrete_point(eq, sizes, rng, draw, scale=1.0, indices=None):
         if domain.get(name, {}).get("negative") or domain.get(name, {}).get("nonpositive"):
             drawn = -np.abs(drawn) - (1e-3 * scale if domain[name].get("negative") else 0.0)
         values[name] = drawn if arr.ndim else float(drawn)
-    return Point(f"{q.label}, random values", dict(q.indices), values, q.derived, False, q.labels)
+    label = "random values" if q.label == "no size" else f"{q.label}, random values"
+    return Point(label, dict(q.indices), values, q.derived, False, q.labels)
 
 
 def _differs(eq, n, catalog, point):

@@ -29,6 +29,7 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
+from derivations.site.shapes import shapes_html
 from derivations.site.performance_page import render_performance
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
@@ -101,17 +102,19 @@ def _page_url(src_path):
 
 
 def _display(record, page):
-    """A displayed equation: its formula in a box that scrolls when wider than the column, its number, its mark."""
+    """A displayed equation: its formula (in every shape, the one that fits shown) in a box that scrolls when even
+    the narrowest is wider than the column, then its number and its mark."""
     ledger_url = get_relative_url(_page_url("ledger.md"), page.url) + f"#ledger-{record['id']}"
     formula = record.get("formula") or TAG.sub("", record["latex"])
+    shapes, style = shapes_html(f"eq-{record['id']}", record.get("shapes") or [formula], _typesetter())
     return (
-        f'<div class="equation" id="eq-{record["id"]}" data-equation="{record["id"]}" data-result="{record["result"]}" '
-        f'data-mark="{mark_of(record).replace(" ", "-")}">'
+        f'<div class="equation" id="eq-{record["id"]}" data-shapes="eq-{record["id"]}" data-equation="{record["id"]}" '
+        f'data-result="{record["result"]}" data-mark="{mark_of(record).replace(" ", "-")}">'
         # the formula's own box, which scrolls when it is wider than the column: reachable by keyboard
-        f'<div class="arithmatex" tabindex="0" role="group" aria-label="equation ({record["number"]})">'
-        f'\\[{html.escape(formula, quote=False)}\\]</div>'
+        f'<div class="equation-formula" tabindex="0" role="group" aria-label="equation ({record["number"]})">'
+        f'{shapes}</div>'
         f'<div class="equation-meta"><span class="equation-number">({record["number"]})</span>'
-        f'{mark_html(record, ledger_url)}</div></div>'
+        f'{mark_html(record, ledger_url)}</div>{style}</div>'
     )
 
 
@@ -141,16 +144,16 @@ def on_page_content(content, page, config, files):
     # placeholders inside code (a guide that shows how to write a page) stay as written
     shown = [records[m.group(1)] for m in DISPLAY_PLACEHOLDER.finditer(CODE.sub("", content)) if m.group(1) in records]
     content = outside_code(content, placeholders)
-    ledger_href = get_relative_url(_page_url("ledger.md"), page.url)
     # what is proved is said from the ledger only: the site's sentence where a page asks for it, and on every page
     # with equations a legend of the marks with that page's own sentence
     everything = STATE["ledger"]["equations"]
     content = outside_code(content, lambda part: CLAIMS_PLACEHOLDER.sub(
         lambda m: html.escape(claims_sentence(everything, "on this site")), part))
     if shown:
+        ledger_href = get_relative_url(_page_url("ledger.md"), page.url)
         content = FIRST_HEADING.sub(lambda m: m.group(0) + legend_html(shown, ledger_href), content, count=1)
     if LEDGER_PLACEHOLDER.search(content):
-        content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"]), content)
+        content = LEDGER_PLACEHOLDER.sub(lambda m: render_ledger(STATE["ledger"], page, _page_url, STATE["root"], _typesetter()), content)
     # a link to the PDF, which `make build` prints after the site (a Markdown link would fail the strict build)
     content = PDF_PLACEHOLDER.sub(lambda m: f'<a href="{get_relative_url(PDF_NAME, page.url)}" type="application/pdf">'
                                             'the proofs as one PDF</a>', content)
@@ -188,7 +191,7 @@ def _typesetter():
 
 def _ledger_json():
     """The published ledger: one record per equation, as on the Ledger page."""
-    keys = ("id", "page", "number", "kind", "title", "latex", "formula", "result", "mark", "scopes", "methods",
+    keys = ("id", "page", "number", "kind", "title", "latex", "formula", "shapes", "result", "mark", "scopes", "methods",
             "proved_links", "proved_for", "links", "points", "kink_points", "comparisons", "seconds", "source")
     rows = [{key: r[key] for key in keys} for r in STATE["ledger"]["equations"]]
     return json.dumps({"source_hash": STATE["ledger"]["source_hash"], "equations": rows}, indent=1)

@@ -11,6 +11,7 @@ from mkdocs.utils import get_relative_url
 
 from derivations.equations.ledger import proof_counts
 from derivations.site.marks import claims_sentence, mark_html
+from derivations.site.shapes import shapes_html
 
 __all__ = ["render_ledger", "catalog_source"]
 
@@ -33,8 +34,15 @@ def _proved_cell(r, href):
     return mark_html(r, href) + " " + "; ".join(html.escape(t) for t in texts)
 
 
-def render_ledger(ledger, page, page_url, root):
-    """HTML of the ledger table and the check sources, for the Ledger page."""
+def _shapes(r, formula, typesetter):
+    if typesetter is None:
+        return f'<div class="arithmatex">\\[{formula}\\]</div>'
+    divs, style = shapes_html(f"ledger-{r['id']}", r.get("shapes") or [html.unescape(formula)], typesetter)
+    return divs + style
+
+
+def render_ledger(ledger, page, page_url, root, typesetter=None):
+    """HTML of the ledger table and the check sources, for the Ledger page (each formula in the shape that fits)."""
     records = ledger["equations"]
     passed = sum(r["result"] == "pass" for r in records)
     counts = proof_counts(ledger)
@@ -63,8 +71,8 @@ def render_ledger(ledger, page, page_url, root):
             f'<span class="ledger-source-link"> <a href="#src-{r["id"]}">source</a></span></td>'
             f'<td data-label="Equation"><div class="ledger-title">{html.escape(r["title"])} ({r["kind"]}), '
             f'<code>{r["id"]}</code> on {r["page"]}</div>'
-            f'<div class="ledger-formula" tabindex="0" role="group" aria-label="formula ({r["number"]})">'
-            f'<div class="arithmatex">\\[{formula}\\]</div></div></td>'
+            f'<div class="ledger-formula" data-shapes="ledger-{r["id"]}" tabindex="0" role="group" '
+            f'aria-label="formula ({r["number"]})">{_shapes(r, formula, typesetter)}</div></td>'
             f'<td data-label="Result" class="ledger-{r["result"]}">{r["result"]}</td>'
             f'<td data-label="Proved by sympy">{_proved_cell(r, url)}</td>'
             f'<td data-label="Checked by">{", ".join(r["methods"])}: {r["points"]} points, {r["comparisons"]} comparisons'

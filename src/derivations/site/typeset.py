@@ -49,6 +49,7 @@ class Typesetter:
             [node, str(RENDERER), str(Path(katex_package).resolve())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
         self._cache = {}
+        self.widths = {}  # (tex, True) -> the display formula's width in em of the text around it
         self.rendered = 0
         atexit.register(self.close)
 
@@ -63,8 +64,15 @@ class Typesetter:
                 raise MathError("the KaTeX process stopped: " + str(self._process.poll()))
             for item, reply in zip(wanted, json.loads(line)):
                 self._cache[item] = reply.get("html") or MathError(reply["error"])
+                if "width" in reply:
+                    self.widths[item] = reply["width"]
             self.rendered += len(wanted)
         return [self._cache[item] for item in items]
+
+    def width(self, tex):
+        """The width of display formula ``tex`` in em (typeset first if need be); None if KaTeX rejects it."""
+        self.render([(tex, True)])
+        return self.widths.get((tex, True))
 
     def close(self):
         if self._process.poll() is None:
