@@ -23,7 +23,8 @@ from derivations.equations.notation import _Grouped, _open_ended, build, flatten
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "expression_key", "KINDS"]
 
-KINDS = ("identity", "gradient", "definition")
+KINDS = ("identity", "gradient", "definition", "inequality")
+RELATION = {"inequality": r"\geq"}  # how the sides of a kind are joined (an inequality: side 1 >= side 2 >= ...)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/derivations
 
 
@@ -69,14 +70,20 @@ class Equation:
         """The concrete points of the numeric checks."""
         return self.space.sample(rng)
 
+    @property
+    def relation(self):
+        """The relation between neighbouring sides: = (an inequality, >=, is checked numerically only)."""
+        return RELATION.get(self.kind, "=")
+
     def latex(self, tag=True):
         """The LaTeX shown on the page, printed from ``sides``."""
         parts = [latex(side) for side in self.sides]
+        rel = self.relation
         if len(parts) == 2:
-            body = f"{parts[0]} = {parts[1]}"
+            body = f"{parts[0]} {rel} {parts[1]}"
         else:
-            body = r"\begin{aligned} " + f"{parts[0]} &= {parts[1]}" + "".join(
-                r" \\ " + f"&= {p}" for p in parts[2:]
+            body = r"\begin{aligned} " + f"{parts[0]} &{rel} {parts[1]}" + "".join(
+                r" \\ " + f"&{rel} {p}" for p in parts[2:]
             ) + r" \end{aligned}"
         return body + (r" \tag{%s}" % self.shown_number if tag and self.shown_number else "")
 
@@ -90,14 +97,15 @@ class Equation:
         A shape that is the same as the one before is left out.
         """
         out = [self.latex(tag=False)]
-        lines = [r"& " + latex(self.sides[0])] + [r"& \quad = " + latex(side) for side in self.sides[1:]]
+        rel = self.relation
+        lines = [r"& " + latex(self.sides[0])] + [rf"& \quad {rel} " + latex(side) for side in self.sides[1:]]
         out.append(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}")
         broken = [r"& " + latex(self.sides[0], narrow=True)]
-        broken += [r"& \quad = " + _broken(side, r"& \qquad ") for side in self.sides[1:]]
+        broken += [rf"& \quad {rel} " + _broken(side, r"& \qquad ") for side in self.sides[1:]]
         out.append(r"\begin{aligned} " + r" \\ ".join(broken) + r" \end{aligned}")
         # 4. a product that is still too wide: its last factor (x_i of (4)) on a line of its own
         broken = [r"& " + latex(self.sides[0], narrow=True)]
-        broken += [r"& \quad = " + _broken(side, r"& \qquad ", products=True) for side in self.sides[1:]]
+        broken += [rf"& \quad {rel} " + _broken(side, r"& \qquad ", products=True) for side in self.sides[1:]]
         out.append(r"\begin{aligned} " + r" \\ ".join(broken) + r" \end{aligned}")
         return list(dict.fromkeys(out))
 

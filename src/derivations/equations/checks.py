@@ -141,6 +141,16 @@ def _agree(a, b, rtol, atol):
         return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
 
 
+def _at_least(a, b, rtol, atol):
+    """Whether a >= b entry by entry (within the tolerance of the two ways they were computed); None for slopes."""
+    if isinstance(a, Slopes) or isinstance(b, Slopes):
+        return None
+    a, b = np.squeeze(np.asarray(a, dtype=np.float64)), np.squeeze(np.asarray(b, dtype=np.float64))
+    if a.shape != b.shape:
+        return False
+    return bool(np.all(a >= b - (atol + rtol * np.maximum(np.abs(a), np.abs(b)))))
+
+
 def _tolerance(m1, m2):
     order = list(METHODS)
     return TOLERANCE[max(m1, m2, key=order.index)]
@@ -361,7 +371,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
             compared = 0
             for m1, v1 in evaluated[n][0].items():
                 for m2, v2 in evaluated[n + 1][0].items():
-                    agree = _agree(v1, v2, *_tolerance(m1, m2))
+                    agree = _agree(v1, v2, *_tolerance(m1, m2)) if eq.kind != "inequality" else \
+                        _at_least(v1, v2, *_tolerance(m1, m2))
                     if agree is None:
                         continue
                     compared += 1
@@ -373,11 +384,12 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                     if on_kink and ({"package", "one-sided slopes"} & {m1, m2}):
                         kink_links[n] += 1
                     if not agree:
+                        verb = "differ" if eq.kind != "inequality" else "are not in order (>=)"
                         failures.append(
-                            f"side {n + 1} and side {n + 2} differ at {point.describe()}\n"
+                            f"side {n + 1} and side {n + 2} {verb} at {point.describe()}\n"
                             f"    side {n + 1} ({m1}): {_fmt(v1)}\n    side {n + 2} ({m2}): {_fmt(v2)}"
                         )
-            if not compared and all(evaluated[k][0] for k in (n, n + 1)):
+            if not compared and all(evaluated[k][0] for k in (n, n + 1)) and eq.kind != "inequality":
                 failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
         record.kink_points += on_kink
     record.methods = sorted(methods)
@@ -438,6 +450,8 @@ def _proofs(eq, catalog, prove, proofs_done):
 
 def record_links(eq):
     """The links the prover must prove: all of them, or for a definition every link after the defining one."""
+    if eq.kind == "inequality":  # checked numerically at every point, by every method; the prover proves equalities
+        return []
     links = range(len(eq.sides) - 1)
     return [n for n in links if not (eq.kind == "definition" and n == 0)]
 
@@ -450,6 +464,9 @@ def _settle_scopes(record, eq, proofs, kinked):
         if eq.kind == "definition" and n == 0:
             texts.append("a definition: compared with the package")
             scopes.append("definition")
+        elif eq.kind == "inequality":
+            texts.append("an inequality: checked numerically at every point, not proved")
+            scopes.append("numeric")
         elif n not in by_link:
             texts.append("not proved (numeric checks only)")
             scopes.append("numeric")

@@ -167,8 +167,8 @@ class _Parser:
         if self.peek() == r"\begin":
             return self.aligned()
         sides = [self.expression()]
-        while self.peek() == "=":
-            self.take("=")
+        while self.peek() in ("=", r"\geq", r"\ge"):  # a chain of equalities, or of >= (an inequality)
+            self.take()
             sides.append(self.expression())
         return sides
 
