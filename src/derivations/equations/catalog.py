@@ -28,6 +28,21 @@ RELATION = {"inequality": r"\geq"}  # how the sides of a kind are joined (an ine
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/derivations
 
 
+def _same_print(eq_id, sides):
+    """Refuse two different symbols that print alike (lam and lambda are both \\lambda): the page could not tell them
+    apart, so a reader could not check what the engine checks."""
+    printed = {}
+    for side in sides:
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.Symbol) or isinstance(node, sp.IndexedBase):
+                tex = latex(node)
+                other = printed.setdefault(tex, node)
+                same = (other.name == node.name) if isinstance(node, sp.Symbol) else (other == node)
+                if isinstance(other, sp.Symbol) and isinstance(node, sp.Symbol) and not same:
+                    raise ValueError(f"equation {eq_id!r}: the symbols {other.name!r} and {node.name!r} both print as "
+                                     f"{tex}: rename one")
+
+
 def expression_key(expr):
     """A key of ``expr`` that does not depend on how it was built (evaluated or as written)."""
     def evaluated(e):
@@ -207,6 +222,7 @@ class Problem:
         built = [flatten(sp.sympify(side)) for side in build(lambda: list(sides()))]
         if len(built) < 2:
             raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")
+        _same_print(id, built)
         source = Path(frame.filename).resolve()
         where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
         eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno), domain=domain)

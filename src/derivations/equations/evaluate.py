@@ -121,6 +121,13 @@ class Point:
         return values, subs
 
 
+def _form_proved(definition, n, catalog):
+    """Whether the links of ``definition`` before its form ``n`` are proved (for all sizes, or for its range)."""
+    from derivations.equations.prover import proved_links
+
+    return proved_links(definition, range(1, n), catalog)
+
+
 def _exact(v):
     """A value of a point as an exact number: a sympy number as it is, a float as the rational it stands for."""
     if isinstance(v, sp.Basic) and v.is_number:
@@ -192,17 +199,27 @@ class _Rewritten(dict):
 
 
 class Slopes:
-    """The one-sided slopes of a function at a kink, entry by entry: a (sub)gradient lies between them."""
+    """The one-sided slopes of a function at a kink: a (sub)gradient g lies between them, entry by entry, and in
+    every direction v tried, g . v lies between the one-sided derivatives along v and along -v."""
 
-    def __init__(self, left, right):
+    def __init__(self, left, right, directions=()):
         self.low, self.high = np.minimum(left, right), np.maximum(left, right)
+        self.directions = list(directions)  # (v, -f'(x; -v), f'(x; v))
 
     def contains(self, value, rtol, atol):
         value = np.squeeze(np.asarray(value, dtype=np.float64))
         if value.shape != np.squeeze(self.low).shape:
             return False
         slack = atol + rtol * np.maximum(np.abs(self.low), np.abs(self.high))
-        return bool(np.all((value >= np.squeeze(self.low) - slack) & (value <= np.squeeze(self.high) + slack)))
+        if not bool(np.all((value >= np.squeeze(self.low) - slack) & (value <= np.squeeze(self.high) + slack))):
+            return False
+        for v, back, forth in self.directions:
+            along = float(np.sum(value * np.squeeze(v)))
+            low, high = min(back, forth), max(back, forth)
+            room = atol + rtol * max(abs(low), abs(high), 1.0)
+            if not low - room <= along <= high + room:
+                return False
+        return True
 
     def __repr__(self):
         return f"between the one-sided slopes {np.squeeze(self.low).tolist()} and {np.squeeze(self.high).tolist()}"
@@ -217,7 +234,9 @@ class Slopes:
 
     def __add__(self, other):
         v = self._scalar(other)
-        return Slopes(self.low + v, self.high + v)
+        shifted = [(d, b + float(np.sum(v * np.squeeze(d))), f + float(np.sum(v * np.squeeze(d))))
+                   for d, b, f in self.directions]
+        return Slopes(self.low + v, self.high + v, shifted)
 
     __radd__ = __add__
 
@@ -228,10 +247,12 @@ class Slopes:
         return (-self) + self._scalar(other)
 
     def __neg__(self):
-        return Slopes(-self.high, -self.low)
+        return Slopes(-self.high, -self.low, [(v, -b, -f) for v, b, f in self.directions])
 
     def __mul__(self, other):
         v = self._scalar(other)
+        if np.ndim(v) == 0:
+            return Slopes(self.low * v, self.high * v, [(d, b * float(v), f * float(v)) for d, b, f in self.directions])
         return Slopes(self.low * v, self.high * v)
 
     __rmul__ = __mul__
@@ -240,8 +261,9 @@ class Slopes:
         return self * (1.0 / self._scalar(other))
 
 
-def one_sided_slopes(f, x, h=1e-7):
-    """:class:`Slopes` of ``f`` at ``x``: (f(x) - f(x - h)) / h and (f(x + h) - f(x)) / h, per entry."""
+def one_sided_slopes(f, x, h=1e-7, seed=0):
+    """:class:`Slopes` of ``f`` at ``x``: (f(x) - f(x - h)) / h and (f(x + h) - f(x)) / h, per entry, and for a
+    vector or matrix the one-sided derivatives along random directions and along e_a - e_b."""
     x = np.asarray(x, dtype=np.float64)
     left, right = np.empty(x.shape), np.empty(x.shape)
     centre = f(x.copy() if x.ndim else float(x))
@@ -251,7 +273,21 @@ def one_sided_slopes(f, x, h=1e-7):
             moved[idx] = moved[idx] + sign * h
             value = f(moved if x.ndim else float(moved))
             out[idx] = (value - centre) / h if sign == 1 else (centre - value) / h
-    return Slopes(left, right)
+    directions = []
+    if x.size > 1:
+        rng = np.random.default_rng(seed)
+        picks = [rng.normal(size=x.shape) for _ in range(6)]
+        flat = list(np.ndindex(x.shape))
+        for a, b in zip(flat, flat[1:]):
+            d = np.zeros(x.shape)
+            d[a], d[b] = 1.0, -1.0
+            picks.append(d)
+        for v in picks:
+            v = v / np.linalg.norm(v)
+            forth = (f(x + h * v) - centre) / h
+            back = (centre - f(x - h * v)) / h
+            directions.append((v, back, forth))
+    return Slopes(left, right, directions)
 
 
 def _strip_derivatives(expr):
@@ -266,6 +302,13 @@ def _strip_derivatives(expr):
         return expr.func(*[_strip_derivatives(a) for a in expr.args], evaluate=False)
     except TypeError:
         return expr.func(*[_strip_derivatives(a) for a in expr.args])
+
+
+def _column(v):
+    """A vector of the package as a column (n x 1), as sympy has it, so that products mean the same in both modes."""
+    if isinstance(v, np.ndarray) and v.ndim == 1:
+        return v.reshape(-1, 1)
+    return v
 
 
 def _to_matrix(v):
@@ -439,7 +482,7 @@ class Evaluator:
         v = self.values[name]
         if self.mode == "symbolic" and isinstance(v, np.ndarray):
             return _to_matrix(v)
-        return v
+        return _column(v) if self.mode == "package" else v
 
     def _ev_Indexed(self, expr):
         base = expr.base.label.name
@@ -468,7 +511,7 @@ class Evaluator:
             arr = np.asarray(self.values[base])
             _in_range(expr, (k,), arr.shape[:1])
             return arr[k - 1]
-        return _to_matrix(arr) if self.mode == "symbolic" else np.asarray(arr, dtype=np.float64)
+        return _to_matrix(arr) if self.mode == "symbolic" else _column(np.asarray(arr, dtype=np.float64))
 
     def _ev_Add(self, expr):
         return reduce(operator.add, [self.ev(a) for a in expr.args])
@@ -480,16 +523,27 @@ class Evaluator:
             if out is None:
                 out = v
             elif self.mode == "package" and np.ndim(out) == 2 and np.ndim(v) == 2:
-                out = out @ v
+                if np.shape(out)[1] != np.shape(v)[0] and 1 not in (np.size(out), np.size(v)):
+                    raise NotEvaluable(f"the shapes do not multiply: {np.shape(out)} times {np.shape(v)}")
+                out = out @ v if np.shape(out)[1] == np.shape(v)[0] else out * v  # a 1 x 1 result is a number
             else:
                 out = out * v
         return out
 
     def _ev_Pow(self, expr):
-        return self.ev(expr.base) ** self.ev(expr.exp)
+        base = self.ev(expr.base)
+        if self.mode == "package" and np.ndim(base) == 2 and np.size(base) > 1:  # as sympy: no power of a vector
+            raise NotEvaluable(f"a power of a vector or matrix of shape {np.shape(base)}")
+        power = self.ev(expr.exp)
+        if isinstance(power, sp.Rational) and not power.is_Integer:
+            self._real_argument(base, "a root of a negative value", strict=False)
+        return base ** power
 
     def _ev_Frac(self, expr):
-        return self.ev(expr.args[0]) / self.ev(expr.args[1])
+        bottom = self.ev(expr.args[1])
+        if np.ndim(bottom) == 2 and np.size(bottom) > 1 or isinstance(bottom, sp.MatrixBase) and len(bottom) > 1:
+            raise NotEvaluable(f"a division by a vector or matrix of shape {np.shape(bottom)}")
+        return self.ev(expr.args[0]) / bottom
 
     def _ev_exp(self, expr):
         a = self.ev(expr.args[0])
@@ -497,7 +551,18 @@ class Evaluator:
 
     def _ev_log(self, expr):
         a = self.ev(expr.args[0])
+        self._real_argument(a, "the log of a value that is not positive")
         return sp.log(a) if self.mode == "symbolic" else np.log(a)
+
+    def _real_argument(self, a, what, strict=True):
+        """A log or a root of a number that is not positive has no real value: sympy would rewrite exp(log u) as u."""
+        if self.mode != "symbolic" or self.regions is not None or isinstance(a, sp.MatrixBase):
+            return
+        number = sp.sympify(a).xreplace(self.subs)
+        if number.is_number and number.is_real is not False:
+            value = self._evalf(number)
+            if value.is_number and (value < 0 or (strict and value == 0)):
+                raise InvalidValue(f"{what} ({value})")
 
     def _ev_Max(self, expr):
         args = [self.ev(a) for a in expr.args]
@@ -513,7 +578,7 @@ class Evaluator:
             return np.abs(a)
         if self.regions is None:
             return sp.Abs(a)
-        return self.regions.from_source(expr, lambda: (2 * self.regions.positive(a) - 1) * a)
+        return self.regions.from_source(expr, lambda: (self.regions.positive(a) - self.regions.positive(-a)) * a)
 
     def _ev_Ind(self, expr):
         cond = expr.args[0]
@@ -561,11 +626,38 @@ class Evaluator:
 
     def _ev_Dot(self, expr):
         a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
-        return (a.T * b)[0, 0] if self.mode == "symbolic" else float(np.dot(a, b))
+        if np.shape(a) != np.shape(b) or (len(np.shape(a)) == 2 and np.shape(a)[1] != 1):
+            raise NotEvaluable(f"an inner product of shapes {np.shape(a)} and {np.shape(b)}: two column vectors")
+        return (a.T * b)[0, 0] if self.mode == "symbolic" else float((a.T @ b).item())
 
     def _ev_Transpose(self, expr):
         a = self.ev(expr.args[0])
         return a.T
+
+    def _ev_Norm(self, expr):
+        a = self.ev(expr.args[0])
+        if self.mode == "symbolic":
+            entries = list(a) if isinstance(a, sp.MatrixBase) else [a]
+            return sp.sqrt(sum(e ** 2 for e in entries))
+        return float(np.linalg.norm(np.asarray(a, dtype=np.float64)))
+
+    def _ev_Identity(self, expr):
+        n = self.index(expr.args[0])
+        return sp.eye(n) if self.mode == "symbolic" else np.eye(n)
+
+    def _ev_Inverse(self, expr):
+        a = self.ev(expr.args[0])
+        shape = a.shape if hasattr(a, "shape") else ()
+        if len(shape) != 2 or shape[0] != shape[1]:
+            raise NotEvaluable(f"the inverse of a matrix that is not square: shape {shape}")
+        if self.mode == "symbolic":
+            if a.det() == 0:
+                raise NotEvaluable("the matrix has no inverse here (its determinant is 0)")
+            return a.inv()
+        try:
+            return np.linalg.inv(np.asarray(a, dtype=np.float64))
+        except np.linalg.LinAlgError:
+            raise NotEvaluable("the matrix has no inverse here (it is singular)") from None
 
     def _ev_Frobenius(self, expr):
         a = self.ev(expr.args[0])
@@ -595,7 +687,11 @@ class Evaluator:
                 else:
                     self.locals[param.name] = self.ev(arg)
             errors = []
-            for form in definition.sides[1:]:
+            for n, form in enumerate(definition.sides[1:], 1):
+                # a later form stands for the definition only where it is proved equal to it
+                if n > 1 and not _form_proved(definition, n, self.catalog):
+                    errors.append(f"form {n + 1} of {spec.definition} is not proved equal to its definition")
+                    continue
                 try:
                     return self.ev(form)
                 except NotEvaluable as exc:
@@ -684,7 +780,7 @@ class Evaluator:
             else:
                 moved = np.asarray(v, dtype=np.float64)
             values = self.point.numeric_values({name: moved})
-            return float(Evaluator(self.point, "package", self.catalog, "finite-differences", values).ev(f))
+            return float(np.asarray(Evaluator(self.point, "package", self.catalog, "finite-differences", values).ev(f)).item())
 
         if self.derivative == "one-sided slopes":
             return one_sided_slopes(along, start)

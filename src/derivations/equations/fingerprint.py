@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 import types
 
 import numpy as np
@@ -26,9 +27,16 @@ __all__ = ["fingerprint"]
 PACKAGE = "derivations"
 
 
+LIBRARIES = {"numpy", "sympy", "scipy", "mpmath", "matplotlib", "sklearn", "torch"} | set(sys.stdlib_module_names)
+
+
 def _ours(obj):
+    """Code whose text is hashed: the package's, and any other Python code that is not a library's (an author's
+    helper in another module, a test's space)."""
     module = getattr(obj, "__module__", None) or getattr(obj, "__name__", "")
-    return isinstance(module, str) and (module == PACKAGE or module.startswith(PACKAGE + "."))
+    if not isinstance(module, str) or not module:
+        return False
+    return module.split(".")[0] not in LIBRARIES
 
 
 class _Walker:
@@ -89,6 +97,10 @@ class _Walker:
             for f in dataclasses.fields(obj):
                 self.put(f.name)
                 self.walk(getattr(obj, f.name))
+        elif callable(obj) and _ours(type(obj)):  # an object with __call__: its class's code and its own state
+            self.put("callable object")
+            self.walk(type(obj))
+            self.walk(getattr(obj, "__dict__", {}))
         elif callable(obj):
             self.put("callable", getattr(obj, "__module__", ""), getattr(obj, "__qualname__", type(obj).__name__))
             self.library(obj)

@@ -22,7 +22,9 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import NotEvaluable
-from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose, subs_free
+from derivations.equations.notation import (
+    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, subs_free,
+)
 from derivations.equations.regions import is_index_like
 
 __all__ = ["General", "label_base", "index_symbol"]
@@ -74,6 +76,7 @@ class General:
         except Exception:  # noqa: BLE001 - a space that cannot list points has no values to know of
             first = None
         self.primitives = set(first.values) if first is not None else None
+        self.ndims = {n: np.ndim(v) for n, v in first.values.items()} if first is not None else {}
         return set(first.derived) if first is not None else set()
 
     def _present(self, name):
@@ -113,7 +116,14 @@ class General:
                     raise NotEvaluable(f"the shape of {base} is not declared (Problem(shapes=...))")
                 return shape
             return ()
-        if isinstance(expr, (Dot, Frobenius, Ind, Partial, SumOver, sp.Max, sp.Min, sp.Abs, sp.exp, sp.log,
+        if isinstance(expr, Identity):
+            return (self.size(str(expr.args[0])),) * 2
+        if isinstance(expr, Inverse):
+            inner = self.shape(expr.args[0])
+            if len(inner) != 2 or inner[0] != inner[1]:
+                raise NotEvaluable(f"the inverse of a matrix of shape {inner}")
+            return inner
+        if isinstance(expr, (Dot, Frobenius, Norm, Ind, Partial, SumOver, sp.Max, sp.Min, sp.Abs, sp.exp, sp.log,
                              sp.core.function.AppliedUndef, sp.Number)):
             return ()
         if isinstance(expr, Transpose):
@@ -206,6 +216,21 @@ class General:
             if len(inner) == 1:
                 return self.tr(expr.args[0], comp[1:])
             return self.tr(expr.args[0], tuple(reversed(comp)))
+        if isinstance(expr, Norm):
+            shape = self.shape(expr.args[0])
+            if not shape:
+                raise NotEvaluable(f"the norm of a scalar: write |a|")
+            idx = [self.fresh(size, "r") for size in shape]
+            out = self.tr(expr.args[0], tuple(idx)) ** 2
+            for r, size in zip(reversed(idx), reversed(shape)):
+                out = sp.Sum(out, (r, 1, size))
+            return sp.sqrt(out)
+        if isinstance(expr, Identity):
+            if len(comp) != 2:
+                raise NotEvaluable("the identity matrix is used with two indices")
+            return sp.KroneckerDelta(*comp)
+        if isinstance(expr, Inverse):
+            raise NotEvaluable("a matrix inverse has no symbolic-size form: decided size by size")
         if isinstance(expr, Frobenius):
             shape = self.shape(expr.args[0])
             if len(shape) != 2:
@@ -248,6 +273,9 @@ class General:
         self._scalar(comp, expr)
         if not expr.is_integer:
             self._present(expr.name)
+            if self.ndims.get(expr.name, 0) > 0:  # an array of the space with no declared shape: not a scalar
+                raise NotEvaluable(f"{expr.name} is a vector or matrix of the space: declare its shape "
+                                   f"(Problem(shapes=...)) to prove it at symbolic size")
         return self.symbol(expr)
 
     def _in_range(self, expr, indices, sizes):

@@ -25,6 +25,26 @@ __all__ = ["rule_agrees", "definition_agrees", "to_point_symbols"]
 _MEMO = {}
 
 
+def _all_sizes(space):
+    """Every value of each size with the others at their smallest, and every size at its largest together.
+
+    (All combinations at once would cost minutes for a batch: C, N and D each vary here over their whole range.)
+    """
+    names = sorted(space.sizes)
+    if not names:
+        return [{}]
+    low = {n: min(space.sizes[n]) for n in names}
+    out = [dict(low, **{n: v}) for n in names for v in sorted(space.sizes[n])]
+    out.append({n: max(space.sizes[n]) for n in names})
+    return [dict(c) for c in dict.fromkeys(tuple(sorted(c.items())) for c in out)]
+
+
+def _ends(points, n):
+    """The first and the last ``n`` points of an iterable (the labels change fastest at its end)."""
+    points = list(itertools.islice(points, 5000))
+    return points if len(points) <= 2 * n else points[:n] + points[-n:]
+
+
 def _sizes_to_compare(space):
     """The smallest, a middle and the largest size of the space's range (each a dict of sizes)."""
     names = sorted(space.sizes)
@@ -59,9 +79,10 @@ def to_point_symbols(expr, point, sizes):
 def rule_agrees(eq, name, general, rule=None, source="rule"):
     """Whether ``rule`` (by default ``eq.space.general[name]``) equals the derived value ``name`` of the space's code.
 
-    Compared exactly, entry by entry, at the smallest, a middle and the
-    largest size of the space's range (a few points each: the labels and
-    indices that change the value). The memo is
+    Compared exactly, entry by entry, at every value of each size of the
+    space's range (the others at their smallest, and all at their largest; the
+    first and last points the space lists at each: the labels and indices that
+    change the value). The memo is
     kept with the space itself, so a space made later at the same address is
     compared afresh.
     """
@@ -74,8 +95,8 @@ def rule_agrees(eq, name, general, rule=None, source="rule"):
     memo[1][key] = False
     rule = rule or eq.space.general[name]
     try:
-        for sizes in _sizes_to_compare(eq.space):
-            for point in itertools.islice(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 6):
+        for sizes in _all_sizes(eq.space):
+            for point in _ends(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 6):
                 values, _ = point.symbolic_values()
                 if name not in values:
                     return False
@@ -83,7 +104,8 @@ def rule_agrees(eq, name, general, rule=None, source="rule"):
                 for idx in np.ndindex(derived.shape):
                     at = [sp.Integer(q + 1) for q in idx]
                     mine = to_point_symbols(rule(*at), point, sizes)
-                    if sp.simplify(sp.sympify(derived[idx]) - mine) != 0:
+                    gap = sp.expand(sp.sympify(derived[idx]) - mine)
+                    if gap != 0 and sp.simplify(gap) != 0:
                         return False
     except (NotEvaluable, TypeError, ValueError, KeyError, IndexError):  # noqa: B014 - any failure: not used
         return False
@@ -113,8 +135,8 @@ def definition_agrees(eq, name, definition, catalog):
     head = definition.sides[0]
     params = [q.name for q in head.indices] if isinstance(head, sp.Indexed) else []
     try:
-        for sizes in _sizes_to_compare(eq.space):
-            for point in itertools.islice(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 3):
+        for sizes in _all_sizes(eq.space):
+            for point in _ends(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 2):
                 shape = np.shape(point.symbolic_values()[0][name])
                 if len(shape) != len(params):
                     return False
@@ -124,7 +146,8 @@ def definition_agrees(eq, name, definition, catalog):
                     ev.indices.update({p: q + 1 for p, q in zip(params, idx)})
                     mine = ev.exact(definition.sides[1])
                     theirs = np.asarray(ev.values[name], dtype=object)[idx]
-                    if not is_zero(sp.sympify(theirs) - sp.sympify(mine), regions.variables, regions.is_atom):
+                    if not is_zero(sp.sympify(theirs) - sp.sympify(mine), regions.variables, regions.is_atom,
+                                   conditions=regions.conditions):
                         return False
     except Exception:  # noqa: BLE001 - a definition that cannot be compared is not used at symbolic size
         return False

@@ -21,7 +21,9 @@ at every such point or splits the points into cases that are all checked:
    is determined by its values on the cube); where an atom sits inside another
    function, every one of the 2**n assignments is substituted instead.
 3. ``KroneckerDelta(a, b)`` is split into its two cases: 0, or 1 with ``a``
-   replaced by ``b`` (valid where they are equal).
+   replaced by ``b`` (valid where they are equal). An equality atom ``1(u = 0)``
+   likewise: 0, or 1 with a value in which ``u`` is linear written in the
+   others, and the atoms whose conditions are then numbers replaced by them.
 4. Sums over the same range are added into one sum (linearity); a sum whose
    body is zero for every value of its index is zero. Bound variables are
    renamed, which changes nothing. Otherwise each sum is an opaque value (a
@@ -207,12 +209,52 @@ def _delta_cases(expr, delta):
     return zero, one
 
 
-def is_zero(expr, signs=(), atoms=None, _depth=0):
+def _solve_for(condition, free):
+    """(x, value) with condition = 0 exactly when x = value, for a real symbol or entry x in which it is linear."""
+    for x in sorted(condition.atoms(sp.Symbol, sp.Indexed), key=sp.default_sort_key):
+        if x.is_integer or (isinstance(x, sp.Symbol) and x not in free) or (isinstance(x, sp.Indexed) and not (
+                x.free_symbols <= free)):
+            continue
+        try:
+            poly = sp.Poly(condition, x)
+        except sp.PolynomialError:
+            continue
+        if poly.degree() != 1:
+            continue
+        slope, rest = poly.all_coeffs()
+        if slope.is_number and slope != 0 and not rest.has(x):
+            return x, -rest / slope
+    return None
+
+
+def _equal_case(expr, atom, condition, conditions):
+    """``expr`` in the case atom = 1, that is condition = 0: one value written in the others where it can be, and
+    every atom whose condition is then a number replaced by its value."""
+    expr = expr.xreplace({atom: sp.Integer(1)})
+    solved = _solve_for(condition, expr.free_symbols | condition.free_symbols)
+    if solved is None:
+        return expr
+    x, value = solved
+    expr = expr.xreplace({x: value})
+    known = {}
+    for other, (kind, u) in conditions.items():
+        if other in (atom,) or not expr.has(other):
+            continue
+        number = sp.expand(sp.sympify(u).xreplace({x: value}))
+        if number.is_number and number.is_real:
+            known[other] = sp.Integer(int(number > 0)) if kind == "sign" else sp.Integer(int(number == 0))
+    return expr.xreplace(known)
+
+
+def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
     """True when ``expr`` is zero at every point and for every 0/1 value of the atoms (see the module's soundness argument).
 
     ``signs`` lists atoms (plain symbols or applied functions); ``atoms``, a
     predicate saying whether a node is an atom, extends it to applied sign
-    functions at indices not listed (inside sums).
+    functions at indices not listed (inside sums). ``conditions`` maps an atom
+    to ("sign", u), the atom being 1(u > 0), or ("equal", u), 1(u = 0): an
+    equality atom is split into its two cases, and in the case u = 0 a value
+    in which u is linear is written in the others (valid in that case).
     """
     expr = sp.sympify(expr)
     if expr.has(sp.Float):  # a float is the rational it stands for: 1e20 + 1 - 1e20 is 1, never 0
@@ -239,7 +281,17 @@ def is_zero(expr, signs=(), atoms=None, _depth=0):
         zero, one = _delta_cases(expr, outside[0])
         if one is None:
             return False
-        return is_zero(zero, signs, atoms, _depth + 1) and is_zero(one, signs, atoms, _depth + 1)
+        return is_zero(zero, signs, atoms, _depth + 1, conditions) and is_zero(one, signs, atoms, _depth + 1, conditions)
+    # 2a. equality atoms (u = 0) outside sums: both cases, the second with u = 0 put in
+    if conditions:
+        equal = [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)
+                 if a in conditions and conditions[a][0] == "equal" and not any(
+                     s.has(a) for s in expr.atoms(sp.Sum))]
+        if equal and _depth < 16:
+            e = sorted(equal, key=sp.default_sort_key)[0]
+            return (is_zero(expr.xreplace({e: sp.Integer(0)}), signs, atoms, _depth + 1, conditions) and
+                    is_zero(_equal_case(expr, e, sp.sympify(conditions[e][1]), conditions), signs, atoms, _depth + 1,
+                            conditions))
     # 2. atoms outside sums: coefficients of the multilinear polynomial, or every assignment
     present = [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a)]
     present = [a for a in present if not any(a in s.free_symbols | s.atoms(sp.core.function.AppliedUndef)
@@ -251,17 +303,17 @@ def is_zero(expr, signs=(), atoms=None, _depth=0):
         except sp.PolynomialError:
             poly = None
         if poly is not None and not any(c.has(*present) for c in poly.coeffs()):
-            return all(is_zero(c, signs, atoms, _depth + 1) for c in poly.coeffs())
+            return all(is_zero(c, signs, atoms, _depth + 1, conditions) for c in poly.coeffs())
         if len(present) > MAX_ENUMERATED:
             return False
-        return all(is_zero(expr.xreplace(dict(zip(present, combo))), signs, atoms, _depth + 1)
+        return all(is_zero(expr.xreplace(dict(zip(present, combo))), signs, atoms, _depth + 1, conditions)
                    for combo in itertools.product((0, 1), repeat=len(present)))
     # 4. sums: one body per range, each zero for every value of its index
     if expr.has(sp.Sum):
         canonical = _canonical_sums(expr)
         groups, rest = _split_sums(canonical)
-        if groups and all(is_zero(body, signs, atoms, _depth + 1) for body in groups.values()) and \
-                is_zero(rest, signs, atoms, _depth + 1):
+        if groups and all(is_zero(body, signs, atoms, _depth + 1, conditions) for body in groups.values()) and \
+                is_zero(rest, signs, atoms, _depth + 1, conditions):
             return True
         if any(atom(a) for a in canonical.atoms(sp.Symbol, sp.core.function.AppliedUndef)):
             return False  # atoms inside a sum that is not linear in them: no sound rewrite left

@@ -14,7 +14,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 __all__ = [
-    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius",
+    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse",
     "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX",
 ]
 
@@ -74,6 +74,33 @@ class Frobenius(sp.Expr):
         if not isinstance(a, sp.Symbol):  # printed as A_{k,l}: a sum of matrices has no such entry to print
             raise TypeError(f"Frobenius takes a matrix symbol such as W, got {a}")
         return sp.Expr.__new__(cls, a)
+
+
+class Norm(sp.Expr):
+    r""":math:`\lVert a \rVert`, the Euclidean norm of a vector (of a matrix: the Frobenius norm)."""
+
+    is_commutative = True
+
+    def __new__(cls, a):
+        return sp.Expr.__new__(cls, sp.sympify(a))
+
+
+class Identity(sp.Expr):
+    r""":math:`\mathbf{I}`, the identity matrix of size ``n`` (a size symbol such as D)."""
+
+    is_commutative = True  # a matrix like the commuting symbols W and X: products keep their written order
+
+    def __new__(cls, n):
+        return sp.Expr.__new__(cls, sp.sympify(n))
+
+
+class Inverse(sp.Expr):
+    r""":math:`A^{-1}`, the inverse of a square matrix."""
+
+    is_commutative = True
+
+    def __new__(cls, a):
+        return sp.Expr.__new__(cls, sp.sympify(a))
 
 
 class Frac(sp.Expr):
@@ -233,7 +260,11 @@ class NotationPrinter(LatexPrinter):
         return super()._print_Mul(expr)
 
     def _print_Pow(self, expr):
-        if isinstance(expr.base, (SumOver, Frobenius, Grad, Dot, Transpose, Frac)):
+        if expr.exp == -1 and not isinstance(expr.base, (Inverse, sp.Symbol)):  # 1/b, never b (-1)
+            return r"\frac{1}{%s}" % self._print(expr.base)
+        if isinstance(expr.base, Norm):
+            return self._print_Norm(expr.base, self._print(expr.exp))
+        if isinstance(expr.base, (SumOver, Frobenius, Grad, Dot, Transpose, Frac, Inverse)):
             return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
         return super()._print_Pow(expr)
 
@@ -282,8 +313,8 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Dot(self, expr):
         a, b = (self._print(x) for x in expr.args)
-        a = r"\left(%s\right)" % a if isinstance(expr.args[0], (sp.Add, sp.Mul, SumOver)) else a
-        b = r"\left(%s\right)" % b if _groups(expr.args[1]) else b
+        a = r"\left(%s\right)" % a if isinstance(expr.args[0], (sp.Add, sp.Mul, SumOver, Transpose)) else a
+        b = r"\left(%s\right)" % b if _groups(expr.args[1]) or b.startswith("-") else b
         return r"%s^{T} %s" % (a, b)
 
     def _print_Transpose(self, expr):
@@ -291,6 +322,19 @@ class NotationPrinter(LatexPrinter):
         if isinstance(expr.args[0], (sp.Add, sp.Mul, SumOver)):
             inner = r"\left(%s\right)" % inner
         return r"%s^{T}" % inner
+
+    def _print_Norm(self, expr, exp=None):
+        tex = r"\left\lVert %s \right\rVert" % self._print(expr.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def _print_Identity(self, expr):
+        return r"\mathbf{I}"
+
+    def _print_Inverse(self, expr):
+        inner = self._print(expr.args[0])
+        if not isinstance(expr.args[0], (sp.Symbol, Identity)):
+            inner = r"\left(%s\right)" % inner
+        return r"%s^{-1}" % inner
 
     def _print_Frobenius(self, expr):
         a = expr.args[0]

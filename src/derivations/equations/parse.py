@@ -23,7 +23,7 @@ import re
 import sympy as sp
 
 from derivations.equations.notation import (
-    FUNCTION_LATEX, Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose, flatten, latex,
+    FUNCTION_LATEX, Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, flatten, latex,
 )
 
 __all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "same", "canonical"]
@@ -73,24 +73,27 @@ class SymbolTable:
     symbols: dict
     families: dict
     functions: dict
+    nodes: dict = None  # notation nodes printed as a bare name: the identity matrix I
 
     @classmethod
     def of(cls, *exprs):
         """The table of every symbol, indexed family and named function that appears in ``exprs``."""
-        symbols, families, functions = {}, {}, {}
+        symbols, families, functions, nodes = {}, {}, {}, {}
         for expr in exprs:
             for node in sp.preorder_traversal(expr):
-                if isinstance(node, sp.IndexedBase):
+                if isinstance(node, Identity):
+                    nodes["I"] = node
+                elif isinstance(node, sp.IndexedBase):
                     families[node.label.name] = node
                 elif isinstance(node, sp.Symbol):
                     symbols.setdefault(node.name, node)
                 elif isinstance(node, sp.core.function.AppliedUndef):
                     functions[type(node).__name__] = type(node)
-        return cls(symbols, families, functions)
+        return cls(symbols, families, functions, nodes)
 
     def merged(self, other):
         return SymbolTable({**other.symbols, **self.symbols}, {**other.families, **self.families},
-                           {**other.functions, **self.functions})
+                           {**other.functions, **self.functions}, {**(other.nodes or {}), **(self.nodes or {})})
 
     def symbol(self, name):
         if name in self.symbols:
@@ -260,6 +263,17 @@ class _Parser:
         if re.fullmatch(r"\d+(\.\d+)?", token):
             self.take()
             return sp.Rational(token) if "." in token else sp.Integer(token)
+        if token in (r"\lVert", r"\|") or (token == r"\left" and self.peek(1) in (r"\lVert", r"\|")):
+            if token == r"\left":
+                self.take()
+            self.take()
+            inner = self.expression()
+            if self.peek() == r"\right":
+                self.take()
+            if self.peek() not in (r"\rVert", r"\|"):
+                self.error(r"a norm closes with \rVert")
+            self.take()
+            return Norm(inner)
         if token in ("(", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
             return self.parenthesised()
         if token == "|":
@@ -501,6 +515,8 @@ class _Parser:
             return sp.Indexed(self.table.family(text), *indices)
         if text in self.table.families and text not in self.table.symbols:
             return sp.Symbol(text)
+        if text == "I" and "I" in self.table.nodes:
+            return self.table.nodes["I"]
         return self.table.symbol(text)
 
 
@@ -539,6 +555,10 @@ def canonical(expr):
         return args[0] / args[1]
     if isinstance(expr, Dot):  # w^T x is printed as the product of a transpose and a vector
         return sp.Mul(Transpose(args[0]), args[1])
+    if isinstance(expr, Inverse):  # A^{-1} reads as a power
+        return sp.Pow(args[0], -1)
+    if isinstance(expr, (Norm, Identity)):
+        return type(expr)(*args)
     if isinstance(expr, (SumOver, Ind, Grad, Partial, Transpose, Frobenius)):
         return type(expr)(*args)
     if isinstance(expr, sp.core.function.AppliedUndef):

@@ -65,9 +65,26 @@ _ERRORS = (NotEvaluable, IndexComparison, TypeError, ValueError, KeyError, Index
            ZeroDivisionError, RecursionError)
 
 
-def is_zero(expr, signs=(), atoms=None):
+def is_zero(expr, signs=(), atoms=None, conditions=None):
     """True when ``expr`` is zero in every sign region: :func:`derivations.equations.kernel.is_zero`."""
-    return _kernel_is_zero(expr, signs, atoms)
+    return _kernel_is_zero(expr, signs, atoms, conditions=conditions)
+
+
+def has_derivative(eq, catalog):
+    """Whether a side of ``eq``, or the definition of a named function it reaches, takes a derivative: such a
+    statement is proved off the kinks (ties left out); any other exactly, ties included."""
+    todo, seen = list(eq.sides), set()
+    while todo:
+        expr = todo.pop()
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, (Partial, Grad)):
+                return True
+            if isinstance(node, sp.core.function.AppliedUndef):
+                spec = catalog.functions.get(type(node).__name__)
+                if spec is not None and spec.definition and spec.definition not in seen:
+                    seen.add(spec.definition)
+                    todo.extend(catalog.equations[spec.definition].sides[1:])
+    return False
 
 
 def free_indices(expr, labels=frozenset({"y"}), bound=frozenset()):
@@ -94,7 +111,8 @@ def domain_assumptions(eq):
              sp.LessThan: "nonpositive"}
     out = {}
     for rel in getattr(eq, "domain", ()):
-        out.setdefault(rel.lhs.name, {"real": True})[kinds[type(rel)]] = True
+        if type(rel) in kinds and isinstance(rel.lhs, sp.Symbol) and not rel.lhs.is_integer and rel.rhs == 0:
+            out.setdefault(rel.lhs.name, {"real": True})[kinds[type(rel)]] = True
     return out
 
 
@@ -125,6 +143,23 @@ class Proof:
 # -- all sizes -------------------------------------------------------------------------------
 
 _ALL_SIZES_MEMO = weakref.WeakKeyDictionary()  # per catalog: another catalog may define the same names otherwise
+_PROVED_MEMO = weakref.WeakKeyDictionary()
+
+
+def proved_links(eq, links, catalog):
+    """Whether each of these links of ``eq`` is proved, for all sizes or for its range (memo per catalog)."""
+    memo = _PROVED_MEMO.setdefault(catalog, {})
+    for n in links:
+        key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
+        if key not in memo:
+            memo[key] = False  # a definition that reaches itself is not proved by itself
+            try:
+                memo[key] = prove_link(eq, n, catalog).proved
+            except _ERRORS:
+                memo[key] = False
+        if not memo[key]:
+            return False
+    return True
 
 
 def _proved_all_sizes(eq, links, catalog):
@@ -229,8 +264,10 @@ def _prove_all_sizes(eq, n, catalog):
         mapping = {item: _representative(block) for block in pattern for item in block
                    if item != _representative(block)}
         written = [subs_free(side, mapping) for side in sides]
-        proved, regions, diff = _prove_pattern(eq, written, catalog, labels,
-                                               [_representative(block) for block in pattern])
+        groups = {}
+        for block in pattern:  # representatives of blocks of the same range differ; of different ranges, they may not
+            groups.setdefault(_bound_of(block[0], space.bounds) or f"own {block[0]}", []).append(_representative(block))
+        proved, regions, diff = _prove_pattern(eq, written, catalog, labels, list(groups.values()))
         if not proved:
             return False, regions, diff
         result = (True, regions, diff)
@@ -239,16 +276,16 @@ def _prove_all_sizes(eq, n, catalog):
     return result
 
 
-def _prove_pattern(eq, sides, catalog, labels, representatives):
+def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
     space = eq.space
-    regions = Regions()
+    regions = Regions(ties=not has_derivative(eq, catalog))
     general = General(eq, catalog, regions, labels, _domain_respected(eq),
                       lambda definition, links: _proved_all_sizes(definition, links, catalog))
     left, comp = general.side(sides[0])
     if general.shape(sides[1]) != general.shape(sides[0]):
         raise NotEvaluable(f"the sides have shapes {general.shape(sides[0])} and {general.shape(sides[1])}")
     diff = left - general.tr(sides[1], comp)
-    distinct = [general.tr(rep) for rep in representatives]
+    distinct = [[general.tr(rep) for rep in group] for group in distinct_groups if not str(group[0]).startswith("own")]
     bounds = dict(space.bounds, **general.bounds)
 
     def implied(condition):
@@ -261,11 +298,12 @@ def _prove_pattern(eq, sides, catalog, labels, representatives):
         diff = diff.args[0][0]
     if diff.has(sp.Piecewise):
         raise NotEvaluable("sympy leaves a case distinction it cannot discharge")
-    # indices of different blocks of the pattern differ: their Kronecker deltas are 0
+    # indices of different blocks of the pattern, in the same range, differ: their Kronecker deltas are 0 (an index
+    # of another range, or of none, may still equal them: those deltas stay, split in cases by the kernel)
     zero = {d: sp.Integer(0) for d in diff.atoms(sp.KroneckerDelta)
-            if d.args[0] in distinct and d.args[1] in distinct and d.args[0] != d.args[1]}
+            if any(d.args[0] in group and d.args[1] in group and d.args[0] != d.args[1] for group in distinct)}
     diff = diff.xreplace(zero)
-    return is_zero(diff, regions.variables, regions.is_atom), regions, diff
+    return is_zero(diff, regions.variables, regions.is_atom, regions.conditions), regions, diff
 
 
 def _index_items(sides, labels, sizes):
@@ -468,6 +506,54 @@ def _describe_sizes(sizes):
     return ", ".join(parts)
 
 
+def statement_indices(eq, sides, catalog, sizes, labels):
+    """The names of every index a link depends on: written in its sides, free in the definitions of the named
+    functions it reaches (L_i reads the sample i), or read by a derived value it uses (s = x_i^T W)."""
+    free = set().union(*(free_indices(side, labels) for side in sides))
+    todo, seen = list(sides), set()
+    while todo:
+        for node in sp.preorder_traversal(todo.pop()):
+            if isinstance(node, sp.core.function.AppliedUndef):
+                spec = catalog.functions.get(type(node).__name__)
+                if spec is not None and spec.definition and spec.definition not in seen:
+                    seen.add(spec.definition)
+                    forms = catalog.equations[spec.definition].sides
+                    head = forms[0]
+                    params = {q.name for a in head.args if isinstance(a, sp.Indexed) for q in a.free_symbols
+                              if isinstance(q, sp.Symbol) and q.is_integer}
+                    for form in forms[1:]:
+                        free |= free_indices(form, labels) - params
+                        todo.append(form)
+    return free | _derived_indices(eq, sides, sizes)
+
+
+def _derived_indices(eq, sides, sizes):
+    """Index names whose value changes a derived value the sides read (tried: two points differing in that index)."""
+    try:
+        first = next(iter(eq.space.every(sizes, set())), None)
+    except _ERRORS:
+        return set()
+    if first is None or not first.derived:
+        return set()
+    names = set(first.derived)
+    read = {n.name for side in sides for n in side.atoms(sp.Symbol)} | \
+        {n.base.label.name for side in sides for n in side.atoms(sp.Indexed)}
+    if not (names & read) and not any(side.atoms(sp.core.function.AppliedUndef) for side in sides):
+        return set()
+    out = set()
+    for index in [k for k in first.indices if k not in ("C", "N", "D")]:
+        try:
+            points = list(itertools.islice(eq.space.every(sizes, {index}), 2))
+        except _ERRORS:
+            continue
+        if len(points) == 2 and points[0].indices.get(index) != points[1].indices.get(index):
+            a, b = (p.symbolic_values()[0] for p in points)
+            if any(sp.srepr(sp.sympify(np.asarray(a[n]).tolist())) != sp.srepr(sp.sympify(np.asarray(b[n]).tolist()))
+                   for n in names if n in a and n in b):
+                out.add(index)
+    return out
+
+
 def _labels_matter(sides, point):
     """Whether labels (y, p) can change the sides: they appear, or a named function or derived value does."""
     derived, labels = set(point.derived), point.label_names
@@ -506,7 +592,7 @@ def _range_at(eq, n, catalog, sizes):
     """(count of points, reason, refuted): '' when ``a - b`` is zero at these sizes for every index and label."""
     sides = eq.sides[n:n + 2]
     labels = _labels_of(eq)
-    free = free_indices(sides[0], labels) | free_indices(sides[1], labels)
+    free = statement_indices(eq, sides, catalog, sizes, labels)
     first = next(iter(eq.space.every(sizes, free)), None)
     if first is None:
         return 0, f"the space has no point at {_describe_sizes({k: [v] for k, v in sizes.items()})}", False
@@ -514,9 +600,10 @@ def _range_at(eq, n, catalog, sizes):
         free |= set(first.label_names) | {"p"}  # every label, not the first only
     domain = _domain_respected(eq)
     count = 0
+    ties = not has_derivative(eq, catalog)
     for point in eq.space.every(sizes, free):
         count += 1
-        regions = Regions()
+        regions = Regions(ties=ties)
         try:
             ev = Evaluator(point, "symbolic", catalog, regions=regions, domain=domain)
             a, b = ev.exact(sides[0]), ev.exact(sides[1])
@@ -531,7 +618,7 @@ def _range_at(eq, n, catalog, sizes):
             return count, f"sympy cannot evaluate it at {point.describe_indices()}: {type(exc).__name__}: {exc}", False
         items = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
         for item in items:
-            if not is_zero(sp.sympify(item), regions.variables, regions.is_atom):
+            if not is_zero(sp.sympify(item), regions.variables, regions.is_atom, regions.conditions):
                 witness = _range_witness(eq, n, catalog, point, regions, sp.sympify(item), ev)
                 if witness:
                     return count, f"the sides differ at {witness}", True
@@ -596,12 +683,28 @@ def _range_witness(eq, n, catalog, point, regions, diff, ev):
                         for value in (root - step, root + step):
                             yield {**base, s: sp.nsimplify(value)}
 
+    def critical_points():
+        """The extremes of each condition (where its gradient is 0): a region can be a small disk around one."""
+        for _, u in regions.conditions.values():
+            u = sp.sympify(u)
+            names = sorted(u.free_symbols & set(symbols), key=lambda s: s.name)
+            if not names or len(names) > 3 or not u.is_polynomial(*names):
+                continue
+            try:
+                found = sp.solve([sp.diff(u, x) for x in names], names, dict=True)
+            except Exception:  # noqa: BLE001 - sympy cannot solve it: no extreme to try
+                continue
+            for solution in found[:4]:
+                if all(v.is_number and v.is_real for v in solution.values()):
+                    yield {**draw(1.0), **{k: sp.nsimplify(v) for k, v in solution.items()}}
+
     def trials():
         for scale in (1.0, 1e-3, 1e-2, 1e-1, 10.0, 1e2):
             for _ in range(8):
                 yield draw(scale)
             if not regions.conditions:
                 return  # no region to find: one scale is enough
+        yield from itertools.islice(critical_points(), 20)
         yield from itertools.islice(near_boundaries(), 200)
 
     for values in trials():
@@ -639,7 +742,14 @@ def _point_with(point, values, ev):
 
 
 def prove_link(eq, n, catalog):
-    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof`."""
+    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof` (never an exception: a reason instead)."""
+    try:
+        return _prove_link(eq, n, catalog)
+    except Exception as exc:  # noqa: BLE001 - an author's space or function that raises: not proved, and why
+        return Proof(False, "", f"the prover stopped: {type(exc).__name__}: {exc}")
+
+
+def _prove_link(eq, n, catalog):
     general_diff = regions = None
     try:
         proved, regions, general_diff = _prove_all_sizes(eq, n, catalog)

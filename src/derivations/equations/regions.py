@@ -109,7 +109,8 @@ class Regions:
     such as ``b1(k, y_i)``); ``kinks`` the expressions whose zero set is a kink.
     """
 
-    def __init__(self):
+    def __init__(self, ties=True):
+        self.ties = ties  # exact at u = 0 (an atom for it); False: off the kinks, for statements with derivatives
         self.signs = {}  # canonical template -> sign symbol or sign function
         self.made = {}  # atom -> None (ordered set)
         self.conditions = {}  # atom -> ("sign", u): the atom is 1(u > 0); ("equal", u): 1(u = 0)
@@ -153,7 +154,7 @@ class Regions:
         return best
 
     def positive(self, u):
-        """The indicator of ``u > 0`` off the kink ``u = 0`` (where ``u >= 0`` differs from it)."""
+        """The indicator of ``u > 0``, exactly: ``1 - b - e`` for the opposite orientation of ``u`` (``e`` is u = 0)."""
         u = sp.expand(sp.sympify(u))
         if u.is_number:
             if u.is_real is False:
@@ -163,17 +164,29 @@ class Regions:
             raise IndexComparison(f"{u} > 0 compares indices, not values")
         if u.is_positive:  # a declared domain (delta > 0) decides it
             return sp.Integer(1)
-        if u.is_nonpositive:
+        if u.is_nonpositive:  # u <= 0 everywhere: u > 0 never (u >= 0 is decided by equal(), not here)
             return sp.Integer(0)
         key, args, flipped = self._template(u)
         self.kinks.append(u)
         self.sources.append(self.source)
         b = self._atom(("sign", key), args, "b")
-        self.conditions.setdefault(b, ("sign", -u if flipped else u))
-        return 1 - b if flipped else b
+        canonical = -u if flipped else u
+        self.conditions.setdefault(b, ("sign", canonical))
+        if not flipped:
+            return b
+        # u > 0 is canonical < 0: not (canonical > 0), and not canonical = 0
+        return 1 - b - self._equal_atom(canonical, key, args)
+
+    def _equal_atom(self, diff, key, args):
+        """1(diff = 0): an atom of its own where ties are exact; 0 off the kinks (the measure-zero set is left out)."""
+        if not self.ties:
+            return sp.Integer(0)
+        e = self._atom(("equal", key), args, "e")
+        self.conditions.setdefault(e, ("equal", diff))
+        return e
 
     def equal(self, lhs, rhs):
-        """The indicator of ``lhs = rhs`` between values: decided only where the difference is known."""
+        """The indicator of ``lhs = rhs`` between values: decided where the difference is known, else an atom."""
         diff = sp.expand(sp.sympify(lhs) - sp.sympify(rhs))
         if diff == 0:
             return sp.Integer(1)
@@ -183,19 +196,29 @@ class Regions:
             raise IndexComparison(f"{lhs} = {rhs} compares indices, not values")
         if diff.is_nonzero:
             return sp.Integer(0)
-        key, args, _ = self._template(diff)
+        key, args, flipped = self._template(diff)
         self.kinks.append(diff)
         self.sources.append(self.source)
-        e = self._atom(("equal", key), args, "e")
-        self.conditions.setdefault(e, ("equal", diff))
-        return e
+        return self._equal_atom(-diff if flipped else diff, key, args)
+
+    def at_least(self, u):
+        """The indicator of ``u >= 0``, exactly: ``u > 0`` or ``u = 0``."""
+        u = sp.expand(sp.sympify(u))
+        if u.is_number:
+            if u.is_real is False:
+                raise ValueError(f"a condition on a complex value: {u} >= 0")
+            return sp.Integer(1 if u >= 0 else 0)
+        if u.is_nonnegative:
+            return sp.Integer(1)
+        if u.is_negative:
+            return sp.Integer(0)
+        return self.positive(u) + self.equal(u, 0)
 
     def indicator(self, rel):
-        """The indicator of a relation between values (``>=`` read as ``>``, off the kink).
+        """The indicator of a relation between values, exactly (``>=`` is ``>`` or ``=``).
 
-        Where the two sides differ by a number (the same value at coinciding
-        indices, ``s_j - s_p`` at ``j = p``), the relation is decided exactly,
-        ``>=`` as ``>=``: that is no kink but a whole case.
+        Where ties are not exact (``ties=False``: statements with derivatives,
+        which hold off the kinks only), ``u = 0`` is taken as never true.
         """
         if isinstance(rel, Relational):
             diff = sp.expand(sp.sympify(rel.lhs) - sp.sympify(rel.rhs))
@@ -205,10 +228,14 @@ class Regions:
                 truth = rel.func(diff, 0)
                 if truth in (sp.true, sp.false):
                     return sp.Integer(1 if truth == sp.true else 0)
-        if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
+        if isinstance(rel, sp.StrictGreaterThan):
             return self.positive(rel.lhs - rel.rhs)
-        if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+        if isinstance(rel, sp.StrictLessThan):
             return self.positive(rel.rhs - rel.lhs)
+        if isinstance(rel, sp.GreaterThan):
+            return self.at_least(rel.lhs - rel.rhs)
+        if isinstance(rel, sp.LessThan):
+            return self.at_least(rel.rhs - rel.lhs)
         if isinstance(rel, sp.Eq):
             return self.equal(rel.lhs, rel.rhs)
         if isinstance(rel, sp.Ne):
@@ -226,11 +253,11 @@ class Regions:
         if isinstance(expr, (sp.Max, sp.Min)):
             return self.extremum(args, 1 if isinstance(expr, sp.Max) else -1)
         if isinstance(expr, sp.Abs):
-            return (2 * self.positive(args[0]) - 1) * args[0]
+            return (self.positive(args[0]) - self.positive(-args[0])) * args[0]
         if isinstance(expr, sp.sign):
             return self.positive(args[0]) - self.positive(-args[0])
-        if isinstance(expr, sp.Heaviside):
-            return self.positive(args[0])
+        if isinstance(expr, sp.Heaviside):  # sympy's Heaviside(0) is 1/2
+            return self.positive(args[0]) + self.equal(args[0], 0) / 2
         if isinstance(expr, sp.Piecewise):
             out = sp.Integer(0)
             for value, cond in reversed(expr.args):
@@ -262,15 +289,18 @@ class Regions:
     _condition = condition
 
     def extremum(self, args, direction):
-        """max (direction 1) or min (-1) of args: the argument that beats every other (exact off the ties)."""
+        """max (direction 1) or min (-1) of args: the first argument that is at least every later one and beats
+        every earlier one (a tie goes to the first), exactly."""
         if len(args) == 1:
             return args[0]
         out = sp.Integer(0)
         for n, a in enumerate(args):
             wins = sp.Integer(1)
             for m, other in enumerate(args):
-                if m != n:
+                if m < n:
                     wins *= self.positive(direction * (a - other))
+                elif m > n:
+                    wins *= self.at_least(direction * (a - other))
             out += a * wins
         return out
 

@@ -8,8 +8,9 @@ out, only these:
 - **linearity**: a sum of a sum of terms is the sum of the sums of each term,
   and a factor that does not depend on the index comes out of the sum;
 - **constants**: a term that does not depend on the index, summed over
-  ``lo..hi`` (a range that is not reversed: the translation refuses those), is
-  ``(hi - lo + 1)`` times the term;
+  ``lo..hi``, is ``(hi - lo + 1)`` times the term where the index ranges show
+  that ``hi >= lo - 1`` (a reversed range is empty here, but sympy's ``Sum``
+  would count it negative: such a sum is left as it is);
 - **Kronecker deltas**: ``sum over k of delta(k, a) f(k)`` is ``f(a)`` if ``a``
   lies in ``lo..hi`` and 0 otherwise; the condition is dropped only where the
   index ranges imply it, else a Piecewise is left, which the prover refuses.
@@ -35,9 +36,13 @@ def _delta_power(e, k):
 
 def _sum_one(body, k, lo, hi, implied):
     out, rest = sp.Integer(0), []
+    ordered = implied(sp.Ge(hi - lo + 1, 0))  # a range that cannot be reversed: its count of terms is hi - lo + 1
     for term in sp.Add.make_args(sp.expand(body, power_exp=False)):
-        if not term.has(k):
+        if not term.has(k) and ordered:
             out += (hi - lo + 1) * term
+            continue
+        if not term.has(k):
+            rest.append(term * sp.Sum(1, (k, lo, hi)))
             continue
         factors = sp.Mul.make_args(term)
         delta = next((d for d in map(lambda f: _delta_power(f, k), factors) if d is not None), None)
