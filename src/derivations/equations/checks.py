@@ -35,8 +35,8 @@ from sympy.core.relational import Relational
 from derivations.equations.evaluate import (Evaluator, InvalidValue, MissingValue, NotEvaluable, Point, Slopes,
                                             _strip_derivatives)
 from derivations.equations.notation import Grad, Ind, Partial
-from derivations.equations.prover import (Proof, domain_assumptions, free_indices, proof_key, prove_equation,
-                                          statement_indices)
+from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, proof_key,
+                                          prove_equation, statement_indices)
 from derivations.equations.regions import Regions
 
 __all__ = ["Record", "check_equation", "has_kink", "kink_conditions", "pattern_points", "METHODS", "MARKS"]
@@ -406,7 +406,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         record.kink_points += on_kink
     record.methods = sorted(methods)
     proofs, unproved, refuted = _proofs(eq, catalog, prove, proofs_done)
-    _settle_scopes(record, eq, proofs, kinked)
+    # an identity is proved at its ties too; a derivative only exists off the kinks
+    _settle_scopes(record, eq, proofs, kinked and has_derivative(eq, catalog))
     unchecked = [n + 1 for n, count in enumerate(per_link) if count == 0]
     missing_kink = [n + 1 for n, count in enumerate(kink_links) if count == 0]
     if failures or refuted:
