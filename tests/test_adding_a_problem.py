@@ -10,12 +10,30 @@ import sys
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "adding-a-derivation"
 NAV_AFTER = '      - "Problem 3: softmax gradient": problem-3.md\n'
-NAV_LINE = '      - "Problem 4: sigmoid derivative": problem-4.md\n'
+NAV_LINES = ('      - "Problem 4: a real fourth problem": problem-4.md\n'
+             '      - "Problem 5: a real fifth problem": problem-5.md\n'
+             '      - "Example S: sigmoid derivative": example-sigmoid.md\n'
+             '      - "Example R: ridge regression": example-ridge.md\n')
+
+
+def real_problem(number):
+    """A real Problem N beside the guide's examples: the sigmoid example under its own number and ids."""
+    module = (EXAMPLE / "sigmoid.py").read_text(encoding="utf-8")
+    module = module.replace('Problem("example-sigmoid.md", "S"', f'Problem("problem-{number}.md", {number}')
+    module = module.replace("from derivations.problems.problem1 import sigma", "from derivations.problems.problem1 import sigma")
+    for eq_id in ("logistic", "sigmoid-symmetry", "sigmoid-derivative"):
+        module = module.replace(f'"{eq_id}"', f'"p{number}-{eq_id}"')
+    module = module.replace('PROBLEM.function("logistic", r"\\ell", "p', f'PROBLEM.function("logistic{number}", r"\\ell_{number}", "p')
+    page = (EXAMPLE / "example-sigmoid.md").read_text(encoding="utf-8").replace("Example S", f"Problem {number}")
+    for eq_id in ("logistic", "sigmoid-symmetry", "sigmoid-derivative"):
+        page = page.replace(f"[[eq:{eq_id}]]", f"[[eq:p{number}-{eq_id}]]").replace(f"[[ref:{eq_id}]]",
+                                                                                    f"[[ref:p{number}-{eq_id}]]")
+    return module, page
 
 
 def copy_project(tmp_path):
     """src, docs, examples and mkdocs.yml of this checkout, the npm KaTeX, and the proofs found so far."""
-    for name in ("src", "docs", "examples", "benchmarks", "overrides", "mkdocs.yml"):
+    for name in ("src", "docs", "examples", "benchmarks", "overrides", "mkdocs.yml", "pyproject.toml", "conftest.py"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
@@ -31,54 +49,96 @@ def run(project, *args):
     return subprocess.run([sys.executable, "-m", *args], cwd=project, env=env, capture_output=True, text=True)
 
 
-def test_a_fourth_problem_is_one_module_one_page_and_a_nav_line(tmp_path):
+def test_the_guides_two_examples_go_in_beside_two_real_problems(tmp_path):
     project = copy_project(tmp_path)
-    # the guide's three steps, with the guide's own files
-    shutil.copy(EXAMPLE / "problem4.py", project / "src" / "derivations" / "problems" / "problem4.py")
-    shutil.copy(EXAMPLE / "problem-4.md", project / "docs" / "problem-4.md")
+    problems, docs = project / "src" / "derivations" / "problems", project / "docs"
+    # the guide's steps, with the guide's own files: module, page, nav line; and two real problems beside them
+    shutil.copy(EXAMPLE / "sigmoid.py", problems / "sigmoid.py")
+    shutil.copy(EXAMPLE / "example-sigmoid.md", docs / "example-sigmoid.md")
+    shutil.copy(EXAMPLE / "ridge.py", problems / "ridge.py")
+    shutil.copy(EXAMPLE / "example-ridge.md", docs / "example-ridge.md")
+    for number in (4, 5):
+        module, page = real_problem(number)
+        (problems / f"problem{number}.py").write_text(module, encoding="utf-8")
+        (docs / f"problem-{number}.md").write_text(page, encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     assert NAV_AFTER in config
-    (project / "mkdocs.yml").write_text(config.replace(NAV_AFTER, NAV_AFTER + NAV_LINE), encoding="utf-8")
 
-    alone = run(project, "derivations", "verify", "--page", "problem-4.md")
+    # a page with equations that the nav leaves out: verify says so, before the build would stop on it
+    missing = run(project, "derivations", "verify", "--page", "example-ridge.md")
+    assert missing.returncode == 1 and "example-ridge.md has equations but is not in the nav" in missing.stderr
+
+    (project / "mkdocs.yml").write_text(config.replace(NAV_AFTER, NAV_AFTER + NAV_LINES), encoding="utf-8")
+    alone = run(project, "derivations", "verify", "--page", "example-sigmoid.md")
     assert alone.returncode == 0, alone.stdout + alone.stderr
     assert "3 of 3 equations pass" in alone.stdout
 
     verify = run(project, "derivations", "verify", "--json", ".cache/ledger.json")
     assert verify.returncode == 0, verify.stdout[-3000:] + verify.stderr[-3000:]
     ledger = json.loads((project / ".cache" / "ledger.json").read_text(encoding="utf-8"))
-    mine = {r["id"]: r for r in ledger["equations"] if r["page"] == "problem-4.md"}
-    assert [mine[i]["number"] for i in ("logistic", "sigmoid-symmetry", "sigmoid-derivative")] == ["4.1", "4.2", "4.3"]
-    assert all(r["result"] == "pass" for r in mine.values())
-    assert mine["sigmoid-derivative"]["proved_for"] == ["proved for all sizes"]
+    by_id = {r["id"]: r for r in ledger["equations"]}
+    assert [by_id[i]["number"] for i in ("logistic", "sigmoid-symmetry", "sigmoid-derivative")] == ["S.1", "S.2", "S.3"]
+    assert [by_id[f"p4-{i}"]["number"] for i in ("logistic", "sigmoid-symmetry")] == ["4.1", "4.2"]
+    assert by_id["p5-sigmoid-derivative"]["number"] == "5.3"
+    assert all(r["result"] == "pass" for r in ledger["equations"])
+    assert by_id["ridge-gradient"]["proved_for"] == ["proved for all sizes", "proved for all sizes"]
 
     build = run(project, "mkdocs", "build", "--strict", "-d", str(project / "site"))
     assert build.returncode == 0, build.stderr[-3000:]
-    page = (project / "site" / "problem-4" / "index.html").read_text(encoding="utf-8")
-    assert 'id="eq-sigmoid-derivative"' in page and '<span class="equation-number">(4.3)</span>' in page
+    page = (project / "site" / "example-sigmoid" / "index.html").read_text(encoding="utf-8")
+    assert 'id="eq-sigmoid-derivative"' in page and '<span class="equation-number">(S.3)</span>' in page
     assert 'href="../problem-1/#eq-sigmoid"' in page  # a reference to another problem's equation
+    # the guide's own examples, run in the copy with both examples and both real problems present
+    guide = run(project, "pytest", "-q", "-p", "no:cacheprovider", "docs/adding-a-derivation.md")
+    assert guide.returncode == 0, guide.stdout[-3000:]
 
     # break one equation: verify and the build fail, naming it
-    module = project / "src" / "derivations" / "problems" / "problem4.py"
+    module = problems / "sigmoid.py"
     text = module.read_text(encoding="utf-8")
     good = "sigma(z) * (1 - sigma(z))]"
     assert good in text
     module.write_text(text.replace(good, "sigma(z) * (1 + sigma(z))]"), encoding="utf-8")
-    broken = run(project, "derivations", "verify", "--page", "problem-4.md")
+    broken = run(project, "derivations", "verify", "--page", "example-sigmoid.md")
     assert broken.returncode == 1
-    assert "equation (4.3) sigmoid-derivative on problem-4.md [gradient] is FAIL" in broken.stderr
-    assert "differ at" in broken.stderr and "problems/problem4.py:" in broken.stderr
+    assert "equation (S.3) sigmoid-derivative on example-sigmoid.md [gradient] is FAIL" in broken.stderr
+    assert "differ at" in broken.stderr and "problems/sigmoid.py:" in broken.stderr
     build = run(project, "mkdocs", "build", "--strict", "-d", str(project / "site"))
     assert build.returncode != 0
     assert "sigmoid-derivative" in build.stdout + build.stderr
 
 
-def test_a_problem_declares_the_bold_letters_of_its_own_vectors():
+def test_an_authors_mistakes_are_messages_not_tracebacks(tmp_path):
+    project = copy_project(tmp_path)
+    problems, docs = project / "src" / "derivations" / "problems", project / "docs"
+    # a module that fails to load: its file, line and error, in one line
+    (problems / "problem9.py").write_text(
+        "import sympy as sp\nfrom derivations.equations import Problem\n"
+        "PROBLEM = Problem('problem-9.md', 9, 'Broken')\n"
+        "PROBLEM.equation('broken', 'identity', 'x', lambda: [sp.Symbol('x'), 1], None)\n", encoding="utf-8")
+    loading = run(project, "derivations", "verify", "--docs", "")
+    assert loading.returncode == 2 and "Traceback" not in loading.stderr
+    assert "problems/problem9.py, line 4: TypeError: space must be a Space" in loading.stderr
+    (problems / "problem9.py").unlink()
+    # a misspelt placeholder: its page line and the closest ids
+    page = docs / "problem-1.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("[[ref:ce-softmax]] reduces", "[[ref:ce-sofmax]] reduces"),
+                    encoding="utf-8")
+    misspelt = run(project, "derivations", "verify", "--page", "problem-1.md")
+    assert misspelt.returncode == 1
+    assert "[[ref:ce-sofmax]] names no equation; did you mean ce-softmax" in misspelt.stderr
+    assert "problem-1.md, line " in misspelt.stderr
+
+
+def test_a_problem_declares_the_bold_letters_of_its_own_vectors_and_no_other_problems():
     import sympy as sp
 
     from derivations.equations import Problem
-    from derivations.equations.notation import latex
+    from derivations.equations import points as pts
 
-    assert latex(sp.Symbol("V")) == "V"
-    Problem("problem-9.md", 9, "Bold letters", bold=("V",))
-    assert latex(sp.Symbol("V")) == r"\mathbf{V}" and latex(sp.Symbol("Q")) == "Q"
+    V = sp.Symbol("V", real=True)
+    mine = Problem("problem-91.md", 91, "Bold letters", bold=("V",))
+    other = Problem("problem-92.md", 92, "Plain letters")
+    shown = mine.equation("bold-v", "identity", "V", lambda: [V, V], pts.scalar("V", [1.0]))
+    plain = other.equation("plain-v", "identity", "V", lambda: [V, V], pts.scalar("V", [1.0]))
+    assert shown.latex(tag=False) == r"\mathbf{V} = \mathbf{V}"
+    assert plain.latex(tag=False) == "V = V"  # the first page's letters do not leak into the second

@@ -6,10 +6,8 @@ import re
 import pytest
 
 from derivations.equations import CATALOG
-from derivations.equations.notation import vector_bases
-
 ROOT = Path(__file__).resolve().parents[1]
-MATRICES = sorted(b for b in vector_bases if b.isupper())
+MATRICES = sorted({b for problem in CATALOG.problems for b in problem.bold if b.isupper()})
 INLINE = re.compile(r"\\\((.+?)\\\)|\$([^$\n]+)\$")
 
 

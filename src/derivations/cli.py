@@ -9,8 +9,38 @@ import sys
 __all__ = ["main"]
 
 
+def _missing_from_nav(catalog, docs, pages=None):
+    """Pages with equations that the nav of mkdocs.yml leaves out (the strict build would stop on them, later)."""
+    config = Path("mkdocs.yml")
+    if not config.is_file():
+        return []
+    text = config.read_text(encoding="utf-8")
+    nav = text.split("\nnav:", 1)[1] if "\nnav:" in text else ""
+    nav = nav.split("\n\n", 1)[0] if nav else ""
+    out = []
+    for page in sorted({eq.page for eq in catalog if pages is None or eq.page in pages}):
+        if (docs / page).is_file() and f" {page}" not in nav:
+            out.append(f"{page} has equations but is not in the nav of mkdocs.yml: add a line such as "
+                       f'- "Title": {page}')
+    return out
+
+
+def _catalog():
+    """The catalog, or None with the reason printed (a problem module that cannot be loaded)."""
+    try:  # importing the engine loads every problem module: the import itself can fail on an author's module
+        from derivations.equations import CATALOG
+    except Exception as exc:
+        if type(exc).__name__ != "ProblemError":
+            raise
+        print(f"derivations: {exc}", file=sys.stderr)
+        return None
+    return CATALOG
+
+
 def _verify(args):
-    from derivations.equations import CATALOG
+    CATALOG = _catalog()  # first: a problem module that cannot be loaded is a message, not a traceback
+    if CATALOG is None:
+        return 2
     from derivations.equations.ledger import build_ledger, format_table, problems, write_json
 
     docs = Path(args.docs) if args.docs else None
@@ -28,6 +58,8 @@ def _verify(args):
         pages = set(args.page)
     store = None if args.no_store else Path(args.store)
     ledger = build_ledger(CATALOG, docs, pages=pages, proof_store=store)
+    if docs is not None:
+        ledger["page_problems"] += _missing_from_nav(CATALOG, docs, pages)
     if args.json:
         write_json(ledger, args.json)
     print(format_table(ledger))
@@ -39,7 +71,9 @@ def _verify(args):
 
 
 def _mutation(args):
-    from derivations.equations import CATALOG
+    CATALOG = _catalog()
+    if CATALOG is None:
+        return 2
     from derivations.equations.mutation import run_mutation
 
     report = run_mutation(CATALOG, sample=args.sample, seed=args.seed, progress=not args.quiet, proofs=not args.no_proofs)

@@ -21,7 +21,11 @@ import sympy as sp
 
 from derivations.equations.notation import _Grouped, _open_ended, build, flatten, fn, latex, vector_bases
 
-__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "discover", "expression_key", "KINDS"]
+__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "discover", "expression_key", "KINDS"]
+
+
+class ProblemError(ValueError):
+    """A problem module that cannot be loaded: the message names its file and line and the error, in one line."""
 
 KINDS = ("identity", "gradient", "definition", "inequality")
 RELATION = {"inequality": r"\geq"}  # how the sides of a kind are joined (an inequality: side 1 >= side 2 >= ...)
@@ -76,6 +80,7 @@ class Equation:
     source: tuple = ("", 0)
     shown_number: str = field(default="", compare=False)
     domain: tuple = ()
+    bold: frozenset = field(default=vector_bases, compare=False)
 
     @property
     def anchor(self):
@@ -92,7 +97,7 @@ class Equation:
 
     def latex(self, tag=True):
         """The LaTeX shown on the page, printed from ``sides``."""
-        parts = [latex(side) for side in self.sides]
+        parts = [latex(side, bold=self.bold) for side in self.sides]
         rel = self.relation
         if len(parts) == 2:
             body = f"{parts[0]} {rel} {parts[1]}"
@@ -113,36 +118,41 @@ class Equation:
         """
         out = [self.latex(tag=False)]
         rel = self.relation
-        lines = [r"& " + latex(self.sides[0])] + [rf"& \quad {rel} " + latex(side) for side in self.sides[1:]]
+        lines = [r"& " + latex(self.sides[0], bold=self.bold)]
+        lines += [rf"& \quad {rel} " + latex(side, bold=self.bold) for side in self.sides[1:]]
         out.append(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}")
-        broken = [r"& " + latex(self.sides[0], narrow=True)]
-        broken += [rf"& \quad {rel} " + _broken(side, r"& \qquad ") for side in self.sides[1:]]
+        broken = [r"& " + latex(self.sides[0], narrow=True, bold=self.bold)]
+        broken += [rf"& \quad {rel} " + _broken(side, r"& \qquad ", bold=self.bold) for side in self.sides[1:]]
         out.append(r"\begin{aligned} " + r" \\ ".join(broken) + r" \end{aligned}")
         # 4. a product that is still too wide: its last factor (x_i of (4)) on a line of its own
-        broken = [r"& " + latex(self.sides[0], narrow=True)]
-        broken += [rf"& \quad {rel} " + _broken(side, r"& \qquad ", products=True) for side in self.sides[1:]]
+        broken = [r"& " + latex(self.sides[0], narrow=True, bold=self.bold)]
+        broken += [rf"& \quad {rel} " + _broken(side, r"& \qquad ", products=True, bold=self.bold)
+                   for side in self.sides[1:]]
         out.append(r"\begin{aligned} " + r" \\ ".join(broken) + r" \end{aligned}")
         return list(dict.fromkeys(out))
 
 
-def _broken(side, lead, products=False):
+def _broken(side, lead, products=False, bold=None):
     """A side with a line break before each of its top-level + and - (``lead`` opens each continued line).
 
     With ``products``, a side that is one product has its last factor on a line of its own, after a \\cdot.
     """
-    whole = latex(side, narrow=True)
+    def latex_(expr, narrow=True):
+        return latex(expr, narrow=narrow, bold=bold)
+
+    whole = latex_(side, narrow=True)
     if products and isinstance(side, sp.Mul) and len(side.args) > 2 and not whole.startswith(r"\begin{cases}"):
         # the factors before the break keep their parentheses: -(sum_j ...) then x_i, never -sum_j (... x_i)
         head = sp.Mul(*[_Grouped(a) if _open_ended(a) else a for a in side.args[:-1]], evaluate=False)
-        return latex(head, narrow=True) + r" \\ " + lead + r"\cdot " + latex(side.args[-1], narrow=True)
+        return latex_(head, narrow=True) + r" \\ " + lead + r"\cdot " + latex_(side.args[-1], narrow=True)
     if not isinstance(side, sp.Add) or not lead or whole.startswith(r"\begin{cases}"):
         return whole
     parts = []
     for n, term in enumerate(side.args):
         coeff, rest = term.as_coeff_Mul()
         negative = coeff.is_Number and coeff < 0
-        text = latex(sp.Mul(-coeff, rest, evaluate=False) if negative and coeff != -1 else rest) if negative \
-            else latex(term)
+        text = latex_(sp.Mul(-coeff, rest, evaluate=False) if negative and coeff != -1 else rest) if negative \
+            else latex_(term)
         if n == 0:
             parts.append(("- " if negative else "") + text)
         else:
@@ -191,7 +201,7 @@ class Problem:
                 raise ValueError(f"shapes[{name!r}] must be a tuple of one or two size names such as ('D', 'C'), "
                                  f"got {shape!r}")
             self.shapes[name] = shape
-        vector_bases.update(bold)  # vectors and matrices of this page print in bold, as everywhere on the site
+        self.bold = frozenset(vector_bases) | frozenset(bold)  # this page's letters in bold, and no other page's
         self.equations, self.functions, self.package_gradients = [], {}, {}
 
     def equation(self, id, kind, title, sides, space, number=None, prove=True, domain=()):
@@ -225,7 +235,8 @@ class Problem:
         _same_print(id, built)
         source = Path(frame.filename).resolve()
         where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
-        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno), domain=domain)
+        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno), domain=domain,
+                      bold=self.bold)
         self.equations.append(eq)
         return eq
 
@@ -321,6 +332,16 @@ class Catalog:
         return [eq for eq in self if eq.page == page]
 
 
+def _where(exc, name):
+    """'problems/x.py, line N: ' of the deepest frame of ``exc`` in the problem module ``name``."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).stem == name]
+    if not frames:
+        return f"problems/{name}.py: "
+    return f"problems/{name}.py, line {frames[-1].lineno}: "
+
+
 def discover(package="derivations.problems"):
     """Import every module of ``package`` and gather the :class:`Problem` each one makes, by number."""
     pkg = importlib.import_module(package)
@@ -328,12 +349,17 @@ def discover(package="derivations.problems"):
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{package}.{info.name}")
+        try:
+            module = importlib.import_module(f"{package}.{info.name}")
+        except Exception as exc:  # noqa: BLE001 - an author's module: where it went wrong, not a traceback
+            raise ProblemError(_where(exc, info.name) + f"{type(exc).__name__}: {exc}") from exc
         found = [v for v in vars(module).values() if isinstance(v, Problem)]
         if len(found) != 1:
             raise ValueError(f"{module.__name__} must make exactly one Problem, found {len(found)}")
         problems.append(found[0])
-    problems.sort(key=lambda p: tuple(int(part) if part.isdigit() else part for part in p.number.split(".")))
+    # numbers first in their order, then named problems (the guide's examples): never a number compared with a name
+    problems.sort(key=lambda p: tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                                      for part in p.number.split(".")))
     catalog = Catalog(problems)
     catalog.check_definitions()
     return catalog

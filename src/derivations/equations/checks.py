@@ -204,7 +204,8 @@ def kink_conditions(expr, point, catalog, domain=None):
         ev.ev(_strip_derivatives(expr))
     except Exception:  # noqa: BLE001 - what sympy cannot evaluate has no kink to report; the evaluations say why
         return None
-    values = [sp.simplify(u.xreplace(ev.subs)) for u in probe.kinks]
+    truth = probe.truth(ev.subs)  # a condition may hold other conditions' atoms (|r| - delta)
+    values = [sp.simplify(u.xreplace(ev.subs).xreplace(truth)) for u in probe.kinks]
     return probe.kinks, values, probe.sources
 
 

@@ -645,6 +645,10 @@ class Evaluator:
         n = self.index(expr.args[0])
         return sp.eye(n) if self.mode == "symbolic" else np.eye(n)
 
+    def _ev_ZeroVector(self, expr):
+        n = self.index(expr.args[0])
+        return sp.zeros(n, 1) if self.mode == "symbolic" else np.zeros((n, 1))
+
     def _ev_Inverse(self, expr):
         a = self.ev(expr.args[0])
         shape = a.shape if hasattr(a, "shape") else ()
@@ -674,7 +678,16 @@ class Evaluator:
         if self.mode == "package":
             if spec.package is None:
                 raise NotEvaluable(f"the package has no value for {name}")
-            return spec.package(self.values, self.index, self.ev, *expr.args)
+            try:
+                return spec.package(self.values, self.index, self.ev, *expr.args)
+            except (NotEvaluable, InvalidValue):
+                raise
+            except TypeError as exc:
+                raise NotEvaluable(f"the package function of {name} raised TypeError: {exc} (it is called as "
+                                   f"package(values, index, evaluate, *arguments), one argument per argument of "
+                                   f"{name} on the page)") from None
+            except Exception as exc:  # noqa: BLE001 - an author's package function: its error, named
+                raise NotEvaluable(f"the package function of {name} raised {type(exc).__name__}: {exc}") from None
         if spec.definition is None:
             raise NotEvaluable(f"{name} has no definition on a page")
         definition = self.equations[spec.definition]

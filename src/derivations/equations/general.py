@@ -23,7 +23,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import NotEvaluable
 from derivations.equations.notation import (
-    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, subs_free,
+    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, subs_free,
 )
 from derivations.equations.regions import is_index_like
 
@@ -118,12 +118,16 @@ class General:
             return ()
         if isinstance(expr, Identity):
             return (self.size(str(expr.args[0])),) * 2
+        if isinstance(expr, ZeroVector):
+            return (self.size(str(expr.args[0])),)
         if isinstance(expr, Inverse):
             inner = self.shape(expr.args[0])
             if len(inner) != 2 or inner[0] != inner[1]:
                 raise NotEvaluable(f"the inverse of a matrix of shape {inner}")
             return inner
-        if isinstance(expr, (Dot, Frobenius, Norm, Ind, Partial, SumOver, sp.Max, sp.Min, sp.Abs, sp.exp, sp.log,
+        if isinstance(expr, SumOver):  # a sum of vectors is a vector
+            return self.shape(expr.args[0])
+        if isinstance(expr, (Dot, Frobenius, Norm, Ind, Partial, sp.Max, sp.Min, sp.Abs, sp.exp, sp.log,
                              sp.core.function.AppliedUndef, sp.Number)):
             return ()
         if isinstance(expr, Transpose):
@@ -225,6 +229,10 @@ class General:
             for r, size in zip(reversed(idx), reversed(shape)):
                 out = sp.Sum(out, (r, 1, size))
             return sp.sqrt(out)
+        if isinstance(expr, ZeroVector):
+            if len(comp) != 1:
+                raise NotEvaluable("the zero vector is used with one index")
+            return sp.Integer(0)
         if isinstance(expr, Identity):
             if len(comp) != 2:
                 raise NotEvaluable("the identity matrix is used with two indices")

@@ -19,7 +19,10 @@ at every such point or splits the points into cases that are all checked:
 2. A polynomial in the atoms (outside sums) is zero for all 0/1 values iff each
    coefficient of its multilinear reduction is zero (a multilinear polynomial
    is determined by its values on the cube); where an atom sits inside another
-   function, every one of the 2**n assignments is substituted instead.
+   function, or some assignment is impossible, every one of the 2**n
+   assignments is substituted instead, and an assignment is skipped only when
+   :func:`derivations.equations.feasible.infeasible` shows by exact
+   elimination that no real values meet its linear conditions.
 3. ``KroneckerDelta(a, b)`` is split into its two cases: 0, or 1 with ``a``
    replaced by ``b`` (valid where they are equal). An equality atom ``1(u = 0)``
    likewise: 0, or 1 with a value in which ``u`` is linear written in the
@@ -96,6 +99,9 @@ def simplified_zero(expr):
     expr = sp.expand(expr)
     if expr == 0:
         return True
+    if not expr.has(sp.exp, sp.log, sp.Pow) or all(p.exp.is_Integer for p in expr.atoms(sp.Pow)):
+        if sp.cancel(sp.together(expr)) == 0:  # a rational function: cancelled exactly, fast where simplify is slow
+            return True
     # sympy's simplify is not a decision procedure: a few normal forms, any of which reaching 0 is a proof
     for attempt in (lambda e: e,
                     sp.expand_log,
@@ -246,6 +252,24 @@ def _equal_case(expr, atom, condition, conditions):
     return expr.xreplace(known)
 
 
+def _impossible(atoms, values, conditions):
+    """Whether no real values meet the conditions of this assignment of the atoms (shown, not guessed)."""
+    if not conditions:
+        return False
+    from derivations.equations.feasible import infeasible
+
+    wanted = []
+    for atom, value in zip(atoms, values):
+        if atom not in conditions:
+            return False
+        kind, u = conditions[atom]
+        if kind == "sign":
+            wanted.append((u, ">") if value else (-sp.sympify(u), ">="))
+        elif value:
+            wanted.append((u, "=="))
+    return infeasible(wanted)
+
+
 def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
     """True when ``expr`` is zero at every point and for every 0/1 value of the atoms (see the module's soundness argument).
 
@@ -303,10 +327,15 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
         except sp.PolynomialError:
             poly = None
         if poly is not None and not any(c.has(*present) for c in poly.coeffs()):
-            return all(is_zero(c, signs, atoms, _depth + 1, conditions) for c in poly.coeffs())
+            if all(is_zero(c, signs, atoms, _depth + 1, conditions) for c in poly.coeffs()):
+                return True
+            if not conditions or not all(a in conditions for a in present):
+                return False
         if len(present) > MAX_ENUMERATED:
             return False
-        return all(is_zero(expr.xreplace(dict(zip(present, combo))), signs, atoms, _depth + 1, conditions)
+        # every assignment of the atoms, except those shown impossible (r > delta and r < -delta, delta > 0)
+        return all(_impossible(present, combo, conditions) or
+                   is_zero(expr.xreplace(dict(zip(present, combo))), signs, atoms, _depth + 1, conditions)
                    for combo in itertools.product((0, 1), repeat=len(present)))
     # 4. sums: one body per range, each zero for every value of its index
     if expr.has(sp.Sum):

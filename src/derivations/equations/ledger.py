@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import multiprocessing
@@ -114,13 +115,19 @@ def page_problems_of(entries, scans, pages=None):
     for scan in scans:
         for n, text, reason in scan.unchecked:
             out.append(f"{scan.page}, line {n}: {reason}: {text}")
-        for eq_id in scan.shown + scan.refs:
+        for eq_id in dict.fromkeys(scan.shown + scan.refs):
             if eq_id not in ids:
-                out.append(f"{scan.page}: [[eq/ref:{eq_id}]] names no equation of the catalog")
+                close = difflib.get_close_matches(eq_id, sorted(ids), n=3, cutoff=0.6)
+                hint = f"; did you mean {' or '.join(close)}?" if close else "; no equation has a name close to it"
+                kind = "eq" if eq_id in scan.shown else "ref"
+                line = scan.lines.get(eq_id)
+                where = f"{scan.page}, line {line}" if line else scan.page
+                out.append(f"{where}: [[{kind}:{eq_id}]] names no equation{hint}")
         for eq_id in scan.shown:
             shown_where.setdefault(eq_id, []).append(scan.page)
         expected = [eq_id for eq_id, page in entries if page == scan.page]
-        if expected and [q for q in scan.shown if q in expected] != expected:
+        if expected and [q for q in scan.shown if q in ids] and [q for q in scan.shown if q in expected] != expected \
+                and all(q in ids for q in scan.shown):
             out.append(f"{scan.page}: shows {scan.shown}, but its catalog equations in order are {expected}")
     for eq_id, page in entries:
         where = shown_where.get(eq_id, [])

@@ -14,12 +14,12 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 __all__ = [
-    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse",
+    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
     "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX",
 ]
 
-# bases printed in bold: vectors and matrices
-vector_bases = {"w", "x", "W", "X", "G", "P", "T", "e"}
+# bases printed in bold: the common notation's vectors and matrices (a problem adds its own: Problem(bold=...))
+vector_bases = frozenset({"w", "x", "W", "X", "G", "P", "T", "e"})
 # named functions: how each prints, and whether its arguments are shown
 FUNCTION_LATEX = {}
 
@@ -89,6 +89,15 @@ class Identity(sp.Expr):
     r""":math:`\mathbf{I}`, the identity matrix of size ``n`` (a size symbol such as D)."""
 
     is_commutative = True  # a matrix like the commuting symbols W and X: products keep their written order
+
+    def __new__(cls, n):
+        return sp.Expr.__new__(cls, sp.sympify(n))
+
+
+class ZeroVector(sp.Expr):
+    r""":math:`\mathbf{0}`, the zero vector of length ``n`` (a size symbol such as D)."""
+
+    is_commutative = True
 
     def __new__(cls, n):
         return sp.Expr.__new__(cls, sp.sympify(n))
@@ -225,13 +234,14 @@ def _paren(tex, args):
 class NotationPrinter(LatexPrinter):
     """sympy's LaTeX printer, taught this site's notation."""
 
-    def __init__(self, narrow=False):
+    def __init__(self, narrow=False, bold=vector_bases):
         super().__init__({"order": "none", "mul_symbol": None})
         self.narrow = narrow
+        self.bold = frozenset(bold)
 
     def _print_Symbol(self, expr, style="plain"):
         name = expr.name
-        if name in vector_bases:
+        if name in self.bold:
             return r"\mathbf{%s}" % name
         if name == "lam":
             return r"\lambda"
@@ -330,6 +340,9 @@ class NotationPrinter(LatexPrinter):
     def _print_Identity(self, expr):
         return r"\mathbf{I}"
 
+    def _print_ZeroVector(self, expr):
+        return r"\mathbf{0}"
+
     def _print_Inverse(self, expr):
         inner = self._print(expr.args[0])
         if not isinstance(expr.args[0], (sp.Symbol, Identity)):
@@ -374,11 +387,10 @@ class NotationPrinter(LatexPrinter):
         return r"\frac{%s}{%s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
 
 
-_printer = NotationPrinter()
-_narrow_printer = NotationPrinter(narrow=True)
+_printers = {}
 
 
-def latex(expr, narrow=False):
+def latex(expr, narrow=False, bold=None):
     """LaTeX of ``expr`` in this site's notation, printed in the written order.
 
     >>> import sympy as sp
@@ -387,6 +399,10 @@ def latex(expr, narrow=False):
     >>> print(latex(build(lambda: sp.Max(0, s[j] - s[yi] + 1))))
     \\max(0, s_{j} - s_{y_{i}} + 1)
 
-    ``narrow`` sets a two-case brace with each condition under its value.
+    ``narrow`` sets a two-case brace with each condition under its value;
+    ``bold`` names the letters printed bold (the common ones by default).
     """
-    return (_narrow_printer if narrow else _printer).doprint(expr)
+    key = (narrow, frozenset(vector_bases if bold is None else bold))
+    if key not in _printers:
+        _printers[key] = NotationPrinter(narrow, key[1])
+    return _printers[key].doprint(expr)

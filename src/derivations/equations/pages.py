@@ -29,6 +29,7 @@ class PageScan:
     shown: list = field(default_factory=list)
     refs: list = field(default_factory=list)
     unchecked: list = field(default_factory=list)  # (line number, text, reason)
+    lines: dict = field(default_factory=dict)  # equation id -> the line of its first placeholder
 
 
 def _prose_lines(path, text):
@@ -62,8 +63,10 @@ def scan_page(path, page):
     """Scan one page source (a ``.md`` page or a jupytext ``.py`` notebook)."""
     scan = PageScan(page)
     for n, line in _prose_lines(Path(path), Path(path).read_text(encoding="utf-8")):
-        scan.shown.extend(EQ.findall(line))
-        scan.refs.extend(REF.findall(line))
+        for pattern, found in ((EQ, scan.shown), (REF, scan.refs)):
+            for eq_id in pattern.findall(line):
+                found.append(eq_id)
+                scan.lines.setdefault(eq_id, n)
         if DISPLAY.search(line):
             scan.unchecked.append((n, line.strip(), "display math written by hand: show a catalog equation with [[eq:ID]]"))
         for match in INLINE.finditer(line):

@@ -23,7 +23,8 @@ import re
 import sympy as sp
 
 from derivations.equations.notation import (
-    FUNCTION_LATEX, Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, flatten, latex,
+    FUNCTION_LATEX, Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, flatten,
+    latex,
 )
 
 __all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "same", "canonical"]
@@ -83,6 +84,8 @@ class SymbolTable:
             for node in sp.preorder_traversal(expr):
                 if isinstance(node, Identity):
                     nodes["I"] = node
+                elif isinstance(node, ZeroVector):
+                    nodes["0"] = node
                 elif isinstance(node, sp.IndexedBase):
                     families[node.label.name] = node
                 elif isinstance(node, sp.Symbol):
@@ -290,6 +293,10 @@ class _Parser:
             return self.summation()
         if token in (r"\mathbf", r"\mathbb", r"\boldsymbol", r"\bm") and self.is_one():
             return self.indicator()
+        if token == r"\mathbf" and self.peek(1) == "{" and self.peek(2) == "0" and self.peek(3) == "}" and \
+                "0" in (self.table.nodes or {}):
+            self.pos += 4
+            return self.table.nodes["0"]
         if token == r"\max" or token == r"\min":
             self.take()
             args = self.arguments()
@@ -515,8 +522,8 @@ class _Parser:
             return sp.Indexed(self.table.family(text), *indices)
         if text in self.table.families and text not in self.table.symbols:
             return sp.Symbol(text)
-        if text == "I" and "I" in self.table.nodes:
-            return self.table.nodes["I"]
+        if text in ("I", "0") and text in (self.table.nodes or {}):
+            return self.table.nodes[text]
         return self.table.symbol(text)
 
 
@@ -557,7 +564,7 @@ def canonical(expr):
         return sp.Mul(Transpose(args[0]), args[1])
     if isinstance(expr, Inverse):  # A^{-1} reads as a power
         return sp.Pow(args[0], -1)
-    if isinstance(expr, (Norm, Identity)):
+    if isinstance(expr, (Norm, Identity, ZeroVector)):
         return type(expr)(*args)
     if isinstance(expr, (SumOver, Ind, Grad, Partial, Transpose, Frobenius)):
         return type(expr)(*args)

@@ -25,8 +25,9 @@ import sympy as sp
 from derivations.equations.evaluate import Point
 from derivations.linear_classifier import linear_scores
 
-__all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "sample_scores", "score_matrix", "logits", "binary", "scalar", "vectors",
-           "labelled_scores", "weights", "batch", "entries", "PROOF_SIZES"]
+__all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "sample_scores", "score_matrix", "logits",
+           "binary", "scalar", "vectors", "labelled_scores", "weights", "batch", "regression", "scalar_with_parameter",
+           "entries", "PROOF_SIZES"]
 
 # the sizes every statement with a free size is proved for, at least
 PROOF_SIZES = {"C": (2, 3, 4, 5), "N": (1, 2, 3), "D": (1, 2, 3)}
@@ -318,6 +319,63 @@ def batch(shapes=((3, 3, 4), (2, 3, 3), (4, 2, 1)), derived=None, extra=None, si
     # S = X W entry by entry; used at symbolic size only where it agrees with score_matrix (generalrules.py)
     general = {"S": lambda row, col: sp.Sum(X_[row, d] * W_[d, col], (d, 1, size["D"]))}
     return Space(sample, every, sizes or dict(PROOF_SIZES), general, bounds)
+
+
+def regression(shapes=((2, 3), (3, 2), (4, 3), (1, 1)), derived=None, extra=None, sizes=None):
+    """A regression: rows x_i of X (N x D), weights w (D), real targets y (N, floats: values, not labels) and a
+    regularisation lam > 0, for each (N, D) of ``shapes``; the proofs run over N = 1..3, D = 1..3 (or ``sizes``).
+
+    ``derived`` computes further values (a minimiser w*, residuals); ``extra(rng)`` adds a problem's own points.
+    """
+    derived = derived or {}
+
+    def sample(rng):
+        points = []
+        for n, d in shapes:
+            for draw in range(2):
+                points.append(Point(f"random, N={n}, D={d}", {"N": n, "D": d, "i": 1 + draw % n},
+                                    {"X": rng.normal(size=(n, d)), "w": rng.normal(size=d), "y": rng.normal(size=n),
+                                     "lam": float(rng.uniform(0.05, 1.0))}, derived, labels=()))
+        points.append(Point("large targets |y| = 1e4", {"N": 2, "D": 2, "i": 1},
+                            {"X": np.array([[1.0, 2.0], [-1.0, 0.5]]), "w": np.array([0.5, -0.25]),
+                             "y": np.array([1e4, -1e4]), "lam": 0.5}, derived, labels=()))
+        return points + (extra(rng) if extra else [])
+
+    def every(sizes_, free):
+        n, d = sizes_["N"], sizes_["D"]
+        for row in _range(n) if "i" in free else [1]:
+            yield Point(f"N={n}, D={d}", {"N": n, "D": d, "i": row},
+                        {"X": np.zeros((n, d)), "w": np.zeros(d), "y": np.zeros(n), "lam": 0.0}, derived, labels=())
+
+    size = {name: sp.Symbol(name, integer=True, positive=True) for name in ("N", "D")}
+    bounds = {"i": size["N"], "k": size["D"], "l": size["D"]}
+    return Space(sample, every, sizes or {"N": PROOF_SIZES["N"], "D": PROOF_SIZES["D"]}, {}, bounds)
+
+
+def scalar_with_parameter(name, parameter, draws, parameter_draws, kinks=()):
+    """A real value ``name`` and a positive parameter (Huber's delta): every draw with every parameter draw, and
+    the kink points ``kinks(parameter)`` (values of ``name`` where a condition is exactly 0, such as +-delta).
+
+    Declare the parameter's domain on the equation (``domain=[delta > 0]``): every point here respects it.
+    """
+    def sample(rng):
+        points = []
+        for q in parameter_draws:
+            q = float(q(rng) if callable(q) else q)
+            if not q > 0:
+                raise ValueError(f"{parameter} must be drawn positive, got {q}")
+            for d in draws:
+                points.append(Point(f"random, {parameter}={q:g}", {}, {name: float(d(rng) if callable(d) else d),
+                                                                      parameter: q}))
+            for v in kinks(q) if callable(kinks) else kinks:
+                points.append(Point(f"kink {name} = {v:g}, {parameter}={q:g}", {}, {name: float(v), parameter: q},
+                                    kink=True))
+        return points
+
+    def every(sizes, free):
+        yield Point("no size", {}, {name: 0.0, parameter: 1.0})
+
+    return Space(sample, every, {}, {})
 
 
 def entries(space, take=lambda points: points[:2] + points[-1:]):

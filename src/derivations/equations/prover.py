@@ -404,6 +404,9 @@ def _general_witness(eq, n, catalog, diff, regions):
     if any(diff.has(a) for a in regions.variables) or any(regions.is_atom(f) for f in
                                                           diff.atoms(sp.core.function.AppliedUndef)):
         return None
+    derived = _derived_names(eq.space)
+    if {s.name for s in diff.free_symbols} & derived or {n.base.label.name for n in diff.atoms(sp.Indexed)} & derived:
+        return None  # a derived value read as any real: a non-zero difference there says nothing of the statement
     rng = np.random.default_rng(7)
     sizes = {name: sorted(v) for name, v in eq.space.sizes.items() if v}
     for extra in (0, 1, 2, 3):

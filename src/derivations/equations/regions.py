@@ -153,9 +153,27 @@ class Regions:
                     best = (key, tuple(order), flip)
         return best
 
+    def _nested(self, u, make):
+        """A condition on an expression that holds atoms itself (|r| - delta, with |r| an atom times r): the sum over
+        the inner atoms' values of their product times the condition with them put in, so that [|r| > delta] is
+        [r > 0][r > delta] + [r <= 0][-r > delta], each a condition of its own."""
+        inner = [a for a in self.variables if u.has(a)]
+        if not inner or len(inner) > 4:
+            return None
+        out = sp.Integer(0)
+        for combo in itertools.product((0, 1), repeat=len(inner)):
+            weight = sp.Integer(1)
+            for atom, value in zip(inner, combo):
+                weight *= atom if value else 1 - atom
+            out += weight * make(sp.expand(u.xreplace(dict(zip(inner, combo)))))
+        return out
+
     def positive(self, u):
         """The indicator of ``u > 0``, exactly: ``1 - b - e`` for the opposite orientation of ``u`` (``e`` is u = 0)."""
         u = sp.expand(sp.sympify(u))
+        nested = self._nested(u, self.positive)
+        if nested is not None:
+            return nested
         if u.is_number:
             if u.is_real is False:
                 raise ValueError(f"a condition on a complex value: {u} > 0")
@@ -188,6 +206,9 @@ class Regions:
     def equal(self, lhs, rhs):
         """The indicator of ``lhs = rhs`` between values: decided where the difference is known, else an atom."""
         diff = sp.expand(sp.sympify(lhs) - sp.sympify(rhs))
+        nested = self._nested(diff, lambda d: self.equal(d, 0))
+        if nested is not None:
+            return nested
         if diff == 0:
             return sp.Integer(1)
         if diff.is_number:
@@ -326,10 +347,11 @@ class Regions:
         return list(self.made)
 
     def truth(self, values):
-        """The 0/1 value of every atom whose condition is a number once ``values`` (symbol -> number) are put in."""
+        """The 0/1 value of every atom whose condition is a number once ``values`` (symbol -> number) are put in
+        (in the order the atoms were made: an atom inside another's condition is known first)."""
         out = {}
         for atom, (kind, u) in self.conditions.items():
-            number = sp.sympify(u).xreplace(values)
+            number = sp.sympify(u).xreplace(values).xreplace(out)
             if not number.is_number:
                 continue
             number = sp.nsimplify(number) if not number.is_Rational else number

@@ -1,6 +1,7 @@
-"""Problem 4: the derivative of the sigmoid, and its symmetry.
+"""Example S: the derivative of the sigmoid, and its symmetry (the guide's first example).
 
-Each ``PROBLEM.equation`` is one displayed equation of ``docs/problem-4.md``, in page order.
+Each ``PROBLEM.equation`` is one displayed equation of ``docs/example-sigmoid.md``, in page order. A real problem
+takes the next number (problem-4.md, 4); the example is "S", which no real problem takes.
 """
 
 import sympy as sp
@@ -12,7 +13,7 @@ from derivations.equations.notation import Frac, Partial
 from derivations.equations.symbols import z
 from derivations.problems.problem1 import sigma  # a named function another problem declared
 
-PROBLEM = Problem("problem-4.md", 4, "Sigmoid derivative")
+PROBLEM = Problem("example-sigmoid.md", "S", "Sigmoid derivative")
 
 # a named function of this page: how it prints, the equation that defines it, and its value by the package
 logistic = PROBLEM.function("logistic", r"\ell", "logistic", lambda values, index, ev, arg: float(sigmoid(ev(arg))))

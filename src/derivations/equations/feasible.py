@@ -1,0 +1,108 @@
+"""Whether a set of linear conditions on real values can hold at once: Fourier-Motzkin elimination, exactly.
+
+The kernel treats each condition of a piecewise statement as a 0/1 unknown; some
+assignments cannot happen (``r > delta`` and ``r < -delta`` with ``delta > 0``).
+:func:`infeasible` says True only when it has *shown* that no real values meet
+every condition: exact rational arithmetic, each variable eliminated in turn
+(the projection of a set of linear inequalities is the set its pairwise sums
+describe, strict where either is strict), until a condition without variables
+is false. Anything non-linear, or too large, is "not shown" (False): an
+assignment is then kept, which can only make a true statement unprovable.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = ["infeasible"]
+
+MAX_CONSTRAINTS = 80
+
+
+def _linear(expr, variables):
+    """{variable: coefficient} and the constant of a linear expression, or None."""
+    try:
+        poly = sp.Poly(expr, *variables)
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return None
+    if poly.total_degree() > 1:
+        return None
+    coeffs, constant = {}, sp.Integer(0)
+    for monomial, coeff in poly.terms():
+        if not coeff.is_Rational:
+            return None
+        if sum(monomial) == 0:
+            constant = coeff
+        else:
+            coeffs[variables[monomial.index(1)]] = coeff
+    return coeffs, constant
+
+
+def infeasible(conditions):
+    """True when the conditions ``(expr, op)``, op one of ">", ">=", "==" (expr op 0), provably cannot all hold."""
+    exprs = [sp.expand(sp.sympify(e)) for e, _ in conditions]
+    variables = sorted({s for e in exprs for s in e.free_symbols}, key=sp.default_sort_key)
+    if any(not (v.is_real or v.is_integer) or v.is_integer for v in variables):
+        return False  # indices and unknowns are not eliminated here
+    rows = []  # (coeffs, constant, strict) meaning sum coeffs * v + constant > 0 (strict) or >= 0
+    for v in variables:  # what the symbols' assumptions say (a declared domain: delta > 0)
+        if v.is_positive:
+            rows.append(({v: sp.Integer(1)}, sp.Integer(0), True))
+        elif v.is_nonnegative:
+            rows.append(({v: sp.Integer(1)}, sp.Integer(0), False))
+    equalities = []
+    for expr, (_, op) in zip(exprs, conditions):
+        linear = _linear(expr, variables) if variables else ({}, expr if expr.is_Rational else None)
+        if linear is None or linear[1] is None:
+            return False
+        if op == "==":
+            equalities.append(linear)
+        else:
+            rows.append((linear[0], linear[1], op == ">"))
+    # each equality written in one of its variables, put into the others
+    while equalities:
+        coeffs, constant = equalities.pop()
+        if not coeffs:
+            if constant != 0:
+                return True
+            continue
+        v, a = next(iter(coeffs.items()))
+        value = {k: -c / a for k, c in coeffs.items() if k != v}, -constant / a  # v = sum value + const
+        rows = [_substitute(row, v, value) for row in rows]
+        equalities = [_substitute((c, k, False), v, value)[:2] for c, k in equalities]
+    for v in variables:
+        if any(not row[0] for row in rows) and _false(rows):
+            return True
+        pos = [r for r in rows if r[0].get(v, 0) > 0]
+        neg = [r for r in rows if r[0].get(v, 0) < 0]
+        rest = [r for r in rows if r[0].get(v, 0) == 0]
+        combined = []
+        for p in pos:
+            for n in neg:
+                a, b = p[0][v], -n[0][v]
+                coeffs = {k: p[0].get(k, 0) / a + n[0].get(k, 0) / b for k in set(p[0]) | set(n[0]) if k != v}
+                coeffs = {k: c for k, c in coeffs.items() if c != 0}
+                combined.append((coeffs, p[1] / a + n[1] / b, p[2] or n[2]))
+        rows = rest + combined
+        if len(rows) > MAX_CONSTRAINTS:
+            return False
+    return _false(rows)
+
+
+def _substitute(row, v, value):
+    coeffs, constant, strict = row
+    a = coeffs.get(v, 0)
+    if a == 0:
+        return row
+    out = {k: c for k, c in coeffs.items() if k != v}
+    for k, c in value[0].items():
+        out[k] = out.get(k, 0) + a * c
+    return {k: c for k, c in out.items() if c != 0}, constant + a * value[1], strict
+
+
+def _false(rows):
+    """Whether a row without variables is false (0 > 0, or a negative constant)."""
+    for coeffs, constant, strict in rows:
+        if not coeffs and (constant < 0 or (strict and constant == 0)):
+            return True
+    return False
