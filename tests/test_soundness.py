@@ -531,3 +531,23 @@ def test_two_symbols_that_print_alike_are_refused():
     with pytest.raises(ValueError, match="both print as"):
         Problem("problem-95.md", 95, "Alike").equation("alike", "identity", "x", lambda: [lam_, lambda_],
                                                         pts.binary())
+
+
+def test_a_stored_record_is_reused_only_while_nothing_it_depends_on_changes():
+    from derivations.equations.ledger import record_key
+
+    eq = CATALOG["svm-grad-wj"]
+    assert record_key(eq, CATALOG) == record_key(replace(eq), CATALOG)
+    flipped, catalog = statement(eq.sides[0], -eq.sides[1], space=eq.space, kind=eq.kind, base="svm-grad-wj")
+    assert record_key(flipped, catalog) != record_key(eq, CATALOG)
+    # another equation's record does not change when this one is edited
+    other = CATALOG["softmax-grad-wj"]
+    assert record_key(other, catalog) == record_key(other, CATALOG)
+    # the package's own gradient of L_i is part of what the record checked
+    from derivations.equations.catalog import FunctionSpec
+
+    spec = CATALOG.functions["L_i"]
+    changed = CATALOG.replacing(eq)
+    changed.functions = dict(CATALOG.functions, L_i=FunctionSpec(spec.name, spec.definition, spec.package,
+                                                                  {"W": lambda v, index: 0.0, "s": lambda v, index: 0.0}))
+    assert record_key(eq, changed) != record_key(eq, CATALOG)

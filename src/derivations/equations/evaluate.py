@@ -82,6 +82,16 @@ class Point:
         return ", ".join(parts) or "the statement's only point (no size or index)"
 
     def numeric_values(self, overrides=None):
+        """Primitive values as floats and the derived values computed from them (once per point: a copy each call)."""
+        if overrides is None:
+            cached = self.__dict__.get("_numeric")
+            if cached is None:
+                cached = self._numeric_values(None)
+                self.__dict__["_numeric"] = cached
+            return dict(cached)
+        return self._numeric_values(overrides)
+
+    def _numeric_values(self, overrides):
         labels = self.label_names
         values = {k: (np.array(v) if k in labels else np.array(v, dtype=np.float64)) for k, v in self.values.items()}
         if overrides:
@@ -94,8 +104,16 @@ class Point:
         """Primitive floats as sympy symbols, derived values built from them, and the substitution.
 
         Every symbol is real, with no other assumption, unless ``domain`` (name ->
-        assumptions, from the equation's declared domain) says more.
+        assumptions, from the equation's declared domain) says more. Computed once per point and domain.
         """
+        key = repr(sorted((k, sorted(v.items())) for k, v in (domain or {}).items()))
+        cache = self.__dict__.setdefault("_symbolic", {})
+        if key not in cache:
+            cache[key] = self._symbolic_values(domain)
+        values, subs = cache[key]
+        return dict(values), dict(subs)
+
+    def _symbolic_values(self, domain=None):
         values, subs = {}, {}
         labels = self.label_names
         domain = domain or {}

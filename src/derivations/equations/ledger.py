@@ -11,6 +11,7 @@ from pathlib import Path
 import time
 
 from derivations.equations.checks import check_equation
+from derivations.equations.prover import proof_key
 from derivations.equations.pages import scan_docs
 
 __all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "mark_counts", "problems", "page_problems_of",
@@ -32,9 +33,9 @@ def build_ledger(catalog, docs_dir=None, seed=0, jobs=None, proof_store=None, pa
     """Check every equation (of ``pages`` only, if given); with ``docs_dir``, also match the catalog against the pages.
 
     Equations are checked in ``jobs`` processes (default: one per core).
-    ``proof_store`` is a JSON file of the proofs found before, each under a
-    hash of everything it depends on (:func:`derivations.equations.prover.proof_key`):
-    an unchanged equation is not proved again.
+    ``proof_store`` is a JSON file of the proofs and records found before, each
+    under a hash of everything it depends on (:func:`derivations.equations.prover.proof_key`,
+    :func:`record_key`): an unchanged equation is not checked or proved again.
     """
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
@@ -71,11 +72,54 @@ _WORK = {}  # the catalog being checked, for the worker processes forked from th
 
 
 def _check(eq_id):
-    """(the record of one equation, the proofs it found that were not in the store)."""
+    """(the record of one equation, the proofs and records it found that were not in the store).
+
+    A record stored under :func:`record_key` is reused as it is (only where the equation is written, its
+    number and its LaTeX are read afresh): nothing its checks depend on has changed.
+    """
     catalog, store = _WORK["catalog"], _WORK["store"]
+    eq = catalog[eq_id]
     found = {}
-    record = check_equation(catalog[eq_id], catalog, _WORK["seed"], proofs_done=_Layered(store, found))
+    key = "record:" + record_key(eq, catalog, _WORK["seed"])
+    if key in store:
+        record = dict(store[key], id=eq.id, source=f"{eq.source[0]}:{eq.source[1]}", number=eq.shown_number,
+                      latex=eq.latex(),
+                      formula=eq.latex(tag=False), shapes=eq.shapes(), title=eq.title, page=eq.page, seconds=0.0)
+        return record, found
+    record = check_equation(eq, catalog, _WORK["seed"], proofs_done=_Layered(store, found))
+    if record.result == "pass":  # a failure is checked again, so that its message is always current
+        found[key] = record.as_dict()
     return record.as_dict(), found
+
+
+def record_key(eq, catalog, seed=0):
+    """A hash of everything an equation's record depends on: its proofs' inputs (:func:`proof_key`), the package
+    functions and gradients its checks call (their code, by :mod:`derivations.equations.fingerprint`), the
+    problems' shapes, numpy's version and the seed of its points."""
+    import numpy as np
+
+    from derivations.equations.fingerprint import fingerprint
+
+    digest = hashlib.sha256(proof_key(eq, catalog).encode())
+    names = set()
+    todo, seen = list(eq.sides), set()
+    while todo:
+        for node in __import__("sympy").preorder_traversal(todo.pop()):
+            name = type(node).__name__
+            spec = catalog.functions.get(name)
+            if spec is not None and name not in names:
+                names.add(name)
+                if spec.definition and spec.definition not in seen:
+                    seen.add(spec.definition)
+                    todo.extend(catalog.equations[spec.definition].sides)
+    for name in sorted(names):
+        spec = catalog.functions[name]
+        digest.update(name.encode())
+        digest.update(fingerprint((spec.package, spec.gradients)).encode())
+    digest.update(fingerprint(getattr(catalog, "package_gradients", {})).encode())
+    digest.update(repr(sorted(getattr(catalog, "shapes", {}).items())).encode())
+    digest.update(f"{np.__version__} {seed} {eq.id} {eq.kind} {eq.prove}".encode())  # the id seeds its points
+    return digest.hexdigest()
 
 
 class _Layered(dict):
