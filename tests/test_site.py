@@ -3,6 +3,7 @@
 These read ``site/``, which ``make test`` builds first (``make build``).
 """
 
+import html
 from html.parser import HTMLParser
 import json
 import os
@@ -153,3 +154,17 @@ def test_building_twice_gives_the_same_html(site, tmp_path):
     different = [str(rel) for rel in first if rel.suffix in (".html", ".json", ".js", ".css")
                  and _normalised(site / rel) != _normalised(out / rel)]
     assert different == []
+
+
+def test_search_indexes_each_formula_once_as_its_tex(site):
+    """Search reads a formula as its TeX, once: not KaTeX's spans (which took most of a rebuild to parse and put
+    every glyph into the index), nor each of an equation's shapes."""
+    from derivations.equations import CATALOG
+
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    text = "\n".join(d["text"] for d in docs)
+    assert "katex" not in text
+    for eq in CATALOG:
+        page = [d["text"] for d in docs if d["location"].split("#")[0] == eq.page.replace(".md", "/")]
+        shown = html.escape(eq.shapes()[0], quote=False)
+        assert sum(t.count(shown) for t in page) == 1, eq.id

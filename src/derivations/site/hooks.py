@@ -74,8 +74,31 @@ def load_ledger(root):
     return ledger
 
 
+def _search_reads_tex(config):
+    """The search plugin reads each page with its formulas as their TeX: parsing KaTeX's markup took it most of a
+    rebuild, and a reader searches for words and TeX, not for spans."""
+    events = config.plugins.events.get("page_context", [])
+    for n, method in enumerate(events):
+        owner = getattr(method, "__self__", None)
+        if type(owner).__name__ != "SearchPlugin" or getattr(method, "_reads_tex", False):
+            continue
+
+        def reads_tex(context, page, config, nav, _search=method):
+            typeset, plain = page.content, _typesetter().plain.get(page.file.src_uri)
+            if plain is not None:
+                page.content = plain
+            try:
+                return _search(context, page=page, config=config, nav=nav)
+            finally:
+                page.content = typeset
+
+        reads_tex._reads_tex = True
+        events[n] = reads_tex
+
+
 def on_config(config):
     print_site_urls.update_anchor_ids = update_anchor_ids  # the same renaming, linear in the page (see print_page.py)
+    _search_reads_tex(config)
     root = _root(config)
     ledger = load_ledger(root)
     records = {r["id"]: r for r in ledger["equations"]}

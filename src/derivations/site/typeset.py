@@ -50,6 +50,7 @@ class Typesetter:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
         self._cache = {}
         self.widths = {}  # (tex, True) -> the display formula's width in em of the text around it
+        self.plain = {}  # page -> the page with each formula as its TeX (for the search index)
         self.rendered = 0
         atexit.register(self.close)
 
@@ -144,11 +145,16 @@ def typeset_page(content, typesetter, where):
               if isinstance(r, MathError)]
     if errors:
         raise MathError(f"{where}: KaTeX cannot typeset " + "; ".join(errors))
-    out, last = [], 0
+    out, plain, last = [], [], 0
     for (start, end, tex, display, wrapper), markup in zip(found, rendered):
         out.append(content[last:start])
+        plain.append(content[last:start])
         tag, attrs = wrapper or ("div" if display else "span", "")
         out.append(f'<{tag} class="arithmatex"{attrs}>{markup}</{tag}>')
+        if 'data-shape="' not in attrs or 'data-shape="1"' in attrs:  # one shape of an equation, not each
+            plain.append(f"<{tag}>{html.escape(tex)}</{tag}>")  # what search indexes: the TeX, not KaTeX's markup
         last = end
     out.append(content[last:])
+    plain.append(content[last:])
+    typesetter.plain[where] = "".join(plain)
     return "".join(out), len(found)
