@@ -30,6 +30,8 @@ HREF = re.compile(r'href="#([^"]*)"')
 RELATIVE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")(?!#|[a-z][a-z0-9+.-]*:)([^"]+)"')
 PRINT_PAGE = "print_page"
 PDF_NAME = "checked-derivations.pdf"
+# a loaded machine takes tens of seconds to load the print page (30 s at a tenth of the CPU): wait, then refuse
+LOAD_TIMEOUT_MS = 180_000
 # how the PDF and the browser tests start Chromium (Debian's, driven by Playwright through executable_path)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -121,6 +123,29 @@ def serve(directory, handler=_Quiet):
         server.server_close()
 
 
+# after the load event a layout asks for the fonts its text needs, and fonts.ready waits for them
+SETTLE_FONTS = """async () => {
+  for (let i = 0; i < 5; i++) {
+    document.body.getBoundingClientRect();
+    await document.fonts.ready;
+    if (document.fonts.status === "loaded") return;
+  }
+}"""
+
+
+def open_whole(page, url):
+    """Load ``url`` in ``page`` until it is whole: parsed to its end, its scripts run, its fonts loaded.
+
+    ``load`` and not Playwright's ``networkidle``: that fires once no request has been open for 500 ms, with no
+    regard to the parser. A busy renderer is still parsing the print page then (seen: 3 of its 39 equations in
+    the DOM), ``document.fonts.status`` is "loaded" between two fonts, and ``page.pdf`` prints the DOM as it is.
+    """
+    page.set_default_timeout(LOAD_TIMEOUT_MS)
+    page.emulate_media(media="print", color_scheme="light")
+    page.goto(url, wait_until="load")
+    page.evaluate(SETTLE_FONTS)
+
+
 def print_pdf(site, out):
     """Print ``site``'s print page to ``out`` with headless Chromium: A4, outline, tagged, fonts embedded."""
     from playwright.sync_api import sync_playwright
@@ -135,9 +160,7 @@ def print_pdf(site, out):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.emulate_media(media="print", color_scheme="light")
-            page.goto(base + PRINT_PAGE + "/", wait_until="networkidle")
-            page.wait_for_function("document.fonts.status === 'loaded'")
+            open_whole(page, base + PRINT_PAGE + "/")
             # margins and page numbers from the print page's CSS (print-site's @page rules)
             page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
                      prefer_css_page_size=True)
