@@ -7,6 +7,8 @@ import re
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from derivations.site import print_page
+
 ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "site" / "checked-derivations.pdf"
 PROOFS = ("problem-1.md", "problem-2.md", "problem-3.md")
@@ -87,6 +89,71 @@ def test_the_pdf_check_sees_missing_pages(pdf, ledger, tmp_path):
     assert any("(2.8) is not in the PDF" in p for p in problems), problems
     assert any("errata boxes" in p for p in problems), problems
     assert any("no ledger summary" in p for p in problems), problems
+
+
+def first_pages(pdf, out, count):
+    """``out``, a copy of ``pdf`` cut after ``count`` pages: what Chromium printed of a page it had half parsed."""
+    writer = PdfWriter()
+    writer.append(PdfReader(pdf), pages=(0, count))  # with the outline and the named destinations of those pages
+    with out.open("wb") as f:
+        writer.write(f)
+    return out
+
+
+def shown_by_the_browser(pdf):
+    """What Chromium holds of the whole print page, as print_page.SHOWN reports it: for the printers faked here."""
+    html = (ROOT / "site" / print_page.PRINT_PAGE / "index.html").read_text(encoding="utf-8")
+    reader = PdfReader(pdf)
+    return {"equations": [f"equation ({n})" for n in print_page.EQUATION_LABEL.findall(html)],
+            "headings": len(print_page.HEADING.findall(html)),
+            "last_heading": list(print_page._flatten(reader.outline))[-1].title,
+            "last_target": [i for i in print_page.ID.findall(html) if "/" + i in reader.named_destinations][-1],
+            "height": len(reader.pages) * print_page.PRINT_AREA["height"], "sections": 0}
+
+
+def test_the_printers_check_refuses_a_pdf_cut_in_half_and_names_what_it_lacks(pdf, tmp_path):
+    html = (ROOT / "site" / print_page.PRINT_PAGE / "index.html").read_text(encoding="utf-8")
+    expected, lacking = print_page.expected_content(html, shown_by_the_browser(pdf))
+    assert lacking == []  # the whole PDF passes this check in make build, which refuses it otherwise
+    pages = len(PdfReader(pdf).pages)
+    half = first_pages(pdf, tmp_path / "half.pdf", pages // 2)  # issue #21: 15 pages of 29, cut inside (3.1)
+    problems = print_page.pdf_problems(half, expected)
+    assert f"{pages // 2} pages, not {expected.pages.start}-{expected.pages.stop - 1}" in problems, problems
+    assert "equation (3.6) is not in the PDF" in problems, problems
+    assert any(p.startswith(f"the last heading, {expected.last_heading!r}, is not the end") for p in problems), problems
+    # one page short: the ledger's last row gone, every equation number and the last heading still printed above it
+    short = print_page.pdf_problems(first_pages(pdf, tmp_path / "short.pdf", pages - 1), expected)
+    assert short == [f"the end of the page, #{expected.last_target}, is not in the PDF"], short
+
+
+def test_the_printer_prints_a_half_pdf_again_once_then_fails_naming_what_is_missing(pdf, tmp_path):
+    prints = []
+
+    def half_printer(site, out):
+        prints.append(out)
+        first_pages(pdf, out, len(PdfReader(pdf).pages) // 2)
+        return shown_by_the_browser(pdf)
+
+    out = tmp_path / "checked-derivations.pdf"
+    with pytest.raises(SystemExit) as refused:
+        print_page.print_pdf(ROOT / "site", out, printer=half_printer)
+    assert len(prints) == 2
+    assert "equation (3.6) is not in the PDF" in str(refused.value)
+    assert "incomplete after two prints" in str(refused.value)
+    assert not out.exists() and (tmp_path / "checked-derivations.incomplete.pdf").exists()
+
+
+def test_the_printer_keeps_a_second_print_that_is_whole(pdf, tmp_path):
+    prints = []
+
+    def flaky_printer(site, out):
+        prints.append(out)
+        first_pages(pdf, out, 1 if len(prints) == 1 else len(PdfReader(pdf).pages))
+        return shown_by_the_browser(pdf)
+
+    out = print_page.print_pdf(ROOT / "site", tmp_path / "checked-derivations.pdf", printer=flaky_printer)
+    assert len(prints) == 2 and len(PdfReader(out).pages) == len(PdfReader(pdf).pages)
+    assert not (tmp_path / "checked-derivations.incomplete.pdf").exists()
 
 
 def test_the_home_page_links_the_pdf():
