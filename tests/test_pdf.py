@@ -159,3 +159,25 @@ def test_the_printer_keeps_a_second_print_that_is_whole(pdf, tmp_path):
 def test_the_home_page_links_the_pdf():
     home = (ROOT / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="checked-derivations.pdf"' in home
+
+
+def test_the_printer_runs_where_an_asyncio_loop_is_running():
+    """Under a running loop (a Jupyter kernel, a test session's open sync Playwright) the print moves to a thread:
+    Playwright's sync API raises "using Playwright Sync API inside the asyncio loop" there, and the PDF was lost."""
+    import asyncio
+    import threading
+
+    def where():
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return threading.get_ident(), False
+        return threading.get_ident(), True
+
+    async def under_a_loop():
+        return print_page.outside_asyncio(where)
+
+    here = threading.get_ident()
+    assert print_page.outside_asyncio(where) == (here, False)  # no loop: called in place
+    ident, in_loop = asyncio.run(under_a_loop())
+    assert not in_loop and ident != here

@@ -55,7 +55,9 @@ def test_the_build_stops_on_a_formula_katex_rejects(monkeypatch):
 
     from derivations.site import hooks
 
+    # what on_config sets up before any page: an empty catalog and ledger (the test must not lean on an earlier build)
     monkeypatch.setitem(hooks.STATE, "records", {})
+    monkeypatch.setitem(hooks.STATE, "ledger", {"equations": []})
     monkeypatch.setitem(hooks.STATE, "root", ROOT)
     page = SimpleNamespace(file=SimpleNamespace(src_uri="problem-9.md"), url="problem-9/")
     with pytest.raises(PluginError, match=r"problem-9\.md: KaTeX cannot typeset inline formula '\\\\fracc\{1\}\{2\}'"):

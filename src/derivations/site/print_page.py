@@ -16,6 +16,8 @@ more and then refused (a non-zero exit), so ``make build`` never ships half the 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import concurrent.futures
 import contextlib
 from dataclasses import dataclass
 import functools
@@ -256,8 +258,26 @@ def open_whole(page, url):
     page.evaluate(SETTLE_FONTS)
 
 
+def outside_asyncio(function, *args):
+    """``function(*args)``, called in a thread of its own when this thread runs an asyncio loop.
+
+    Playwright's sync API refuses to start under a running loop, and one runs in a Jupyter kernel and wherever a
+    sync Playwright is already open in this thread (a test session's shared browser): the print would fail there.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def print_once(site, out):
     """Print ``site``'s print page to ``out`` once with headless Chromium; returns what the browser held (SHOWN)."""
+    return outside_asyncio(_print_in_chromium, site, out)
+
+
+def _print_in_chromium(site, out):
     from playwright.sync_api import sync_playwright
 
     with serve(site) as base, sync_playwright() as p:
