@@ -13,7 +13,7 @@ from derivations.equations.mutation import check_mutant, mutants, side_mutants
 from derivations.equations.pages import scan_docs, scan_page
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT_NUMBERS = {"ce-softmax": "1", "ce-binary": "2", "svm-grad-wj": "3", "svm-grad-wyi": "4"}
+ASSIGNMENT_NUMBERS = {"ce-softmax": "A1", "ce-binary": "A2", "svm-grad-wj": "A3", "svm-grad-wyi": "A4"}
 
 
 @pytest.mark.parametrize("eq", list(CATALOG), ids=lambda eq: eq.id)

@@ -48,9 +48,9 @@ PROBLEM.equation(
 )
 
 PROBLEM.equation(
-    "ce-softmax", "definition", "cross-entropy of the softmax (the assignment's (1))",
+    "ce-softmax", "definition", "cross-entropy of the softmax (the assignment's (1), shown as (A1))",
     lambda: [CE(), -log(Frac(exp(s[p]), SumOver(exp(s[j]), j, 1, C)))],
-    pts.logits(), number="1",
+    pts.logits(), number="A1",
 )
 
 PROBLEM.equation(
@@ -60,9 +60,9 @@ PROBLEM.equation(
 )
 
 PROBLEM.equation(
-    "ce-binary", "identity", "the assignment's (2): two-class cross-entropy in terms of f(s_1) alone",
+    "ce-binary", "identity", "the assignment's (2), shown as (A2): two-class cross-entropy in terms of f(s_1) alone",
     lambda: [CE(), -t[1] * log(f(s[1])) - (1 - t[1]) * log(1 - f(s[1]))],
-    two_classes, number="2",
+    two_classes, number="A2",
 )
 
 PROBLEM.equation(

@@ -135,16 +135,16 @@ PROBLEM.equation(
 )
 
 PROBLEM.equation(
-    "svm-grad-wj", "gradient", "the assignment's (3): gradient with respect to a wrong class's weights",
+    "svm-grad-wj", "gradient", "the assignment's (3), shown as (A3): gradient with respect to a wrong class's weights",
     lambda: [Grad(Li(), w[j]), Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * x[i]],
-    weights, number="3",
+    weights, number="A3",
 )
 
 PROBLEM.equation(
-    "svm-grad-wyi", "gradient", "the assignment's (4): gradient with respect to the correct class's weights",
+    "svm-grad-wyi", "gradient", "the assignment's (4), shown as (A4): gradient with respect to the correct class's weights",
     lambda: [Grad(Li(), w[y[i]]),
              -SumOver(Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0), j, 1, C, y[i]) * x[i]],
-    weights, number="4",
+    weights, number="A4",
 )
 
 PROBLEM.equation(
