@@ -133,7 +133,8 @@ def _values_table(page, catalog):
     body = []
     for eq, name, values in example_rows(page, catalog):
         for at, value in values:
-            body.append(f"<tr><td>{_math(_quantity(eq, name, at))}</td><td>{html.escape(_value(value))}</td>"
+            quantity = r"\displaystyle " + _quantity(eq, name, at)  # a derivative's fraction at full size
+            body.append(f"<tr><td>{_math(quantity)}</td><td>{html.escape(_value(value))}</td>"
                         f"<td>[[ref:{eq.id}]]</td></tr>")
     return ('<div class="worked-example worked-example-values"><table>'
             "<caption>The worked example's numbers, computed by the package when this page was built; each is "
