@@ -101,12 +101,12 @@ def test_a_sum_index_is_not_captured_by_the_variable_of_differentiation():
     from derivations.equations import points as pts
     from derivations.equations.notation import SumOver
     from derivations.equations.symbols import C
-    from derivations.problems.problem1 import f
+    from derivations.problems.problem1 import WITH_F, f
 
     lse = sp.log(SumOver(sp.exp(s[j]), j, 1, C))
-    for rhs, proved in ((sp.Integer(0), False), (f(s[j]), True)):  # d/ds_j of log-sum-exp over j is f(s_j), not 0
+    for rhs, proved in ((sp.Integer(0), False), (f[j], True)):  # d/ds_j of log-sum-exp over j is f_j, not 0
         eq = replace(CATALOG["ce-gradient"], sides=[build(lambda: Partial(lse, s[j])), rhs],
-                     space=pts.logits(index="j"))
+                     space=pts.logits(index="j", derived=WITH_F))
         proof = prove_link(eq, 0, CATALOG.replacing(eq))
         assert proof.proved is proved, proof.text
         assert not proved or proof.scope == ALL_SIZES

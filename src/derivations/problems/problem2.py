@@ -6,17 +6,35 @@ Each ``PROBLEM.equation`` is one displayed equation of ``docs/problem-2.md``, in
 import numpy as np
 import sympy as sp
 
-from derivations import svm_loss
+from derivations import svm_loss, worked_example
 from derivations.equations import Problem
 from derivations.equations import points as pts
 from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
 from derivations.equations.points import Point
 from derivations.linear_svm import svm_score_gradient
-from derivations.equations.symbols import C, G, Gm, N, S, W, X, i, j, l, lam, s, u, w, wv, x, xv, y
+from derivations.equations.symbols import C, D, G, Gm, N, S, W, X, i, j, k, l, lam, s, u, w, wv, x, xv, y
+from derivations.problems._worked import WORKED, number, only, weights_point, with_example
 
-PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S",),
-                  shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "S": ("N", "C"),
-                          "G": ("N", "C")})
+PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S", "V", "W'"),
+                  shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "s": ("C",),
+                          "S": ("N", "C"), "G": ("N", "C"), "V": ("D", "C"), "W'": ("D", "C")})
+# the subgradient inequality compares the loss at W with the loss at any other point W' (entries W'_{k,j})
+Wp = sp.Symbol("W'")
+V = sp.Symbol("V")
+W_, X_, Wp_, V_ = (sp.IndexedBase(name) for name in ("W", "X", "W'", "V"))  # entries W_{k,j}, X_{i,k}, ...
+SYMBOLS = {  # what each symbol of ``shapes`` is: the page's table of shapes ([[shapes]]) prints it beside its shape
+    "W": "the weights, one column per class",
+    "X": r"a batch of \(N\) samples, one per row",
+    "w": r"column \(j\) of \(\mathbf{W}\): the weights of class \(j\)",
+    "x": r"row \(i\) of \(\mathbf{X}\): sample \(i\)",
+    "s": r"the scores of sample \(i\), one per class: entries \(s_j\)",
+    "S": r"the scores of the batch, \(\mathbf{X} \mathbf{W}\): row \(i\) holds the scores of sample \(i\)",
+    "G": r"the multiples of sample \(i\) in [[ref:svm-grad-wj]] and [[ref:svm-grad-wyi]], one row per sample",
+    "V": "the right side of [[ref:svm-batch-gradient]], defined on the kinks too",
+    "W'": "any other point of the weights, in the subgradient inequality",
+}
+# the equations whose values at the worked example the page prints ([[example:values]]), in page order
+EXAMPLE = ("scores", "svm-loss-sample", "svm-grad-wj", "svm-grad-wyi")
 
 
 # -- how the page's symbols read the package ------------------------------------------------
@@ -37,7 +55,7 @@ Li = PROBLEM.function(
     {"W": _sample_gradient, "s": _sample_gradient}, show_args=False,
 )
 L = PROBLEM.function(
-    "L", "L", "svm-loss-batch",
+    "L", r"L(\mathbf{W})", "svm-loss-batch",
     lambda v, index, ev: svm_loss(*pts.whole_batch(v), reg=float(v["lam"]))[0],
     {"W": lambda v, index: svm_loss(*pts.whole_batch(v), reg=float(v["lam"]))[1]}, show_args=False,
 )
@@ -50,6 +68,13 @@ def _hinge_slope(values, index):
 
 
 PROBLEM.package_gradient(sp.Max(0, u), u, _hinge_slope)
+
+
+L_at = PROBLEM.function(  # the batch loss at another point W' (the package's only: the page defines L at W)
+    "L_at", "L", None,
+    lambda v, index, ev, at: svm_loss(np.asarray(ev(at), dtype=np.float64), *pts.whole_batch(v)[1:],
+                                      reg=float(v["lam"]))[0],
+)
 
 
 # -- derived values and kink points -----------------------------------------------------------
@@ -67,6 +92,15 @@ def _hinge_weights(values, indices):
         for b in range(num_classes):
             G_[a, b] = -sum(active[q] for q in range(num_classes) if q != y_[a]) if b == y_[a] else active[b]
     return G_
+
+
+def _subgradient(values, indices):
+    """V, the right side of the batch gradient: the package's dW for numbers (its convention at a kink), the formula
+    (1/N) X^T G + 2 lam W for symbols."""
+    if np.asarray(values["W"]).dtype != object:
+        return svm_loss(*pts.whole_batch(values), reg=float(values["lam"]))[1]
+    n = values["X"].shape[0]
+    return values["X"].T @ values["G"] / n + 2 * values["lam"] * values["W"]
 
 
 def _kink_weights(rng, d, num_classes):
@@ -113,7 +147,71 @@ def _svm_scores():
     return pts.labelled_scores(sample, other=True)
 
 
+def _batch_on_kinks(rng, n, num_classes, scale=1):
+    """Integer W (D = N + 1) and X whose samples 1.. n - 1 each have a wrong class exactly on its kink (margin 0).
+
+    Feature 1 is 1 for every sample and feature a + 1 belongs to sample a alone, so that row a + 1 of W moves
+    the scores of sample a only.
+    """
+    d = n + 1
+    X_ = np.hstack([np.ones((n, 1)), scale * np.eye(n)])
+    W_ = rng.integers(-2, 3, size=(d, num_classes)).astype(float)
+    y_ = rng.integers(1, num_classes + 1, size=n)
+    for a in range(n - 1):  # the last sample is left off its kinks
+        other = int(rng.choice([q for q in range(num_classes) if q != y_[a] - 1]))
+        s_ = X_[a] @ W_
+        W_[a + 1, other] += (s_[y_[a] - 1] - 1 - s_[other]) / scale
+    return W_, X_, y_
+
+
+def _subgradient_points(rng):
+    """Points W on a kink of the batch loss, each with several other points W' (near, far, and across the kink)."""
+    kink_batches = [(worked_example.W.copy(), worked_example.X.copy(), np.array([worked_example.LABEL]), 0.0,
+                     "the worked example")]
+    W_, x_ = _kink_weights(rng, 3, 3)
+    kink_batches.append((W_, x_, np.array([1]), 0.5, "N=1, C=3, D=3"))
+    for n, num_classes, lam_ in ((3, 4, 0.1), (2, 3, 0.0)):
+        W_, X_, y_ = _batch_on_kinks(rng, n, num_classes)
+        kink_batches.append((W_, X_, y_, lam_, f"N={n}, C={num_classes}, D={n + 1}"))
+    derived = {"S": pts.score_matrix, "G": _hinge_weights, "V": _subgradient}
+    points = []
+    for W_, X_, y_, lam_, label in kink_batches:
+        d, num_classes = W_.shape
+        idx = {"C": num_classes, "D": d, "N": len(y_)}
+        values = {"W": W_, "X": X_, "y": y_, "lam": lam_}
+        for scale in (1e-3, 1e-1, 1.0, 5.0):
+            for draw in range(2):
+                other = W_ + scale * rng.normal(size=W_.shape)
+                points.append(Point(f"kink: {label}, W' at distance ~{scale:g}", idx, dict(values, **{"W'": other}),
+                                    derived, kink=True))
+        for sign in (-1.0, 1.0):  # along one entry, each side of the kink
+            other = W_.copy()
+            other[0, -1] += sign * 0.25
+            points.append(Point(f"kink: {label}, W' one step {'up' if sign > 0 else 'down'} in W_(1,C)", idx,
+                                dict(values, **{"W'": other}), derived, kink=True))
+    # W near 0 (every margin violated) and a W' that classifies every sample with room to spare: L(W') is 0, far
+    # below the tangent plane of L at W continued to 0 (a bound that drops L(W) or W' holds at every other point)
+    n, num_classes = 2, 3
+    X_, y_ = np.hstack([np.ones((n, 1)), np.eye(n)]), np.array([1, 3])
+    W_ = 1e-3 * rng.normal(size=(n + 1, num_classes))
+    good = np.zeros_like(W_)
+    good[np.arange(1, n + 1), y_ - 1] = 10.0
+    points.append(Point(f"random, N={n}, C={num_classes}, D={n + 1}, W near 0, W' with every margin met",
+                        {"C": num_classes, "D": n + 1, "N": n},
+                        {"W": W_, "X": X_, "y": y_, "lam": 0.0, "W'": good}, derived))
+    for num_classes, d, n in ((3, 2, 4), (4, 3, 2)):  # off the kinks the inequality is the gradient's
+        W_, X_ = rng.normal(size=(d, num_classes)), rng.normal(size=(n, d))
+        values = {"W": W_, "X": X_, "y": rng.integers(1, num_classes + 1, size=n), "lam": 0.3}
+        for scale in (0.1, 1.0, 3.0):
+            points.append(Point(f"random, N={n}, C={num_classes}, D={d}, W' at distance ~{scale:g}",
+                                {"C": num_classes, "D": d, "N": n},
+                                dict(values, **{"W'": W_ + scale * rng.normal(size=W_.shape)}), derived))
+    return points
+
+
 weights = pts.weights(derived={"s": pts.sample_scores}, extra=_sample_kink)
+# the worked example (on a kink: class 3's hinge argument is 0) is a point of the per-sample equations too
+example_points = [weights_point({"s": pts.sample_scores}, kink=True, j=n) for n in (2, 3)]
 scores = _svm_scores()
 batch = pts.batch(derived={"S": pts.score_matrix, "G": _hinge_weights}, extra=_batch_kink)
 hinge = pts.scalar("u", [lambda r: r.uniform(0.05, 0.95), lambda r: r.uniform(1, 3), lambda r: -r.uniform(0.05, 0.95),
@@ -124,27 +222,27 @@ hinge = pts.scalar("u", [lambda r: r.uniform(0.05, 0.95), lambda r: r.uniform(1,
 PROBLEM.equation(
     "scores", "definition", "the score of class j for sample i",
     lambda: [s[j], Dot(w[j], x[i])],
-    weights,
+    with_example(weights, [weights_point({"s": pts.sample_scores}, kink=True, j=n) for n in (1, 2, 3)]),
 )
 
 PROBLEM.equation(
     "svm-loss-sample", "definition", "the multiclass SVM loss of one sample",
     lambda: [Li(), SumOver(sp.Max(0, Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1), j, 1, C, y[i]),
              SumOver(sp.Max(0, s[j] - s[y[i]] + 1), j, 1, C, y[i])],
-    weights + scores,
+    with_example(weights, example_points) + scores,
 )
 
 PROBLEM.equation(
-    "svm-grad-wj", "gradient", "the assignment's (3): gradient with respect to a wrong class's weights",
+    "svm-grad-wj", "gradient", "the assignment's (3), shown as (A3): gradient with respect to a wrong class's weights",
     lambda: [Grad(Li(), w[j]), Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * x[i]],
-    weights, number="3",
+    with_example(weights, example_points), number="A3",
 )
 
 PROBLEM.equation(
-    "svm-grad-wyi", "gradient", "the assignment's (4): gradient with respect to the correct class's weights",
+    "svm-grad-wyi", "gradient", "the assignment's (4), shown as (A4): gradient with respect to the correct class's weights",
     lambda: [Grad(Li(), w[y[i]]),
              -SumOver(Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0), j, 1, C, y[i]) * x[i]],
-    weights, number="4",
+    with_example(weights, example_points[:1]), number="A4",
 )
 
 PROBLEM.equation(
@@ -194,4 +292,33 @@ PROBLEM.equation(
     "reg-gradient", "gradient", "the gradient of the regularisation term",
     lambda: [Grad(lam * Frobenius(W), W), 2 * lam * W],
     batch,
+)
+
+# -- at a kink: subgradients ----------------------------------------------------------------------
+
+subgradient_space = only(_subgradient_points(np.random.default_rng(18)))
+
+PROBLEM.equation(
+    "svm-subgradient-matrix", "definition", "V, the right side of the batch gradient, defined on the kinks too",
+    lambda: [V, Frac(1, N) * Transpose(X) * Gm + 2 * lam * W],
+    subgradient_space,
+)
+
+PROBLEM.equation(
+    "svm-subgradient", "inequality",
+    "the subgradient inequality: V (and the package's dW) is a subgradient of the batch loss, also on a kink",
+    lambda: [L_at(Wp), L() + SumOver(SumOver(V_[k, j] * (Wp_[k, j] - W_[k, j]), j, 1, C), k, 1, D)],
+    subgradient_space,
+)
+
+
+# -- the worked example: the instance's numbers written into the page's formulas, checked at the instance only ---
+_s = [number(v) for v in worked_example.numbers().scores]
+_on_kink = only([weights_point({"s": pts.sample_scores}, kink=True)])
+
+PROBLEM.equation(
+    "example-svm-loss", "identity", "worked example: the SVM loss of the instance, with its scores written in",
+    lambda: [Li(), sp.Max(0, _s[1] - _s[0] + 1) + sp.Max(0, _s[2] - _s[0] + 1),
+             number(worked_example.numbers().svm_loss)],
+    _on_kink, prove=WORKED,
 )

@@ -7,20 +7,34 @@ in page order. The softmax ``f`` and its definition (1.1) come from Problem 1.
 import numpy as np
 import sympy as sp
 
-from derivations import softmax, softmax_loss
+from derivations import softmax, softmax_loss, worked_example
 from derivations.equations import Problem
 from derivations.equations import points as pts
 from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose
 from derivations.equations.points import Point
 from derivations.equations.symbols import C, N, S, W, X, i, j, l, lam, s, w, x, y
-from derivations.problems.problem1 import f
+from derivations.problems._worked import LABEL, POINT_LABEL, WORKED, number, only, weights_point, with_example
+from derivations.problems.problem1 import f, probabilities
 
 PROBLEM = Problem("problem-3.md", 3, "Softmax gradient", columns={"w": "W"}, rows={"x": "X"}, bold=("S",),
-                  shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "S": ("N", "C"),
-                          "P": ("N", "C"), "T": ("N", "C")})
+                  shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "s": ("C",), "f": ("C",),
+                          "S": ("N", "C"), "P": ("N", "C"), "T": ("N", "C")})
 exp, log = sp.exp, sp.log
 P, T = sp.IndexedBase("P"), sp.IndexedBase("T")
 Pm, Tm = sp.symbols("P T")
+SYMBOLS = {  # what each symbol of ``shapes`` is: the page's table of shapes ([[shapes]]) prints it beside its shape
+    "W": "the weights, one column per class",
+    "X": r"a batch of \(N\) samples, one per row",
+    "w": r"column \(j\) of \(\mathbf{W}\): the weights of class \(j\)",
+    "x": r"row \(i\) of \(\mathbf{X}\): sample \(i\)",
+    "s": r"the scores of sample \(i\), one per class: entries \(s_j\)",
+    "f": r"the probabilities of sample \(i\), the softmax of its scores: entries \(f_j\)",
+    "S": r"the scores of the batch, \(\mathbf{X} \mathbf{W}\): row \(i\) holds the scores of sample \(i\)",
+    "P": r"the probabilities of the batch: row \(i\) holds those of sample \(i\)",
+    "T": r"the one-hot targets of the batch: row \(i\) is 1 at the label of sample \(i\)",
+}
+# the equations whose values at the worked example the page prints ([[example:values]]), in page order
+EXAMPLE = ("softmax-loss-sample", "softmax-dl-ds", "softmax-grad-wj")
 
 
 # -- how the page's symbols read the package ------------------------------------------------
@@ -44,7 +58,7 @@ Li = PROBLEM.function(
     {"W": _sample_gradient, "s": _sample_gradient}, show_args=False,
 )
 L = PROBLEM.function(
-    "softmax_L", "L", "softmax-loss-batch",
+    "softmax_L", r"L(\mathbf{W})", "softmax-loss-batch",
     lambda v, index, ev: _batch_loss(v)[0],
     {"W": lambda v, index: _batch_loss(v)[1]}, show_args=False,
 )
@@ -78,20 +92,30 @@ def _scores_any_class(large=True):
                 points.append(Point(f"random, C={num_classes}",
                                     {"C": num_classes, "i": 1, "j": draw % num_classes + 1},
                                     {"s": rng.normal(scale=3.0, size=num_classes),
-                                     "y": np.array([draw // 2 % num_classes + 1])}))
+                                     "y": np.array([draw // 2 % num_classes + 1])}, {"f": probabilities}))
         if large:
             points.append(Point("large scores |s| = 1e4, C=5", {"C": 5, "i": 1, "j": 1},
-                                {"s": np.linspace(-1e4, 1e4, 5), "y": np.array([5])}))
+                                {"s": np.linspace(-1e4, 1e4, 5), "y": np.array([5])}, {"f": probabilities}))
         return points
 
     size = sp.Symbol("C", integer=True, positive=True)
-    return pts.labelled_scores(sample, other=False, general={}, bounds={"j": size, "y_i": size})
+    space = pts.labelled_scores(sample, other=False, general={}, bounds={"j": size, "k": size, "y_i": size})
+    listed = space.every
+    # the probabilities f are read from the scores at every point the prover lists too
+    space.every = lambda sizes, free: (Point(q.label, q.indices, q.values, {"f": probabilities}, q.kink, q.labels)
+                                       for q in listed(sizes, free))
+    return space
 
 
 scores = _scores_any_class()
+# the worked example as a point of the per-sample equations: every class j, the label 1 among them
+_example_scores = [Point(f"{POINT_LABEL}, C=3", {"C": 3, "i": 1, "j": n},
+                         {"s": worked_example.numbers().scores.copy(), "y": np.array([LABEL])}, {"f": probabilities})
+                   for n in (1, 2, 3)]
+_example_weights = [weights_point({"s": pts.sample_scores, "f": probabilities}, j=n) for n in (1, 2, 3)]
 # a sum that cancels to exactly 0 at scores of 1e4 sends sympy's 40-digit evaluation to thousands of digits: minutes
 scores_moderate = _scores_any_class(large=False)
-weights = pts.weights(other=False, derived={"s": pts.sample_scores})
+weights = pts.weights(other=False, derived={"s": pts.sample_scores, "f": probabilities})
 batch_values = {"S": pts.score_matrix, "P": _probabilities, "T": _targets}
 batch = pts.batch(derived=batch_values)
 # the batch gradient's proof cancels a rational function of exponentials per entry for every label vector;
@@ -103,25 +127,25 @@ batch_to_two = pts.batch(derived=batch_values, sizes=dict(pts.PROOF_SIZES, N=(1,
 PROBLEM.equation(
     "softmax-loss-sample", "definition", "the softmax (cross-entropy) loss of one sample",
     lambda: [Li(), -log(Frac(exp(Dot(w[y[i]], x[i])), SumOver(exp(Dot(w[j], x[i])), j, 1, C))),
-             -log(f(s[y[i]])), log(SumOver(exp(s[j]), j, 1, C)) - s[y[i]]],
-    weights + scores,
+             -log(f[y[i]]), log(SumOver(exp(s[j]), j, 1, C)) - s[y[i]]],
+    with_example(weights, _example_weights[:1]) + scores,
 )
 
 PROBLEM.equation(
     "softmax-dl-ds", "gradient", "the derivative of the loss with respect to the score of class j",
-    lambda: [Partial(Li(), s[j]), f(s[j]) - Ind(sp.Eq(j, y[i]))],
-    scores,
+    lambda: [Partial(Li(), s[j]), f[j] - Ind(sp.Eq(j, y[i]))],
+    with_example(scores, _example_scores),
 )
 
 PROBLEM.equation(
     "softmax-grad-wj", "gradient", "the gradient of one sample's loss with respect to the weights of class j",
-    lambda: [Grad(Li(), w[j]), (f(s[j]) - Ind(sp.Eq(j, y[i]))) * x[i]],
-    weights,
+    lambda: [Grad(Li(), w[j]), (f[j] - Ind(sp.Eq(j, y[i]))) * x[i]],
+    with_example(weights, _example_weights),
 )
 
 PROBLEM.equation(
     "softmax-grad-sum", "identity", "the multiples of x_i add up to zero across the classes",
-    lambda: [SumOver(f(s[j]) - Ind(sp.Eq(j, y[i])), j, 1, C), 0],
+    lambda: [SumOver(f[j] - Ind(sp.Eq(j, y[i])), j, 1, C), 0],
     scores_moderate,
 )
 
@@ -147,4 +171,15 @@ PROBLEM.equation(
     "softmax-batch-gradient", "gradient", "the gradient of the batch loss in matrix form",
     lambda: [Grad(L(), W), Frac(1, N) * Transpose(X) * (Pm - Tm) + 2 * lam * W],
     batch_to_two,
+)
+
+
+# -- the worked example: the instance's scores written into (3.3) for its label, checked at the instance only ---
+_s = [number(v) for v in worked_example.numbers().scores]
+
+PROBLEM.equation(
+    "example-softmax-grad", "identity",
+    "worked example: the gradient for the instance's correct class, with its scores written in",
+    lambda: [Grad(Li(), w[LABEL]), (Frac(exp(_s[0]), exp(_s[0]) + exp(_s[1]) + exp(_s[2])) - 1) * x[i]],
+    only(_example_weights[:1]), prove=WORKED,
 )

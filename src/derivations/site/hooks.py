@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
+from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
 from derivations.site.shapes import shapes_html
@@ -113,6 +114,8 @@ def on_files(files, config):
     for f in katex_files(STATE["root"], config):
         files.append(f)
     files.append(File.generated(config, "ledger.json", content=_ledger_json()))
+    for f in extra_files(config):  # the pictures of the proof pages
+        files.append(f)
     STATE["files"] = files
     return files
 
@@ -164,6 +167,8 @@ def on_page_content(content, page, config, files):
         html = DISPLAY_PLACEHOLDER.sub(lambda m: _display(record(m), page), html)
         return REF.sub(lambda m: _reference(record(m), page), html)
 
+    # a proof page's table of shapes, worked example and pictures, whose [[ref:...]] the next step makes links
+    content = outside_code(content, lambda part: render_extras(part, page.file.src_uri, page.url))
     # placeholders inside code (a guide that shows how to write a page) stay as written
     shown = [records[m.group(1)] for m in DISPLAY_PLACEHOLDER.finditer(CODE.sub("", content)) if m.group(1) in records]
     content = outside_code(content, placeholders)
