@@ -57,7 +57,7 @@ pdf: build
 	@echo "the proofs as one PDF: site/checked-derivations.pdf"
 
 serve: setup
-	DERIVATIONS_NB_CACHE=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch src
+	DERIVATIONS_NB_CACHE=true DERIVATIONS_PRINT_PAGE=false $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch src
 
 test: build
 	$(BIN)/python -m pytest

@@ -78,7 +78,7 @@ def _free_port():
 
 def rebuild_seconds(page="docs/index.md"):
     port = _free_port()
-    env = dict(os.environ, DERIVATIONS_NB_CACHE="true", NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, DERIVATIONS_NB_CACHE="true", DERIVATIONS_PRINT_PAGE="false", NO_MKDOCS_2_WARNING="1")  # as make serve
     proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     path = ROOT / page

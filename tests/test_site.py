@@ -173,3 +173,17 @@ def test_search_indexes_each_formula_once_as_its_tex(site):
         page = [d["text"] for d in docs if d["location"].split("#")[0] == eq.page.replace(".md", "/")]
         shown = html.escape(eq.shapes()[0], quote=False)
         assert sum(t.count(shown) for t in page) == 1, eq.id
+
+
+def test_the_ledger_quotes_each_declaration_as_python_reads_it():
+    """The Ledger's source of a check is parsed once per module: it must be ast's segment of every statement,
+    also with CRLF and CR line ends, a form feed and a non-ASCII character before the column."""
+    import ast
+
+    from derivations.site.ledger_page import _statements
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "src" / "derivations").rglob("*.py"))]
+    texts.append("x = 1\f\ny = ('é', f(\r\n  2))\rz = [3,\n 4]; w = 5\n")
+    for text in texts:
+        statements = _statements(text)
+        assert [s[2] for s in statements] == [ast.get_source_segment(text, node) for node in ast.parse(text).body]
