@@ -22,7 +22,7 @@ help:
 	@echo "make readme       write the README's sentence of what is proved from the ledger"
 	@echo "make mutation     the full mutation test of the equations"
 	@echo "make bench        time the losses (writes benchmarks/results.json)"
-	@echo "make bench-site   time page loads and builds"
+	@echo "make bench-site   time page loads, builds, a rebuild under serve and verify of a page"
 	@echo "make screenshots  a PNG of every page in both colour schemes, in screenshots/"
 	@echo "make system-deps  install Chromium for the browser tests (Debian; needs root)"
 	@echo "make torch        install PyTorch 2.13.0 (CPU) for the comparison tests and benchmark"
