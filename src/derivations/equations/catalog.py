@@ -278,13 +278,16 @@ class Catalog:
             self.add_problem(problem)
 
     def add_problem(self, problem):
+        # an author's clash is a message (ProblemError), not a traceback from discover()
         if any(p.page == problem.page for p in self.problems):
-            raise ValueError(f"two problems declare the page {problem.page}")
-        if any(p.number == problem.number for p in self.problems):
-            raise ValueError(f"two problems declare the number {problem.number}")
+            raise ProblemError(f"two problems declare the page {problem.page}")
+        for other in self.problems:
+            if other.number == problem.number:
+                raise ProblemError(f"two problems declare the number {problem.number}: {other.page} and {problem.page} "
+                                   "(Problem(page, number, title): give one of them a number no other problem takes)")
         for eq in problem.equations:
             if eq.id in self.equations:
-                raise ValueError(f"equation id {eq.id!r} is declared on {eq.page} and on {self.equations[eq.id].page}")
+                raise ProblemError(f"equation id {eq.id!r} is declared on {eq.page} and on {self.equations[eq.id].page}")
             self.equations[eq.id] = eq
         for table, mine in ((self.functions, problem.functions), (self.columns, problem.columns), (self.rows, problem.rows),
                             (self.package_gradients, problem.package_gradients), (self.shapes, problem.shapes)):

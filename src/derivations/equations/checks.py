@@ -23,6 +23,8 @@ with the one-sided slopes a subgradient lies between.
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 import itertools
 import time
@@ -34,7 +36,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import (Evaluator, InvalidValue, MissingValue, NotEvaluable, Point, Slopes,
                                             _strip_derivatives)
-from derivations.equations.notation import Grad, Ind, Partial
+from derivations.equations.notation import Grad, Ind, Partial, SumOver
 from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, proof_key,
                                           prove_equation, statement_indices)
 from derivations.equations.regions import Regions
@@ -140,6 +142,30 @@ def _agree(a, b, rtol, atol):
         return False
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is a disagreement, not a warning
         return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
+
+
+# two values of 40 correct digits each: a difference past the 37th digit, or below 1e-37, is rounding (sympy's
+# log of a value within 1e-40 of 1 is 0: -log f at f = 1 - 3e-2172 gives 0 where log-sum-exp gives 3e-2172)
+DIGITS_RTOL = DIGITS_ATOL = 1e-37
+
+
+def _digits(a, b):
+    """The 40-digit values of a pair the symbolic mode computed on both sides (entry by entry), else None."""
+    da, db = getattr(a, "digits", ()), getattr(b, "digits", ())
+    if not da or not db or len(da) != len(db) or not all(x.is_number for x in (*da, *db)):
+        return None
+    return list(zip(da, db))
+
+
+def _agree_digits(a, b):
+    """Whether two exact values agree to 37 digits or 1e-37 (True where there are no digits to compare)."""
+    pairs = _digits(a, b)
+    return pairs is None or all(abs(x - y) <= DIGITS_ATOL + DIGITS_RTOL * max(abs(x), abs(y)) for x, y in pairs)
+
+
+def _at_least_digits(a, b):
+    pairs = _digits(a, b)
+    return pairs is None or all(x - y >= -(DIGITS_ATOL + DIGITS_RTOL * max(abs(x), abs(y))) for x, y in pairs)
 
 
 def _at_least(a, b, rtol, atol):
@@ -335,6 +361,62 @@ def _domain_failures(eq, points):
     return out
 
 
+PROBES = (-2.0, -0.5)  # the values a real scalar takes at the probes of :func:`_real_value_failures`
+
+
+def _real_value_failures(eq, sampled, catalog, domain):
+    """Where a side has no real value and another side has one, at a sampled point with one real scalar made negative.
+
+    A statement is about every real value of its value symbols unless its domain says otherwise, and the prover
+    simplifies as sympy does, in complex arithmetic: ``sqrt(u)**2`` built unevaluated is ``u``, proved for a u the
+    space only ever draws positive. Probing each scalar at negative values finds the reals where one side is no
+    real number; the values themselves are the prover's business.
+    """
+    base = next((point for point in sampled if not point.kink and not point.label_names), None)
+    if base is None:
+        return []
+    out = []
+    for name, value in sorted(base.values.items()):
+        if np.ndim(value) != 0 or name in domain or isinstance(value, (bool, np.bool_)):
+            continue
+        for probe_value in PROBES:
+            probe = dataclasses.replace(base, label=f"{name} = {probe_value}",
+                                        values=dict(base.values, **{name: probe_value}))
+            try:
+                evaluated = [_evaluations(side, probe, catalog, domain) for side in eq.sides]
+            except Exception:  # noqa: BLE001 - a probe that cannot be made says nothing
+                continue
+            invalid = [n + 1 for n, e in enumerate(evaluated) if e[2]]
+            valid = [n + 1 for n, e in enumerate(evaluated) if e[0]]
+            if invalid and valid:
+                out.append(f"side {invalid[0]} has no real value at {probe.describe()}, where side {valid[0]} has one "
+                           f"({evaluated[invalid[0] - 1][2]}): the statement is about every real {name} unless its "
+                           f"domain says otherwise (domain=[{name} > 0])")
+                break
+    return out
+
+
+def _points_only_failures(eq):
+    """An identity or gradient whose space gives points to check and none to prove at (a worked example) says what
+    the values are there: each link has a side that is a number. Else a general formula passes by one point that fits it
+    (log-sum-exp minus s_p^2 is the cross-entropy wherever s_p = 1)."""
+    if eq.space.sizes or eq.kind not in ("identity", "gradient"):  # definitions and inequalities are never proved
+        return []
+    try:
+        proves_somewhere = next(iter(eq.space.every({}, set())), None) is not None
+    except Exception:  # noqa: BLE001 - a space that cannot enumerate proves nowhere
+        proves_somewhere = False
+    if proves_somewhere:
+        return []
+    def states_values(side):  # numbers, and at most the instance's own data (x_i): no sum, function or derivative
+        general = (SumOver, sp.core.function.AppliedUndef, sp.Derivative, Partial, Grad)
+        return not any(isinstance(node, general) for node in sp.preorder_traversal(side))
+    return [f"link {n + 1} (sides {n + 1} and {n + 2}) is checked at the space's own points only, and neither side "
+            "states values (numbers and the instance's data, with no sum, named function or derivative): such a "
+            "statement must state what it is at its points, or be given a space to prove it at"
+            for n in range(len(eq.sides) - 1) if not (states_values(eq.sides[n]) or states_values(eq.sides[n + 1]))]
+
+
 def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     """Run every check of ``eq``; return its :class:`Record` (``result`` pass, fail, unproved or unchecked).
 
@@ -357,7 +439,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     domain = domain_assumptions(eq)
     record.points = len(points)
     record.links = len(eq.sides) - 1
-    methods, failures = set(), _domain_failures(eq, points) + _shape_failures(eq, catalog, sampled)
+    methods, failures = set(), _domain_failures(eq, points) + _shape_failures(eq, catalog, sampled) + \
+        _points_only_failures(eq)
     package_checked = fd_checked = False
     per_link = [0] * record.links
     kinked = any(has_kink(side, catalog) for side in eq.sides) or (
@@ -386,6 +469,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                 for m2, v2 in evaluated[n + 1][0].items():
                     agree = _agree(v1, v2, *_tolerance(m1, m2)) if eq.kind != "inequality" else \
                         _at_least(v1, v2, *_tolerance(m1, m2))
+                    if agree and m1 == m2 == "sympy":  # both exact: to 37 digits, not to float64's 1e-12
+                        agree = _agree_digits(v1, v2) if eq.kind != "inequality" else _at_least_digits(v1, v2)
                     if agree is None:
                         continue
                     compared += 1
@@ -398,13 +483,17 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                         kink_links[n] += 1
                     if not agree:
                         verb = "differ" if eq.kind != "inequality" else "are not in order (>=)"
+                        shown = (_fmt(v1), _fmt(v2))
+                        if shown[0] == shown[1] and _digits(v1, v2):  # apart past float64's digits: show all 40
+                            shown = tuple(", ".join(str(x) for x in getattr(v, "digits")) for v in (v1, v2))
                         failures.append(
                             f"side {n + 1} and side {n + 2} {verb} at {point.describe()}\n"
-                            f"    side {n + 1} ({m1}): {_fmt(v1)}\n    side {n + 2} ({m2}): {_fmt(v2)}"
+                            f"    side {n + 1} ({m1}): {shown[0]}\n    side {n + 2} ({m2}): {shown[1]}"
                         )
             if not compared and all(evaluated[k][0] for k in (n, n + 1)) and eq.kind != "inequality":
                 failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
         record.kink_points += on_kink
+    failures += _real_value_failures(eq, sampled, catalog, domain)
     record.methods = sorted(methods)
     proofs, unproved, refuted = _proofs(eq, catalog, prove, proofs_done)
     # an identity is proved at its ties too; a derivative only exists off the kinks

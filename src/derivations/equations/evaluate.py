@@ -216,6 +216,19 @@ class _Rewritten(dict):
         return self[name] if name in self else default
 
 
+class Precise(np.ndarray):
+    """A float64 value of the symbolic mode that also carries its 40 correct digits (``digits``, sympy numbers in
+    row order): two such values are compared to 37 digits, where float64 would let 1 + 1e-13 pass for 1."""
+
+    digits = ()
+
+
+def _precise(floats, digits):
+    out = np.asarray(floats, dtype=np.float64).view(Precise)
+    out.digits = tuple(digits)
+    return out
+
+
 class Slopes:
     """The one-sided slopes of a function at a kink: a (sub)gradient g lies between them, entry by entry, and in
     every direction v tried, g . v lies between the one-sided derivatives along v and along -v."""
@@ -405,21 +418,26 @@ class Evaluator:
             return out
         if self.mode == "symbolic":
             if isinstance(out, sp.MatrixBase):
-                out = out.xreplace(self.subs).applyfunc(self._evalf)
+                out = out.xreplace(self.subs)
+                exact = not out.atoms(sp.Float)  # a float64 inside (a derived value the package computed) is no exact value
+                out = out.applyfunc(self._evalf)
                 if any(not e.is_number or e.has(sp.zoo, sp.nan, sp.oo) for e in out):
                     raise NotEvaluable(f"sympy gives {out}")
                 if any(e.as_real_imag()[1] != 0 for e in out):
                     raise InvalidValue(f"the value is complex: {out}")
-                return np.array(out.tolist(), dtype=object).astype(np.float64).reshape(out.shape)
+                return _precise(np.array(out.tolist(), dtype=object).astype(np.float64).reshape(out.shape),
+                                [e.as_real_imag()[0] for e in out] if exact else ())
             if isinstance(out, (int, float, np.integer)):
-                return np.array(float(out))
-            num = self._evalf(sp.sympify(out).xreplace(self.subs))
+                return np.array(float(out))  # a float64 from outside sympy: no more digits than that
+            num = sp.sympify(out).xreplace(self.subs)
+            exact = not num.atoms(sp.Float)
+            num = self._evalf(num)
             if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
                 raise NotEvaluable(f"sympy gives {num}")
             re, im = num.as_real_imag()
             if im != 0 and abs(float(im)) > 1e-30 * max(1.0, abs(float(re))):
                 raise InvalidValue(f"the value is complex: {num}")
-            return np.array(float(re))
+            return _precise(float(re), [re] if exact else ())
         if np.iscomplexobj(out) and np.any(np.imag(out) != 0):
             raise InvalidValue(f"the value is complex: {out}")
         try:
@@ -483,6 +501,8 @@ class Evaluator:
             return method(expr)
         if isinstance(expr, sp.Number):
             return sp.Rational(expr) if self.mode == "symbolic" else float(expr)
+        if isinstance(expr, sp.NumberSymbol):  # e (what exp(1) becomes), pi: exact in sympy, their float in numpy
+            return expr if self.mode == "symbolic" else float(expr)
         if isinstance(expr, sp.core.function.AppliedUndef):
             return self._named(expr)
         if isinstance(expr, Relational):

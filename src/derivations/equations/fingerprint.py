@@ -104,8 +104,13 @@ class _Walker:
         elif callable(obj):
             self.put("callable", getattr(obj, "__module__", ""), getattr(obj, "__qualname__", type(obj).__name__))
             self.library(obj)
-        else:
-            self.put("object", type(obj).__module__, type(obj).__qualname__, repr(obj)[:200])
+        else:  # its state, or where it has none to read, all of its repr (an id in it keys it to this process)
+            self.put("object", type(obj).__module__, type(obj).__qualname__)
+            state = getattr(obj, "__dict__", None)
+            if isinstance(state, dict):
+                self.walk(state)
+            else:
+                self.put(repr(obj))
 
     def library(self, obj):
         root = (getattr(obj, "__module__", None) or "").split(".")[0]
@@ -152,10 +157,10 @@ class _Walker:
                             self.put(f"{value.__name__}.{attribute}")
                             self.walk(getattr(value, attribute))
                 continue
-            if isinstance(value, (types.FunctionType, type)) or dataclasses.is_dataclass(value) or \
-                    isinstance(value, (int, float, str, tuple, dict, frozenset, np.ndarray, sp.Basic)):
-                self.put(f"global {name}")
-                self.walk(value)
+            # every value the code reads, whatever its type: a list, a set, a partial or an object read by a
+            # helper changes what the checks compute as surely as a function does
+            self.put(f"global {name}")
+            self.walk(value)
 
 
 def _all_names(code):

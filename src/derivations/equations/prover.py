@@ -473,26 +473,40 @@ def _differs(eq, n, catalog, point):
     difference of 1e-13 is a difference, whatever the numeric checks' float
     tolerance would let through.
     """
-    values = []
+    values, exprs = [], []
     try:
         for side in eq.sides[n:n + 2]:
             ev = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq))
             out = sp.sympify(ev.exact(side))
-            entries = list(out) if isinstance(out, sp.MatrixBase) else [out]
-            numbers = [Evaluator._evalf(sp.sympify(e).xreplace(ev.subs)) for e in entries]
+            entries = [sp.sympify(e).xreplace(ev.subs) for e in (list(out) if isinstance(out, sp.MatrixBase) else [out])]
+            numbers = [Evaluator._evalf(e) for e in entries]
             if any(not x.is_number or x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in numbers):
                 return None
             values.append((getattr(out, "shape", ()), numbers))
+            exprs.append(entries)
     except (NotEvaluable, InvalidValue, *_ERRORS):
         return None
     (shape_a, a), (shape_b, b) = values
     if shape_a != shape_b:
         return f"{point.describe()}: the sides have shapes {shape_a or 'scalar'} and {shape_b or 'scalar'}"
-    if all(abs(x - y) <= sp.Float(10) ** -30 * max(1, abs(x), abs(y)) for x, y in zip(a, b)):
+    if all(abs(x - y) <= sp.Float(10) ** -30 * max(1, abs(x), abs(y)) for x, y in zip(a, b)) and \
+            not any(_exact_gap(x, y) for x, y in zip(*exprs)):
         return None
     show = lambda v: _short(float(v[0])) if len(v) == 1 else _short(np.array([float(x) for x in v]))  # noqa: E731
     gap = max(abs(x - y) for x, y in zip(a, b))
+    if gap <= sp.Float(10) ** -30 * max(1, *(abs(x) for x in a + b)):  # found by the difference taken as one expression
+        gap = max(abs(Evaluator._evalf(x - y)) if _exact_gap(x, y) else 0 for x, y in zip(*exprs))
     return f"{point.describe()}: side {n + 1} is {show(a)}, side {n + 2} is {show(b)} (they differ by {float(gap):.3g})"
+
+
+def _exact_gap(a, b):
+    """Whether ``a - b``, evaluated as one expression to 40 digits of its own, is more than 1e-37 from zero: sides of
+    size e^100 that differ by 1 agree in their first 40 digits, their difference does not. Undecided is no gap."""
+    try:
+        gap = Evaluator._evalf(a - b)
+    except (NotEvaluable, *_ERRORS):
+        return False
+    return bool(gap.is_number and not gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and abs(gap) > sp.Float(10) ** -37)
 
 
 def _short(v):
@@ -778,11 +792,34 @@ def _prove_link(eq, n, catalog):
             return Proof(False, "", f"the sides differ at {witness}", refuted=True)
     fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
     if not eq.space.sizes:
+        # proved at the points the space enumerates: every size only when nothing in the statement has a size
+        integers = _integer_symbols(eq)
+        if integers:
+            return Proof(False, "", f"the statement is about {', '.join(integers)}, and its space declares no sizes "
+                                    "(Space(sizes=...)): its points prove nothing for other values of them")
         return Proof(True, ALL_SIZES, category="all sizes")
     if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes) and _samples_at(eq, eq.space.sizes):
         return Proof(True, f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about",
                      category="all sizes")
     return Proof(True, _describe_sizes(eq.space.sizes), f"not for all sizes: {general_reason}", category="range")
+
+
+def _integer_symbols(eq):
+    """The free integer symbols of ``eq``'s sides (sizes, indices, labels): a statement with none is about values."""
+    return sorted({str(x) for side in eq.sides for x in _free_integers(side)})
+
+
+def _free_integers(expr):
+    if isinstance(expr, SumOver):  # its index is bound in its body only
+        body, index, *limits = expr.args
+        return (_free_integers(body) - {index}).union(*(_free_integers(limit) for limit in limits))
+    if isinstance(expr, sp.Indexed):
+        found = set().union(*(_free_integers(i) for i in expr.indices))
+        label = expr.base.label
+        return found | ({label} if getattr(label, "is_integer", False) else set())  # labels y_i read as values
+    if isinstance(expr, sp.Symbol):
+        return {expr} if expr.is_integer else set()
+    return set().union(*(_free_integers(arg) for arg in expr.args)) if expr.args else set()
 
 
 def _derived_names(space):

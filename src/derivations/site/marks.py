@@ -8,7 +8,8 @@ tooltip (phones show no tooltip):
 - **proved for C ≤ 5** (the sizes named in the mark): proved for every size of
   a stated range only (an outlined mark);
 - **checked**: compared numerically at sample points (a definition, compared
-  with the package, or a link the prover could not decide: a dashed mark).
+  with the package, or a link the prover could not decide: a dashed mark). This
+  is evidence, not proof: a statement false only between the points passes.
 
 The prose of the pages never says what is proved: ``[[claims]]`` prints it
 from the ledger, and every page with equations opens with the legend.
@@ -25,7 +26,8 @@ __all__ = ["MARKS", "mark_of", "mark_html", "legend_html", "claims_sentence", "r
 MARKS = {
     "all sizes": ("\u2713", "proved", "proved by sympy for every size the statement is about"),
     "range": ("\u2713", "proved for", "proved by sympy for every size of the range it names"),
-    "checked": ("\u2248", "checked", "checked numerically at sample points (a definition is compared with the package)"),
+    "checked": ("\u2248", "checked", "checked numerically at sample points, not proved: evidence, since a statement false "
+                                      "only between the points would pass (a definition is compared with the package)"),
 }
 RANGE = re.compile(r"\b([CND]) = (\d+)(?:\.\.(\d+))?")
 
