@@ -240,3 +240,24 @@ def reader_files(root):
     out += [(f"assets/reader/py/{m}", src / m) for m in reader.BROWSER_MODULES]
     out.append(("assets/katex/katex.min.js", root / "node_modules" / "katex" / "dist" / "katex.min.js"))
     return out
+
+
+def site_files(root, config, catalog):
+    """MkDocs files: what a box loads when opened, and each page's JSON; and {page: ids of the checkable equations}."""
+    from mkdocs.structure.files import File
+
+    found = reader_files(root)
+    files = [File.generated(config, dest, abs_src_path=str(source)) for dest, source in found]
+    manifest = {"wheels": [Path(d).name for d, _ in found if d.startswith("assets/reader/wheels/")],
+                "modules": list(reader.BROWSER_MODULES)}
+    files.append(File.generated(config, "assets/reader/manifest.json", content=json.dumps(manifest)))
+    checkable = {}
+    for page in sorted({eq.page for eq in catalog}):
+        data = page_data(catalog, page)
+        if data is None:
+            continue
+        data["equations"] = [e for e in data["equations"] if e["cases"]]  # a worked example: numbers, no statement
+        checkable[page] = {e["id"] for e in data["equations"]}
+        files.append(File.generated(config, f"assets/reader/pages/{Path(page).stem}.json",
+                                    content=json.dumps(data, separators=(",", ":"))))
+    return files, checkable
