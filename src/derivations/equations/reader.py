@@ -320,10 +320,10 @@ class Evaluator:
                         raise NotEvaluable("a product of two column vectors: write the inner product as a^T b")
                     raise NotEvaluable(f"the shapes do not multiply: {out.shape} times {v.shape}")
                 out = out * v
+                if out.shape == (1, 1):  # a row times a column (w^T x): a number
+                    out = out[0, 0]
             else:
                 out = out * v
-        if _is_matrix(out) and out.shape == (1, 1):
-            return out[0, 0]
         return out
 
     def _ev_Pow(self, expr):
@@ -605,8 +605,9 @@ def _counterexample(case, subs, reader_value, page_value, reader, target, kink, 
         for x in _entries(e):
             used |= sp.sympify(x).free_symbols
     values = [[_symbol_tex(s), _value_tex(v)] for s, v in sorted(subs.items(), key=lambda t: t[0].name) if s in used]
-    return {"case": case.label, "indices": case.label, "values": values, "reader": _format(reader_value),
-            "page": _format(page_value), "kink": kink, "entry": entry}
+    return {"case": case.label, "values": values, "reader": _format(reader_value),
+            "page": _format(page_value), "kink": kink, "entry": entry,
+            "point": {s.name: str(v) for s, v in subs.items()}}
 
 
 def _names(expr, bound=frozenset()):
@@ -842,7 +843,7 @@ def _search(case, pairs, entries, symbols, kinks, rng, count, check):
 
 def _not_equal(case, found, reader_value, page_value, eq, reader, target):
     subs, kink, entry, va, vb = found
-    where = "" if not _is_matrix(page_value) else f" (entry {entry + 1} of the vector)"
+    where = "" if not _is_matrix(page_value) else f" (entry {entry + 1})"
     counter = _counterexample(case, subs, va, vb, reader_value, page_value, kink, entry + 1 if _is_matrix(page_value) else None)
     on = " exactly on a kink" if kink else ""
     return {"status": "not-equal", "counterexample": counter, "_found": found,
