@@ -38,8 +38,26 @@ def page(name):
     return Page(page_json(name))
 
 
+_VERDICTS = {}
+
+
+def verdict_of(eq_id, text):
+    """The CPython verdict on a line of the cases (once per session: the browser test compares with it)."""
+    if (eq_id, text) not in _VERDICTS:
+        _VERDICTS[eq_id, text] = judge(page(CASES[eq_id]["page"]), eq_id, text)
+    return _VERDICTS[eq_id, text]
+
+
 def own_right_side(eq_id, name):
     return next(e["right"] for e in page_json(name)["equations"] if e["id"] == eq_id)
+
+
+def all_lines():
+    """Every line of the cases file, with the verdict it must get."""
+    out = lines("own") + lines("correct") + lines("wrong")
+    out += [(e, CASES[e]["mistake"][0]) for e in CASES if CASES[e]["mistake"]]
+    out += [(e, CASES[e]["parse_error"][0]) for e in CASES]
+    return list(dict.fromkeys(out))
 
 
 def lines(kind):
@@ -83,7 +101,7 @@ def really_differ(eq_id, text, verdict):
 
 @pytest.mark.parametrize("eq_id, text", lines("own") + lines("correct"))
 def test_the_page_s_own_right_side_and_other_correct_forms_are_equal(eq_id, text):
-    verdict = judge(page(CASES[eq_id]["page"]), eq_id, text)
+    verdict = verdict_of(eq_id, text)
     assert verdict["status"] == "equal", verdict
     assert ("proved by sympy" in verdict["message"]) == (verdict["how"] == "proved")
     assert verdict["how"] == "proved" or "checked at points, not proved" in verdict["message"]
@@ -91,7 +109,7 @@ def test_the_page_s_own_right_side_and_other_correct_forms_are_equal(eq_id, text
 
 @pytest.mark.parametrize("eq_id, text", lines("wrong"))
 def test_a_wrong_line_is_refused_with_a_counterexample_that_really_differs(eq_id, text):
-    verdict = judge(page(CASES[eq_id]["page"]), eq_id, text)
+    verdict = verdict_of(eq_id, text)
     assert verdict["status"] == "not-equal", verdict
     counter = verdict["counterexample"]
     assert counter["reader"] != counter["page"] and counter["values"], counter
@@ -101,14 +119,14 @@ def test_a_wrong_line_is_refused_with_a_counterexample_that_really_differs(eq_id
 @pytest.mark.parametrize("eq_id", [e for e in CASES if CASES[e]["mistake"]])
 def test_a_known_mistake_is_named(eq_id):
     text, words = CASES[eq_id]["mistake"]
-    verdict = judge(page(CASES[eq_id]["page"]), eq_id, text)
+    verdict = verdict_of(eq_id, text)
     assert verdict["status"] == "not-equal" and words in (verdict.get("mistake") or ""), verdict
 
 
 @pytest.mark.parametrize("eq_id", list(CASES))
 def test_a_line_that_cannot_be_read_says_where_and_what(eq_id):
     text, words = CASES[eq_id]["parse_error"]
-    verdict = judge(page(CASES[eq_id]["page"]), eq_id, text)
+    verdict = verdict_of(eq_id, text)
     assert verdict["status"] == "parse-error" and words in verdict["message"], verdict
     assert "character" in verdict["message"] and verdict["position"] is not None
 

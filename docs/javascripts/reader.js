@@ -51,7 +51,8 @@
     workerReady = null;
   }
 
-  function check(page, eq, text) {
+  function check(page, eq, text, limitMs) {
+    var limit = limitMs || LIMIT_MS;
     return startWorker().then(function () {
       var id = ++counter;
       return new Promise(function (resolve) {
@@ -59,8 +60,8 @@
           delete pending[id];
           stopWorker(); // the only way to stop Python mid-computation; the next check starts a fresh one
           resolve({ type: "verdict", verdict: { status: "undecided", timed_out: true,
-            message: "timed out: the check took longer than " + LIMIT_MS / 1000 + " s and was stopped; nothing is said of your line" } });
-        }, LIMIT_MS);
+            message: "timed out: the check took longer than " + limit / 1000 + " s and was stopped; nothing is said of your line" } });
+        }, limit);
         pending[id] = function (msg) { clearTimeout(timer); resolve(msg); };
         worker.postMessage({ type: "check", id: id, page: page, eq: eq, text: text, base: base, seconds: 20 });
       });
@@ -163,7 +164,7 @@
     input.setAttribute("aria-describedby", id + "-hint");
     var hint = element("p", "reader-hint", "For example \\sigma(s_1 - s_2) or \\sum_{j \\neq y_i} \\mathbb{1}(s_j - s_{y_i} + 1 > 0)\\, x_i. Ctrl+Enter checks.");
     hint.id = id + "-hint";
-    var button = element("button", "md-button reader-button", "Check");
+    var button = element("button", "md-button md-button--primary reader-button", "Check");
     button.type = "button";
     var preview = element("div", "reader-preview");
     preview.setAttribute("aria-hidden", "true"); // what is typed, typeset; the verdict says how it was read
