@@ -111,7 +111,8 @@
       out.appendChild(read);
     }
     var message = element("p", "reader-message");
-    rich(message, v.message.charAt(0).toUpperCase() + v.message.slice(1));
+    var words = v.message.replace(/^(not equal|equal): /, ""); // the status says it already
+    rich(message, words.charAt(0).toUpperCase() + words.slice(1));
     out.appendChild(message);
     if (v.mistake) {
       var named = element("p", "reader-mistake");
