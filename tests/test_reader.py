@@ -177,6 +177,8 @@ def test_huge_inputs_are_never_equal():
     p = page("problem-1")
     verdict = judge(p, "two-class-softmax", r"\sigma(s_1 - s_2) + 10^{10^{10}} - 10^{10^{10}}")
     assert verdict["status"] == "undecided" and "too large" in verdict["message"], verdict
+    verdict = judge(p, "two-class-softmax", r"\sigma(s_1 - s_2) + (s_1 + s_2)^{100000} - (s_1 + s_2)^{100000}")
+    assert verdict["status"] == "undecided" and "too large" in verdict["message"], verdict
     verdict = judge(p, "two-class-softmax", r"e^{e^{e^{e^{s_1}}}} - e^{e^{e^{e^{s_1}}}} + \sigma(s_1 - s_2)",
                     seconds=0.0)
     assert verdict["status"] == "undecided" and verdict.get("timed_out"), verdict
