@@ -242,6 +242,9 @@ def reader_files(root):
     return out
 
 
+_WRITTEN = {}
+
+
 def site_files(root, config, catalog):
     """MkDocs files: what a box loads when opened, and each page's JSON; and {page: ids of the checkable equations}."""
     from mkdocs.structure.files import File
@@ -253,10 +256,12 @@ def site_files(root, config, catalog):
     files.append(File.generated(config, "assets/reader/manifest.json", content=json.dumps(manifest)))
     checkable = {}
     for page in sorted({eq.page for eq in catalog}):
-        data = page_data(catalog, page)
+        if (id(catalog), page) not in _WRITTEN:  # once per process: make serve's rebuilds do not redo it (~2 s)
+            _WRITTEN[id(catalog), page] = page_data(catalog, page)
+        data = _WRITTEN[id(catalog), page]
         if data is None:
             continue
-        data["equations"] = [e for e in data["equations"] if e["cases"]]  # a worked example: numbers, no statement
+        data = dict(data, equations=[e for e in data["equations"] if e["cases"]])  # a worked example: no statement
         checkable[page] = {e["id"] for e in data["equations"]}
         files.append(File.generated(config, f"assets/reader/pages/{Path(page).stem}.json",
                                     content=json.dumps(data, separators=(",", ":"))))
