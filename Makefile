@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+READER_WHEELS := .cache/reader-wheels/.downloaded
 LEDGER := .cache/ledger.json
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
@@ -37,7 +38,12 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(STAMP) $(NPM_STAMP)
+# the sympy and mpmath wheels the reader's checker runs in the browser (Pyodide), pinned by their hashes
+$(READER_WHEELS): reader-wheels.txt $(STAMP)
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --require-hashes -r reader-wheels.txt -d $(@D)
+	touch $@
+
+setup: $(STAMP) $(NPM_STAMP) $(READER_WHEELS)
 
 # the ledger of equation checks, which the site build reads
 verify: setup
@@ -70,6 +76,7 @@ bench: setup
 
 bench-site: setup
 	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/bench_reader.py
 
 screenshots: build
 	$(BIN)/python tests/browser/screenshots.py --out screenshots

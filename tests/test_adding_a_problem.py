@@ -37,9 +37,10 @@ def copy_project(tmp_path):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "reader-wheels").symlink_to(ROOT / ".cache" / "reader-wheels")  # as make setup leaves them
     store = ROOT / ".cache" / "proofs.json"
     if store.is_file():  # as in a developer's checkout: unchanged equations are not proved again
-        (tmp_path / ".cache").mkdir()
         shutil.copy(store, tmp_path / ".cache" / "proofs.json")
     return tmp_path
 

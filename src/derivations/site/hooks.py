@@ -28,6 +28,8 @@ from mkdocs.utils import get_relative_url
 from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
+from derivations.site.reader_export import site_files as reader_site_files
+from derivations.equations import CATALOG
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
@@ -144,6 +146,10 @@ def on_files(files, config):
     files.append(File.generated(config, "ledger.json", content=_ledger_json()))
     for f in extra_files(config):  # the pictures of the proof pages
         files.append(f)
+    # "Check your own" (#19): what a box loads when opened, and each proof page's equations for the browser
+    reader, STATE["checkable"] = reader_site_files(STATE["root"], config, CATALOG)
+    for f in reader:
+        files.append(f)
     STATE["files"] = files
     return files
 
@@ -163,13 +169,19 @@ def _display(record, page):
     shapes, style = shapes_html(f"eq-{record['id']}", record.get("shapes") or [formula], _typesetter())
     return (
         f'<div class="equation" id="eq-{record["id"]}" data-shapes="eq-{record["id"]}" data-equation="{record["id"]}" '
-        f'data-result="{record["result"]}" data-mark="{mark_of(record).replace(" ", "-")}">'
+        f'data-result="{record["result"]}" data-mark="{mark_of(record).replace(" ", "-")}"{_checkable(record)}>'
         # the formula's own box, which scrolls when it is wider than the column: reachable by keyboard
         f'<div class="equation-formula" tabindex="0" role="group" aria-label="equation ({record["number"]})">'
         f'{shapes}</div>'
         f'<div class="equation-meta"><span class="equation-number">({record["number"]})</span>'
         f'{mark_html(record, ledger_url)}</div>{style}</div>'
     )
+
+
+def _checkable(record):
+    """The page whose JSON a "Check your own" box reads, on an identity or gradient a reader can check."""
+    page = record["page"]
+    return f' data-check="{Path(page).stem}"' if record["id"] in STATE.get("checkable", {}).get(page, ()) else ""
 
 
 def _reference(record, page):

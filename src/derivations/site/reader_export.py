@@ -1,0 +1,268 @@
+"""What a page's "Check your own" boxes need in the browser, written by the build from the engine: one JSON per page.
+
+For each identity and gradient of the page: its sides (notation trees, as
+:func:`derivations.equations.reader.encode` writes them), the cases the
+reader's line is checked at (the sizes, indices and labels the prover covers,
+capped to the smallest ones, with every value of the page's symbols written in
+real symbols by the space's own rules, as the prover writes them), and the
+known wrong versions of its right side (the mutation test's, plus the sum over
+every class and the wrong normaliser), each with a name. The browser evaluates
+these, never re-deriving the page's maths in another way.
+
+Also here: the files the boxes load when one is opened (Pyodide from npm, the
+sympy and mpmath wheels that ``make setup`` downloads with their hashes, the
+checker's Python sources, KaTeX's script), served by the site itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+from derivations.equations.mutation import side_mutants
+from derivations.equations.notation import FUNCTION_LATEX, SumOver, Frac, latex
+from derivations.equations.prover import _labels_matter, _labels_of, statement_indices
+from derivations.equations import reader
+from derivations.equations.symbols import N, C
+
+__all__ = ["page_data", "reader_files", "WHEELS_DIR", "PYODIDE_FILES", "KINDS"]
+
+KINDS = ("identity", "gradient")  # the statements a reader re-derives (a definition is given, not derived)
+WHEELS_DIR = Path(".cache") / "reader-wheels"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+MAX_CASES = 6  # the smallest sizes first, until this many cases: the browser proves every one of them
+MAX_MUTANTS = 40
+
+
+def _plain(v):
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _value(v):
+    arr = np.asarray(v, dtype=object) if not isinstance(v, sp.Basic) else None
+    if arr is None or arr.ndim == 0:
+        return reader.encode(_plain(v if arr is None else arr.item()))
+    if arr.ndim == 1:
+        return {"vector": [reader.encode(_plain(x)) for x in arr]}
+    return {"matrix": [[reader.encode(_plain(x)) for x in row] for row in arr]}
+
+
+def _cases(eq, catalog):
+    """The statement's cases: every index and label the prover ranges over, at the smallest sizes."""
+    labels = _labels_of(eq)
+    combos = sorted(eq.space.size_choices(), key=lambda s: (int(np.prod(list(s.values()) or [1])), sorted(s.items())))
+    out, free_names = [], set()
+    for sizes in combos:
+        free = statement_indices(eq, eq.sides, catalog, sizes, labels)
+        first = next(iter(eq.space.every(sizes, free)), None)
+        if first is None:
+            continue
+        if _labels_matter(eq.sides, first):
+            free |= set(first.label_names) | {"p"}
+        free_names |= free
+        for point in eq.space.every(sizes, free):
+            values, subs = point.symbolic_values()
+            label_names = point.label_names
+            shown = [f"{k} = {v}" for k, v in point.indices.items()]
+            shown += [f"{name}_{n + 1} = {int(q)}" for name in sorted(label_names)
+                      for n, q in enumerate(np.asarray(values[name]).tolist())]
+            out.append({
+                "label": ", ".join(shown) or "every value",
+                "indices": {k: int(v) for k, v in point.indices.items()},
+                "labels": {name: [int(q) for q in np.asarray(values[name]).tolist()] for name in label_names},
+                "values": {name: _value(v) for name, v in values.items() if name not in label_names},
+                "primitive": sorted([[s.name, dict(s._assumptions_orig)] for s in subs]),
+            })
+        if len(out) >= MAX_CASES:
+            break
+    sizes_text = "; ".join(sorted({", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in ("C", "D", "N"))
+                                   for c in out} - {""})) or "no size"
+    varying = {k for c in out for k in c["indices"] if len({str(d["indices"].get(k)) for d in out}) > 1}
+    varying |= {f"{k}_i" for c in out for k in c["labels"] if len({str(d["labels"].get(k)) for d in out}) > 1}
+    every = sorted(n for n in varying if n not in ("C", "D", "N"))
+    if every:
+        sizes_text += ", every " + " and ".join(every)
+    return out, sizes_text
+
+
+def _first_difference(a, b):
+    """The outermost nodes where two trees differ, an index's holder (s_j) taken whole."""
+    if a == b:
+        return None
+    if isinstance(a, (sp.Indexed, sp.Symbol, sp.Number)) or type(a) is not type(b) or len(a.args) != len(b.args):
+        return a, b
+    for x, y in zip(a.args, b.args):
+        d = _first_difference(x, y)
+        if d is not None:
+            return d
+    return a, b
+
+
+def _name(operator, original, tree, bold):
+    def tex(e):
+        return f"\\({latex(e, bold=bold)}\\)"
+    diff = _first_difference(original, tree)
+    if diff is None:
+        return None
+    old, new = diff
+    if operator == "drop term" and isinstance(old, sp.Add):
+        kept = list(new.args) if isinstance(new, sp.Add) else [new]
+        missing = [t for t in old.args if t not in kept]
+        return f"the term {tex(missing[0])} dropped" if missing else None
+    if operator == "flip sign":
+        return f"the sign of {tex(old)} flipped"
+    if operator == "reverse relation":
+        return f"the inequality reversed: {tex(new)}"
+    return f"{tex(new)} where the page has {tex(old)}"
+
+
+def _extra_mutants(side):
+    """Mistakes the one-token mutants do not make: a sum over every class (the skipped index kept), a wrong normaliser."""
+    out = []
+    for node in sp.preorder_traversal(side):
+        if isinstance(node, SumOver) and node.args[4] is not sp.S.NaN:
+            body, index, lo, hi, excluded = node.args
+            every = SumOver(body, index, lo, hi)
+            out.append(("all classes", side.xreplace({node: every}),
+                        f"the sum over all classes, not \\({latex(index)} \\neq {latex(excluded)}\\)"))
+        if isinstance(node, Frac) and node.args[0] == 1 and node.args[1] == N:
+            out.append(("normaliser", side.xreplace({node: Frac(1, C)}), "the normaliser \\(1/C\\), not \\(1/N\\)"))
+            out.append(("normaliser", side.xreplace({node: sp.Integer(1)}), "the normaliser \\(1/N\\) left out"))
+    return out
+
+
+def _mutants(eq, bold, page_obj):
+    side = eq.sides[-1]
+    found = [(name, tree, text) for name, tree, text in _extra_mutants(side)]
+    for operator, tree in side_mutants(side):
+        text = _name(operator, side, tree, bold)
+        if text:
+            found.append((operator, tree, text))
+    out, seen = [], set()
+    for operator, tree, text in found:
+        key = latex(tree)
+        if key in seen or key == latex(side):
+            continue
+        seen.add(key)
+        out.append({"operator": operator, "name": text, "tree": reader.encode(tree)})
+    # a mutant equal to the page's side is no mistake (it agrees at every point tried): left out
+    kept = []
+    for m in out:
+        if len(kept) >= MAX_MUTANTS:
+            break
+        tree = reader.decode(m["tree"])
+        if not reader._agree(page_obj, page_obj.equations[eq.id], tree, side, _rng(), deadline=float("inf")):
+            kept.append(m)
+    return kept
+
+
+def _rng():
+    import random
+    return random.Random(0)
+
+
+def _notation(eq, bold):
+    """The LaTeX of each symbol the statement writes: what a reader's line may use."""
+    seen, out = set(), []
+    bound = set()
+    for side in eq.sides:
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, SumOver):
+                bound.add(node.args[1].name)
+    def walk(node):
+        if isinstance(node, sp.Indexed) or (isinstance(node, sp.Symbol) and node.name not in bound):
+            text = latex(node, bold=bold)
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+            return
+        for a in getattr(node, "args", ()):
+            walk(a)
+
+    for side in eq.sides:
+        walk(side)
+    return out, sorted(bound)
+
+
+def page_data(catalog, page):
+    """The JSON of one page for its boxes (None when it has no identity or gradient)."""
+    equations = [eq for eq in catalog.on_page(page) if eq.kind in KINDS]
+    if not equations:
+        return None
+    problem = next(p for p in catalog.problems if p.page == page)
+    bold = set(equations[0].bold)
+    functions = {}
+    for name, spec in catalog.functions.items():
+        if name not in FUNCTION_LATEX:
+            continue
+        tex, show_args = FUNCTION_LATEX[name]
+        entry = {"tex": tex, "show_args": show_args, "params": [], "body": None}
+        if spec.definition:
+            definition = catalog[spec.definition]
+            entry["params"] = [reader.encode(a) for a in definition.sides[0].args]
+            entry["body"] = reader.encode(definition.sides[1])
+        functions[name] = entry
+    data = {"page": page, "columns": problem.columns, "rows": problem.rows, "bold": sorted(bold),
+            "functions": functions, "equations": []}
+    for eq in equations:
+        cases, sizes = _cases(eq, catalog)
+        notation, bound = _notation(eq, bold)
+        data["equations"].append({
+            "id": eq.id, "number": eq.shown_number, "kind": eq.kind, "title": eq.title,
+            "sides": [reader.encode(s) for s in eq.sides], "cases": cases, "sizes": sizes,
+            "notation": notation, "bound": bound, "right": latex(eq.sides[-1], bold=bold), "mutants": [],
+        })
+    page_obj = reader.Page(json.loads(json.dumps(data)))
+    for entry, eq in zip(data["equations"], equations):
+        entry["mutants"] = _mutants(eq, bold, page_obj)
+    return data
+
+
+def reader_files(root):
+    """(destination under the site, source path) of every file a box loads when it is opened."""
+    root = Path(root)
+    pyodide = root / "node_modules" / "pyodide"
+    wheels = root / WHEELS_DIR
+    missing = [p for p in [pyodide / f for f in PYODIDE_FILES] if not p.is_file()]
+    found = sorted(wheels.glob("*.whl")) if wheels.is_dir() else []
+    if missing or len(found) < 2:
+        raise FileNotFoundError("the reader's checker needs Pyodide (npm ci) and the sympy and mpmath wheels "
+                                f"(make setup downloads them into {WHEELS_DIR}); missing: "
+                                f"{', '.join(str(p) for p in missing) or 'the wheels'}")
+    out = [(f"assets/reader/pyodide/{f}", pyodide / f) for f in PYODIDE_FILES]
+    out += [(f"assets/reader/wheels/{w.name}", w) for w in found]
+    src = Path(reader.__file__).resolve().parents[2]
+    out += [(f"assets/reader/py/{m}", src / m) for m in reader.BROWSER_MODULES]
+    out.append(("assets/katex/katex.min.js", root / "node_modules" / "katex" / "dist" / "katex.min.js"))
+    return out
+
+
+_WRITTEN = {}
+
+
+def site_files(root, config, catalog):
+    """MkDocs files: what a box loads when opened, and each page's JSON; and {page: ids of the checkable equations}."""
+    from mkdocs.structure.files import File
+
+    found = reader_files(root)
+    files = [File.generated(config, dest, abs_src_path=str(source)) for dest, source in found]
+    manifest = {"wheels": [Path(d).name for d, _ in found if d.startswith("assets/reader/wheels/")],
+                "modules": list(reader.BROWSER_MODULES)}
+    files.append(File.generated(config, "assets/reader/manifest.json", content=json.dumps(manifest)))
+    checkable = {}
+    for page in sorted({eq.page for eq in catalog}):
+        if (id(catalog), page) not in _WRITTEN:  # once per process: make serve's rebuilds do not redo it (~2 s)
+            _WRITTEN[id(catalog), page] = page_data(catalog, page)
+        data = _WRITTEN[id(catalog), page]
+        if data is None:
+            continue
+        data = dict(data, equations=[e for e in data["equations"] if e["cases"]])  # a worked example: no statement
+        checkable[page] = {e["id"] for e in data["equations"]}
+        files.append(File.generated(config, f"assets/reader/pages/{Path(page).stem}.json",
+                                    content=json.dumps(data, separators=(",", ":"))))
+    return files, checkable

@@ -1,0 +1,218 @@
+"""The reader's checker ("Check your own", #19) in CPython, on the inputs the browser tests give it in Pyodide.
+
+The lines are in ``tests/data/reader_cases.json``; the pages' data are the JSON files the build wrote
+(``site/assets/reader/pages/``), which the browser reads too. tests/browser/test_reader.py asks Chromium the
+same questions and compares its verdicts with these.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import subprocess
+import sys
+
+import mpmath
+import pytest
+import sympy as sp
+
+from derivations.equations import CATALOG
+from derivations.equations.reader import BROWSER_MODULES, Evaluator, Page, _differ, _numeric, judge
+from derivations.site.reader_export import page_data
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = json.loads((ROOT / "tests" / "data" / "reader_cases.json").read_text(encoding="utf-8"))["equations"]
+_PAGES = {}
+
+
+def page_json(name):
+    """The page's data as the browser gets it: the built file, or (no build yet) the same written afresh."""
+    if name not in _PAGES:
+        built = ROOT / "site" / "assets" / "reader" / "pages" / f"{name}.json"
+        _PAGES[name] = json.loads(built.read_text(encoding="utf-8")) if built.is_file() else \
+            json.loads(json.dumps(page_data(CATALOG, f"{name}.md")))
+    return _PAGES[name]
+
+
+def page(name):
+    return Page(page_json(name))
+
+
+_VERDICTS = {}
+
+
+def verdict_of(eq_id, text):
+    """The CPython verdict on a line of the cases (once per session: the browser test compares with it)."""
+    if (eq_id, text) not in _VERDICTS:
+        _VERDICTS[eq_id, text] = judge(page(CASES[eq_id]["page"]), eq_id, text)
+    return _VERDICTS[eq_id, text]
+
+
+def own_right_side(eq_id, name):
+    return next(e["right"] for e in page_json(name)["equations"] if e["id"] == eq_id)
+
+
+def all_lines():
+    """Every line of the cases file, with the verdict it must get."""
+    out = lines("own") + lines("correct") + lines("wrong")
+    out += [(e, CASES[e]["mistake"][0]) for e in CASES if CASES[e]["mistake"]]
+    out += [(e, CASES[e]["parse_error"][0]) for e in CASES]
+    return list(dict.fromkeys(out))
+
+
+def lines(kind):
+    """(equation, text) of one kind of line for every equation of the cases."""
+    out = []
+    for eq_id, case in CASES.items():
+        if kind == "own":
+            out.append((eq_id, own_right_side(eq_id, case["page"])))
+        elif kind in ("correct", "wrong"):
+            out += [(eq_id, text) for text in case[kind]]
+    return out
+
+
+def expected(eq_id, text):
+    """What the checker must say of a line of the cases file (the browser test asks the same)."""
+    case = CASES[eq_id]
+    if text == own_right_side(eq_id, case["page"]) or text in case["correct"]:
+        return "equal"
+    if text in case["wrong"]:
+        return "not-equal"
+    if case["parse_error"] and text == case["parse_error"][0]:
+        return "parse-error"
+    raise KeyError(text)
+
+
+def really_differ(eq_id, text, verdict):
+    """Re-evaluate both sides at the counterexample's point, apart from the checker's own search."""
+    name = CASES[eq_id]["page"]
+    p = page(name)
+    eq = p.equations[eq_id]
+    counter = verdict["counterexample"]
+    case = next(c for c in eq.cases if c.label == counter["case"])
+    subs = {s: sp.Rational(counter["point"][s.name]) for s in case.primitive if s.name in counter["point"]}
+    from derivations.equations.parse import parse_equation
+    from derivations.equations.reader import _braced
+    mine = Evaluator(p, case, float("inf")).ev(parse_equation(_braced(text)[0], p.table)[-1])
+    theirs = Evaluator(p, case, float("inf")).ev(eq.sides[-1])
+    entries = list(zip(mine, theirs)) if isinstance(theirs, sp.MatrixBase) else [(mine, theirs)]
+    return any(_differ(_numeric(a, subs, 50), _numeric(b, subs, 50), 50) for a, b in entries)
+
+
+@pytest.mark.parametrize("eq_id, text", lines("own") + lines("correct"))
+def test_the_page_s_own_right_side_and_other_correct_forms_are_equal(eq_id, text):
+    verdict = verdict_of(eq_id, text)
+    assert verdict["status"] == "equal", verdict
+    assert ("proved by sympy" in verdict["message"]) == (verdict["how"] == "proved")
+    assert verdict["how"] == "proved" or "checked at points, not proved" in verdict["message"]
+
+
+@pytest.mark.parametrize("eq_id, text", lines("wrong"))
+def test_a_wrong_line_is_refused_with_a_counterexample_that_really_differs(eq_id, text):
+    verdict = verdict_of(eq_id, text)
+    assert verdict["status"] == "not-equal", verdict
+    counter = verdict["counterexample"]
+    assert counter["reader"] != counter["page"] and counter["values"], counter
+    assert really_differ(eq_id, text, verdict)
+
+
+@pytest.mark.parametrize("eq_id", [e for e in CASES if CASES[e]["mistake"]])
+def test_a_known_mistake_is_named(eq_id):
+    text, words = CASES[eq_id]["mistake"]
+    verdict = verdict_of(eq_id, text)
+    assert verdict["status"] == "not-equal" and words in (verdict.get("mistake") or ""), verdict
+
+
+@pytest.mark.parametrize("eq_id", list(CASES))
+def test_a_line_that_cannot_be_read_says_where_and_what(eq_id):
+    text, words = CASES[eq_id]["parse_error"]
+    verdict = verdict_of(eq_id, text)
+    assert verdict["status"] == "parse-error" and words in verdict["message"], verdict
+    assert "character" in verdict["message"] and verdict["position"] is not None
+
+
+# -- an adversary's lines ------------------------------------------------------------------------------------------
+
+def test_a_line_that_differs_only_on_the_kink_is_refused_there():
+    """1(u >= 0) and 1(u > 0) differ only where u = 0 exactly; random real points would never see it."""
+    verdict = judge(page("problem-2"), "svm-dl-dsj", r"\mathbb{1}(s_j - s_{y_i} + 1 \ge 0)")
+    assert verdict["status"] == "not-equal", verdict
+    point = {k: sp.Rational(v) for k, v in verdict["counterexample"]["point"].items()}
+    assert verdict["counterexample"]["reader"] == "1" and verdict["counterexample"]["page"] == "0"
+    assert len(point) >= 2
+
+
+def test_a_line_equal_only_for_positive_values_is_refused():
+    verdict = judge(page("problem-1"), "softplus-stable", r"z + \log(1 + e^{-|z|})")  # max(z, 0) is z for z >= 0 only
+    assert verdict["status"] == "not-equal", verdict
+    assert sp.Rational(verdict["counterexample"]["point"]["z"]) < 0
+
+
+def test_a_threshold_off_the_kink_by_a_little_is_refused():
+    verdict = judge(page("problem-2"), "svm-dl-dsj", r"\mathbb{1}(s_j - s_{y_i} + 1 > 1/1000)")
+    assert verdict["status"] == "not-equal", verdict
+
+
+def test_two_classes_and_the_skipped_index_are_cases_of_their_own():
+    """At C = 2 the sum over j != y_i has one term; the sum over every class minus its j = y_i term is correct."""
+    verdict = judge(page("problem-2"), "svm-dl-dsyi", r"-\sum_{j=1}^{C} \mathbb{1}(s_j - s_{y_i} + 1 > 0) + 1")
+    assert verdict["status"] == "equal", verdict
+    assert "C = 2" in verdict["message"]
+
+
+def test_an_empty_sum_is_zero():
+    verdict = judge(page("problem-1"), "two-class-softmax", r"\sigma(s_1 - s_2) + \sum_{k=3}^{C} s_k")
+    assert verdict["status"] == "equal", verdict
+
+
+def test_symbols_not_on_the_page_are_named_with_what_the_page_expects():
+    verdict = judge(page("problem-1"), "two-class-softmax", r"\sigma(q_1 - s_2)")
+    assert verdict["status"] == "unknown-symbol" and verdict["token"] == "q", verdict
+    assert "s_{1}" in verdict["message"]
+    verdict = judge(page("problem-1"), "two-class-softmax", r"\sigma(s1 - s2)")
+    assert verdict["status"] == "unknown-symbol" and "s times 1" in verdict["message"], verdict
+
+
+def test_huge_inputs_are_never_equal():
+    p = page("problem-1")
+    verdict = judge(p, "two-class-softmax", r"\sigma(s_1 - s_2) + 10^{10^{10}} - 10^{10^{10}}")
+    assert verdict["status"] == "undecided" and "too large" in verdict["message"], verdict
+    verdict = judge(p, "two-class-softmax", r"\sigma(s_1 - s_2) + (s_1 + s_2)^{100000} - (s_1 + s_2)^{100000}")
+    assert verdict["status"] == "undecided" and "too large" in verdict["message"], verdict
+    verdict = judge(p, "two-class-softmax", r"e^{e^{e^{e^{s_1}}}} - e^{e^{e^{e^{s_1}}}} + \sigma(s_1 - s_2)",
+                    seconds=0.0)
+    assert verdict["status"] == "undecided" and verdict.get("timed_out"), verdict
+    verdict = judge(p, "two-class-softmax", "s_1 + " * 200 + "s_2")
+    assert verdict["status"] == "parse-error" and "longer than" in verdict["message"], verdict
+
+
+def test_a_whole_step_is_read_and_the_page_s_own_left_side_is_not_re_derived():
+    verdict = judge(page("problem-2"), "svm-grad-wyi",
+                    r"\nabla_{w_{y_i}} L_i = -\sum_{j \neq y_i} \mathbb{1}(s_j - s_{y_i} + 1 > 0)\, x_i")
+    assert verdict["status"] == "equal", verdict
+    verdict = judge(page("problem-1"), "two-class-softmax", r"f_1 = \sigma(s_2 - s_1)")
+    assert verdict["status"] == "not-equal", verdict
+
+
+def test_the_browser_s_modules_import_without_numpy(tmp_path):
+    """What the browser loads (BROWSER_MODULES, beside empty packages) imports and judges with numpy made
+    unimportable: the same files, laid out as the worker lays them out."""
+    src = Path(__import__("derivations").__file__).resolve().parents[1]
+    for module in BROWSER_MODULES:
+        target = tmp_path / module
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text((src / module).read_text(encoding="utf-8"), encoding="utf-8")
+        for parent in (target.parent, target.parent.parent):
+            (parent / "__init__.py").touch()
+    data = tmp_path / "page.json"
+    data.write_text(json.dumps(page_json("problem-1")), encoding="utf-8")
+    code = ("import sys, json; sys.modules['numpy'] = None; sys.path.insert(0, sys.argv[1]); "
+            "from derivations.equations.reader import Page, judge; "
+            "p = Page.from_json(open(sys.argv[2]).read()); "
+            "print(judge(p, 'two-class-softmax', r'1 - \\sigma(s_2 - s_1)')['status'])")
+    run = subprocess.run([sys.executable, "-I", "-c", code, str(tmp_path), str(data)], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "equal"
+    assert "numpy" not in "".join((src / m).read_text(encoding="utf-8") for m in BROWSER_MODULES).replace(
+        "never numpy", "").replace("nothing that imports numpy", "").replace("no numpy", "")
