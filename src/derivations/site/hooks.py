@@ -32,7 +32,8 @@ from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
 from derivations.site.shapes import shapes_html
 from derivations.site.performance_page import render_performance
-from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
+from derivations.site.print_extras import build_stamp, finish_print_page, offsite_links
+from derivations.site.print_page import PDF_NAME, PRINT_PAGE, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
 from derivations.site.typeset import CODE, MathError, outside_code, shared_typesetter, typeset_page
@@ -206,7 +207,10 @@ def on_post_build(config):
     base = config["site_url"] or "/"
     urls = ["" if f.url == "./" else f.url for f in STATE["files"].documentation_pages()]  # a page's own url
     pages = {get_page_key(url): base.rstrip("/") + "/" + url for url in urls}
-    html, dead = fix_links(path.read_text(encoding="utf-8"), pages, base=base.rstrip("/") + f"/{PRINT_PAGE}/")
+    # a title page, page-numbered contents, the ledger's summary, no divider pages (print_extras.py)
+    html = finish_print_page(path.read_text(encoding="utf-8"), records=STATE["ledger"]["equations"],
+                             title=config.plugins["print-site"].config["print_page_title"], stamp=build_stamp(STATE["root"]))
+    html, dead = offsite_links(html, pages, base)
     if dead:
         raise PluginError(f"{PRINT_PAGE}/: links that lead nowhere in the PDF: {', '.join(dead[:10])}")
     path.write_text(html, encoding="utf-8")
