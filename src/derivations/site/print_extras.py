@@ -164,17 +164,21 @@ def title_page_html(title, records, stamp):
             f'<code>{html.escape(stamp["commit"])}</code>.</p></section>')
 
 
-def ledger_summary(records):
+def ledger_summary(records, printed=None):
     """The ledger as printed: its counts, then one line per equation (number, what it is, mark, result).
 
-    Each line keeps its row's id (``ledger-<id>``), which the marks beside the equations link to.
+    Each line keeps its row's id (``ledger-<id>``), which the marks beside the equations link to, and links to its
+    equation when that is in the PDF (the ids in ``printed``, all when None).
     """
     n = {mark: sum(1 for r in records if mark_of(r) == mark) for mark in MARKS}
     passed = sum(1 for r in records if r["result"] == "pass")
     lines = []
     for r in records:
         word = MARKS[mark_of(r)][1] if r["result"] == "pass" else r["result"]
-        lines.append(f'<li id="ledger-{r["id"]}"><span class="print-ledger-number">({html.escape(r["number"])})</span> '
+        number = f'({html.escape(r["number"])})'
+        if printed is None or f'eq-{r["id"]}' in printed:
+            number = f'<a href="#eq-{r["id"]}">{number}</a>'
+        lines.append(f'<li id="ledger-{r["id"]}"><span class="print-ledger-number">{number}</span> '
                      f'{html.escape(r["title"])} <span class="print-ledger-kind">({r["kind"]})</span> '
                      f'<span class="print-ledger-mark">{html.escape(word)}</span></li>')
     return ('<div class="print-ledger-summary">'
@@ -197,7 +201,8 @@ def finish_print_page(page_html, *, title, records, stamp):
     head = head.replace(GENERATE_TOC, "")  # print-site's script copies the sidebar's list; this page has its own
     body = SECTION_DIVIDER.sub(lambda m: f"<section class='print-page md-section' id='{m.group(1)}'>", body)
     body = EMPTY_SECTION.sub("", body)
-    body = LEDGER_FULL.sub(lambda m: ledger_summary(records), body)
+    ids = set(re.findall(r'\bid="(eq-[^"]+)"', body))
+    body = LEDGER_FULL.sub(lambda m: ledger_summary(records, ids), body)
     printed = set(re.findall(r'<section class="print-page" id="([^"]+)"', body))
     shown = [r for r in records if r["page"].removesuffix(".md") in printed]
     front = title_page_html(title, shown, stamp) + contents_html(body)
