@@ -246,17 +246,28 @@ class Paper:
         return found
 
 
-def lead_ins(print_html):
-    """(equation id, the last words of the paragraph that leads into it), from the print page's HTML.
+def _tail(paragraph):
+    """The last words of a paragraph's HTML, after its last formula (the PDF's text of a formula is not its TeX)."""
+    words = re.sub(r"<[^>]+>", " ", re.split(r'<span class="katex">|</math>', paragraph)[-1])
+    return squeeze(re.sub(r"^.*</annotation>", "", html.unescape(words)))[-24:]
 
-    Only the words after the paragraph's last formula: the PDF's text of a typeset formula is not its source.
-    """
+
+def lead_ins(print_html):
+    """(equation id, the last words of the paragraph that leads into it), from the print page's HTML."""
     out = []
     for match in re.finditer(r'<p>((?:(?!</p>).)*)</p>\s*<div class="equation" id="eq-([^"]+)"', print_html, re.S):
-        words = re.sub(r"<[^>]+>", " ", re.split(r'<span class="katex">|</math>', match.group(1))[-1])
-        tail = squeeze(re.sub(r"^.*</annotation>", "", html.unescape(words)))
-        if len(tail) >= 6:
-            out.append((match.group(2), tail[-24:]))
+        if len(_tail(match.group(1))) >= 6:
+            out.append((match.group(2), _tail(match.group(1))))
+    return out
+
+
+def code_lead_ins(print_html):
+    """(the first characters of a code block, the last words of the paragraph that leads into it)."""
+    out = []
+    for match in re.finditer(r'<p>((?:(?!</p>).)*)</p>\s*<div class="highlight"><pre>(.*?)</pre>', print_html, re.S):
+        code = squeeze(html.unescape(re.sub(r"<[^>]+>", "", match.group(2))))[:60]
+        if len(_tail(match.group(1))) >= 6 and code:
+            out.append((code, _tail(match.group(1))))
     return out
 
 
@@ -325,6 +336,11 @@ def paper_problems(paper, ledger, print_html):
         page = paper.destinations.get(f"eq-{eq}")
         if page and tail not in paper.texts[page - 1] and page > 1 and tail in paper.texts[page - 2]:
             problems.append(f"the sentence leading into #{eq} ends on page {page - 1}, the formula is on page {page}")
+    for code, tail in code_lead_ins(print_html):
+        for number, text in enumerate(paper.texts[:-1], 1):
+            if tail in text and code not in text and code in paper.texts[number]:
+                problems.append(f"the sentence leading into the code {code!r} ends on page {number}, the code is on "
+                                f"page {number + 1}")
     if len(paper.families()) != 1:
         problems.append(f"the text is set in {len(paper.families())} font families: {sorted(paper.families())}")
     return problems
@@ -387,6 +403,11 @@ def test_the_paper_checks_see_a_heading_alone_a_lead_in_cut_from_its_formula_and
     lines.append(["Proofs"])
     lines[-2] = lines[-2] + ["Checked by: sympy, package: 19 points, 72 comparisons"]
     texts[2] += "Aworkedexample"  # a heading at the foot of page 3, its section on the next
+    # a code block's lead-in at the foot of the page before (one whose first characters are on one page only)
+    code, lead = next((c, t) for c, t in code_lead_ins(print_html) if sum(c in text for text in texts) == 1)
+    at = next(n for n, text in enumerate(texts) if code in text and lead in text)
+    texts[at - 1] += lead
+    texts[at] = texts[at].replace(lead, "")
     wrong.texts, wrong.lines = texts, lines
     wrong.outline = paper.outline + [(1, "Proofs", len(texts)), (2, "A worked example", 3)]
     problems = paper_problems(wrong, ledger, print_html)
@@ -394,3 +415,4 @@ def test_the_paper_checks_see_a_heading_alone_a_lead_in_cut_from_its_formula_and
     assert any(p.startswith(f"page {len(texts)} holds only a heading") for p in problems), problems
     assert "the ledger's full table is printed" in problems, problems
     assert "page 3 ends with the heading 'Aworkedexample'" in problems, problems
+    assert f"the sentence leading into the code {code!r} ends on page {at}, the code is on page {at + 1}" in problems

@@ -79,7 +79,7 @@ def line_blocks(code):
     is closed there and opened again on the next, so every line's block holds well-formed HTML.
 
     >>> line_blocks('<span class="s">"a\\nb"</span> x\\n')
-    '<span class="print-line"><span class="s">"a</span></span><span class="print-line"><span class="s">b"</span> x</span>'
+    '<span class="print-line"><span class="s">"a</span>\\n</span><span class="print-line"><span class="s">b"</span> x\\n</span>'
     """
     lines = code.split("\n")
     if lines and lines[-1] == "":
@@ -93,7 +93,7 @@ def line_blocks(code):
                     open_tags.pop()
             else:
                 open_tags.append(tag)
-        out.append(f'<span class="print-line">{text}{"</span>" * len(open_tags)}</span>')
+        out.append(f'<span class="print-line">{text}{"</span>" * len(open_tags)}\n</span>')  # copied, lines stay lines
     return "".join(out)
 
 
