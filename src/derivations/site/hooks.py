@@ -29,6 +29,7 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
+from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
 from derivations.site.shapes import shapes_html
 from derivations.site.performance_page import render_performance
@@ -155,6 +156,9 @@ def _reference(record, page):
 def on_page_content(content, page, config, files):
     records = STATE["records"]
     content = NOTEBOOK_MATHJAX.sub("", content)  # mkdocs-jupyter's MathJax comes from a CDN; KaTeX does it here
+    content, sheet = shared_stylesheet(content, page.url)  # a notebook's 574 KB of CSS, linked, not inlined
+    if sheet:
+        write_stylesheet(config["site_dir"], *sheet)
     counter = iter(range(1, 1_000_000))
     # jupytext notebooks carry no cell ids, so nbformat draws random ones: number them for reproducible pages
     content = CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', content)
