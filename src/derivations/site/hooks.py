@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
+from derivations.site.cards import label_errata_tables
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
@@ -193,6 +194,7 @@ def on_page_content(content, page, config, files):
     if PERFORMANCE_PLACEHOLDER.search(content):
         results = STATE["root"] / "benchmarks" / "results.json"
         content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
+    content = label_errata_tables(content)  # cards on a phone, each cell under its column's header (cards.py)
     left = EQ.findall(CODE.sub("", content))
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")
