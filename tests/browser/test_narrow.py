@@ -113,7 +113,7 @@ def test_the_phone_checks_see_errata_as_a_squeezed_table_and_a_permalink_on_a_li
                    " .md-typeset .errata table:not([class]) tr { display: table-row !important; }"
                    " .md-typeset .errata table:not([class]) td { display: table-cell !important; }"
                    " .md-typeset .errata table:not([class]) td::before { content: none !important; }"
-                   " .md-typeset :is(h1, h2) .headerlink { position: static !important; } }\n", encoding="utf-8")
+                   " .md-typeset :is(h1, h2) .headerlink { width: auto !important; margin-left: 0.5rem !important; } }\n", encoding="utf-8")
     context = chromium.new_context(viewport={"width": 320, "height": 800})
     page = context.new_page()
     try:

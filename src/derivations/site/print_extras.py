@@ -140,18 +140,17 @@ def contents_html(page_html):
         end = page_html.find('<section class="print-page"', match.end())
         body = page_html[match.end(): end if end > 0 else len(page_html)]
         subs = "".join(_entry(h2_id, _text(text)) for h2_id, text in H2.findall(body) if _text(text))
-        items.append(f'{_entry(h1_id, _text(title), "print-contents-page")}'
-                     + (f'<ul>{subs}</ul>' if subs else ""))
+        items.append(_entry(h1_id, _text(title), "print-contents-page", f"<ul>{subs}</ul>" if subs else ""))
     return ('<section class="print-contents" aria-labelledby="print-contents-title">'
             '<h1 id="print-contents-title">Contents</h1>'
             f'<ul class="print-contents-list">{"".join(items)}</ul></section>')
 
 
-def _entry(target, title, cls="print-contents-section"):
+def _entry(target, title, cls="print-contents-section", children=""):
     # the page number's slot is as wide as any number it will hold, so filling it in moves nothing
     return (f'<li class="{cls}"><a href="#{target}"><span class="print-contents-title">{html.escape(title)}</span>'
             f'<span class="print-contents-dots" aria-hidden="true"></span>'
-            f'<span class="print-contents-number" data-page-of="{target}"></span></a></li>')
+            f'<span class="print-contents-number" data-page-of="{target}"></span></a>{children}</li>')
 
 
 def title_page_html(title, records, stamp):
