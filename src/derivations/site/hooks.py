@@ -215,7 +215,8 @@ def on_post_build(config):
     pages = {get_page_key(url): base.rstrip("/") + "/" + url for url in urls}
     # a title page, page-numbered contents, the ledger's summary, no divider pages (print_extras.py)
     html = finish_print_page(path.read_text(encoding="utf-8"), records=STATE["ledger"]["equations"],
-                             title=config.plugins["print-site"].config["print_page_title"], stamp=build_stamp(STATE["root"]))
+                             title=config.plugins["print-site"].config["print_page_title"], stamp=build_stamp(STATE["root"]),
+                             description=config["site_description"])
     html, dead = offsite_links(html, pages, base)
     if dead:
         raise PluginError(f"{PRINT_PAGE}/: links that lead nowhere in the PDF: {', '.join(dead[:10])}")

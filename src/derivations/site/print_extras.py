@@ -67,9 +67,9 @@ def build_stamp(root):
         dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return {"commit": "unknown (not a git checkout)", "date": "unknown"}
+        return {"commit": "unknown (not a git checkout)", "date": "unknown", "dirty": False}
     commit, date = out[0], out[1]
-    return {"commit": commit[:12] + (", with changes not committed" if dirty else ""), "date": date}
+    return {"commit": commit[:12], "date": date, "dirty": bool(dirty)}
 
 
 def line_blocks(code):
@@ -153,14 +153,16 @@ def _entry(target, title, cls="print-contents-section", children=""):
             f'<span class="print-contents-number" data-page-of="{target}"></span></a>{children}</li>')
 
 
-def title_page_html(title, records, stamp):
-    """The title page: title, what is proved (from the ledger), date and commit."""
+def title_page_html(title, description, records, stamp):
+    """The title page: title, what the proofs are about, what is proved (from the ledger), date and commit."""
     claim = claims_sentence(records, "in these proofs")
+    dirty = ", with changes not committed" if stamp.get("dirty") else ""
     return ('<section class="print-title-page">'
             f'<p class="print-title">{html.escape(title)}</p>'
-            f'<p class="print-claims">{html.escape(claim)}</p>'
+            + (f'<p class="print-description">{html.escape(description)}</p>' if description else "")
+            + f'<p class="print-claims">{html.escape(claim)}</p>'
             f'<p class="print-stamp">Built on {html.escape(stamp["date"])} from commit '
-            f'<code>{html.escape(stamp["commit"])}</code>.</p></section>')
+            f'<code>{html.escape(stamp["commit"])}</code>{dirty}.</p></section>')
 
 
 def ledger_summary(records, printed=None):
@@ -188,7 +190,7 @@ def ledger_summary(records, printed=None):
             f'<ul class="print-ledger-lines">{"".join(lines)}</ul></div>')
 
 
-def finish_print_page(page_html, *, title, records, stamp):
+def finish_print_page(page_html, *, title, records, stamp, description=""):
     """The print page's HTML made into the paper (see the module's docstring); ``records`` are the ledger's.
 
     Links to pages outside it are left to ``print_page.fix_links`` and then ``plain_offsite_links``.
@@ -204,7 +206,7 @@ def finish_print_page(page_html, *, title, records, stamp):
     body = LEDGER_FULL.sub(lambda m: ledger_summary(records, ids), body)
     printed = set(re.findall(r'<section class="print-page" id="([^"]+)"', body))
     shown = [r for r in records if r["page"].removesuffix(".md") in printed]
-    front = title_page_html(title, shown, stamp) + contents_html(body)
+    front = title_page_html(title, description, shown, stamp) + contents_html(body)
     body = TOC_SECTION.sub(lambda m: front, body, count=1)
     body = CODE_BLOCK.sub(lambda m: m.group(1) + line_blocks(m.group(2)) + m.group(3), body)
     return head + body
