@@ -26,7 +26,7 @@ import re
 import subprocess
 from urllib.parse import urlparse
 
-from derivations.site.marks import claims_sentence, mark_of, MARKS
+from derivations.site.marks import MARKS, claims_sentence, mark_of, range_short
 
 __all__ = ["finish_print_page", "build_stamp", "is_hosted", "line_blocks", "offsite_links", "plain_offsite_links", "ledger_summary"]
 
@@ -166,27 +166,26 @@ def title_page_html(title, description, records, stamp):
 
 
 def ledger_summary(records, printed=None):
-    """The ledger as printed: its counts, then one line per equation (number, what it is, mark, result).
+    """The ledger as printed below its counts: one line per equation (number, what it is, mark, result).
 
     Each line keeps its row's id (``ledger-<id>``), which the marks beside the equations link to, and links to its
     equation when that is in the PDF (the ids in ``printed``, all when None).
     """
-    n = {mark: sum(1 for r in records if mark_of(r) == mark) for mark in MARKS}
-    passed = sum(1 for r in records if r["result"] == "pass")
     lines = []
     for r in records:
         word = MARKS[mark_of(r)][1] if r["result"] == "pass" else r["result"]
+        if r["result"] == "pass" and mark_of(r) == "range":
+            word += " " + range_short(r)
         number = f'({html.escape(r["number"])})'
         if printed is None or f'eq-{r["id"]}' in printed:
             number = f'<a href="#eq-{r["id"]}">{number}</a>'
         lines.append(f'<li id="ledger-{r["id"]}"><span class="print-ledger-number">{number}</span> '
                      f'{html.escape(r["title"])} <span class="print-ledger-kind">({r["kind"]})</span> '
                      f'<span class="print-ledger-mark">{html.escape(word)}</span></li>')
+    # the counts are the Ledger page's own paragraph and list above the table, which the PDF keeps
     return ('<div class="print-ledger-summary">'
-            f'<p><strong>{passed} of {len(records)}</strong> equations pass every check: '
-            f'{n["all sizes"]} proved for every size, {n["range"]} proved for a range of sizes, '
-            f'{n["checked"]} checked numerically. The full table, with each check\'s points, sizes and source, '
-            'is the Ledger page of the site.</p>'
+            f'<p>Each equation with its mark ({len(records)} lines). The full table, with the sizes each proof covers '
+            'and each check\'s points and source, is the Ledger page of the site.</p>'
             f'<ul class="print-ledger-lines">{"".join(lines)}</ul></div>')
 
 
