@@ -22,7 +22,7 @@ help:
 	@echo "make readme       write the README's sentence of what is proved from the ledger"
 	@echo "make mutation     the full mutation test of the equations"
 	@echo "make bench        time the losses (writes benchmarks/results.json)"
-	@echo "make bench-site   time page loads and builds"
+	@echo "make bench-site   time page loads, builds, a rebuild under serve and verify of a page"
 	@echo "make screenshots  a PNG of every page in both colour schemes, in screenshots/"
 	@echo "make system-deps  install Chromium for the browser tests (Debian; needs root)"
 	@echo "make torch        install PyTorch 2.13.0 (CPU) for the comparison tests and benchmark"
@@ -57,7 +57,7 @@ pdf: build
 	@echo "the proofs as one PDF: site/checked-derivations.pdf"
 
 serve: setup
-	DERIVATIONS_NB_CACHE=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch src
+	DERIVATIONS_NB_CACHE=true DERIVATIONS_PRINT_PAGE=false $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch src
 
 test: build
 	$(BIN)/python -m pytest

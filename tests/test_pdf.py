@@ -169,6 +169,7 @@ def test_the_printer_runs_where_an_asyncio_loop_is_running():
     """Under a running loop (a Jupyter kernel, a test session's open sync Playwright) the print moves to a thread:
     Playwright's sync API raises "using Playwright Sync API inside the asyncio loop" there, and the PDF was lost."""
     import asyncio
+    import concurrent.futures
     import threading
 
     def where():
@@ -181,9 +182,14 @@ def test_the_printer_runs_where_an_asyncio_loop_is_running():
     async def under_a_loop():
         return print_page.outside_asyncio(where)
 
-    here = threading.get_ident()
-    assert print_page.outside_asyncio(where) == (here, False)  # no loop: called in place
-    ident, in_loop = asyncio.run(under_a_loop())
+    def in_a_fresh_thread(function):
+        # this test's own thread may run a loop already (the browser tests' shared sync Playwright)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(lambda: (threading.get_ident(), function())).result()
+
+    here, (ident, in_loop) = in_a_fresh_thread(lambda: print_page.outside_asyncio(where))
+    assert (ident, in_loop) == (here, False)  # no loop: called in place
+    here, (ident, in_loop) = in_a_fresh_thread(lambda: asyncio.run(under_a_loop()))
     assert not in_loop and ident != here
 
 

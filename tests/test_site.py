@@ -126,9 +126,14 @@ def test_ledger_json_lists_every_equation_with_its_latex(site):
         assert by_id[eq.id]["latex"] == eq.latex()
         assert by_id[eq.id]["result"] == "pass"
         assert len(by_id[eq.id]["proved_for"]) == by_id[eq.id]["links"]
-        if eq.kind != "definition":
-            assert by_id[eq.id]["proved_links"] == by_id[eq.id]["links"]
+        if eq.kind == "definition":
+            pass
+        elif eq.prove is True and eq.kind != "inequality":  # to be proved: every link is
+            assert by_id[eq.id]["proved_links"] == by_id[eq.id]["links"], eq.id
             assert all(text.startswith("proved for ") for text in by_id[eq.id]["proved_for"]), eq.id
+        else:  # declared unprovable (a worked example's numbers) or an inequality: marked checked, never proved
+            assert by_id[eq.id]["mark"] == "checked" and by_id[eq.id]["proved_links"] == 0, eq.id
+            assert not any(text.startswith("proved") for text in by_id[eq.id]["proved_for"]), eq.id
         html = (site / eq.page.replace(".md", "") / "index.html").read_text(encoding="utf-8")
         assert f'id="eq-{eq.id}"' in html
 
@@ -212,3 +217,17 @@ def test_the_weight_check_sees_a_notebook_that_inlines_its_stylesheet(site, tmp_
     assert any(p.startswith("notebooks/training/index.html inlines") for p in problems), problems
     assert any(p.startswith("notebooks/training/index.html weighs") for p in problems), problems
     assert "notebooks/training/index.html links no shared notebook stylesheet" in problems
+
+
+def test_the_ledger_quotes_each_declaration_as_python_reads_it():
+    """The Ledger's source of a check is parsed once per module: it must be ast's segment of every statement,
+    also with CRLF and CR line ends, a form feed and a non-ASCII character before the column."""
+    import ast
+
+    from derivations.site.ledger_page import _statements
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "src" / "derivations").rglob("*.py"))]
+    texts.append("x = 1\f\ny = ('é', f(\r\n  2))\rz = [3,\n 4]; w = 5\n")
+    for text in texts:
+        statements = _statements(text)
+        assert [s[2] for s in statements] == [ast.get_source_segment(text, node) for node in ast.parse(text).body]

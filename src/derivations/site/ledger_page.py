@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import html
+import io
 import re
 from pathlib import Path
 
@@ -23,10 +25,26 @@ def catalog_source(root, source):
     name, line = source.rsplit(":", 1)
     text = (Path(root) / "src" / "derivations" / name).read_text(encoding="utf-8")
     line = int(line)
-    for node in ast.parse(text).body:
-        if node.lineno <= line <= node.end_lineno:
-            return ast.get_source_segment(text, node)
+    for first, last, segment in _statements(text):
+        if first <= line <= last:
+            return segment
     raise ValueError(f"no statement of {name} contains line {line}")
+
+
+@functools.lru_cache(maxsize=32)
+def _statements(text):
+    """The top-level statements of a module's ``text`` as (first line, last line, source): parsed once per text,
+    not once per equation (46 parses of the problem modules were most of the Ledger page's build)."""
+    lines = io.StringIO(text, newline="").readlines()  # split where ast counts lines: \n, \r\n, \r
+    return tuple((node.lineno, node.end_lineno, _segment(lines, node)) for node in ast.parse(text).body)
+
+
+def _segment(lines, node):
+    if node.lineno == node.end_lineno:
+        return lines[node.lineno - 1].encode()[node.col_offset:node.end_col_offset].decode()
+    first = lines[node.lineno - 1].encode()[node.col_offset:].decode()
+    last = lines[node.end_lineno - 1].encode()[:node.end_col_offset].decode()
+    return "".join([first, *lines[node.lineno:node.end_lineno - 1], last])
 
 
 def _proved_cell(r, href):

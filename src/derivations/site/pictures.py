@@ -31,10 +31,14 @@ def _picture(name):
 
 
 def picture_files(config):
-    """Every picture as a generated file of the site (drawn afresh for each build)."""
+    """Every picture as a generated file of the site.
+
+    A picture is drawn once per process: the package's modules are imported once, so a rebuild under
+    ``mkdocs serve`` would draw the same picture again (most of a second of each rebuild), and ``make build``
+    builds in a process of its own.
+    """
     from derivations.pictures import PICTURES
 
-    _DRAWN.clear()
     return [File.generated(config, f"figures/{name}.svg", content=_picture(name).svg) for name in PICTURES]
 
 
