@@ -1,5 +1,6 @@
 """The proofs as one PDF (``make build`` prints it to site/checked-derivations.pdf), read back with pypdf."""
 
+import html
 import json
 from pathlib import Path
 import re
@@ -138,7 +139,10 @@ def test_the_printer_prints_a_half_pdf_again_once_then_fails_naming_what_is_miss
     with pytest.raises(SystemExit) as refused:
         print_page.print_pdf(ROOT / "site", out, printer=half_printer)
     assert len(prints) == 2
-    assert "equation (3.6) is not in the PDF" in str(refused.value)
+    html_text = (ROOT / "site" / print_page.PRINT_PAGE / "index.html").read_text(encoding="utf-8")
+    expected, _ = print_page.expected_content(html_text, shown_by_the_browser(pdf))
+    first_missing = print_page.pdf_problems(prints[-1], expected)[1]  # after the count of pages
+    assert first_missing.startswith("equation (") and first_missing in str(refused.value)
     assert "incomplete after two prints" in str(refused.value)
     assert not out.exists() and (tmp_path / "checked-derivations.incomplete.pdf").exists()
 
@@ -187,3 +191,234 @@ def test_the_printer_runs_where_an_asyncio_loop_is_running():
     assert (ident, in_loop) == (here, False)  # no loop: called in place
     here, (ident, in_loop) = in_a_fresh_thread(lambda: asyncio.run(under_a_loop()))
     assert not in_loop and ident != here
+
+
+# The PDF as a paper to hand in (#17): what a reader turning its pages would find wrong. Each check below failed on
+# the PDF of the commit before it (45 pages, 3 divider pages, no title page, contents without numbers, links to
+# 127.0.0.1, the 11-page ledger, (2.9)'s lead-in on the page before it); test_the_paper_checks_see_* show each on a
+# case made wrong on purpose.
+MAX_PAGES = 36  # title, contents, home (2), Problems 1-3 (about 26), the ledger's summary (3): with room for a page each
+LOOPBACK = re.compile(r"^[a-z]+://(127\.\d+\.\d+\.\d+|localhost|\[::1\]|0\.0\.0\.0)(:\d+)?(/|$)", re.I)
+FOOTER = re.compile(r"^page \d+ of \d+$")
+SCREEN_CHROME = ("\u00b6", "Copy to clipboard", "Skip to content", "Back to top", "Initializing search",
+                 "Made with Material", "Table of Contents", "Permanent link")
+DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def squeeze(text):
+    return print_page._squeeze(text)
+
+
+class Paper:
+    """The PDF read once: its pages' text (without the running footer), outline with pages, links, fonts."""
+
+    def __init__(self, path):
+        self.reader = reader = PdfReader(path)
+        self.lines = [[line.strip() for line in page.extract_text().splitlines()
+                       if line.strip() and not FOOTER.match(line.strip())] for page in reader.pages]
+        self.texts = [squeeze(" ".join(lines)) for lines in self.lines]
+        self.outline = []  # (level, title, page from 1)
+
+        def walk(items, level):
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    self.outline.append((level, item.title, reader.get_destination_page_number(item) + 1))
+        walk(reader.outline, 1)
+        self.destinations = {name.lstrip("/"): reader.get_destination_page_number(d) + 1
+                             for name, d in reader.named_destinations.items()}
+        self.uris = []
+        for number, page in enumerate(reader.pages, 1):
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                if annotation.get("/Subtype") == "/Link" and "/A" in annotation:
+                    self.uris.append((number, str(annotation["/A"].get("/URI", ""))))
+
+    def families(self):
+        """The font families of the text: neither KaTeX's (math) nor fixed-pitch (code)."""
+        found = set()
+        for page in self.reader.pages:
+            for font in (page["/Resources"].get("/Font") or {}).values():
+                font = font.get_object()
+                name = str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1]
+                descriptor = font.get("/FontDescriptor")
+                if descriptor is None and font.get("/DescendantFonts"):
+                    descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+                flags = int(descriptor.get_object().get("/Flags", 0)) if descriptor is not None else 0
+                if name.startswith("KaTeX_") or flags & 1:
+                    continue
+                found.add(name.split("-")[0])
+        return found
+
+
+def _tail(paragraph):
+    """The last words of a paragraph's HTML, after its last formula (the PDF's text of a formula is not its TeX)."""
+    words = re.sub(r"<[^>]+>", " ", re.split(r'<span class="katex">|</math>', paragraph)[-1])
+    return squeeze(re.sub(r"^.*</annotation>", "", html.unescape(words)))[-24:]
+
+
+def lead_ins(print_html):
+    """(equation id, the last words of the paragraph that leads into it), from the print page's HTML."""
+    out = []
+    for match in re.finditer(r'<p>((?:(?!</p>).)*)</p>\s*<div class="equation" id="eq-([^"]+)"', print_html, re.S):
+        if len(_tail(match.group(1))) >= 6:
+            out.append((match.group(2), _tail(match.group(1))))
+    return out
+
+
+def code_lead_ins(print_html):
+    """(the first characters of a code block, the last words of the paragraph that leads into it)."""
+    out = []
+    for match in re.finditer(r'<p>((?:(?!</p>).)*)</p>\s*<div class="highlight"><pre>(.*?)</pre>', print_html, re.S):
+        code = squeeze(html.unescape(re.sub(r"<[^>]+>", "", match.group(2))))[:60]
+        if len(_tail(match.group(1))) >= 6 and code:
+            out.append((code, _tail(match.group(1))))
+    return out
+
+
+def headings(print_html):
+    """(id, text) of the heading of every printed page (h1) and of its sections (h2), from the print page's HTML."""
+    out = []
+    for match in re.finditer(r'<h([12]) id="([^"]+)">(.*?)</h\1>', print_html, re.S):
+        if match.group(2) != "print-contents-title" and match.group(2) != "ledger-sources":
+            text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<a class="headerlink".*?</a>', "", match.group(3)))).split())
+            out.append((match.group(2), text))
+    return out
+
+
+def paper_problems(paper, ledger, print_html):
+    """What a reader of the PDF would find wrong with it as a paper, as sentences."""
+    problems = []
+    pages = len(paper.lines)
+    if pages > MAX_PAGES:
+        problems.append(f"{pages} pages, more than {MAX_PAGES}")
+    problems += [f"page {n}: a link to this machine, {uri}" for n, uri in paper.uris if LOOPBACK.match(uri)]
+    headings_on = {}
+    for level, title, page in paper.outline:
+        headings_on.setdefault(page, []).append(squeeze(title))
+    for number, text in enumerate(paper.texts, 1):
+        rest = text
+        for title in sorted(headings_on.get(number, []), key=len, reverse=True):
+            rest = rest.replace(title, "", 1)
+        if not text:
+            problems.append(f"page {number} is empty")
+        elif len(rest) < 40:
+            problems.append(f"page {number} holds only a heading: {' '.join(paper.lines[number - 1])[:60]!r}")
+        for title in headings_on.get(number, []):
+            if text.endswith(title):
+                problems.append(f"page {number} ends with the heading {title!r}")
+    joined = " ".join(" ".join(lines) for lines in paper.lines)
+    problems += [f"screen chrome in the PDF: {chrome!r}" for chrome in SCREEN_CHROME if chrome in joined]
+    # the title page: what is proved (the ledger's sentence), the date and the commit
+    from derivations.site.marks import claims_sentence
+    shown = [r for r in ledger["equations"] if r["page"] in PROOFS]
+    first = paper.texts[0] if paper.texts else ""
+    if squeeze(claims_sentence(shown, "in these proofs")) not in first:
+        problems.append("page 1 does not say what is proved in the ledger's words")
+    if not (DATE.search(" ".join(paper.lines[0])) and "commit" in first):
+        problems.append("page 1 has no date and commit")
+    # the contents, with the page of every page and section (outline levels 1 and 2)
+    contents = next((n for n, lines in enumerate(paper.lines) if lines and lines[0] == "Contents"), None)
+    if contents is None:
+        problems.append("no contents")
+    else:
+        listed = set()
+        for line in paper.lines[contents]:
+            entry = re.match(r"(.*?)\s*(\d+)$", line)
+            if entry:
+                listed.add((squeeze(entry.group(1)), int(entry.group(2))))
+        for target, title in headings(print_html):
+            page = paper.destinations.get(target)
+            if (squeeze(title), page) not in listed:
+                problems.append(f"the contents do not give {title!r} on page {page or '?'}")
+    # the ledger's summary, not its table
+    if "equations pass every check" not in joined:
+        problems.append("no ledger summary")
+    if "comparisons" in joined:
+        problems.append("the ledger's full table is printed")
+    # the sentence that leads into a formula is on the formula's page
+    for eq, tail in lead_ins(print_html):
+        page = paper.destinations.get(f"eq-{eq}")
+        if page and tail not in paper.texts[page - 1] and page > 1 and tail in paper.texts[page - 2]:
+            problems.append(f"the sentence leading into #{eq} ends on page {page - 1}, the formula is on page {page}")
+    for code, tail in code_lead_ins(print_html):
+        for number, text in enumerate(paper.texts[:-1], 1):
+            if tail in text and code not in text and code in paper.texts[number]:
+                problems.append(f"the sentence leading into the code {code!r} ends on page {number}, the code is on "
+                                f"page {number + 1}")
+    if len(paper.families()) != 1:
+        problems.append(f"the text is set in {len(paper.families())} font families: {sorted(paper.families())}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def paper(pdf):
+    return Paper(pdf)
+
+
+@pytest.fixture(scope="module")
+def print_html():
+    return (ROOT / "site" / print_page.PRINT_PAGE / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_pdf_is_a_paper_with_a_title_page_numbered_contents_no_divider_pages_and_no_link_to_this_machine(
+        paper, ledger, print_html):
+    assert paper_problems(paper, ledger, print_html) == []
+
+
+def test_the_paper_checks_see_a_pdf_with_divider_pages_loopback_links_and_no_front_matter(paper, ledger, print_html,
+                                                                                         tmp_path):
+    """The paper as it was: a page with only "Proofs" on it, a link to 127.0.0.1, no title page or numbers in the
+    contents, the ledger's table, a second family of fonts and more pages than the bound."""
+    from pypdf.generic import NameObject
+
+    reader, writer = PdfReader(PDF), PdfWriter()
+    writer.append(reader, pages=(1, len(reader.pages)))  # the title page gone
+    for _ in range(MAX_PAGES):
+        writer.add_blank_page()  # more pages than the bound, each empty
+    writer.add_uri(0, "http://127.0.0.1:8000/reference/", [50, 50, 100, 100])
+    fonts = writer.pages[1]["/Resources"]["/Font"]
+    font = fonts[sorted(fonts)[0]].get_object()
+    font[NameObject("/BaseFont")] = NameObject("/AAAAAA+DejaVuSerif")  # a second family
+    wrong = tmp_path / "wrong.pdf"
+    with wrong.open("wb") as f:
+        writer.write(f)
+    problems = paper_problems(Paper(wrong), ledger, print_html + "comparisons")
+    assert any(p.startswith(f"{len(reader.pages) - 1 + MAX_PAGES} pages, more than") for p in problems), problems
+    assert any("a link to this machine, http://127.0.0.1:8000/reference/" in p for p in problems), problems
+    assert any(p == f"page {len(reader.pages)} is empty" for p in problems), problems
+    assert "page 1 does not say what is proved in the ledger's words" in problems, problems
+    assert any(p.startswith("the contents do not give") for p in problems), problems
+    assert any(p.startswith("the text is set in 2 font families") for p in problems), problems
+
+
+def test_the_paper_checks_see_a_heading_alone_a_lead_in_cut_from_its_formula_and_the_full_ledger(paper, ledger,
+                                                                                                print_html):
+    """The faults of the PDF before #17 part 3, read from a Paper whose pages are rearranged to have them."""
+    import copy
+
+    wrong = copy.copy(paper)
+    eq, tail = next((eq, tail) for eq, tail in lead_ins(print_html) if eq == "svm-batch-gradient")
+    page = paper.destinations[f"eq-{eq}"]
+    texts, lines = list(paper.texts), [list(x) for x in paper.lines]
+    # (2.9)'s lead-in moved to the end of the page before, "Proofs" alone on a page, the ledger's table printed
+    texts[page - 2] += tail
+    texts[page - 1] = texts[page - 1].replace(tail, "")
+    texts.append("Proofs")
+    lines.append(["Proofs"])
+    lines[-2] = lines[-2] + ["Checked by: sympy, package: 19 points, 72 comparisons"]
+    texts[2] += "Aworkedexample"  # a heading at the foot of page 3, its section on the next
+    # a code block's lead-in at the foot of the page before (one whose first characters are on one page only)
+    code, lead = next((c, t) for c, t in code_lead_ins(print_html) if sum(c in text for text in texts) == 1)
+    at = next(n for n, text in enumerate(texts) if code in text and lead in text)
+    texts[at - 1] += lead
+    texts[at] = texts[at].replace(lead, "")
+    wrong.texts, wrong.lines = texts, lines
+    wrong.outline = paper.outline + [(1, "Proofs", len(texts)), (2, "A worked example", 3)]
+    problems = paper_problems(wrong, ledger, print_html)
+    assert f"the sentence leading into #{eq} ends on page {page - 1}, the formula is on page {page}" in problems
+    assert any(p.startswith(f"page {len(texts)} holds only a heading") for p in problems), problems
+    assert "the ledger's full table is printed" in problems, problems
+    assert "page 3 ends with the heading 'Aworkedexample'" in problems, problems
+    assert f"the sentence leading into the code {code!r} ends on page {at}, the code is on page {at + 1}" in problems

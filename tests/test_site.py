@@ -175,6 +175,50 @@ def test_search_indexes_each_formula_once_as_its_tex(site):
         assert sum(t.count(shown) for t in page) == 1, eq.id
 
 
+NOTEBOOK_PAGE_LIMIT = 300_000  # bytes of HTML: each notebook page was 670-800 KB with JupyterLab's CSS inlined
+
+
+def notebook_weight_problems(site):
+    """Notebook pages that inline JupyterLab's stylesheet rather than share one file, or weigh too much."""
+    problems, sheets = [], set()
+    pages = sorted((site / "notebooks").rglob("index.html"))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        name = page.relative_to(site).as_posix()
+        inline = sum(len(css) for css in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S))
+        if inline > 20_000:
+            problems.append(f"{name} inlines {inline // 1000} KB of CSS")
+        if len(text.encode("utf-8")) > NOTEBOOK_PAGE_LIMIT:
+            problems.append(f"{name} weighs {len(text.encode('utf-8')) // 1000} KB")
+        linked = [urljoin("http://site/" + name, href) for href in
+                  re.findall(r'<link rel="stylesheet" href="([^"]*/notebook-[0-9a-f]+\.css)"', text)]
+        if not linked:
+            problems.append(f"{name} links no shared notebook stylesheet")
+        sheets.update(linked)
+    if pages and len(sheets) != 1:
+        problems.append(f"{len(sheets)} notebook stylesheets, not one shared by every notebook")
+    missing = [s for s in sheets if not (site / urlparse(s).path.lstrip("/")).is_file()]
+    return problems + [f"the stylesheet {s} is not in the site" for s in missing]
+
+
+def test_notebook_pages_share_one_stylesheet(site):
+    assert notebook_weight_problems(site) == []
+
+
+def test_the_weight_check_sees_a_notebook_that_inlines_its_stylesheet(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = copy / "notebooks" / "training" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    link = re.search(r'<link rel="stylesheet" href="([^"]*/(notebook-[0-9a-f]+\.css))">', text)
+    css = (copy / "assets" / link.group(2)).read_text(encoding="utf-8")
+    page.write_text(text.replace(link.group(0), f'<style type="text/css">{css}</style>'), encoding="utf-8")
+    problems = notebook_weight_problems(copy)
+    assert any(p.startswith("notebooks/training/index.html inlines") for p in problems), problems
+    assert any(p.startswith("notebooks/training/index.html weighs") for p in problems), problems
+    assert "notebooks/training/index.html links no shared notebook stylesheet" in problems
+
+
 def test_the_ledger_quotes_each_declaration_as_python_reads_it():
     """The Ledger's source of a check is parsed once per module: it must be ast's segment of every statement,
     also with CRLF and CR line ends, a form feed and a non-ASCII character before the column."""

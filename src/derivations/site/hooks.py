@@ -30,12 +30,15 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import katex_files
 from derivations.site.reader_export import site_files as reader_site_files
 from derivations.equations import CATALOG
+from derivations.site.cards import label_errata_tables
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
+from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
 from derivations.site.shapes import shapes_html
 from derivations.site.performance_page import render_performance
-from derivations.site.print_page import PDF_NAME, PRINT_PAGE, fix_links, update_anchor_ids
+from derivations.site.print_extras import build_stamp, finish_print_page, offsite_links
+from derivations.site.print_page import PDF_NAME, PRINT_PAGE, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
 from derivations.site.typeset import CODE, MathError, outside_code, shared_typesetter, typeset_page
@@ -194,6 +197,9 @@ def _reference(record, page):
 def on_page_content(content, page, config, files):
     records = STATE["records"]
     content = NOTEBOOK_MATHJAX.sub("", content)  # mkdocs-jupyter's MathJax comes from a CDN; KaTeX does it here
+    content, sheet = shared_stylesheet(content, page.url)  # a notebook's 574 KB of CSS, linked, not inlined
+    if sheet:
+        write_stylesheet(config["site_dir"], *sheet)
     counter = iter(range(1, 1_000_000))
     # jupytext notebooks carry no cell ids, so nbformat draws random ones: number them for reproducible pages
     content = CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', content)
@@ -228,6 +234,7 @@ def on_page_content(content, page, config, files):
     if PERFORMANCE_PLACEHOLDER.search(content):
         results = STATE["root"] / "benchmarks" / "results.json"
         content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
+    content = label_errata_tables(content)  # cards on a phone, each cell under its column's header (cards.py)
     left = EQ.findall(CODE.sub("", content))
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")
@@ -246,7 +253,11 @@ def on_post_build(config):
     base = config["site_url"] or "/"
     urls = ["" if f.url == "./" else f.url for f in STATE["files"].documentation_pages()]  # a page's own url
     pages = {get_page_key(url): base.rstrip("/") + "/" + url for url in urls}
-    html, dead = fix_links(path.read_text(encoding="utf-8"), pages, base=base.rstrip("/") + f"/{PRINT_PAGE}/")
+    # a title page, page-numbered contents, the ledger's summary, no divider pages (print_extras.py)
+    html = finish_print_page(path.read_text(encoding="utf-8"), records=STATE["ledger"]["equations"],
+                             title=config.plugins["print-site"].config["print_page_title"], stamp=build_stamp(STATE["root"]),
+                             description=config["site_description"])
+    html, dead = offsite_links(html, pages, base)
     if dead:
         raise PluginError(f"{PRINT_PAGE}/: links that lead nowhere in the PDF: {', '.join(dead[:10])}")
     path.write_text(html, encoding="utf-8")

@@ -77,7 +77,8 @@ def render_ledger(ledger, page, page_url, root, typesetter=None):
            f'<li><strong>{counts["not proved"]}</strong> are not proved (checked at sample points only).</li>'
            f'<li>The <strong>{definitions}</strong> defining lines of definitions are compared with the package, '
            f'not proved.</li></ul>',
-           '<div class="compact-table ledger-table"><table><thead><tr><th>No.</th><th>Equation</th>'
+           # the print page puts the summary in place of what lies between these markers (print_extras.py)
+           '<!-- ledger:full --><div class="compact-table ledger-table"><table><thead><tr><th>No.</th><th>Equation</th>'
            '<th>Result</th><th>Proved by sympy</th><th>Checked by</th></tr></thead><tbody>']
     for r in records:
         url = get_relative_url(page_url(r["page"]), page.url) + f"#eq-{r['id']}"
@@ -106,5 +107,5 @@ def render_ledger(ledger, page, page_url, root, typesetter=None):
             f'— <code>src/derivations/{r["source"]}</code></summary>'
             f'<pre><code class="language-python">{code}</code></pre></details>'
         )
-    out.append("</div>")
+    out.append("</div><!-- /ledger:full -->")
     return "\n".join(out)

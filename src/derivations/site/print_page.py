@@ -157,7 +157,17 @@ SHOWN = """() => {
     last_target: targets.length ? last(targets).id : "",
     height: document.documentElement.scrollHeight,
     sections: document.querySelectorAll("section.print-page").length,
+    contents: [...document.querySelectorAll("[data-page-of]")].map((e) => e.dataset.pageOf),
   };
+}"""
+# the contents' page numbers written in: {target id: page}; returns what each entry now shows
+FILL_CONTENTS = """(pages) => {
+  const shown = {};
+  for (const slot of document.querySelectorAll("[data-page-of]")) {
+    slot.textContent = pages[slot.dataset.pageOf] ?? "";
+    shown[slot.dataset.pageOf] = slot.textContent;
+  }
+  return shown;
 }"""
 
 
@@ -239,6 +249,29 @@ def pdf_problems(path, expected):
     return problems
 
 
+def destination_pages(path, ids):
+    """The page (from 1) on which the PDF at ``path`` has each of ``ids`` (a named destination: Chromium makes one
+    of every element a link points to), for those it has."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    destinations = reader.named_destinations
+    return {i: str(reader.get_destination_page_number(destinations["/" + i]) + 1)
+            for i in ids if "/" + i in destinations}
+
+
+def contents_problems(path, shown):
+    """Entries of the contents whose page number is not where the PDF at ``path`` has their heading.
+
+    ``shown`` maps each entry's target id to the number the contents print ("" for none).
+    """
+    if not shown:
+        return []
+    where = destination_pages(path, list(shown))
+    return [f"the contents give page {number or 'no page'} for #{target}, which is on page {where.get(target, '?')}"
+            for target, number in shown.items() if where.get(target) != number]
+
+
 def _flatten(outline):
     """The entries of a pypdf outline (nested lists) in document order."""
     for item in outline:
@@ -288,8 +321,13 @@ def _print_in_chromium(site, out):
             open_whole(page, base + PRINT_PAGE + "/")
             shown = page.evaluate(SHOWN)
             # margins and page numbers from the print page's CSS (print-site's @page rules)
-            page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-                     prefer_css_page_size=True)
+            options = dict(format="A4", print_background=True, outline=True, tagged=True, prefer_css_page_size=True)
+            page.pdf(path=str(out), **options)
+            # the contents' page numbers: where the first print put each heading, written into slots that keep
+            # their width (Chromium cannot print target-counter), then the print that is kept
+            if shown["contents"]:
+                shown["contents"] = page.evaluate(FILL_CONTENTS, destination_pages(out, shown["contents"]))
+                page.pdf(path=str(out), **options)
         finally:
             browser.close()
     return shown
@@ -305,7 +343,10 @@ def check_print(site, out, printer=print_once):
         return [f"Chromium did not print: {str(error).splitlines()[0]}"]
     html = (Path(site) / PRINT_PAGE / "index.html").read_text(encoding="utf-8")
     expected, lacking = expected_content(html, shown)
-    return lacking + pdf_problems(out, expected)
+    problems = lacking + pdf_problems(out, expected)
+    if not problems and isinstance(shown.get("contents"), dict):
+        problems += contents_problems(out, shown["contents"])
+    return problems
 
 
 def print_pdf(site, out, printer=print_once):
