@@ -299,3 +299,45 @@ def test_the_ledger_check_sees_a_table_squeezed_onto_a_phone(chromium, tmp_path)
     with serve(broken) as base:
         rows = ledger_on_a_phone(chromium, base)
     assert all(r["narrowest"] < 0.8 * r["row"] for r in rows)
+
+
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const th of document.querySelectorAll('.ledger-table th')) {
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const m of node.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                if (tops.size > 1) broken.push(m[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def ledger_headers_broken_inside_a_word(chromium, base):
+    out = {}
+    for width in (1024, 1440):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(base + "ledger/", wait_until="load")
+            out[width] = page.evaluate(BROKEN_WORDS)
+        finally:
+            context.close()
+    return out
+
+
+def test_the_ledger_headers_break_between_words_only(chromium, site_url, tmp_path):
+    assert ledger_headers_broken_inside_a_word(chromium, site_url) == {1024: [], 1440: []}
+    broken = tmp_path / "site"  # the Result column as narrow as it was: "Resul|t" at 1440 px
+    shutil.copytree(SITE, broken)
+    css = broken / "stylesheets" / "extra.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.md-typeset .ledger-table th:nth-child(3) { width: 3.6rem; }\n",
+                   encoding="utf-8")
+    with serve(broken) as base:
+        assert "Result" in ledger_headers_broken_inside_a_word(chromium, base)[1440]
