@@ -148,29 +148,23 @@ _PROVED_MEMO = weakref.WeakKeyDictionary()
 
 def proved_links(eq, links, catalog):
     """Whether each of these links of ``eq`` is proved, for all sizes or for its range (memo per catalog)."""
-    memo = _PROVED_MEMO.setdefault(catalog, {})
-    for n in links:
-        key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
-        if key not in memo:
-            memo[key] = False  # a definition that reaches itself is not proved by itself
-            try:
-                memo[key] = prove_link(eq, n, catalog).proved
-            except _ERRORS:
-                memo[key] = False
-        if not memo[key]:
-            return False
-    return True
+    return _every_link(_PROVED_MEMO, eq, links, catalog, lambda n: prove_link(eq, n, catalog).proved)
 
 
 def _proved_all_sizes(eq, links, catalog):
     """Whether the links of a definition are proved for all sizes (a later form may stand for the definition only then)."""
-    memo = _ALL_SIZES_MEMO.setdefault(catalog, {})
+    return _every_link(_ALL_SIZES_MEMO, eq, links, catalog, lambda n: _prove_all_sizes(eq, n, catalog)[0])
+
+
+def _every_link(memos, eq, links, catalog, decide):
+    """Whether ``decide(n)`` holds for every link ``n``, each answer kept per catalog and per the link's two sides."""
+    memo = memos.setdefault(catalog, {})
     for n in links:
         key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
         if key not in memo:
             memo[key] = False  # a definition that reaches itself is not proved by itself
             try:
-                memo[key] = _prove_all_sizes(eq, n, catalog)[0]
+                memo[key] = bool(decide(n))
             except _ERRORS:
                 memo[key] = False
         if not memo[key]:
