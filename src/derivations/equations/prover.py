@@ -800,20 +800,8 @@ def _prove_link(eq, n, catalog):
 
 def _integer_symbols(eq):
     """The free integer symbols of ``eq``'s sides (sizes, indices, labels): a statement with none is about values."""
-    return sorted({str(x) for side in eq.sides for x in _free_integers(side)})
-
-
-def _free_integers(expr):
-    if isinstance(expr, SumOver):  # its index is bound in its body only
-        body, index, *limits = expr.args
-        return (_free_integers(body) - {index}).union(*(_free_integers(limit) for limit in limits))
-    if isinstance(expr, sp.Indexed):
-        found = set().union(*(_free_integers(i) for i in expr.indices))
-        label = expr.base.label
-        return found | ({label} if getattr(label, "is_integer", False) else set())  # labels y_i read as values
-    if isinstance(expr, sp.Symbol):
-        return {expr} if expr.is_integer else set()
-    return set().union(*(_free_integers(arg) for arg in expr.args)) if expr.args else set()
+    labels = {b.label.name for side in eq.sides for b in side.atoms(sp.IndexedBase) if b.label.is_integer}  # read as values
+    return sorted(set().union(*(free_indices(side, labels) for side in eq.sides)))
 
 
 def _derived_names(space):
