@@ -36,6 +36,7 @@ from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
 from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
 from derivations.site.shapes import shapes_html
+from derivations.site import serve_memo
 from derivations.site.performance_page import render_performance
 from derivations.site.print_extras import build_stamp, finish_print_page, offsite_links
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, update_anchor_ids
@@ -113,12 +114,18 @@ def on_config(config):
     if problems:
         raise PluginError("The pages show math that is not checked:\n  " + "\n  ".join(problems))
     STATE.update(root=root, ledger=ledger, records=records)
+    serve_memo.fingerprint_inputs(config)
     return config
 
 
 def on_startup(command, dirty):
     if command == "serve":
         _compile_templates_once()
+        serve_memo.enable()  # the API reference and the search index kept between rebuilds (serve_memo.py)
+
+
+def on_serve(server, config, builder):
+    return serve_memo.watch_with_inotify(server)
 
 
 def _compile_templates_once():

@@ -1,0 +1,113 @@
+"""``mkdocs serve``: a rebuild reuses the API reference and the search index only while their inputs are unchanged
+(serve_memo.py), and the watcher sees an edit however an editor saves it."""
+
+import json
+import os
+from pathlib import Path
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from test_adding_a_problem import copy_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A copy of the project whose API reference reads ``apisrc/``, a copy of the package the tests edit."""
+    project = copy_project(tmp_path_factory.mktemp("serve"))
+    shutil.copytree(project / "src", project / "apisrc")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "paths: [src]" in text
+    config.write_text(text.replace("paths: [src]", "paths: [apisrc]"), encoding="utf-8")
+    shutil.copy(ROOT / ".cache" / "ledger.json", project / ".cache" / "ledger.json")  # make test built it
+    notebooks = ROOT / ".cache" / "mkdocs-jupyter"
+    if notebooks.is_dir():  # the notebooks' outputs, as a developer's `make serve` left them
+        shutil.copytree(notebooks, project / ".cache" / "mkdocs-jupyter")
+    return project
+
+
+def _env(project):
+    return dict(os.environ, PYTHONPATH=str(project / "src"), DERIVATIONS_NB_CACHE="true", DERIVATIONS_PRINT_PAGE="false",
+                NO_MKDOCS_2_WARNING="1")
+
+
+@pytest.fixture(scope="module")
+def rebuilds(project):
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "serve_rebuilds.py"), str(project)], cwd=project,
+                         env=_env(project), capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_a_rebuild_with_nothing_edited_writes_the_same_site(rebuilds):
+    assert rebuilds["unchanged"] == []
+
+
+def test_an_edited_docstring_is_shown_on_the_next_rebuild(rebuilds):
+    assert rebuilds["docstring"]["shown"]
+    assert "reference/index.html" in rebuilds["docstring"]["differing"]
+
+
+def test_an_edited_page_is_searchable_on_the_next_rebuild(rebuilds):
+    indexed = rebuilds["page"]["indexed"]  # the home page's last section, and no other entry
+    assert len(indexed) == 1 and indexed[0].startswith("#"), indexed
+    assert "search/search_index.json" in rebuilds["page"]["differing"]
+
+
+def test_an_edited_option_of_the_api_reference_is_applied(rebuilds):
+    assert rebuilds["options"] == {"source_before": True, "source_after": False}
+
+
+def test_a_warning_stops_every_strict_rebuild_until_it_is_fixed(rebuilds):
+    assert rebuilds["warning"] == [True, True]
+    assert rebuilds["fixed"]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url, marker, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if marker in urllib.request.urlopen(url, timeout=2).read().decode():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def test_serve_sees_edits_written_in_place_and_saved_by_rename(project, rebuilds):
+    port = _free_port()
+    serve = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}",
+                              "--watch", "apisrc"], cwd=project, env=_env(project),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    page, module = project / "docs" / "index.md", project / "apisrc" / "derivations" / "activations.py"
+    try:
+        assert _wait_for(base, "Checked Derivations", 300), "mkdocs serve did not start"
+        page.write_text(page.read_text(encoding="utf-8") + "\n\nwritteninplace\n", encoding="utf-8")
+        assert _wait_for(base, "writteninplace", 60)
+        # an editor that saves by writing a new file and renaming it over the old one
+        saved = page.with_name(".index.md.swp")
+        saved.write_text(page.read_text(encoding="utf-8") + "\n\nsavedbyrename\n", encoding="utf-8")
+        os.replace(saved, page)
+        assert _wait_for(base, "savedbyrename", 60)
+        module.write_text(module.read_text(encoding="utf-8").replace("The logistic sigmoid", "The logistic sigmoid srcedit"),
+                          encoding="utf-8")
+        assert _wait_for(base + "reference/", "srcedit", 60)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
