@@ -49,7 +49,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point
+from derivations.equations.evaluate import MAX_PRECISION, Evaluator, InvalidValue, NotEvaluable, Point
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import MAX_ENUMERATED, is_zero as _kernel_is_zero, rational_in_exponentials_is_zero
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
@@ -483,24 +483,38 @@ def _differs(eq, n, catalog, point):
     (shape_a, a), (shape_b, b) = values
     if shape_a != shape_b:
         return f"{point.describe()}: the sides have shapes {shape_a or 'scalar'} and {shape_b or 'scalar'}"
-    if all(abs(x - y) <= sp.Float(10) ** -30 * max(1, abs(x), abs(y)) for x, y in zip(a, b)) and \
-            not any(_exact_gap(x, y) for x, y in zip(*exprs)):
+    gaps = [_exact_gap(x, y, vx, vy) for x, y, vx, vy in zip(*exprs, a, b)]
+    if not any(gaps):
         return None
     show = lambda v: _short(float(v[0])) if len(v) == 1 else _short(np.array([float(x) for x in v]))  # noqa: E731
-    gap = max(abs(x - y) for x, y in zip(a, b))
-    if gap <= sp.Float(10) ** -30 * max(1, *(abs(x) for x in a + b)):  # found by the difference taken as one expression
-        gap = max(abs(Evaluator._evalf(x - y)) if _exact_gap(x, y) else 0 for x, y in zip(*exprs))
+    gap = max(gaps)
     return f"{point.describe()}: side {n + 1} is {show(a)}, side {n + 2} is {show(b)} (they differ by {float(gap):.3g})"
 
 
-def _exact_gap(a, b):
-    """Whether ``a - b``, evaluated as one expression to 40 digits of its own, is more than 1e-37 from zero: sides of
-    size e^100 that differ by 1 agree in their first 40 digits, their difference does not. Undecided is no gap."""
+def _exact_gap(a, b, value_a, value_b):
+    """``|a - b|`` when it is more than 1e-37, else 0 (undecided is 0): each side evaluated to an absolute accuracy
+    of 1e-45, then subtracted. ``value_a`` and ``value_b`` are their 40-digit values, which are that accurate when
+    below 1 in size; sides of size e^100 that differ by 1 agree in their first 40 digits, and are evaluated again to
+    as many digits as their size needs. Each side is evaluated on its own: a difference that is exactly zero (a true
+    identity at the point) is not asked for 40 significant digits, which sympy can only give up on at its highest
+    precision, seconds later."""
     try:
-        gap = Evaluator._evalf(a - b)
+        exact = [_absolutely(e, v) for e, v in ((a, value_a), (b, value_b))]
     except (NotEvaluable, *_ERRORS):
-        return False
-    return bool(gap.is_number and not gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and abs(gap) > sp.Float(10) ** -37)
+        return 0
+    gap = abs(exact[0] - exact[1])
+    return gap if gap.is_number and not gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and gap > sp.Float(10) ** -37 else 0
+
+
+def _absolutely(expr, value):
+    """``expr`` to an absolute accuracy of 1e-45, given its 40-digit ``value``."""
+    if value == 0 or abs(value) < 1:
+        return value
+    digits = int(sp.floor(sp.log(abs(value), 10))) + 1 + 45
+    try:
+        return sp.sympify(expr).evalf(digits, maxn=max(10 * digits, MAX_PRECISION), strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        raise NotEvaluable(f"no {digits} digits of {expr}") from None
 
 
 def _short(v):
