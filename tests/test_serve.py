@@ -28,9 +28,6 @@ def project(tmp_path_factory):
     assert "paths: [src]" in text
     config.write_text(text.replace("paths: [src]", "paths: [apisrc]"), encoding="utf-8")
     shutil.copy(ROOT / ".cache" / "ledger.json", project / ".cache" / "ledger.json")  # make test built it
-    notebooks = ROOT / ".cache" / "mkdocs-jupyter"
-    if notebooks.is_dir():  # the notebooks' outputs, as a developer's `make serve` left them
-        shutil.copytree(notebooks, project / ".cache" / "mkdocs-jupyter")
     return project
 
 
