@@ -4,6 +4,7 @@
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import socket
 import subprocess
@@ -86,11 +87,12 @@ def _wait_for(url, marker, seconds):
     return False
 
 
-def test_serve_sees_edits_written_in_place_and_saved_by_rename(project, rebuilds):
+def test_serve_sees_edits_written_in_place_saved_by_rename_and_of_the_package(project, rebuilds):
     port = _free_port()
+    log = project / "serve.log"
     serve = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}",
-                              "--watch", "apisrc"], cwd=project, env=_env(project),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              "--watch", "apisrc", "--watch", "src"], cwd=project, env=_env(project),
+                             stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}/"
     page, module = project / "docs" / "index.md", project / "apisrc" / "derivations" / "activations.py"
     try:
@@ -105,6 +107,28 @@ def test_serve_sees_edits_written_in_place_and_saved_by_rename(project, rebuilds
         module.write_text(module.read_text(encoding="utf-8").replace("The logistic sigmoid", "The logistic sigmoid srcedit"),
                           encoding="utf-8")
         assert _wait_for(base + "reference/", "srcedit", 60)
+        # an edit of a problem module: the page's table of shapes is printed from the module as it is now
+        problem = project / "src" / "derivations" / "problems" / "problem1.py"
+        text = problem.read_text(encoding="utf-8")
+        assert '"s": r"the scores (logits)' in text
+        problem.write_text(text.replace('"s": r"the scores (logits)', '"s": r"the scores (logits) modulereread'),
+                           encoding="utf-8")
+        assert _wait_for(base + "problem-1/", "modulereread", 240)
+        # a module that does not load: one message naming its file and line, no traceback; then fixed
+        broken = project / "src" / "derivations" / "problems" / "problem9.py"
+        broken.write_text("import sympy as sp\nfrom derivations.equations import Problem\n"
+                          "PROBLEM = Problem('problem-9.md', 9, 'Broken')\n"
+                          "PROBLEM.equation('broken', 'identity', 'x', lambda: [sp.Symbol('x'), 1], None)\n",
+                          encoding="utf-8")
+        deadline = time.time() + 120
+        while "The package does not load" not in log.read_text(encoding="utf-8") and time.time() < deadline:
+            time.sleep(0.2)
+        output = log.read_text(encoding="utf-8")
+        assert re.search(r"ERROR +- +The package does not load: ProblemError: problems/problem9\.py, line 4: ", output), output
+        broken.unlink()
+        problem.write_text(text.replace('"s": r"the scores (logits)', '"s": r"the scores (logits) loadsagain'),
+                           encoding="utf-8")
+        assert _wait_for(base + "problem-1/", "loadsagain", 240)
     finally:
         serve.terminate()
         serve.wait(timeout=30)

@@ -125,6 +125,7 @@ def on_startup(command, dirty):
 
 
 def on_serve(server, config, builder):
+    server.builder = serve_memo.importing_afresh(server.builder)  # an edit under src/ shows as the ledger does
     return serve_memo.watch_with_inotify(server)
 
 

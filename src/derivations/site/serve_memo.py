@@ -10,6 +10,8 @@ everything it reads, and redone when any of that changes:
 - a page's search entries on the page's address, title, table of contents, meta data and the text it indexes.
 
 A rendering that logged a warning is never kept, so that a strict build fails on every rebuild that has it.
+After an edit of the package's sources, the next rebuild imports the package afresh (``importing_afresh``):
+the pages' tables, worked examples and pictures come from the package as it is now, like the ledger.
 The file watcher is also made one that is told of a change (inotify) rather than one that looks every half second.
 Nothing here is used by ``mkdocs build``: one build per process has nothing to keep.
 """
@@ -18,15 +20,20 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
 import logging
 from pathlib import Path
+import sys
 
 ENABLED = {"on": False}
 _AUTODOC = {}   # key -> (html, headings)
 _SEARCH = {}    # key -> entries
 _INPUTS = {"fingerprint": ""}
 
-__all__ = ["enable", "fingerprint_inputs", "watch_with_inotify"]
+# modules that hold this process's state and read nothing of the package: kept when the package is imported afresh
+KEEP = ("derivations.site.serve_memo", "derivations.site.typeset")
+
+__all__ = ["enable", "fingerprint_inputs", "importing_afresh", "watch_with_inotify"]
 
 
 def enable():
@@ -188,3 +195,36 @@ def watch_with_inotify(server):
         for _ in range(count):
             server.watch(path)
     return server
+
+
+def importing_afresh(builder, package="derivations", first="derivations.equations"):
+    """``builder`` that first drops the package's modules from ``sys.modules`` when its sources changed since they
+    were imported: MkDocs reads the hooks file again for every rebuild, but Python keeps the modules it imports.
+    The modules in ``KEEP`` stay (the KaTeX process, what is kept between rebuilds); they import nothing of it.
+
+    ``first`` (the catalog, which imports every problem module) is imported before the build: a module that does
+    not load is reported in one message, as ``derivations verify`` reports it, and the server waits for the next
+    edit."""
+    from mkdocs.exceptions import Abort
+
+    from derivations.equations.ledger import source_hash
+
+    imported = {"hash": source_hash()}
+
+    def build(*args, **kwargs):
+        now = source_hash()
+        if now != imported["hash"]:
+            for name in [n for n in sys.modules if (n == package or n.startswith(package + ".")) and n not in KEEP]:
+                del sys.modules[name]
+            importlib.invalidate_caches()
+            try:
+                importlib.import_module(first)
+            except Exception as error:  # noqa: BLE001 - whatever the author's module raises is the message
+                # as MkDocs reports a build error: the message logged, then the rebuild aborted (the server waits)
+                logging.getLogger("mkdocs.hooks.derivations").error(
+                    f"The package does not load: {type(error).__name__}: {error}")
+                raise Abort("Aborted: the package does not load") from None
+            imported["hash"] = now
+        return builder(*args, **kwargs)
+
+    return build
