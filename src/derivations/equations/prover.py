@@ -498,10 +498,13 @@ def _exact_gap(a, b, value_a, value_b):
     as many digits as their size needs. Each side is evaluated on its own: a difference that is exactly zero (a true
     identity at the point) is not asked for 40 significant digits, which sympy can only give up on at its highest
     precision, seconds later."""
+    coarse = abs(value_a - value_b)
+    if coarse > sp.Float(10) ** -30 * max(1, abs(value_a), abs(value_b)):
+        return coarse  # they differ in their first 30 digits: no closer look is needed
     try:
         exact = [_absolutely(e, v) for e, v in ((a, value_a), (b, value_b))]
     except (NotEvaluable, *_ERRORS):
-        return 0
+        return 0  # equal to 30 digits, and no closer look possible
     gap = abs(exact[0] - exact[1])
     return gap if gap.is_number and not gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and gap > sp.Float(10) ** -37 else 0
 
