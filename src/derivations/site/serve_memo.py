@@ -26,8 +26,9 @@ from pathlib import Path
 import sys
 
 ENABLED = {"on": False}
-_AUTODOC = {}   # key -> (html, headings)
-_SEARCH = {}    # key -> entries
+# one slot per API block and per page, holding the latest (key, work): a long session of edits keeps no history
+_AUTODOC = {}   # (identifier, page) -> (key, (html, headings, aliases, handler name))
+_SEARCH = {}    # page -> (key, entries)
 _INPUTS = {"fingerprint": ""}
 
 # modules that hold this process's state and read nothing of the package: kept when the package is imported afresh
@@ -105,8 +106,9 @@ def _memoise_autodoc():
     def _process_block(self, identifier, yaml_block, heading_level=0):
         page = getattr(self._autorefs, "current_page", None)
         key = (identifier, yaml_block, heading_level, getattr(page, "url", None), _INPUTS["fingerprint"])
-        if ENABLED["on"] and key in _AUTODOC and _INPUTS["fingerprint"]:
-            html, headings, aliases, handler_name = _AUTODOC[key]
+        slot = (identifier, key[3])
+        if ENABLED["on"] and _AUTODOC.get(slot, (None,))[0] == key and _INPUTS["fingerprint"]:
+            html, headings, aliases, handler_name = _AUTODOC[slot][1]
             handler = self._handlers.get_handler(handler_name)  # marks the handler seen: its CSS is written
             if not handler._headings:  # (else a block inside a docstring: rendered afresh)
                 handler._headings.extend(copy.deepcopy(headings))
@@ -117,7 +119,7 @@ def _memoise_autodoc():
         if ENABLED["on"] and not warnings.count and handler.outer_layer and _INPUTS["fingerprint"]:
             name = self._handlers.get_handler_name(_local_config(yaml_block))
             aliases = {h.attrib["id"]: handler.get_aliases(h.attrib["id"]) for h in handler._headings if "id" in h.attrib}
-            _AUTODOC[key] = (html, copy.deepcopy(list(handler._headings)), aliases, name)
+            _AUTODOC[slot] = (key, (html, copy.deepcopy(list(handler._headings)), aliases, name))
         return html, handler, data
 
     _process_block._memoised = True
@@ -165,14 +167,14 @@ def search_entries(index, page, add):
     digest = hashlib.sha256(page.content.encode()).hexdigest()
     key = (page.url, str(page.title), _toc_key(page.toc), repr(sorted(page.meta.items(), key=str)), digest,
            repr(getattr(index, "config", None)))
-    if key in _SEARCH:
-        index.entries.extend(copy.deepcopy(_SEARCH[key]))
+    if _SEARCH.get(page.url, (None,))[0] == key:
+        index.entries.extend(copy.deepcopy(_SEARCH[page.url][1]))
         return None
     before = len(index.entries)
     with _Warnings() as warnings:
         result = add()
     if not warnings.count:
-        _SEARCH[key] = copy.deepcopy(index.entries[before:])
+        _SEARCH[page.url] = (key, copy.deepcopy(index.entries[before:]))
     return result
 
 
