@@ -5,6 +5,9 @@
 (function () {
   "use strict";
   var LIMIT_MS = 30000; // a check that takes longer is stopped (the worker is ended) and reported as timed out
+  // a checker that has not loaded by then is ended and said so (a stalled download must not leave the box waiting
+  // for ever); the next Check starts a fresh one. A test may set window.derivationsReaderLoadLimitMs first.
+  var LOAD_LIMIT_MS = window.derivationsReaderLoadLimitMs || 180000;
   var base = new URL("../", document.querySelector("script[src$='javascripts/reader.js']").src).href;
   var worker = null, workerReady = null, katexReady = null, pending = {}, counter = 0;
   var progressTargets = new Set();
@@ -26,20 +29,24 @@
     if (worker) return workerReady;
     worker = new Worker(base + "javascripts/reader-worker.js", { type: "module" });
     workerReady = new Promise(function (resolve, reject) {
+      var loading = setTimeout(function () {
+        reject(new Error("the checker did not load within " + LOAD_LIMIT_MS / 1000 + " s and was stopped; press Check to try again"));
+      }, LOAD_LIMIT_MS);
       worker.onmessage = function (event) {
         var msg = event.data;
         if (msg.type === "progress") {
           progressTargets.forEach(function (el) { el.textContent = msg.text; });
         } else if (msg.type === "ready") {
+          clearTimeout(loading);
           resolve();
         } else if (msg.type === "verdict" || msg.type === "error") {
-          if (msg.id === undefined) { reject(new Error(msg.text)); return; }
+          if (msg.id === undefined) { clearTimeout(loading); reject(new Error(msg.text)); return; }
           var done = pending[msg.id];
           delete pending[msg.id];
           if (done) done(msg);
         }
       };
-      worker.onerror = function (event) { reject(new Error(event.message || "the checker did not start")); };
+      worker.onerror = function (event) { clearTimeout(loading); reject(new Error(event.message || "the checker did not start")); };
     });
     worker.postMessage({ type: "init", base: base });
     return workerReady;

@@ -54,6 +54,25 @@ def test_the_box_is_collapsed_labelled_and_loads_nothing_until_opened(chromium, 
     context.close()
 
 
+def test_a_checker_that_never_loads_is_stopped_and_said_so(chromium, site_url):
+    """A download that stalls (here the worker's script, never answered) ends in a message, not a box that waits
+    for ever; the button works again."""
+    context = chromium.new_context()
+    context.add_init_script("window.derivationsReaderLoadLimitMs = 1500")
+    page = context.new_page()
+    stalled = []
+    page.route("**/reader-worker.js", lambda r: stalled.append(r))  # never fulfilled
+    page.goto(site_url + "problem-2/")
+    box = page.locator(BOX)
+    box.locator("summary").click()
+    box.locator("textarea").fill("x_i")
+    box.locator("button").click()
+    page.wait_for_selector(f"{BOX} .reader-verdict[data-status=undecided]", timeout=20000)
+    assert "did not load within 1.5 s" in box.locator(".reader-verdict").text_content()
+    assert stalled and not box.locator("button").is_disabled()
+    context.close()
+
+
 def test_an_open_box_shows_the_refusal_its_counterexample_and_the_named_mistake(reader_page):
     page, _ = reader_page
     verdict = page.locator(f"{BOX} .reader-verdict")
