@@ -30,7 +30,7 @@
     worker = new Worker(base + "javascripts/reader-worker.js", { type: "module" });
     workerReady = new Promise(function (resolve, reject) {
       var loading = setTimeout(function () {
-        reject(new Error("the checker did not load within " + LOAD_LIMIT_MS / 1000 + " s and was stopped; press Check to try again"));
+        reject(new Error("it did not load within " + LOAD_LIMIT_MS / 1000 + " s. Press Check to try again."));
       }, LOAD_LIMIT_MS);
       worker.onmessage = function (event) {
         var msg = event.data;
