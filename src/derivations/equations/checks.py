@@ -379,7 +379,7 @@ def _real_value_failures(eq, sampled, catalog, domain):
     for name, value in sorted(base.values.items()):
         if np.ndim(value) != 0 or name in domain or isinstance(value, (bool, np.bool_)):
             continue
-        for probe_value in PROBES:
+        for probe_value in PROBES + _edges(eq, base, name):
             probe = dataclasses.replace(base, label=f"{name} = {probe_value}",
                                         values=dict(base.values, **{name: probe_value}))
             try:
@@ -394,6 +394,41 @@ def _real_value_failures(eq, sampled, catalog, domain):
                            f"domain says otherwise (domain=[{name} > 0])")
                 break
     return out
+
+
+def _edges(eq, base, name):
+    """Values of the scalar ``name`` on either side of where an argument of a log or a root in the sides is zero
+    (u = -6 and -4 for sqrt(u + 5)), the other scalars at ``base``: the probes at -2 and -0.5 miss a shifted edge.
+    Only arguments that are polynomials in ``name`` there, of degree at most 4; at most 12 values."""
+    symbol = sp.Symbol(name, real=True)
+    others = {sym: sp.Float(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
+              if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
+              and np.ndim(base.values[sym.name]) == 0 and not isinstance(base.values[sym.name], (bool, np.bool_))}
+    arguments = []
+    for side in eq.sides:
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.log):
+                arguments.append(node.args[0])
+            elif isinstance(node, sp.Pow) and not node.exp.is_integer:
+                arguments.append(node.base)
+    values = []
+    for argument in arguments:
+        free = {sym for sym in argument.free_symbols if isinstance(sym, sp.Symbol)}
+        named = {sym for sym in free if sym.name == name}
+        if not named:
+            continue
+        expr = argument.xreplace({sym: symbol for sym in named}).xreplace(others)
+        if expr.free_symbols != {symbol} or not expr.is_polynomial(symbol):
+            continue
+        try:
+            poly = sp.Poly(expr, symbol)
+            roots = poly.nroots(n=15) if 0 < poly.degree() <= 4 else []
+        except (sp.PolynomialError, sp.polys.polyerrors.NoConvergence, ValueError, TypeError):
+            continue
+        for root in roots:
+            if root.is_real:
+                values += [float(root) - 1.0, float(root) - 0.25, float(root) + 0.25, float(root) + 1.0]
+    return tuple(dict.fromkeys(v for v in values if v not in PROBES))[:12]
 
 
 def _points_only_failures(eq):

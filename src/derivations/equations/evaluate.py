@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from derivations.equations.kernel import rational_in_exponentials_is_zero
 from derivations.gradient_check import numerical_gradient
 
 __all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes"]
@@ -347,34 +348,35 @@ def _to_matrix(v):
     return sp.Matrix(np.asarray(v, dtype=object).tolist())
 
 
-def rational_in_exponentials_is_zero(expr):
-    """Zero as a rational function once each exponential of a monomial is a variable of its own.
+def evalf_digits(expr, digits):
+    """``digits`` correct digits of ``expr``, raising the working precision through cancellations (1 - sigma(1e4)).
 
-    exp(a + b) is split into exp(a) exp(b) and exp(c m) with rational c is
-    E_m**c, for a fresh positive E_m per monomial m; if the result cancels to
-    0 as a rational function, it is 0 for every value of E_m, the true ones
-    included. (The converse can fail; then the caller tries simplify.)
+    A value that is exactly zero has no significant digits to find: sympy
+    would raise the precision to MAX_PRECISION digits (seconds) before
+    giving up. So a first try stops at ten times ``digits``; if that fails, a
+    value that is exactly zero as a rational function of its exponentials is
+    zero, and anything else goes on to MAX_PRECISION. A value with a term that
+    is exactly zero but not seen to be (e^100 (log 4 - 2 log 2)) has no
+    significant digits in that term at any precision: then the value is taken
+    at two working precisions, and kept when they agree to ``digits`` digits
+    (each term's error shrinks with the precision, a zero term's with it).
+    Else NotEvaluable: never a float's digits in place of sympy's.
     """
-    if expr.has(sp.log, sp.Sum, sp.Piecewise, sp.KroneckerDelta) or not expr.has(sp.exp):
-        return False
-    table = {}
-
-    def atom(e):
-        out = sp.Integer(1)
-        for term in sp.Add.make_args(sp.expand(e.args[0])):
-            coeff, monomial = term.as_coeff_Mul()
-            if not coeff.is_Rational:
-                coeff, monomial = sp.Integer(1), term
-            if monomial not in table:
-                table[monomial] = sp.Symbol(f"E{len(table)}", positive=True)
-            out *= table[monomial] ** coeff
-        return out
-
-    replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
-    if replaced.has(sp.exp):
-        return False
-    numerator = sp.together(replaced).as_numer_denom()[0]
-    return sp.expand(numerator) == 0
+    expr = sp.sympify(expr)
+    try:
+        return expr.evalf(digits, maxn=10 * digits, strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        pass
+    if rational_in_exponentials_is_zero(expr):
+        return sp.Float(0)
+    try:
+        return expr.evalf(digits, maxn=max(MAX_PRECISION, 10 * digits), strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        pass
+    low, high = (expr.evalf(n, strict=False) for n in (4 * digits + 100, 8 * digits + 200))
+    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 8 * digits) ** -(digits + 5) * max(1, abs(high)):
+        return high.evalf(digits)
+    raise NotEvaluable(f"sympy could not reach {digits} digits")
 
 
 class Evaluator:
@@ -450,25 +452,8 @@ class Evaluator:
 
     @staticmethod
     def _evalf(expr):
-        """40 correct digits, raising the working precision through cancellations (1 - sigma(1e4)).
-
-        A value that is exactly zero has no 40 significant digits to find: sympy
-        would raise the precision to MAX_PRECISION digits (seconds) before
-        giving up. So a first try stops at 400 digits; if that fails, a value
-        that is exactly zero as a rational function of its exponentials is
-        zero, and anything else goes on to MAX_PRECISION.
-        """
-        expr = sp.sympify(expr)
-        try:
-            return expr.evalf(DIGITS, maxn=10 * DIGITS, strict=True)
-        except sp.core.evalf.PrecisionExhausted:
-            pass
-        if rational_in_exponentials_is_zero(expr):
-            return sp.Float(0)
-        try:
-            return expr.evalf(DIGITS, maxn=MAX_PRECISION, strict=True)
-        except sp.core.evalf.PrecisionExhausted:
-            raise NotEvaluable("sympy could not reach 40 digits") from None
+        """40 correct digits of ``expr`` (:func:`evalf_digits`)."""
+        return evalf_digits(expr, DIGITS)
 
     def exact(self, expr):
         """The sympy expression of ``expr`` in the point's symbols (symbolic mode only)."""

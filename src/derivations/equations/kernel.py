@@ -60,11 +60,16 @@ __all__ = ["is_zero", "simplified_zero", "rational_in_exponentials_is_zero", "MA
 MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
 
 
+class _NotReal(Exception):
+    """An exponent not known to be real: exp of it is no positive variable."""
+
+
 def rational_in_exponentials_is_zero(expr):
     """Zero as a rational function once each exponential of a monomial is a variable of its own.
 
     exp(a + b) is split into exp(a) exp(b) and exp(c m) with rational c is
-    E_m**c, for a fresh positive E_m per monomial m; if the result cancels to
+    E_m**c, for a fresh positive E_m per monomial m (real: sympy must know m is real, not only its
+    symbols); if the result cancels to
     0 as a rational function, it is 0 for every value of E_m, the true ones
     included. (The converse can fail; then the caller tries simplify.)
     """
@@ -80,12 +85,17 @@ def rational_in_exponentials_is_zero(expr):
             coeff, monomial = term.as_coeff_Mul()
             if not coeff.is_Rational:
                 coeff, monomial = sp.Integer(1), term
+            if monomial.is_extended_real is not True:
+                raise _NotReal  # exp(sqrt(u)) or exp((-1)**u): real symbols, an exponent that need not be real
             if monomial not in table:
                 table[monomial] = sp.Dummy(f"E{len(table)}", positive=True)  # fresh: no author's E0 is it
             out *= table[monomial] ** coeff
         return out
 
-    replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
+    try:
+        replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
+    except _NotReal:
+        return False
     if replaced.has(sp.exp):
         return False
     numerator = sp.together(replaced).as_numer_denom()[0]

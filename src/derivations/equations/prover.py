@@ -49,7 +49,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import MAX_PRECISION, Evaluator, InvalidValue, NotEvaluable, Point
+from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point, evalf_digits
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import MAX_ENUMERATED, is_zero as _kernel_is_zero, rational_in_exponentials_is_zero
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
@@ -513,11 +513,7 @@ def _absolutely(expr, value):
     """``expr`` to an absolute accuracy of 1e-45, given its 40-digit ``value``."""
     if value == 0 or abs(value) < 1:
         return value
-    digits = int(sp.floor(sp.log(abs(value), 10))) + 1 + 45
-    try:
-        return sp.sympify(expr).evalf(digits, maxn=max(10 * digits, MAX_PRECISION), strict=True)
-    except sp.core.evalf.PrecisionExhausted:
-        raise NotEvaluable(f"no {digits} digits of {expr}") from None
+    return evalf_digits(expr, int(sp.floor(sp.log(abs(value), 10))) + 1 + 45)
 
 
 def _short(v):
