@@ -396,10 +396,14 @@ def _real_value_failures(eq, sampled, catalog, domain):
     return out
 
 
+GRID = tuple(sorted({sign * 10.0 ** (k / 2) for sign in (-1, 1) for k in range(-4, 13)} | {0.0}))  # ±0.01 .. ±1e6
+
+
 def _edges(eq, base, name):
-    """Values of the scalar ``name`` on either side of where an argument of a log or a root in the sides is zero
-    (u = -6 and -4 for sqrt(u + 5)), the other scalars at ``base``: the probes at -2 and -0.5 miss a shifted edge.
-    Only arguments that are polynomials in ``name`` there, of degree at most 4; at most 12 values."""
+    """Values of the scalar ``name`` where an argument of a log or a root in the sides is negative, the other scalars
+    at ``base``: the probes at -2 and -0.5 miss an edge elsewhere (u < -5 for sqrt(u + 5), u > log 5 for
+    sqrt(5 - e^u)). The argument is evaluated on a grid from -1e6 to 1e6, and beside the real roots of a polynomial
+    argument of degree at most 4 (a narrow dip between grid values). At most 12 values."""
     symbol = sp.Symbol(name, real=True)
     others = {sym: sp.Float(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
               if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
@@ -413,22 +417,34 @@ def _edges(eq, base, name):
                 arguments.append(node.base)
     values = []
     for argument in arguments:
-        free = {sym for sym in argument.free_symbols if isinstance(sym, sp.Symbol)}
-        named = {sym for sym in free if sym.name == name}
+        named = {sym for sym in argument.free_symbols if isinstance(sym, sp.Symbol) and sym.name == name}
         if not named:
             continue
         expr = argument.xreplace({sym: symbol for sym in named}).xreplace(others)
-        if expr.free_symbols != {symbol} or not expr.is_polynomial(symbol):
+        if expr.free_symbols != {symbol}:
             continue
         try:
-            poly = sp.Poly(expr, symbol)
-            roots = poly.nroots(n=15) if 0 < poly.degree() <= 4 else []
-        except (sp.PolynomialError, sp.polys.polyerrors.NoConvergence, ValueError, TypeError):
-            continue
-        for root in roots:
-            if root.is_real:
-                values += [float(root) - 1.0, float(root) - 0.25, float(root) + 0.25, float(root) + 1.0]
-    return tuple(dict.fromkeys(v for v in values if v not in PROBES))[:12]
+            f = sp.lambdify(symbol, expr, "math")
+        except Exception:  # noqa: BLE001 - an argument with no float form: the grid says nothing
+            f = None
+        for v in GRID:
+            try:
+                if f is not None and float(f(v)) < 0:
+                    values.append(v)
+            except Exception:  # noqa: BLE001 - no float value there (a named function, an overflow): nothing to probe
+                continue
+        if expr.is_polynomial(symbol):
+            try:
+                poly = sp.Poly(expr, symbol)
+                roots = poly.nroots(n=15) if 0 < poly.degree() <= 4 else []
+            except (sp.PolynomialError, sp.polys.polyerrors.NoConvergence, ValueError, TypeError):
+                roots = []
+            for root in roots:
+                if root.is_real:
+                    values += [float(root) - 1.0, float(root) - 0.25, float(root) + 0.25, float(root) + 1.0]
+    # the values nearest the sampled point first: a side that has no real value far away may overflow there too
+    values = sorted(dict.fromkeys(v for v in values if v not in PROBES), key=lambda v: abs(v - float(base.values[name])))
+    return tuple(values[:12])
 
 
 def _points_only_failures(eq):
