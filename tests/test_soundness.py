@@ -711,3 +711,42 @@ def test_a_zero_factor_sympy_cannot_see_does_not_leave_a_side_to_floats(big, gap
     # the same zero factor in a true statement: still equal
     eq, catalog = statement(big + big * zero + z, big + z, space=pts.binary(), base="bce-logits", prove="a reason")
     assert check_equation(eq, catalog).result == "pass"
+
+
+# -- adversarial review, round 4b (the fixes above, attacked again) ------------------------------------------
+
+TINY_LOG = sp.log(1 + exp(-150), evaluate=False)  # 7.2e-66: sympy's evalf says exactly 0, even strict
+
+
+@pytest.mark.parametrize("make", [lambda: Ind(sp.StrictGreaterThan(TINY_LOG, 0, evaluate=False)),
+                                  lambda: Ind(sp.StrictGreaterThan(exp(300) * TINY_LOG, 1, evaluate=False)),
+                                  lambda: sp.Max(exp(300) * TINY_LOG, 1, evaluate=False) - 1,
+                                  lambda: Ind(sp.StrictGreaterThan(sp.log(1 + sp.Rational(1, 10 ** 200)), 0, evaluate=False))])
+def test_a_relation_between_numbers_is_not_decided_by_sympys_comparison(make):
+    # |u| + 1(log(1 + e^-150) > 0) = |u| was "proved for all sizes": sympy decides log(1 + tiny) > 0 false (and
+    # max(e^300 log(1 + e^-150), 1) = 1, for 1.39e65), and the engine took its comparison of numbers as exact
+    space = pts.scalar("u", [lambda rng: rng.uniform(-1, 1), 0.3, 1.7, -3.1], kinks=(0,))
+    eq, catalog = statement(sp.Abs(u) + make(), sp.Abs(u), space=space)
+    refused(eq, catalog)
+
+
+def test_a_log_near_one_has_its_digits():
+    # z + e^300 log(1 + e^-150) = z was "checked" with prove="a reason": sympy's strict evalf gave the log as 0
+    from derivations.equations.evaluate import evalf_digits
+    from derivations.equations.kernel import certified_sign
+
+    assert float(evalf_digits(exp(300) * TINY_LOG, 40)) == pytest.approx(1.3937095806663797e65, rel=1e-15)
+    assert certified_sign(TINY_LOG) == 1 and certified_sign(sp.log(4) - 2 * sp.log(2)) == 0
+    eq, catalog = statement(z + exp(300) * TINY_LOG, z, space=pts.binary(), base="bce-logits", prove="a reason")
+    assert check_equation(eq, catalog).result == "fail"
+
+
+@pytest.mark.parametrize("argument", [(exp(u) - 20) ** 2 - sp.Rational(1, 10 ** 6), (u - 3) ** 2 - sp.Rational(1, 10 ** 6)])
+def test_a_root_of_a_value_negative_only_in_a_narrow_dip_is_probed_there(argument):
+    # sqrt(A)^2 = A and e^{log A} = A with A < 0 only for u in (2.99568, 2.99578) (or (2.999, 3.001)) were "proved
+    # for all sizes": no grid value fell in the dip, and probes sat 0.25 and 1 beside a polynomial's roots
+    space = pts.scalar("u", [lambda rng: rng.uniform(-4, 4), 0.3, 1.7, -3.1])
+    for left in (sp.Pow(sp.sqrt(argument), 2, evaluate=False), exp(sp.log(argument, evaluate=False), evaluate=False)):
+        eq, catalog = statement(left, argument, space=space)
+        record = check_equation(eq, catalog)
+        assert record.result == "fail" and "has no real value" in record.message, left

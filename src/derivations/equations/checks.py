@@ -402,8 +402,10 @@ GRID = tuple(sorted({sign * 10.0 ** (k / 2) for sign in (-1, 1) for k in range(-
 def _edges(eq, base, name):
     """Values of the scalar ``name`` where an argument of a log or a root in the sides is negative, the other scalars
     at ``base``: the probes at -2 and -0.5 miss an edge elsewhere (u < -5 for sqrt(u + 5), u > log 5 for
-    sqrt(5 - e^u)). The argument is evaluated on a grid from -1e6 to 1e6, and beside the real roots of a polynomial
-    argument of degree at most 4 (a narrow dip between grid values). At most 12 values."""
+    sqrt(5 - e^u)). The argument is evaluated on a grid from -1e6 to 1e6, at the least value between the
+    neighbours of each minimum on the grid (a dip narrower than the grid: (e^u - 20)^2 - 1e-6), and beside and
+    between the real roots of a polynomial argument of degree at most 4. At most 12 values. A dip thinner than
+    float64 can place is missed (a documented limit)."""
     symbol = sp.Symbol(name, real=True)
     others = {sym: sp.Float(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
               if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
@@ -427,24 +429,57 @@ def _edges(eq, base, name):
             f = sp.lambdify(symbol, expr, "math")
         except Exception:  # noqa: BLE001 - an argument with no float form: the grid says nothing
             f = None
-        for v in GRID:
-            try:
-                if f is not None and float(f(v)) < 0:
-                    values.append(v)
-            except Exception:  # noqa: BLE001 - no float value there (a named function, an overflow): nothing to probe
-                continue
+        on_grid = [_float_or_none(f, v) for v in GRID] if f is not None else []
+        values += [v for v, fv in zip(GRID, on_grid) if fv is not None and fv < 0]
+        # a dip narrower than the grid: the least value between each grid minimum's neighbours
+        for n in range(1, len(on_grid) - 1):
+            here, left, right = on_grid[n], on_grid[n - 1], on_grid[n + 1]
+            if None not in (here, left, right) and here <= left and here <= right:
+                low = _golden_minimum(f, GRID[n - 1], GRID[n + 1])
+                if low is not None and (_float_or_none(f, low) or 0.0) < 0:
+                    values.append(low)
         if expr.is_polynomial(symbol):
             try:
                 poly = sp.Poly(expr, symbol)
                 roots = poly.nroots(n=15) if 0 < poly.degree() <= 4 else []
             except (sp.PolynomialError, sp.polys.polyerrors.NoConvergence, ValueError, TypeError):
                 roots = []
-            for root in roots:
-                if root.is_real:
-                    values += [float(root) - 1.0, float(root) - 0.25, float(root) + 0.25, float(root) + 1.0]
+            real = sorted(float(root) for root in roots if root.is_real)
+            for root in real:
+                values += [root - 1.0, root - 0.25, root + 0.25, root + 1.0]
+            values += [(a + b) / 2 for a, b in zip(real, real[1:])]  # between two roots: (u - 3)^2 - 1e-6 at 3
     # the values nearest the sampled point first: a side that has no real value far away may overflow there too
     values = sorted(dict.fromkeys(v for v in values if v not in PROBES), key=lambda v: abs(v - float(base.values[name])))
     return tuple(values[:12])
+
+
+def _float_or_none(f, v):
+    try:
+        out = float(f(v))
+    except Exception:  # noqa: BLE001 - no float value there (a named function, an overflow): nothing to probe
+        return None
+    return out if np.isfinite(out) else None
+
+
+def _golden_minimum(f, a, b, steps=120):
+    """Where ``f`` is least in [a, b], by golden-section search (for a minimum between grid values)."""
+    ratio = (5 ** 0.5 - 1) / 2
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = _float_or_none(f, c), _float_or_none(f, d)
+    for _ in range(steps):
+        if fc is None or fd is None:
+            return None
+        if fc <= fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = _float_or_none(f, c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = _float_or_none(f, d)
+        if b - a <= 1e-15 * max(1.0, abs(a)):
+            break
+    return (a + b) / 2
 
 
 def _points_only_failures(eq):

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import rational_in_exponentials_is_zero
+from derivations.equations.kernel import accurate_logs, certified_sign, rational_in_exponentials_is_zero
 from derivations.gradient_check import numerical_gradient
 
 __all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes"]
@@ -190,10 +190,23 @@ def _exact_relation(cond, lhs, rhs, mode):
     a, b = _number(lhs), _number(rhs)
     if a is None or b is None:
         return None
-    truth = cond.func(a, b)
-    if truth not in (sp.true, sp.false):
-        return None
-    return 1 if truth == sp.true else 0
+    sign = certified_sign(a - b)  # not sympy's own comparison, which trusts its evalf (wrong near log 1)
+    if sign is None:
+        raise NotEvaluable(f"cannot tell the sign of {a - b} for certain, to decide {cond}")
+    return int(bool(_COMPARE[type(cond)](sign, 0)))
+
+
+def _numeric_extremum(args, direction):
+    """max (1) or min (-1) of numbers, each comparison's sign certified (:func:`kernel.certified_sign`)."""
+    best = _number(args[0])
+    for a in args[1:]:
+        a = _number(a)
+        sign = certified_sign(direction * (a - best))
+        if sign is None:
+            raise NotEvaluable(f"cannot tell which of {a} and {best} is larger for certain")
+        if sign > 0:
+            best = a
+    return best
 
 
 class _Rewritten(dict):
@@ -362,7 +375,7 @@ def evalf_digits(expr, digits):
     (each term's error shrinks with the precision, a zero term's with it).
     Else NotEvaluable: never a float's digits in place of sympy's.
     """
-    expr = sp.sympify(expr)
+    expr = accurate_logs(sp.sympify(expr), digits + 20)
     try:
         return expr.evalf(digits, maxn=10 * digits, strict=True)
     except sp.core.evalf.PrecisionExhausted:
@@ -592,7 +605,7 @@ class Evaluator:
         if self.mode != "symbolic":
             return reduce(np.maximum, args)
         if self.regions is None:
-            return sp.Max(*args)
+            return _numeric_extremum(args, 1) if all(_number(a) is not None for a in args) else sp.Max(*args)
         return self.regions.from_source(expr, lambda: self.regions.extremum(args, 1))
 
     def _ev_Abs(self, expr):

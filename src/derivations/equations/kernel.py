@@ -60,6 +60,64 @@ __all__ = ["is_zero", "simplified_zero", "rational_in_exponentials_is_zero", "MA
 MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
 
 
+def accurate_logs(expr, digits=60):
+    """``expr`` with each log of a number within 1/2 of 1 replaced by its value, ``log1p(a - 1)`` to ``digits``
+    digits: sympy's evalf takes the log of a value that rounds to 1 at its working precision as exactly 0, even
+    with ``strict=True`` (log(1 + e^-150) is 0 to it; 7.2e-66 in truth), and so decides log(1 + 1e-200) > 0 false."""
+    import mpmath
+
+    def value(node):
+        a = node.args[0]
+        if not a.is_number:
+            return node
+        t = accurate_logs(sp.Add(a, -1), digits)
+        if t == 0:
+            return sp.Integer(0)
+        try:
+            tv = t.evalf(digits + 20, maxn=20 * digits, strict=True)
+        except sp.core.evalf.PrecisionExhausted:
+            return node
+        if not tv.is_real or abs(tv) >= sp.Rational(1, 2):
+            return node
+        with mpmath.workdps(digits + 30):
+            return sp.Float(mpmath.log1p(mpmath.mpf(str(tv))), digits + 20)
+
+    if not expr.has(sp.log):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.log) and e.args[0].is_number, value)
+
+
+def certified_sign(u):
+    """1, 0 or -1, the sign of the real number ``u``, or None when it cannot be told for certain.
+
+    sympy's own comparison of numbers trusts its evalf, which is wrong near log 1 (:func:`accurate_logs`): here a
+    sign is read from a strict 40-digit value of ``u`` with such logs evaluated accurately, and 0 only from an
+    exact zero."""
+    u = sp.sympify(u)
+    if u.is_Rational:
+        return 1 if u > 0 else -1 if u < 0 else 0
+    if u.is_real is False:
+        return None
+    if rational_in_exponentials_is_zero(u):
+        return 0
+    try:
+        value = accurate_logs(u).evalf(40, maxn=2000, strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        return 0 if _simplifies_to_zero(u) else None
+    if not value.is_number or not value.is_real:
+        return None
+    if value == 0:
+        return 0 if _simplifies_to_zero(u) else None
+    return 1 if value > 0 else -1
+
+
+def _simplifies_to_zero(u):
+    try:
+        return sp.simplify(u) == 0
+    except Exception:  # noqa: BLE001 - sympy could not: not shown zero
+        return False
+
+
 class _NotReal(Exception):
     """An exponent not known to be real: exp of it is no positive variable."""
 

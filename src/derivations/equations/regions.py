@@ -27,13 +27,29 @@ non-zero number (then 0); otherwise both values are kept.
 from __future__ import annotations
 
 import itertools
+import operator
 
 import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from derivations.equations.kernel import certified_sign
+
 __all__ = ["Regions", "IndexComparison", "index_atoms", "is_index_like"]
 
+
+
+_COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
+            sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
+
+
+def _sign(u):
+    """The sign of the number ``u``, told for certain (kernel.certified_sign), or a ValueError: never sympy's own
+    comparison, which trusts an evalf that is wrong near log 1."""
+    sign = certified_sign(u)
+    if sign is None:
+        raise ValueError(f"cannot tell the sign of {u} for certain")
+    return sign
 
 class IndexComparison(ValueError):
     """A condition compares indices or labels only: no sign region, an exact case."""
@@ -177,7 +193,7 @@ class Regions:
         if u.is_number:
             if u.is_real is False:
                 raise ValueError(f"a condition on a complex value: {u} > 0")
-            return sp.Integer(1 if u > 0 else 0)
+            return sp.Integer(1 if _sign(u) > 0 else 0)
         if is_index_like(u):
             raise IndexComparison(f"{u} > 0 compares indices, not values")
         if u.is_positive:  # a declared domain (delta > 0) decides it
@@ -212,7 +228,7 @@ class Regions:
         if diff == 0:
             return sp.Integer(1)
         if diff.is_number:
-            return sp.Integer(0)
+            return sp.Integer(1 if _sign(diff) == 0 else 0)
         if is_index_like(diff):
             raise IndexComparison(f"{lhs} = {rhs} compares indices, not values")
         if diff.is_nonzero:
@@ -228,7 +244,7 @@ class Regions:
         if u.is_number:
             if u.is_real is False:
                 raise ValueError(f"a condition on a complex value: {u} >= 0")
-            return sp.Integer(1 if u >= 0 else 0)
+            return sp.Integer(1 if _sign(u) >= 0 else 0)
         if u.is_nonnegative:
             return sp.Integer(1)
         if u.is_negative:
@@ -246,9 +262,8 @@ class Regions:
             if diff.is_number:
                 if diff.is_real is False:
                     raise ValueError(f"a condition on a complex value: {rel}")
-                truth = rel.func(diff, 0)
-                if truth in (sp.true, sp.false):
-                    return sp.Integer(1 if truth == sp.true else 0)
+                return sp.Integer(int(bool(_COMPARE[type(rel)](_sign(diff), 0)))) if type(rel) in _COMPARE else \
+                    sp.Integer(1 if rel.func(diff, 0) == sp.true else 0)
         if isinstance(rel, sp.StrictGreaterThan):
             return self.positive(rel.lhs - rel.rhs)
         if isinstance(rel, sp.StrictLessThan):
@@ -355,7 +370,10 @@ class Regions:
             if not number.is_number:
                 continue
             number = sp.nsimplify(number) if not number.is_Rational else number
-            out[atom] = sp.Integer(int(bool(number > 0))) if kind == "sign" else sp.Integer(int(number == 0))
+            sign = certified_sign(number)
+            if sign is None:
+                continue  # not told for certain: the atom stays unknown
+            out[atom] = sp.Integer(int(sign > 0)) if kind == "sign" else sp.Integer(int(sign == 0))
         return out
 
     def is_atom(self, expr):
