@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import accurate_logs, certified_sign, rational_in_exponentials_is_zero
+from derivations.equations.kernel import COMPARE as _COMPARE, accurate_logs, certified_sign, rational_in_exponentials_is_zero
 from derivations.gradient_check import numerical_gradient
 
 __all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes"]
@@ -178,8 +178,6 @@ def _number(v):
     return None
 
 
-_COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
-            sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
 
 
 def _exact_relation(cond, lhs, rhs, mode):

@@ -52,12 +52,18 @@ then the statement is not proved, never proved wrongly.
 from __future__ import annotations
 
 import itertools
+import operator
 
 import sympy as sp
 
 __all__ = ["is_zero", "simplified_zero", "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
 
 MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
+
+
+# a relation's test on a sign or on two numbers: the one table for the evaluator and the regions
+COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
+           sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
 
 
 def accurate_logs(expr, digits=60):

@@ -27,20 +27,15 @@ non-zero number (then 0); otherwise both values are kept.
 from __future__ import annotations
 
 import itertools
-import operator
 
 import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import certified_sign
+from derivations.equations.kernel import COMPARE as _COMPARE, certified_sign
 
 __all__ = ["Regions", "IndexComparison", "index_atoms", "is_index_like"]
 
-
-
-_COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
-            sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
 
 
 def _sign(u):
