@@ -178,8 +178,6 @@ def _number(v):
     return None
 
 
-
-
 def _exact_relation(cond, lhs, rhs, mode):
     """0 or 1 when both sides are numbers (exactly, with = and >= as written), else None."""
     if mode == "package" and all(isinstance(v, (int, float, np.integer, np.floating)) or
@@ -188,9 +186,10 @@ def _exact_relation(cond, lhs, rhs, mode):
     a, b = _number(lhs), _number(rhs)
     if a is None or b is None:
         return None
-    sign = certified_sign(a - b)  # not sympy's own comparison, which trusts its evalf (wrong near log 1)
+    diff = a - b
+    sign = certified_sign(diff)  # not sympy's own comparison, which trusts its evalf (wrong near log 1)
     if sign is None:
-        raise NotEvaluable(f"cannot tell the sign of {a - b} for certain, to decide {cond}")
+        raise NotEvaluable(f"cannot tell the sign of {diff} for certain, to decide {cond}")
     return int(bool(_COMPARE[type(cond)](sign, 0)))
 
 

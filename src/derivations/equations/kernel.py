@@ -54,6 +54,7 @@ from __future__ import annotations
 import itertools
 import operator
 
+import mpmath
 import sympy as sp
 
 __all__ = ["is_zero", "simplified_zero", "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
@@ -70,8 +71,6 @@ def accurate_logs(expr, digits=60):
     """``expr`` with each log of a number within 1/2 of 1 replaced by its value, ``log1p(a - 1)`` to ``digits``
     digits: sympy's evalf takes the log of a value that rounds to 1 at its working precision as exactly 0, even
     with ``strict=True`` (log(1 + e^-150) is 0 to it; 7.2e-66 in truth), and so decides log(1 + 1e-200) > 0 false."""
-    import mpmath
-
     def value(node):
         a = node.args[0]
         if not a.is_number:
@@ -132,10 +131,10 @@ def rational_in_exponentials_is_zero(expr):
     """Zero as a rational function once each exponential of a monomial is a variable of its own.
 
     exp(a + b) is split into exp(a) exp(b) and exp(c m) with rational c is
-    E_m**c, for a fresh positive E_m per monomial m (real: sympy must know m is real, not only its
-    symbols); if the result cancels to
-    0 as a rational function, it is 0 for every value of E_m, the true ones
-    included. (The converse can fail; then the caller tries simplify.)
+    E_m**c, for a fresh positive E_m per monomial m (sympy must know m is real,
+    not only its symbols); if the result cancels to 0 as a rational function,
+    it is 0 for every value of E_m, the true ones included. (The converse can
+    fail; then the caller tries simplify.)
     """
     if expr.has(sp.log, sp.Sum, sp.Piecewise, sp.KroneckerDelta) or not expr.has(sp.exp):
         return False

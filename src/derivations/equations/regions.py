@@ -37,7 +37,6 @@ from derivations.equations.kernel import COMPARE as _COMPARE, certified_sign
 __all__ = ["Regions", "IndexComparison", "index_atoms", "is_index_like"]
 
 
-
 def _sign(u):
     """The sign of the number ``u``, told for certain (kernel.certified_sign), or a ValueError: never sympy's own
     comparison, which trusts an evalf that is wrong near log 1."""
@@ -45,6 +44,7 @@ def _sign(u):
     if sign is None:
         raise ValueError(f"cannot tell the sign of {u} for certain")
     return sign
+
 
 class IndexComparison(ValueError):
     """A condition compares indices or labels only: no sign region, an exact case."""
@@ -257,8 +257,7 @@ class Regions:
             if diff.is_number:
                 if diff.is_real is False:
                     raise ValueError(f"a condition on a complex value: {rel}")
-                return sp.Integer(int(bool(_COMPARE[type(rel)](_sign(diff), 0)))) if type(rel) in _COMPARE else \
-                    sp.Integer(1 if rel.func(diff, 0) == sp.true else 0)
+                return sp.Integer(int(bool(_COMPARE[type(rel)](_sign(diff), 0))))  # every Relational is in it
         if isinstance(rel, sp.StrictGreaterThan):
             return self.positive(rel.lhs - rel.rhs)
         if isinstance(rel, sp.StrictLessThan):
