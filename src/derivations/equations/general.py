@@ -25,6 +25,7 @@ from derivations.equations.evaluate import NotEvaluable
 from derivations.equations.notation import (
     Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, subs_free,
 )
+from derivations.equations.kernel import implied
 from derivations.equations.regions import is_index_like
 
 __all__ = ["General", "label_base", "index_symbol"]
@@ -288,8 +289,6 @@ class General:
 
     def _in_range(self, expr, indices, sizes):
         """Refuse an index that may lie outside 1..size (w_{j-1} at j = 1, s_{k+1} at k = C)."""
-        from derivations.equations.prover import _implied
-
         bounds = dict(self.eq.space.bounds, **self.bounds)
         for index, size in zip(indices, sizes):
             if size is None:
@@ -297,7 +296,7 @@ class General:
                     raise NotEvaluable(f"the index {index} of {expr} may be out of range: declare the shape of "
                                        f"{expr.base.label.name} (Problem(shapes=...))")
                 continue
-            if not (_implied(sp.Ge(index, 1), bounds, self.labels) and _implied(sp.Le(index, size), bounds,
+            if not (implied(sp.Ge(index, 1), bounds, self.labels) and implied(sp.Le(index, size), bounds,
                                                                                  self.labels)):
                 raise NotEvaluable(f"the index {index} of {expr} may lie outside 1..{size}: decided size by size")
 
@@ -437,10 +436,8 @@ class General:
         out = sp.Sum(inner, (bound, lo, hi))
         if excluded is not sp.S.NaN:
             skip = self.tr(excluded)
-            from derivations.equations.prover import _implied
-
             bounds = dict(self.eq.space.bounds, **self.bounds)
-            if not (_implied(sp.Ge(skip - lo, 0), bounds, self.labels) and _implied(sp.Ge(hi - skip, 0), bounds,
+            if not (implied(sp.Ge(skip - lo, 0), bounds, self.labels) and implied(sp.Ge(hi - skip, 0), bounds,
                                                                                      self.labels)):
                 raise NotEvaluable(f"the excluded index {excluded} may lie outside {lo}..{hi}: decided size by size")
             out = out - inner.xreplace({bound: skip})

@@ -49,12 +49,14 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point, evalf_digits
+from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point
 from derivations.equations.general import General, index_symbol, label_base
-from derivations.equations.kernel import MAX_ENUMERATED, is_zero as _kernel_is_zero, rational_in_exponentials_is_zero
+from derivations.equations.kernel import (
+    MAX_ENUMERATED, accurate_logs, Obligation, implied, is_zero as _kernel_is_zero, prove as kernel_prove, rational_in_exponentials_is_zero,
+)
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
 from derivations.equations.regions import IndexComparison, Regions, is_index_like
-from derivations.equations.summation import evaluate_sums, expand_finite_sums
+from derivations.equations.summation import expand_finite_sums
 
 __all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices",
            "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
@@ -172,49 +174,6 @@ def _every_link(memos, eq, links, catalog, decide):
     return True
 
 
-def _implied(rel, bounds, labels=()):
-    """Whether ``rel`` holds for every value of its indices in their ranges (1..size) and every size >= 1.
-
-    ``bounds`` maps an index name to its size; a label ``y[i]`` is an index
-    bounded by ``bounds["y_i"]`` (or by C). Each index is written as ``1 + slack``
-    or as ``size - slack`` with ``slack >= 0``, either of which covers its whole
-    range: if ``rel`` simplifies to True for some such choice, it holds there.
-    """
-    if rel in (sp.true, sp.false):
-        return rel == sp.true
-    swap, ranges = {}, {}
-    for node in rel.atoms(sp.Indexed):
-        name = node.base.label.name
-        if name in labels and node.is_integer:
-            fresh = sp.Dummy(f"label{len(swap)}", integer=True, positive=True)
-            swap[node] = fresh
-            ranges[fresh] = bounds.get(f"{name}_i") or bounds.get("y_i") or sp.Symbol("C", integer=True, positive=True)
-    rel = rel.xreplace(swap)
-    symbols = sorted(rel.free_symbols, key=lambda s: s.name)
-    if not symbols or any(not s.is_integer for s in symbols):
-        return False
-    sizes = {s.name for s in symbols if s.name in ("C", "N", "D")}
-    options = []
-    for s in symbols:
-        if s.name in sizes:
-            continue  # a size stays a symbol: an integer of 1 or more
-        slack = sp.Dummy(f"slack_{s.name}", integer=True, nonnegative=True)
-        size = ranges.get(s) or (bounds.get(s.name) if s.name not in sizes else None)
-        size = sp.Symbol(size.name, integer=True, positive=True) if isinstance(size, sp.Symbol) else size
-        ends = [1 + slack] + ([size - slack] if size is not None else [])
-        options.append([(s, e) for e in ends])
-    for choice in itertools.product(*options):
-        if sp.simplify(rel.xreplace(dict(choice))) == sp.true:
-            return True
-    return False
-
-
-def _discharge_ranges(expr, bounds, labels=()):
-    """Replace the range conditions (1 <= k, k <= C, C >= y_i) that sympy attaches to sums by True, from the index ranges."""
-    relations = [r for r in expr.atoms(Relational) if _implied(r, bounds, labels)]
-    return expr.xreplace({r: sp.true for r in relations}) if relations else expr
-
-
 def _labels_of(eq):
     try:
         first = next(iter(eq.space.sample(np.random.default_rng(0))), None)
@@ -279,25 +238,11 @@ def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
     if general.shape(sides[1]) != general.shape(sides[0]):
         raise NotEvaluable(f"the sides have shapes {general.shape(sides[0])} and {general.shape(sides[1])}")
     diff = left - general.tr(sides[1], comp)
-    distinct = [[general.tr(rep) for rep in group] for group in distinct_groups if not str(group[0]).startswith("own")]
-    bounds = dict(space.bounds, **general.bounds)
-
-    def implied(condition):
-        parts = condition.args if isinstance(condition, sp.And) else (condition,)
-        return all(_implied(part, bounds, labels) for part in parts)
-
-    diff = evaluate_sums(diff, implied)
-    diff = sp.piecewise_fold(_discharge_ranges(diff, bounds, labels))
-    if isinstance(diff, sp.Piecewise) and diff.args[0][1] == sp.true:
-        diff = diff.args[0][0]
-    if diff.has(sp.Piecewise):
-        raise NotEvaluable("sympy leaves a case distinction it cannot discharge")
-    # indices of different blocks of the pattern, in the same range, differ: their Kronecker deltas are 0 (an index
-    # of another range, or of none, may still equal them: those deltas stay, split in cases by the kernel)
-    zero = {d: sp.Integer(0) for d in diff.atoms(sp.KroneckerDelta)
-            if any(d.args[0] in group and d.args[1] in group and d.args[0] != d.args[1] for group in distinct)}
-    diff = diff.xreplace(zero)
-    return is_zero(diff, regions.variables, regions.is_atom, regions.conditions), regions, diff
+    distinct = tuple(tuple(general.tr(rep) for rep in group) for group in distinct_groups
+                     if not str(group[0]).startswith("own"))
+    verdict = kernel_prove(Obligation(diff, tuple(regions.variables), regions.is_atom, dict(regions.conditions),
+                                      dict(space.bounds, **general.bounds), tuple(labels), distinct))
+    return verdict.proved, regions, verdict.residue
 
 
 def _index_items(sides, labels, sizes):
@@ -460,12 +405,33 @@ def _concrete_point(eq, sizes, rng, draw, scale=1.0, indices=None):
     return Point(label, dict(q.indices), values, q.derived, False, q.labels)
 
 
-def _differs(eq, n, catalog, point):
+WITNESS_DIGITS = 400  # the working precision a witness's values may take: exp of 1e6 is past it (no witness there)
+DEEP_DIGITS = 1500  # for a link no proof covers: a difference of e^-1000 is seen
+
+
+def _bounded(expr, digits=40):
+    """``digits`` correct digits of ``expr`` within a working precision of WITNESS_DIGITS, else None: strict
+    evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree."""
+    expr = accurate_logs(sp.sympify(expr), digits + 20)
+    try:
+        return expr.evalf(digits, maxn=WITNESS_DIGITS, strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        pass
+    if rational_in_exponentials_is_zero(expr):
+        return sp.Float(0)
+    low, high = (expr.evalf(n, strict=False) for n in (3 * digits + 60, 6 * digits + 120))
+    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * max(
+            1, abs(high)):
+        return high.evalf(digits)
+    return None
+
+
+def _differs(eq, n, catalog, point, deep=False):
     """A description of ``point`` when the two sides of link ``n``, evaluated by sympy as written, differ there.
 
-    Both sides are evaluated at 40 digits and compared at that precision: a
-    difference of 1e-13 is a difference, whatever the numeric checks' float
-    tolerance would let through.
+    Both sides are evaluated at 40 digits and compared at that precision, then closer (:func:`_exact_gap`): a
+    difference of 1e-13 is a difference, whatever the numeric checks' float tolerance would let through. A point
+    whose values sympy cannot reach within its working precision is no witness (undecided, never equal).
     """
     values, exprs = [], []
     try:
@@ -473,8 +439,8 @@ def _differs(eq, n, catalog, point):
             ev = Evaluator(point, "symbolic", catalog, domain=domain_assumptions(eq))
             out = sp.sympify(ev.exact(side))
             entries = [sp.sympify(e).xreplace(ev.subs) for e in (list(out) if isinstance(out, sp.MatrixBase) else [out])]
-            numbers = [Evaluator._evalf(e) for e in entries]
-            if any(not x.is_number or x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in numbers):
+            numbers = [_bounded(e) for e in entries]
+            if any(x is None or not x.is_number or x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in numbers):
                 return None
             values.append((getattr(out, "shape", ()), numbers))
             exprs.append(entries)
@@ -483,7 +449,7 @@ def _differs(eq, n, catalog, point):
     (shape_a, a), (shape_b, b) = values
     if shape_a != shape_b:
         return f"{point.describe()}: the sides have shapes {shape_a or 'scalar'} and {shape_b or 'scalar'}"
-    gaps = [_exact_gap(x, y, vx, vy) for x, y, vx, vy in zip(*exprs, a, b)]
+    gaps = [_exact_gap(x, y, vx, vy, deep) for x, y, vx, vy in zip(*exprs, a, b)]
     if not any(gaps):
         return None
     show = lambda v: _short(float(v[0])) if len(v) == 1 else _short(np.array([float(x) for x in v]))  # noqa: E731
@@ -491,29 +457,37 @@ def _differs(eq, n, catalog, point):
     return f"{point.describe()}: side {n + 1} is {show(a)}, side {n + 2} is {show(b)} (they differ by {float(gap):.3g})"
 
 
-def _exact_gap(a, b, value_a, value_b):
-    """``|a - b|`` when it is more than 1e-37, else 0 (undecided is 0): each side evaluated to an absolute accuracy
-    of 1e-45, then subtracted. ``value_a`` and ``value_b`` are their 40-digit values, which are that accurate when
-    below 1 in size; sides of size e^100 that differ by 1 agree in their first 40 digits, and are evaluated again to
-    as many digits as their size needs. Each side is evaluated on its own: a difference that is exactly zero (a true
-    identity at the point) is not asked for 40 significant digits, which sympy can only give up on at its highest
-    precision, seconds later."""
+def _exact_gap(a, b, value_a, value_b, deep=False):
+    """``|a - b|`` where it is shown nonzero, else 0 (no witness: undecided is not equal, but it refutes nothing).
+
+    Sides apart in their first 30 digits differ. Else each side is evaluated to an absolute accuracy of 1e-45
+    (sides of size e^100 that differ by 1 agree in their first 40 digits) and a gap over 1e-37 is one; with
+    ``deep``, for a link no proof covers, the difference is then evaluated as one expression, strictly, within
+    DEEP_DIGITS of working precision: a constant e^-1000 is seen. Each step is bounded: a difference that is
+    exactly zero (a true identity at the point) makes sympy raise its precision to the bound and give up."""
     coarse = abs(value_a - value_b)
     if coarse > sp.Float(10) ** -30 * max(1, abs(value_a), abs(value_b)):
         return coarse  # they differ in their first 30 digits: no closer look is needed
+    exact = [_absolutely(e, v) for e, v in ((a, value_a), (b, value_b))]
+    if None not in exact:
+        gap = abs(exact[0] - exact[1])
+        if gap.is_number and not gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and gap > sp.Float(10) ** -37:
+            return gap
+    if not deep:
+        return 0
     try:
-        exact = [_absolutely(e, v) for e, v in ((a, value_a), (b, value_b))]
-    except (NotEvaluable, *_ERRORS):
-        return 0  # equal to 30 digits, and no closer look possible
-    gap = abs(exact[0] - exact[1])
-    return gap if gap.is_number and not gap.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and gap > sp.Float(10) ** -37 else 0
+        gap = accurate_logs(sp.sympify(a - b)).evalf(15, maxn=DEEP_DIGITS, strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        return 0
+    return abs(gap) if gap.is_number and gap.is_real and gap != 0 else 0
 
 
 def _absolutely(expr, value):
-    """``expr`` to an absolute accuracy of 1e-45, given its 40-digit ``value``."""
+    """``expr`` to an absolute accuracy of 1e-45, given its 40-digit ``value`` (None past the working precision)."""
     if value == 0 or abs(value) < 1:
         return value
-    return evalf_digits(expr, int(sp.floor(sp.log(abs(value), 10))) + 1 + 45)
+    digits = int(sp.floor(sp.log(abs(value), 10))) + 1 + 45
+    return _bounded(expr, digits) if digits <= WITNESS_DIGITS else None
 
 
 def _short(v):
@@ -612,8 +586,21 @@ def _region_text(regions, assignment):
     return " and ".join(parts)
 
 
-def _range_at(eq, n, catalog, sizes):
-    """(count of points, reason, refuted): '' when ``a - b`` is zero at these sizes for every index and label."""
+def _order_type(point, sides, sizes):
+    """The order type of a point's indices and labels among themselves, 1, the sizes and the integers the sides
+    name: two points of one order type differ by a relabelling that keeps every comparison the statement can make
+    (every value being a symbol), so the second route proves one point of each."""
+    values = [v for k, v in sorted(point.indices.items()) if k not in sizes]
+    for name in sorted(point.label_names):
+        values += [int(x) for x in np.asarray(point.values[name]).ravel()]
+    constants = {int(c) for side in sides for c in side.atoms(sp.Integer)} | {1} | set(sizes.values())
+    refs = sorted(constants)
+    return tuple((a > b) - (a < b) for a, b in itertools.combinations(values + refs, 2))
+
+
+def _range_at(eq, n, catalog, sizes, by_order_type=False):
+    """(count of points, reason, refuted): '' when ``a - b`` is zero at these sizes for every index and label
+    (with ``by_order_type``, at one point of each order type of them: :func:`_order_type`)."""
     sides = eq.sides[n:n + 2]
     labels = _labels_of(eq)
     free = statement_indices(eq, sides, catalog, sizes, labels)
@@ -625,7 +612,13 @@ def _range_at(eq, n, catalog, sizes):
     domain = _domain_respected(eq)
     count = 0
     ties = not has_derivative(eq, catalog)
+    seen = set()
     for point in eq.space.every(sizes, free):
+        if by_order_type:
+            kind = _order_type(point, sides, sizes)
+            if kind in seen:
+                continue
+            seen.add(kind)
         count += 1
         regions = Regions(ties=ties)
         try:
@@ -774,21 +767,53 @@ def prove_link(eq, n, catalog):
 
 
 def _prove_link(eq, n, catalog):
+    """The all-sizes route, then the second route (every size of the range, every value a symbol, and a witness
+    search at several scales and beside every kink); "all sizes" only where both routes agree."""
     general_diff = regions = None
+    general_proved = False
     try:
-        proved, regions, general_diff = _prove_all_sizes(eq, n, catalog)
-        if proved:
-            return Proof(True, ALL_SIZES, category="all sizes")
+        general_proved, regions, general_diff = _prove_all_sizes(eq, n, catalog)
         general_reason = "sympy could not simplify the symbolic-size difference to zero"
     except _ERRORS as exc:
         general_reason = str(exc) if isinstance(exc, NotEvaluable) else f"{type(exc).__name__}: {exc}"
+    second = _second_route(eq, n, catalog, general_diff, regions, general_proved)
+    if general_proved and second.category != "range":
+        return Proof(False, "", "the two routes disagree: at symbolic size the kernel proved it, but "
+                                f"{second.text}", refuted=second.refuted)
+    if general_proved:
+        if _fixed_size_in_sides(eq, n):
+            return Proof(True, second.scope, "the statement is about its fixed size only", category="range")
+        return Proof(True, ALL_SIZES, category="all sizes")
+    if second.proved and second.category == "range":
+        return Proof(True, second.scope, f"not for all sizes: {general_reason}", category="range")
+    return second
+
+
+def _fixed_size_in_sides(eq, n):
+    """Whether the link's sides name a size the space fixes (a sum to C in a space of C = 2 only): proved for that
+    size, which the page must say, never for every C."""
+    fixed = set(getattr(eq.space, "fixed", ()))
+    if not fixed:
+        return False
+    names = {s.name for side in eq.sides[n:n + 2] for s in side.free_symbols}
+    return bool(fixed & names)
+
+
+def _second_route(eq, n, catalog, general_diff, regions, general_proved):
+    """The link at every size of its range with every value a symbol (the kernel on concrete sizes, without the
+    translation to symbolic sizes), then, where that proves it, a witness search of the sides as written: a
+    :class:`Proof` of category "range" when nothing tells the sides apart, else why not."""
     choices = eq.space.size_choices()
     if eq.space.sizes and not choices:
         return Proof(False, "", "the space declares no size to prove at")
     total = 0
     for sizes in choices or [{}]:
-        count, reason, refuted = _range_at(eq, n, catalog, sizes)
+        count, reason, refuted = _range_at(eq, n, catalog, sizes, by_order_type=general_proved)
         total += count
+        if reason and not refuted:  # not proved: a closer search for a point where the sides differ
+            witness = _scaled_witness(eq, n, catalog, choices or [{}], deep=True)
+            if witness:
+                return Proof(False, "", f"the sides differ at {witness}", refuted=True)
         if reason:
             return Proof(False, "", reason, refuted=refuted)
     if not total:
@@ -797,6 +822,9 @@ def _prove_link(eq, n, catalog):
         witness = _general_witness(eq, n, catalog, general_diff, regions)
         if witness:
             return Proof(False, "", f"the sides differ at {witness}", refuted=True)
+    witness = _scaled_witness(eq, n, catalog, choices or [{}])
+    if witness:
+        return Proof(False, "", f"the sides differ at {witness}", refuted=True)
     fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
     if not eq.space.sizes:
         # proved at the points the space enumerates: every size only when nothing in the statement has a size
@@ -804,11 +832,62 @@ def _prove_link(eq, n, catalog):
         if integers:
             return Proof(False, "", f"the statement is about {', '.join(integers)}, and its space declares no sizes "
                                     "(Space(sizes=...)): its points prove nothing for other values of them")
-        return Proof(True, ALL_SIZES, category="all sizes")
+        return Proof(True, ALL_SIZES, category="all sizes" if not general_proved else "range")
     if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes) and _samples_at(eq, eq.space.sizes):
-        return Proof(True, f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about",
-                     category="all sizes")
-    return Proof(True, _describe_sizes(eq.space.sizes), f"not for all sizes: {general_reason}", category="range")
+        scope = f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about"
+        if _fixed_size_in_sides(eq, n):
+            return Proof(True, scope, "the statement is about its fixed size only", category="range")
+        return Proof(True, scope, category="all sizes" if not general_proved else "range")
+    return Proof(True, _describe_sizes(eq.space.sizes), category="range")
+
+
+SCALES = (1, 10**3, 10**6)
+
+
+def _scaled_witness(eq, n, catalog, choices, deep=False):
+    """A point where the sides as written differ (sympy at 40 digits and beyond, certified), at the smallest and
+    the largest sizes of the range: random values at scales 1, 1e3 and 1e6, and values at and beside every kink of
+    the link (at it only where the statement has no derivative, whose kinks are left out). None if none is found."""
+    rng = np.random.default_rng([17, n])
+    ties = not has_derivative(eq, catalog)
+    picks = [choices[0], choices[-1]] if len(choices) > 1 else choices
+    for sizes in picks:
+        for scale in SCALES:
+            point = _concrete_point(eq, sizes, rng, 1, scale=float(scale))
+            if point is None:
+                return None
+            found = _differs(eq, n, catalog, point, deep)
+            if found:
+                return found
+            for near in itertools.islice(_beside_kinks(eq, n, catalog, point, ties), 6):
+                found = _differs(eq, n, catalog, near, deep)
+                if found:
+                    return found
+    return None
+
+
+def _beside_kinks(eq, n, catalog, point, ties):
+    """``point`` moved onto each kink of the link's sides (a scalar value solved for), and 1e-9 either side of it."""
+    regions = Regions(ties=True)
+    try:
+        ev = Evaluator(point, "symbolic", catalog, regions=regions, domain=domain_assumptions(eq))
+        for side in eq.sides[n:n + 2]:
+            ev.exact(side)
+    except (NotEvaluable, InvalidValue, *_ERRORS):
+        return
+    for u in list(regions.kinks)[:8]:
+        u = sp.sympify(u).xreplace(regions.truth(ev.subs))
+        for s in sorted(u.free_symbols & set(ev.subs), key=lambda x: x.name)[:1]:
+            rest = u.xreplace({k: v for k, v in ev.subs.items() if k != s})
+            try:
+                roots = [r for r in sp.solve(rest, s) if r.is_number and r.is_real]
+            except Exception:  # noqa: BLE001 - sympy cannot solve it: no kink to move onto
+                continue
+            for root in roots[:2]:
+                for step in ((0,) if ties else ()) + (sp.Rational(1, 10**9), -sp.Rational(1, 10**9)):
+                    value = sp.nsimplify(root) + step * max(1, abs(sp.nsimplify(root)))
+                    moved = _point_with(point, {**ev.subs, s: value}, ev)
+                    yield moved
 
 
 def _integer_symbols(eq):

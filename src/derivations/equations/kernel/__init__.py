@@ -1,0 +1,204 @@
+"""The trusted kernel: the only code that says "proved". It takes an :class:`Obligation` and answers a
+:class:`Verdict`; everything else (translating the notation, splitting index patterns, turning max and indicators
+into atoms, searching for witnesses, caching) only builds obligations or refuses.
+
+**What an obligation claims.** ``difference`` is 0 for every real value of its real symbols (positive ones:
+every positive value), every value of its integer symbols allowed by the index facts (``bounds``: each index in
+1..its size, each size >= 1; ``distinct``: indices stated unequal), every 0/1 value of each atom (``atoms``,
+``is_atom``) allowed by its condition (``conditions``: atom -> ("sign", u), 1(u > 0), or ("equal", u), 1(u = 0)),
+and every value of each ``KroneckerDelta`` consistent with its arguments.
+
+**How it is decided** (each rule in :mod:`.rules`, with its soundness argument and a unit test of its own):
+
+1. *sum rules* and *range facts*: sums at symbolic size evaluated by linearity, constant terms and Kronecker
+   deltas only where the index facts imply the range conditions (decided exactly, polynomials in nonnegative
+   integers); a case distinction left over is not proved.
+2. *distinct indices*: deltas of indices stated unequal are 0.
+3. ``b**n = b`` for an atom; *delta cases* and *equal case*: a delta or an equality atom split into its two
+   cases, the second with one value written in the others.
+4. *multilinear atoms*: a polynomial in the atoms is 0 for every 0/1 value iff each coefficient of its
+   multilinear reduction is; otherwise every assignment, skipped only where :mod:`.feasible` shows by exact
+   elimination that no real values meet its conditions.
+5. *one sum per range*, *rename bound variables*, *linearity*, *opaque sums*: sums over one range added into one
+   body, which must be 0 for every value of its index; else each sum an opaque value.
+6. *defined everywhere*: a denominator not shown nonzero is not proved (a 0/0 cancelled by sympy is no value).
+7. closed forms (:mod:`.numbers`): exact expansion and cancellation, exponentials as positive variables, and
+   ``simplify``'s 0 only after an independent evaluation at random points agrees.
+
+**What it trusts**, all of it: sympy's expression construction and exact arithmetic (``expand``, ``together``,
+``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``) and its assumptions system (``is_positive``,
+``is_nonzero``, ``is_real``, ``is_integer`` of the symbols the prover declares); ``simplify``, ``expand_log``,
+``logcombine``, ``powsimp`` (without ``force``) as value-keeping rewrites, each answer 0 rechecked; ``evalf`` with
+``strict=True`` and mpmath's ``log1p`` for signs of numbers; Fourier-Motzkin elimination in :mod:`.feasible`.
+Nothing else: not the translation to symbolic sizes, not the regions, not the proof store. A zero difference may
+fail to be shown zero (then "not proved", never proved wrongly); every all-sizes proof is also confirmed by a
+second route outside this package (:func:`derivations.equations.prover.prove_link`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import itertools
+
+import sympy as sp
+
+from derivations.equations.kernel.feasible import infeasible
+from derivations.equations.kernel.numbers import (
+    COMPARE, accurate_logs, certified_sign, exact_zero, rational_in_exponentials_is_zero, simplified_zero,
+)
+from derivations.equations.kernel.rules import (
+    canonical_sums, delta_cases, discharge_ranges, distinct_deltas, expand, implied, normal_sums, opaque_sums,
+    solve_for, split_sums, sum_rules, undefined_at,
+)
+
+__all__ = ["Obligation", "Verdict", "prove", "is_zero", "implied", "certified_sign", "accurate_logs", "COMPARE",
+           "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
+
+MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
+MAX_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What the kernel is asked to show zero, and every fact it may assume (see the package's docstring)."""
+
+    difference: object
+    atoms: tuple = ()
+    is_atom: object = None  # a predicate extending ``atoms`` to applied sign functions at other indices
+    conditions: dict = field(default_factory=dict)
+    bounds: dict = field(default_factory=dict)  # index name -> size (symbol or number)
+    labels: tuple = ()  # label arrays (y): y[i] is an index in 1..C
+    distinct: tuple = ()  # groups of indices, pairwise unequal within a group
+
+
+@dataclass(frozen=True)
+class Verdict:
+    proved: bool
+    reason: str = ""
+    residue: object = None  # the difference after the sum and range rules: what the kernel looked at
+
+
+def prove(ob):
+    """The kernel's answer on ``ob``: proved only when every rule step shows the difference zero."""
+    holds = lambda rel: implied(rel, ob.bounds, ob.labels)  # noqa: E731 - the index facts, as one test
+    diff = sp.sympify(ob.difference)
+    if diff.has(sp.Sum):
+        diff = sp.piecewise_fold(discharge_ranges(sum_rules(diff, holds), holds))
+        if isinstance(diff, sp.Piecewise) and diff.args[0][1] == sp.true:
+            diff = diff.args[0][0]
+    if diff.has(sp.Piecewise):
+        return Verdict(False, "a case distinction on indices is left that the index facts do not decide", diff)
+    diff = distinct_deltas(diff, ob.distinct)
+    if is_zero(diff, ob.atoms, ob.is_atom, conditions=ob.conditions):
+        return Verdict(True, "", diff)
+    bad = undefined_at(diff)
+    why = f"the denominator {bad} is not shown nonzero" if bad is not None else "not shown zero"
+    return Verdict(False, why, diff)
+
+
+def _feasible_impossible(atoms, values, conditions):
+    """Whether no real values meet the conditions of this assignment of the atoms (shown, not guessed)."""
+    if not conditions:
+        return False
+    wanted = []
+    for atom, value in zip(atoms, values):
+        if atom not in conditions:
+            return False
+        kind, u = conditions[atom]
+        if kind == "sign":
+            wanted.append((u, ">") if value else (-sp.sympify(u), ">="))
+        elif value:
+            wanted.append((u, "=="))
+    return infeasible(wanted)
+
+
+def _equal_case(expr, atom, condition, conditions):
+    """``expr`` where atom = 1, that is condition = 0: one value written in the others (rule *equal case*), and
+    every atom whose condition is then a number replaced by its certified value."""
+    expr = expr.xreplace({atom: sp.Integer(1)})
+    solved = solve_for(condition, expr.free_symbols | condition.free_symbols)
+    if solved is None:
+        return expr
+    x, value = solved
+    expr = expr.xreplace({x: value})
+    known = {}
+    for other, (kind, u) in conditions.items():
+        if other == atom or not expr.has(other):
+            continue
+        number = sp.expand(sp.sympify(u).xreplace({x: value}))
+        sign = certified_sign(number) if number.is_number else None
+        if sign is not None:
+            known[other] = sp.Integer(int(sign > 0)) if kind == "sign" else sp.Integer(int(sign == 0))
+    return expr.xreplace(known)
+
+
+def _zero_for_real_atoms(expr, present):
+    """Rule *atoms as reals*: an expression zero for every real value of the atoms is zero for their 0/1 values;
+    tried before the 2**n assignments (log-sum-exp with m = max is an identity in any m)."""
+    if expr.has(sp.Sum):
+        return False
+    reals = {a: sp.Dummy(f"r{n}", real=True) for n, a in enumerate(present)}
+    return exact_zero(expr.xreplace(reals))
+
+
+def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
+    """True when ``expr`` is zero at every point and every allowed 0/1 value of the atoms (rules 2-7 above)."""
+    expr = sp.sympify(expr)
+    if expr.has(sp.Float):  # a float is the rational it stands for: 1e20 + 1 - 1e20 is 1, never 0
+        expr = expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)})
+    conditions = conditions or {}
+    sign_set = set(signs)
+    atom = lambda e: e in sign_set or bool(atoms and atoms(e))  # noqa: E731
+    again = lambda e: is_zero(e, signs, atoms, _depth + 1, conditions)  # noqa: E731
+    if _depth > MAX_DEPTH:
+        return False
+    # b**n = b for an atom b
+    expr = expand(expr)
+    expr = expand(expr.replace(lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0,
+                               lambda e: e.base))
+    if expr == 0:
+        return True
+    expr = canonical_sums(expr)
+    free = expr.free_symbols
+    deltas = [d for d in expr.atoms(sp.KroneckerDelta)
+              if d.free_symbols <= free and not (d.args[0].is_number and d.args[1].is_number)]
+    if deltas:
+        zero, one = delta_cases(expr, deltas[0])
+        return one is not None and again(zero) and again(one)
+    undecidable = expr.atoms(sp.Sum)
+    outside = [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a)]
+    if outside and _zero_for_real_atoms(expr, outside):
+        return True
+    equal = sorted((a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)
+                    if conditions.get(a, ("",))[0] == "equal" and not any(s.has(a) for s in undecidable)),
+                   key=sp.default_sort_key)
+    if equal:
+        e = equal[0]
+        return again(expr.xreplace({e: sp.Integer(0)})) and \
+            again(_equal_case(expr, e, sp.sympify(conditions[e][1]), conditions))
+    present = sorted((a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a)
+                      and not any(s.has(a) for s in undecidable)), key=sp.default_sort_key)
+    if present:
+        try:
+            poly = sp.Poly(expr, *present)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None and not any(c.has(*present) for c in poly.coeffs()):
+            if all(again(c) for c in poly.coeffs()):
+                return True
+            if not all(a in conditions for a in present):
+                return False
+        if len(present) > MAX_ENUMERATED:
+            return False
+        return all(_feasible_impossible(present, combo, conditions) or again(expr.xreplace(dict(zip(present, combo))))
+                   for combo in itertools.product((0, 1), repeat=len(present)))
+    if expr.has(sp.Sum):
+        groups, rest = split_sums(expr)
+        if groups and all(again(body) for body in groups.values()) and again(rest):
+            return True
+        if any(atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)):
+            return False  # atoms inside a sum that is not linear in them: no sound rewrite left
+        expr = opaque_sums(canonical_sums(normal_sums(expr)))
+    if undefined_at(expr) is not None:
+        return False
+    return simplified_zero(expr)

@@ -1,0 +1,153 @@
+"""The trusted kernel, rule by rule: each rule proves a true instance and refuses a near miss.
+
+The kernel (:mod:`derivations.equations.kernel`) is the only code that says "proved"; these tests call it with
+obligations built by hand, so that a rule is tested without the translation, the regions or the store.
+"""
+
+import sympy as sp
+
+from derivations.equations.kernel import Obligation, certified_sign, is_zero, prove
+from derivations.equations.kernel import rules
+from derivations.equations.kernel.feasible import infeasible
+from derivations.equations.kernel.numbers import recheck_zero, simplified_zero
+
+C, N = sp.symbols("C N", integer=True, positive=True)
+j, k, p = sp.symbols("j k p", integer=True, positive=True)
+u, v = sp.symbols("u v", real=True)
+a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
+y = sp.IndexedBase("y", integer=True, positive=True)
+BOUNDS = {"j": sp.Symbol("C"), "k": sp.Symbol("C"), "p": sp.Symbol("C")}
+
+
+# -- rename bound variables -------------------------------------------------------------------------------
+
+def test_renaming_never_captures_a_free_depth_variable():
+    # the body of an outer sum, met again when the kernel recurses into it, has the outer bound variable free: the
+    # inner sum was renamed onto it, and only the diagonal of a double sum was compared
+    outer = rules._DEPTH_POSITIVE[1]
+    body = sp.Sum(a[outer] * b[k], (k, 1, C)) - sp.Sum(a[k] * b[k], (k, 1, C))
+    renamed = rules.canonical_sums(body)
+    assert outer not in renamed.atoms(sp.Sum).pop().variables
+    assert not is_zero(body)
+
+
+def test_a_double_sum_is_not_its_diagonal():
+    double = sp.Sum(sp.Sum(a[j] * b[k], (k, 1, C)), (j, 1, C))
+    diagonal_twice = sp.Sum(sp.Sum(a[k] * b[k], (k, 1, C)), (j, 1, C))
+    assert not prove(Obligation(double - diagonal_twice, bounds=BOUNDS)).proved
+    assert prove(Obligation(double - double.xreplace({j: p}), bounds=BOUNDS)).proved  # a bound name changes nothing
+
+
+# -- linearity, one sum per range, constant terms, deltas -------------------------------------------------
+
+def test_linearity_and_one_sum_per_range():
+    lhs = sp.Sum(2 * a[k] + u * b[k], (k, 1, C))
+    assert is_zero(lhs - 2 * sp.Sum(a[j], (j, 1, C)) - u * sp.Sum(b[j], (j, 1, C)))
+    assert not is_zero(lhs - 2 * sp.Sum(a[j], (j, 1, C)) - u * sp.Sum(b[j], (j, 2, C)))  # another range
+
+
+def test_constant_term_counts_the_range():
+    assert prove(Obligation(sp.Sum(u, (k, 1, C)) - C * u, bounds=BOUNDS)).proved
+    assert not prove(Obligation(sp.Sum(u, (k, 1, C)) - (C - 1) * u, bounds=BOUNDS)).proved
+    # a range that may be reversed (2..C at C = 1 is empty, not -0 terms): only with the index facts
+    assert prove(Obligation(sp.Sum(u, (k, 2, C)) - (C - 1) * u, bounds=BOUNDS)).proved
+
+
+def test_a_delta_picks_its_term_only_inside_the_range():
+    picked = sp.Sum(sp.KroneckerDelta(k, p) * a[k], (k, 1, C))
+    assert prove(Obligation(picked - a[p], bounds=BOUNDS)).proved
+    # p is not known to lie in 2..C: a case distinction is left, and refused
+    shifted = sp.Sum(sp.KroneckerDelta(k, p) * a[k], (k, 2, C))
+    verdict = prove(Obligation(shifted - a[p], bounds=BOUNDS))
+    assert not verdict.proved and "case distinction" in verdict.reason
+
+
+def test_delta_cases_and_distinct_indices():
+    assert is_zero(sp.KroneckerDelta(j, p) * (a[j] - a[p]))  # case j = p: a_p - a_p
+    assert not is_zero(sp.KroneckerDelta(j, p) * (a[j] - a[k]))
+    # stated distinct: the delta is 0
+    assert prove(Obligation(sp.KroneckerDelta(j, p) * u, bounds=BOUNDS, distinct=((j, p),))).proved
+    assert not prove(Obligation(sp.KroneckerDelta(j, p) * u, bounds=BOUNDS)).proved
+
+
+# -- range facts --------------------------------------------------------------------------------------------
+
+def test_range_facts_are_decided_exactly():
+    assert rules.implied(sp.Ge(j, 1), BOUNDS) and rules.implied(sp.Le(j, C), BOUNDS)
+    assert not rules.implied(sp.Le(j, C - 1), BOUNDS)
+    assert not rules.implied(sp.Ge(j, 2), BOUNDS)
+    assert rules.implied(sp.Le(y[j], C), BOUNDS, ("y",)) and not rules.implied(sp.Lt(y[j], C), BOUNDS, ("y",))
+    assert rules.implied(sp.And(sp.Ge(p, 1), sp.Le(p, C)), BOUNDS)
+    assert not rules.implied(sp.Eq(j, 1), BOUNDS)  # only orderings are decided
+    assert not rules.implied(sp.Le(j, N), BOUNDS)  # j runs to C, not to N
+
+
+# -- atoms ----------------------------------------------------------------------------------------------------
+
+def test_atoms_multilinear_and_idempotent():
+    s1 = sp.Symbol("b1")
+    assert is_zero(s1 ** 3 * u - s1 * u, signs=[s1])
+    assert not is_zero(s1 * u - u, signs=[s1])  # false where b1 = 0
+
+
+def test_impossible_assignments_are_skipped_only_when_shown():
+    d = sp.Symbol("d", positive=True)
+    b1, b2 = sp.symbols("b1 b2")
+    conditions = {b1: ("sign", u - d), b2: ("sign", -u - d)}  # u > d and -u > d cannot both hold
+    assert is_zero(b1 * b2 * u, signs=[b1, b2], conditions=conditions)
+    assert infeasible([(u - d, ">"), (-u - d, ">")])
+    assert not infeasible([(u - v, ">"), (-u - v, ">")])  # v may be negative
+    assert not is_zero(b1 * b2 * u, signs=[b1, b2], conditions={b1: ("sign", u - v), b2: ("sign", -u - v)})
+
+
+def test_an_equality_atom_is_split_in_its_two_cases():
+    e = sp.Symbol("e1")
+    assert is_zero(e * (u - v), signs=[e], conditions={e: ("equal", u - v)})
+    assert not is_zero(e * (u - v + 1), signs=[e], conditions={e: ("equal", u - v)})
+
+
+# -- defined everywhere ---------------------------------------------------------------------------------------
+
+def test_a_removable_singularity_is_not_a_value():
+    assert not is_zero((u ** 2 - 1) / (u - 1) - (u + 1))
+    assert is_zero(sp.exp(u) / (1 + sp.exp(u)) - 1 / (1 + sp.exp(-u)))  # denominators that never vanish
+    assert is_zero((1 - 1 / (1 + sp.exp(-u))) * (1 + sp.exp(u)) - 1)
+    assert rules.undefined_at(1 / (u - 1)) == u - 1 and rules.undefined_at(1 / (u ** 2 + 1)) is None
+
+
+# -- numbers --------------------------------------------------------------------------------------------------
+
+def test_signs_are_certified_at_rising_precision():
+    assert certified_sign(sp.exp(-1000)) == 1 and certified_sign(-sp.exp(-1000)) == -1
+    assert certified_sign(sp.log(1 + sp.exp(-150))) == 1  # sympy's evalf says 0
+    assert certified_sign(sp.exp(sp.Integer(700)) * 0 + sp.log(4) - 2 * sp.log(2)) == 0
+    assert certified_sign(sp.sqrt(2) ** 2 - 2) == 0
+    assert certified_sign(sp.pi - sp.Rational(355, 113)) == -1
+
+
+def test_simplify_is_rechecked():
+    assert simplified_zero(sp.sin(u) ** 2 + sp.cos(u) ** 2 - 1)
+    assert not simplified_zero(sp.sin(u) ** 2 + sp.cos(u) ** 2 - 1 + sp.exp(-50))
+    assert recheck_zero(sp.sin(u) ** 2 + sp.cos(u) ** 2 - 1)
+    assert not recheck_zero(u - v)  # an expression that is not 0 is caught at a random point
+
+
+def test_logs_are_exponentiated_only_when_real():
+    from derivations.equations.kernel.numbers import logs_exponentiated_zero
+
+    total = sp.exp(u) + sp.exp(v)
+    assert logs_exponentiated_zero(sp.log(total) - u - sp.log(1 + sp.exp(v - u)))
+    assert not logs_exponentiated_zero(sp.log(total) - u - sp.log(1 + sp.exp(v - u)) + sp.exp(-40))
+    w = sp.Symbol("w")  # not known real: log(w^2) = 2 log(w) is not for it
+    assert not logs_exponentiated_zero(sp.log(w ** 2) - 2 * sp.log(w))
+    assert not logs_exponentiated_zero(sp.log(u ** 2) - 2 * sp.log(u))  # u may be negative: log(u) is no real
+
+
+def test_atoms_as_reals_first():
+    # an identity in any value of the atoms needs no split into assignments; one that holds only at 0/1 still
+    # goes through the assignments (b**2 = b), and one false at some assignment is refused
+    b1, b2 = sp.symbols("b1 b2")
+    m = b1 * u + (1 - b1) * v
+    assert is_zero(sp.log(sp.exp(u) + sp.exp(v)) - m - sp.log(sp.exp(u - m) + sp.exp(v - m)), signs=[b1])
+    assert is_zero(sp.exp(b1 ** 2 * u) - sp.exp(b1 * u), signs=[b1])
+    assert not is_zero(sp.exp(b1 * b2 * u) - sp.exp(b1 * u), signs=[b1, b2])
