@@ -36,7 +36,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import (Evaluator, InvalidValue, MissingValue, NotEvaluable, Point, Slopes,
                                             _strip_derivatives)
-from derivations.equations.notation import Grad, Ind, Partial, SumOver
+from derivations.equations.notation import Frac, Grad, Ind, Partial, SumOver
 from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, proof_key,
                                           prove_equation, statement_indices)
 from derivations.equations.regions import Regions
@@ -379,7 +379,8 @@ def _real_value_failures(eq, sampled, catalog, domain):
     for name, value in sorted(base.values.items()):
         if np.ndim(value) != 0 or name in domain or isinstance(value, (bool, np.bool_)):
             continue
-        for probe_value in PROBES + _edges(eq, base, name):
+        poles = _poles(eq, base, name)
+        for probe_value in PROBES + poles + _edges(eq, base, name):
             probe = dataclasses.replace(base, label=f"{name} = {probe_value}",
                                         values=dict(base.values, **{name: probe_value}))
             try:
@@ -388,10 +389,17 @@ def _real_value_failures(eq, sampled, catalog, domain):
                 continue
             invalid = [n + 1 for n, e in enumerate(evaluated) if e[2]]
             valid = [n + 1 for n, e in enumerate(evaluated) if e[0]]
+            undefined = [n + 1 for n, e in enumerate(evaluated) if not e[0] and not e[2] and not e[3]]
             if invalid and valid:
                 out.append(f"side {invalid[0]} has no real value at {probe.describe()}, where side {valid[0]} has one "
                            f"({evaluated[invalid[0] - 1][2]}): the statement is about every real {name} unless its "
                            f"domain says otherwise (domain=[{name} > 0])")
+                break
+            if undefined and valid and probe_value in poles:
+                why = "; ".join(f"{m}: {r}" for m, r in evaluated[undefined[0] - 1][1].items())
+                out.append(f"side {undefined[0]} has no value at {probe.describe()} (a division by zero: {why}), where "
+                           f"side {valid[0]} has one: declare the domain the statement is about "
+                           f"(domain=[sp.Ne({name}, {probe_value:g})])")
                 break
     return out
 
@@ -451,6 +459,32 @@ def _edges(eq, base, name):
     # the values nearest the sampled point first: a side that has no real value far away may overflow there too
     values = sorted(dict.fromkeys(v for v in values if v not in PROBES), key=lambda v: abs(v - float(base.values[name])))
     return tuple(values[:12])
+
+
+def _poles(eq, base, name):
+    """The real values of the scalar ``name`` (the other scalars at ``base``) where a denominator of a side is 0,
+    exactly where they are rational: a side that is 0/0 there has no value, however sympy cancels it."""
+    symbol = sp.Symbol(name, real=True)
+    others = {sym: sp.nsimplify(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
+              if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
+              and np.ndim(base.values[sym.name]) == 0 and not isinstance(base.values[sym.name], (bool, np.bool_))}
+    values = []
+    for side in eq.sides:
+        for node in sp.preorder_traversal(side):
+            denominator = node.base if isinstance(node, sp.Pow) and node.exp.is_negative else \
+                node.args[1] if isinstance(node, Frac) else None
+            if denominator is None:
+                continue
+            named = {sym for sym in denominator.free_symbols if isinstance(sym, sp.Symbol) and sym.name == name}
+            expr = denominator.xreplace({sym: symbol for sym in named}).xreplace(others) if named else None
+            if expr is None or expr.free_symbols != {symbol} or not expr.is_polynomial(symbol):
+                continue
+            try:
+                roots = sp.Poly(expr, symbol).real_roots()
+            except (sp.PolynomialError, NotImplementedError, ValueError):
+                continue
+            values += [float(r) for r in roots if r.is_Rational]
+    return tuple(dict.fromkeys(values))[:6]
 
 
 def _float_or_none(f, v):

@@ -113,6 +113,9 @@ def _canonical_bound(expr):
     return sp.expand(rename(sp.expand(expr)))
 
 
+MAX_NESTED = 6  # inner atoms of a nested condition, split into 2**6 cases at most
+
+
 class Regions:
     """Sign atoms (and equality atoms) for the conditions on values of a statement.
 
@@ -169,8 +172,11 @@ class Regions:
         the inner atoms' values of their product times the condition with them put in, so that [|r| > delta] is
         [r > 0][r > delta] + [r <= 0][-r > delta], each a condition of its own."""
         inner = [a for a in self.variables if u.has(a)]
-        if not inner or len(inner) > 4:
+        if not inner:
             return None
+        if len(inner) > MAX_NESTED:  # never read as a plain condition: one whose atoms make it 0 on a half-line
+            raise ValueError(f"a condition on a value that holds {len(inner)} other conditions ({u}): more than "
+                             f"{MAX_NESTED}, not split here")
         out = sp.Integer(0)
         for combo in itertools.product((0, 1), repeat=len(inner)):
             weight = sp.Integer(1)
