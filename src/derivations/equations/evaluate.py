@@ -346,6 +346,22 @@ def _strip_derivatives(expr):
         return expr.func(*[_strip_derivatives(a) for a in expr.args])
 
 
+def _reaches_derivative(expr, catalog, seen=()):
+    """Whether ``expr``, or the definition of a named function it uses, takes a derivative."""
+    from derivations.equations.notation import Grad, Partial
+
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (Partial, Grad)):
+            return True
+        if isinstance(node, sp.core.function.AppliedUndef):
+            spec = catalog.functions.get(type(node).__name__)
+            if spec is not None and spec.definition in catalog.equations and spec.definition not in seen:
+                if any(_reaches_derivative(side, catalog, seen + (spec.definition,))
+                       for side in catalog.equations[spec.definition].sides[1:]):
+                    return True
+    return False
+
+
 def _column(v):
     """A vector of the package as a column (n x 1), as sympy has it, so that products mean the same in both modes."""
     if isinstance(v, np.ndarray) and v.ndim == 1:
@@ -412,7 +428,9 @@ class Evaluator:
         self.regions = regions
         self.labels = point.label_names
         self.indices = {k: int(v) for k, v in point.indices.items()}
-        self.locals = {}
+        self.locals = {}  # the parameters of the named function being evaluated, bound to its arguments' values
+        self.moved = {}  # primitive values moved from the point's own (finite differences): name -> value
+        self.nested = False  # inside a derivative taken by finite differences (its steps are larger)
         if mode == "symbolic":
             values, self.subs = point.symbolic_values(domain)
             # a derived value's max or Piecewise becomes atoms when it is read, so that only what a side reads counts
@@ -725,13 +743,12 @@ class Evaluator:
             raise NotEvaluable(f"{name} has no definition on a page")
         definition = self.equations[spec.definition]
         head = definition.sides[0]
-        saved_locals, saved_indices = dict(self.locals), dict(self.indices)
+        # every argument is read in the caller's context first, then bound: g(b, a) never reads its own new a for b
+        bound_locals, bound_indices = self._arguments(name, head, expr)
+        saved_locals, saved_indices = self.locals, dict(self.indices)
         try:
-            for param, arg in zip(head.args, expr.args):
-                if isinstance(param, sp.Indexed):
-                    self.indices[param.indices[0].name] = self.index(arg.indices[0])
-                else:
-                    self.locals[param.name] = self.ev(arg)
+            self.locals = bound_locals  # the body sees its own parameters only, never an enclosing function's
+            self.indices.update(bound_indices)
             errors = []
             for n, form in enumerate(definition.sides[1:], 1):
                 # a later form stands for the definition only where it is proved equal to it
@@ -745,6 +762,26 @@ class Evaluator:
             raise NotEvaluable(f"no form of {name} can be evaluated here: {'; '.join(errors)}")
         finally:
             self.locals, self.indices = saved_locals, saved_indices
+
+    def _arguments(self, name, head, expr):
+        """({parameter name: value}, {index name: value}): the arguments of ``expr`` bound to the parameters of
+        its definition's first side ``head`` (a value parameter to the argument's value, an entry s_k to the index
+        of the argument, which must be an entry of the same s)."""
+        if len(head.args) != len(expr.args):
+            raise NotEvaluable(f"{name} takes {len(head.args)} argument(s), as its definition {head} says, "
+                               f"but is called with {len(expr.args)}: {expr}")
+        values, indices = {}, {}
+        for param, arg in zip(head.args, expr.args):
+            if isinstance(param, sp.Indexed):
+                if not (isinstance(arg, sp.Indexed) and arg.base == param.base and len(arg.indices) == 1):
+                    raise NotEvaluable(f"{name}'s parameter {param} is an entry of {param.base}: it takes "
+                                       f"{param.base} at another index, not {arg}")
+                indices[param.indices[0].name] = self.index(arg.indices[0])
+            elif isinstance(param, sp.Symbol) and param.is_integer:  # an index parameter: f(k) at k = 2
+                indices[param.name] = self.index(arg)
+            else:
+                values[param.name] = self.ev(arg)
+        return values, indices
 
     # -- derivatives ---------------------------------------------------------
     def _variable(self, var):
@@ -770,41 +807,110 @@ class Evaluator:
             return name, (k - 1,)
         return base, (k - 1,)
 
+    def _child(self, mode, values=None, regions=None, derivative=None, moved=None, locals_=None):
+        """An evaluator at this point in this one's context: the same indices (a sum's, a named function's) and
+        parameters, with ``moved`` primitives (finite differences) and ``locals_`` parameters in place of these."""
+        child = Evaluator(self.point, mode, self.catalog, derivative or self.derivative, values, regions=regions,
+                          domain=self.domain)
+        child.indices = dict(self.indices)
+        child.locals = dict(self.locals if locals_ is None else locals_)
+        child.moved = dict(self.moved if moved is None else moved)
+        child.nested = self.nested
+        return child
+
     def on_kink(self, f):
         """Whether this point lies exactly on a kink of ``f`` (a condition of a max, |.| or indicator is 0 there)."""
         from derivations.equations.regions import Regions
 
+        if self.moved:  # a point moved by a finite difference is off the point's own kinks
+            return False
         probe = Regions()
+        child = self._child("symbolic", regions=probe)
+        if self.mode != "symbolic":  # the parameters' float values, as the numbers they stand for
+            child.locals = {k: _exact(v) if np.ndim(v) == 0 else _to_matrix(np.vectorize(_exact, otypes=[object])(v))
+                            for k, v in self.locals.items()}
         try:
-            Evaluator(self.point, "symbolic", self.catalog, regions=probe, domain=self.domain).ev(_strip_derivatives(f))
-        except (NotEvaluable, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+            child.ev(_strip_derivatives(f))
+        except (NotEvaluable, InvalidValue, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
             return self.point.kink  # cannot tell: trust the point's own word
         _, subs = self.point.symbolic_values(self.domain)
         return any(sp.simplify(u.xreplace(subs)) == 0 for u in probe.kinks)
 
     def _package_gradient(self, f, var, name):
-        """The package's own gradient of ``f`` (a named function's, or one registered for this very expression)."""
+        """The package's own gradient of ``f`` (a named function's, or one registered for this very expression).
+
+        Only where ``f`` is written as the package computes it: a named function applied to its definition's own
+        parameters (BCE(z, tau), never BCE(2z, tau)), outside the body of a named function (where a parameter is
+        bound to an argument the package's rule does not read)."""
         from derivations.equations.catalog import expression_key
 
+        if self.locals or self.moved:
+            return None
         spec = self.catalog.functions.get(type(f).__name__) if isinstance(f, sp.core.function.AppliedUndef) else None
         if spec is not None and name in spec.gradients:
-            return spec.gradients[name]
+            head = self.equations[spec.definition].sides[0] if spec.definition in self.equations else None
+            own = f.args == head.args if head is not None else not f.args
+            return spec.gradients[name] if own else None
         return getattr(self.catalog, "package_gradients", {}).get((expression_key(f), str(var)))
 
+    def _frozen(self, f):
+        """(value of ``f``, back, held): ``f`` evaluated (symbolic mode) with every parameter of the named function
+        being evaluated held as a symbol of its own (``held``: name -> symbol, or Matrix of symbols), and ``back`` the
+        substitution of their values. A parameter is an independent variable of its definition: d/dz of a body whose
+        parameter is bound to 2z must not see the 2z, and d/dp of it is taken at p's value."""
+        if not self.locals:
+            return self.ev(f), {}, {}
+        held, back = {}, {}
+        for name, value in self.locals.items():
+            if isinstance(value, sp.MatrixBase):
+                syms = sp.Matrix(value.rows, value.cols, lambda r, c: sp.Dummy(f"{name}_{r + 1}_{c + 1}", real=True))
+                back.update(zip(syms, value))
+                held[name] = syms
+            else:
+                sym = sp.Dummy(name, real=True)
+                back[sym] = value
+                held[name] = sym
+        before = set(self.regions.variables) if self.regions is not None else set()
+        saved, self.locals = self.locals, held
+        try:
+            inner = self.ev(f)
+        finally:
+            self.locals = saved
+        if self.regions is not None:  # an atom whose condition holds a held symbol would never be told at a point
+            dummies, conditions = set(back), getattr(self.regions, "conditions", None)
+            for atom in set(self.regions.variables) - before:
+                condition = conditions.get(atom) if conditions is not None else None
+                if condition is None or sp.sympify(condition[1]).free_symbols & dummies:
+                    raise NotEvaluable("a derivative inside a named function through a max, |.| or indicator of its "
+                                       "parameters: decided at points only")
+        return inner, back, held
+
+    @staticmethod
+    def _diff(inner, target):
+        """d inner / d target, entry by entry for a vector or matrix target (a sympy Matrix then)."""
+        if isinstance(target, (np.ndarray, sp.MatrixBase)):
+            shape = target.shape
+            entries = np.asarray(target.tolist() if isinstance(target, sp.MatrixBase) else target, dtype=object)
+            grads = np.empty(entries.shape, dtype=object)
+            for idx in np.ndindex(entries.shape):
+                grads[idx] = sp.diff(inner, entries[idx])
+            return _to_matrix(grads.reshape(shape))
+        return sp.diff(inner, target)
+
     def _derivative(self, expr):
+        """d f / d var: with respect to a value of the point (s_k, W, z), or to a parameter of the named function
+        being evaluated (its definition h'(z) = dh(z)/dz, called at h'(2z): the derivative of h at 2z)."""
         f, var = expr.args
+        if isinstance(var, sp.Symbol) and var.name in self.locals:
+            return self._parameter_derivative(f, var.name)
         name, loc = self._variable(var)
         if self.mode == "symbolic":
             if self.point.kink and self.on_kink(f):
                 raise NotEvaluable("not differentiable at a kink")
-            inner = self.ev(f)  # a sign variable of Regions is a constant in its region: diff treats it so
+            inner, back, _ = self._frozen(f)  # a sign variable of Regions is a constant in its region: diff treats it so
             target = self.values[name][loc] if loc else self.values[name]
-            if isinstance(target, np.ndarray):
-                grads = np.empty(target.shape, dtype=object)
-                for idx in np.ndindex(target.shape):
-                    grads[idx] = sp.diff(inner, target[idx])
-                return _to_matrix(grads)
-            return sp.diff(inner, target)
+            out = self._diff(inner, target)
+            return out.xreplace(back) if back else out
         if self.derivative == "analytic":
             rule = self._package_gradient(f, var, name)
             if rule is None:
@@ -816,7 +922,8 @@ class Evaluator:
             raise NotEvaluable("finite differences are meaningless across a kink")
         if not kinked and self.derivative == "one-sided slopes":
             raise NotEvaluable("one-sided slopes are taken at a kink only")
-        base = np.asarray(self.point.values[name], dtype=np.float64)
+        # the base is this evaluator's own point: inside an outer finite difference, the moved one
+        base = np.array(self.moved.get(name, self.point.values[name]), dtype=np.float64)
         start = base[loc] if loc else base
 
         def along(v):
@@ -825,12 +932,48 @@ class Evaluator:
                 moved[loc] = v
             else:
                 moved = np.asarray(v, dtype=np.float64)
-            values = self.point.numeric_values({name: moved})
-            return float(np.asarray(Evaluator(self.point, "package", self.catalog, "finite-differences", values).ev(f)).item())
+            shifted = dict(self.moved, **{name: moved})
+            child = self._child("package", self.point.numeric_values(shifted), derivative="finite-differences",
+                                moved=shifted)
+            child.nested = True
+            return float(np.asarray(child.ev(f)).item())
 
+        return self._numeric_derivative(f, along, start)
+
+    def _numeric_derivative(self, f, along, start):
+        """One-sided slopes, or centred differences of ``along`` at ``start``: steps of 1e-6, or where a derivative
+        is taken of a derivative (each difference of differences divides rounding by a step again), 2e-4 times the
+        value's magnitude."""
         if self.derivative == "one-sided slopes":
             return one_sided_slopes(along, start)
+        if self.nested or _reaches_derivative(f, self.catalog):
+            scale = max(1.0, float(np.max(np.abs(start))) if np.size(start) else 1.0)
+            return numerical_gradient(along, start, h=2e-4 * scale)
         return numerical_gradient(along, start, h=1e-6)
+
+    def _parameter_derivative(self, f, name):
+        """d f / d p for a parameter p of the named function being evaluated, at the value p is bound to."""
+        value = self.locals[name]
+        if self.point.kink and self.on_kink(f):
+            raise NotEvaluable("not differentiable at a kink")
+        if self.mode == "symbolic":
+            inner, back, held = self._frozen(f)
+            return self._diff(inner, held[name]).xreplace(back)
+        if self.derivative == "analytic":
+            raise NotEvaluable(f"the package's gradients are with respect to the point's values, not the parameter "
+                               f"{name} of a named function")
+        if self.derivative == "one-sided slopes":
+            raise NotEvaluable("one-sided slopes are taken with respect to the point's values")
+        base = np.array(value, dtype=np.float64)
+
+        def along(v):
+            child = self._child("package", self.values, derivative="finite-differences",
+                                locals_=dict(self.locals, **{name: np.asarray(v, dtype=np.float64).reshape(base.shape)
+                                                             if base.ndim else float(v)}))
+            child.nested = True
+            return float(np.asarray(child.ev(f)).item())
+
+        return self._numeric_derivative(f, along, base if base.ndim else float(base))
 
     _ev_Partial = _derivative
     _ev_Grad = _derivative
