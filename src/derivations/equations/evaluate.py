@@ -21,9 +21,11 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.kernel import COMPARE as _COMPARE, accurate_logs, certified_sign, rational_in_exponentials_is_zero
+from derivations.equations.notation import Ind
 from derivations.gradient_check import numerical_gradient
 
-__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes"]
+__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes",
+           "unevaluable", "EVALUATED_FUNCTIONS"]
 
 DIGITS = 40
 MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343
@@ -405,6 +407,78 @@ def evalf_digits(expr, digits):
     raise NotEvaluable(f"sympy could not reach {digits} digits")
 
 
+# what to write instead of a sympy object the evaluator has no rule for
+INSTEAD = {
+    "Sum": "the notation's SumOver(body, k, lo, hi)",
+    "Derivative": "Partial(f, v) or Grad(f, v) of the notation",
+    "Piecewise": "it with indicators, a Ind(c) + b Ind(not c) (Ind of the notation)",
+    "KroneckerDelta": "Ind(sp.Eq(j, k))",
+    "ImaginaryUnit": "real values only (the checks evaluate real numbers)",
+    "Integral": "it as a named function (PROBLEM.function) whose package code computes it",
+    "Ind": "an indicator of a relation: Ind(a > b), Ind(sp.Eq(j, k)), Ind(sp.And(a > 0, b > 0))",
+}
+
+
+def unevaluable(expr):
+    """[(name, node)] of every node of ``expr`` that :class:`Evaluator` has no rule for: a sympy function (erf,
+    Piecewise, Sum, ...) that no check could evaluate, found when the equation is declared rather than as
+    "cannot be evaluated" at every point. The test is the evaluator's own dispatch (:meth:`Evaluator.ev`)."""
+    from derivations.equations.notation import Grad, Partial, SumOver
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, (sp.Symbol, sp.Number, sp.NumberSymbol, sp.IndexedBase, sp.logic.boolalg.BooleanAtom)):
+            return
+        if isinstance(node, sp.Indexed):
+            for q in node.indices:
+                walk(q)
+            return
+        name = type(node).__name__
+        ruled = hasattr(Evaluator, "_ev_" + name)
+        if not (ruled or isinstance(node, (sp.core.function.AppliedUndef, Relational))):
+            found.append((name, node))
+            return
+        if isinstance(node, Ind):
+            condition(node, node.args[0])
+            return
+        if isinstance(node, sp.Product):
+            walk(node.args[0])
+            for limit in node.args[1:]:
+                for edge in limit[1:]:
+                    walk(edge)
+            return
+        if isinstance(node, (Partial, Grad)):
+            walk(node.args[0])
+            return
+        if isinstance(node, SumOver):
+            for a in node.args[:4]:
+                walk(a)
+            if node.args[4] is not sp.S.NaN:
+                walk(node.args[4])
+            return
+        for a in node.args:
+            walk(a)
+
+    def condition(ind, cond):
+        if isinstance(cond, (sp.And, sp.Or, sp.Not)):
+            for c in cond.args:
+                condition(ind, c)
+        elif isinstance(cond, Relational):
+            walk(cond.lhs)
+            walk(cond.rhs)
+        elif not isinstance(cond, sp.logic.boolalg.BooleanAtom):
+            found.append(("Ind", ind))
+
+    walk(sp.sympify(expr))
+    return found
+
+
+def _evaluated_functions():
+    """The sympy functions and notation nodes :class:`Evaluator` evaluates (its ``_ev_`` rules), by name."""
+    return sorted(name[4:] for name in dir(Evaluator) if name.startswith("_ev_"))
+
+
 class Evaluator:
     """Evaluates notation trees at one point, ``symbolic`` or ``package``.
 
@@ -615,24 +689,105 @@ class Evaluator:
             if value.is_number and (value < 0 or (strict and value == 0)):
                 raise InvalidValue(f"{what} ({value})")
 
-    def _ev_Max(self, expr):
+    def _extremum(self, expr, direction):
         args = [self.ev(a) for a in expr.args]
         if self.mode != "symbolic":
-            return reduce(np.maximum, args)
+            return reduce(np.maximum if direction > 0 else np.minimum, args)
         if self.regions is None:
-            return _numeric_extremum(args, 1) if all(_number(a) is not None for a in args) else sp.Max(*args)
-        return self.regions.from_source(expr, lambda: self.regions.extremum(args, 1))
+            if all(_number(a) is not None for a in args):
+                return _numeric_extremum(args, direction)
+            return sp.Max(*args) if direction > 0 else sp.Min(*args)
+        return self.regions.from_source(expr, lambda: self.regions.extremum(args, direction))
+
+    def _ev_Max(self, expr):
+        return self._extremum(expr, 1)
+
+    def _ev_Min(self, expr):
+        return self._extremum(expr, -1)
+
+    def _number_sign(self, a):
+        """The sign of ``a`` where it is a number (told for certain, never by sympy's own comparison), else None."""
+        number = _number(a)
+        if number is None:
+            return None
+        sign = certified_sign(number)
+        if sign is None:
+            raise NotEvaluable(f"cannot tell the sign of {number} for certain")
+        return sign
 
     def _ev_Abs(self, expr):
         a = self.ev(expr.args[0])
         if self.mode != "symbolic":
             return np.abs(a)
         if self.regions is None:
-            return sp.Abs(a)
+            sign = self._number_sign(a)
+            return sp.Abs(a) if sign is None else sign * a
         return self.regions.from_source(expr, lambda: (self.regions.positive(a) - self.regions.positive(-a)) * a)
+
+    def _ev_sign(self, expr):
+        a = self.ev(expr.args[0])
+        if self.mode != "symbolic":
+            return np.sign(a)
+        if self.regions is None:
+            sign = self._number_sign(a)
+            return sp.sign(a) if sign is None else sp.Integer(sign)
+        return self.regions.from_source(expr, lambda: self.regions.positive(a) - self.regions.positive(-a))
+
+    def _ev_Heaviside(self, expr):
+        """H(a): 0 below 0, 1 above, and at 0 its second argument (sympy's default 1/2)."""
+        a = self.ev(expr.args[0])
+        at_zero = self.ev(expr.args[1]) if len(expr.args) > 1 else sp.Rational(1, 2)
+        if self.mode != "symbolic":
+            return np.heaviside(np.asarray(a, dtype=np.float64), float(at_zero))
+        if self.regions is None:
+            sign = self._number_sign(a)
+            if sign is None:
+                return sp.Heaviside(a, at_zero)
+            return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else at_zero
+        return self.regions.from_source(expr, lambda: self.regions.positive(a) + at_zero * self.regions.equal(a, 0))
+
+    def _rounding(self, expr, up):
+        """floor (``up`` False) or ceiling of a value; of a number, the integer told for certain."""
+        a = self.ev(expr.args[0])
+        if self.mode != "symbolic":
+            return np.ceil(a) if up else np.floor(a)
+        number = _number(a)
+        if number is None:
+            return sp.ceiling(a) if up else sp.floor(a)
+        guess = int(sp.floor(evalf_digits(number, DIGITS)))  # a candidate; each side of it is then certified
+        for n in (guess, guess - 1, guess + 1):
+            low, high = (n - 1, n) if up else (n, n + 1)
+            # floor: n <= a < n + 1; ceiling: n - 1 < a <= n
+            above, below = certified_sign(number - low), certified_sign(high - number)
+            if above is None or below is None:
+                raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
+            if (above > 0 and below >= 0) if up else (above >= 0 and below > 0):
+                return sp.Integer(n)
+        raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
+
+    def _ev_floor(self, expr):
+        return self._rounding(expr, up=False)
+
+    def _ev_ceiling(self, expr):
+        return self._rounding(expr, up=True)
+
+    def _elementary(self, expr):
+        """sin, cos, tan, sinh, cosh, tanh: sympy's function of the value, or numpy's of the float."""
+        name = type(expr).__name__
+        a = self.ev(expr.args[0])
+        return getattr(sp, name)(a) if self.mode == "symbolic" else getattr(np, name)(a)
+
+    _ev_sin = _ev_cos = _ev_tan = _ev_sinh = _ev_cosh = _ev_tanh = _elementary
 
     def _ev_Ind(self, expr):
         cond = expr.args[0]
+        if isinstance(cond, (sp.And, sp.Or, sp.Not)):  # 1(a and b) = 1(a) 1(b), 1(not a) = 1 - 1(a), exactly
+            parts = [self._ev_Ind(Ind(c)) for c in cond.args]
+            if isinstance(cond, sp.Not):
+                return 1 - parts[0]
+            if isinstance(cond, sp.And):
+                return reduce(operator.mul, parts)
+            return 1 - reduce(operator.mul, [1 - part for part in parts])
         if isinstance(cond, Relational):
             lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
             exact = _exact_relation(cond, lhs, rhs, self.mode)
@@ -674,6 +829,31 @@ class Evaluator:
         if not terms:
             return sp.Integer(0) if self.mode == "symbolic" else 0.0
         return reduce(operator.add, terms)
+
+    def _ev_Product(self, expr):
+        """sympy's Product(body, (k, lo, hi), ...): the product over lo..hi (none when hi < lo: an empty range is 1)."""
+        return self._product(expr.args[0], list(expr.args[1:]))
+
+    def _product(self, body, limits):
+        if not limits:
+            return self.ev(body)
+        index, lo, hi = limits[-1]  # sympy's last limit is the outermost
+        if not isinstance(index, sp.Symbol):
+            raise NotEvaluable(f"a product must run over an index symbol, not {index}")
+        had, saved = index.name in self.indices, self.indices.get(index.name)
+        factors = []
+        try:
+            for k in range(self.index(lo), self.index(hi) + 1):
+                self.indices[index.name] = k
+                factors.append(self._product(body, limits[:-1]))
+        finally:
+            if had:
+                self.indices[index.name] = saved
+            else:
+                self.indices.pop(index.name, None)
+        if not factors:
+            return sp.Integer(1) if self.mode == "symbolic" else 1.0
+        return reduce(operator.mul, factors)
 
     def _ev_Dot(self, expr):
         a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
@@ -977,3 +1157,6 @@ class Evaluator:
 
     _ev_Partial = _derivative
     _ev_Grad = _derivative
+
+
+EVALUATED_FUNCTIONS = tuple(_evaluated_functions())
