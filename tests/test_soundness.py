@@ -855,3 +855,19 @@ def test_an_argument_is_bound_to_a_parameter_of_its_own_kind():
 def claim_on(catalog, base, sides, space, kind="identity"):
     eq = replace(catalog[base], id="claim", kind=kind, sides=[build(lambda: side) for side in sides], space=space)
     return eq, catalog.replacing(eq)
+
+
+def test_a_relation_or_maximum_of_a_points_values_is_decided_by_certified_signs():
+    # the 40-digit value substituted the point into 1(u log(1 + e^-150) > 0) and max(u log(1 + e^-150), 0) and let
+    # sympy compare: |u| + 1(u log(1 + e^-150) > 0) = |u| passed as "checked" (sympy said 0 at u = 0.3), and
+    # max(u log(1 + e^-150), 0) e^300 was -9.9e64 at u = -0.7
+    from derivations.equations.evaluate import Evaluator
+
+    space = pts.scalar("u", [lambda rng: rng.uniform(-1, 1), 0.3, 1.7, -3.1], kinks=(0,))
+    condition = Ind(sp.StrictGreaterThan(u * TINY_LOG, 0, evaluate=False))
+    eq, catalog = statement(sp.Abs(u) + condition, sp.Abs(u), space=space, prove="a reason")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "(sympy): 1.3" in record.message, record.message
+    for at, expected in ((-0.7, 0.0), (0.3, 0.3 * 1.3937095806663797e65)):
+        value = Evaluator(Point("u", {}, {"u": at}), "symbolic", CATALOG).value(sp.Max(u * TINY_LOG, 0) * exp(300))
+        assert float(value) == pytest.approx(expected, rel=1e-12), at

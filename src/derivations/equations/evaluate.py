@@ -208,6 +208,73 @@ def _numeric_extremum(args, direction):
     return best
 
 
+def _certified_round(number, up):
+    """floor (``up`` False) or ceiling of a number, the integer told for certain (each side certified), else
+    NotEvaluable."""
+    guess = int(sp.floor(evalf_digits(number, DIGITS)))  # a candidate; each side of it is then certified
+    for n in (guess, guess - 1, guess + 1):
+        low, high = (n - 1, n) if up else (n, n + 1)
+        # floor: n <= a < n + 1; ceiling: n - 1 < a <= n
+        above, below = certified_sign(number - low), certified_sign(high - number)
+        if above is None or below is None:
+            break
+        if (above > 0 and below >= 0) if up else (above >= 0 and below > 0):
+            return sp.Integer(n)
+    raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
+
+
+_DECIDED = (Relational, sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
+
+
+def _at_point(expr, subs):
+    """``expr`` with the point's values ``subs`` put in, every relation, piece, max, min, |.|, sign, Heaviside, floor
+    and ceiling of a number decided by kernel.certified_sign: a plain substitution lets sympy decide them by its own
+    comparison, whose evalf takes log(1 + e^-150) as 0 (max(u log(1 + e^-150), 0) e^300 came out -1e65 at u < 0).
+    A sign that cannot be told for certain is NotEvaluable, never a guess."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    if not expr.has(*_DECIDED):
+        return expr.xreplace(subs)
+    if isinstance(expr, Relational):
+        lhs, rhs = _at_point(expr.lhs, subs), _at_point(expr.rhs, subs)
+        diff = _number(sp.sympify(lhs) - sp.sympify(rhs))
+        if diff is None:
+            return expr.func(lhs, rhs, evaluate=False)
+        sign = certified_sign(diff)
+        if sign is None:
+            raise NotEvaluable(f"cannot tell the sign of {diff} for certain, to decide {expr}")
+        return sp.true if _COMPARE[type(expr)](sign, 0) else sp.false
+    if isinstance(expr, sp.Piecewise):
+        pieces = []
+        for value, cond in expr.args:
+            cond = _at_point(cond, subs)
+            if cond is sp.false:
+                continue
+            pieces.append((_at_point(value, subs), cond))
+            if cond is sp.true:
+                break
+        if pieces and pieces[0][1] is sp.true:
+            return pieces[0][0]
+        return sp.Piecewise(*pieces) if pieces else sp.nan
+    args = [_at_point(a, subs) for a in expr.args]
+    numbers = [_number(a) for a in args]
+    if isinstance(expr, (sp.Max, sp.Min)) and None not in numbers:
+        return _numeric_extremum(numbers, 1 if isinstance(expr, sp.Max) else -1)
+    if isinstance(expr, (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)) and numbers[0] is not None:
+        a = numbers[0]
+        if isinstance(expr, (sp.floor, sp.ceiling)):
+            return _certified_round(a, isinstance(expr, sp.ceiling))
+        sign = certified_sign(a)
+        if sign is None:
+            raise NotEvaluable(f"cannot tell the sign of {a} for certain")
+        if isinstance(expr, sp.Abs):
+            return sign * a
+        if isinstance(expr, sp.sign):
+            return sp.Integer(sign)
+        return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else args[1] if len(args) > 1 else sp.Rational(1, 2)
+    return expr.func(*args)
+
+
 class _Rewritten(dict):
     """A point's values whose maxima and Piecewise are written with the atoms of ``regions`` on first reading."""
 
@@ -522,7 +589,7 @@ class Evaluator:
             return out
         if self.mode == "symbolic":
             if isinstance(out, sp.MatrixBase):
-                out = out.xreplace(self.subs)
+                out = out.applyfunc(lambda e: _at_point(e, self.subs))
                 exact = not out.atoms(sp.Float)  # a float64 inside (a derived value the package computed) is no exact value
                 out = out.applyfunc(self._evalf)
                 if any(not e.is_number or e.has(sp.zoo, sp.nan, sp.oo) for e in out):
@@ -533,7 +600,7 @@ class Evaluator:
                                 [e.as_real_imag()[0] for e in out] if exact else ())
             if isinstance(out, (int, float, np.integer)):
                 return np.array(float(out))  # a float64 from outside sympy: no more digits than that
-            num = sp.sympify(out).xreplace(self.subs)
+            num = _at_point(sp.sympify(out), self.subs)
             exact = not num.atoms(sp.Float)
             num = self._evalf(num)
             if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
@@ -754,16 +821,7 @@ class Evaluator:
         number = _number(a)
         if number is None:
             return sp.ceiling(a) if up else sp.floor(a)
-        guess = int(sp.floor(evalf_digits(number, DIGITS)))  # a candidate; each side of it is then certified
-        for n in (guess, guess - 1, guess + 1):
-            low, high = (n - 1, n) if up else (n, n + 1)
-            # floor: n <= a < n + 1; ceiling: n - 1 < a <= n
-            above, below = certified_sign(number - low), certified_sign(high - number)
-            if above is None or below is None:
-                raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
-            if (above > 0 and below >= 0) if up else (above >= 0 and below > 0):
-                return sp.Integer(n)
-        raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
+        return _certified_round(number, up)
 
     def _ev_floor(self, expr):
         return self._rounding(expr, up=False)
