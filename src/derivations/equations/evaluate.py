@@ -1060,9 +1060,7 @@ class Evaluator:
         """Whether this point lies exactly on a kink of ``f`` (a condition of a max, |.| or indicator is 0 there)."""
         from derivations.equations.regions import Regions
 
-        if self.moved:  # a point moved by a finite difference is off the point's own kinks
-            return False
-        probe = Regions()
+        probe = Regions()  # at the point itself, also inside a finite difference: a kink there is not differentiated
         child = self._child("symbolic", regions=probe)
         if self.mode != "symbolic":  # the parameters' float values, as the numbers they stand for
             child.locals = {k: _exact(v) if np.ndim(v) == 0 else _to_matrix(np.vectorize(_exact, otypes=[object])(v))
