@@ -750,3 +750,124 @@ def test_a_root_of_a_value_negative_only_in_a_narrow_dip_is_probed_there(argumen
         eq, catalog = statement(left, argument, space=space)
         record = check_equation(eq, catalog)
         assert record.result == "fail" and "has no real value" in record.message, left
+
+
+# -- derivatives in the evaluator (issue 26) ------------------------------------------------------------------------
+
+def chain_problem():
+    """h(z) = z^3 and h'(z) = dh(z)/dz, q(tau) = d(tau z^2)/dz, g(z, tau) = z - 2 tau: named functions whose parameters
+    are bound to arguments (2z, tau, z), in a space with both z and tau."""
+    problem = Problem("problem-94.md", 94, "Chain rule")
+    h = problem.function("h_cube", "h", "h-cube", lambda v, index, ev, arg: float(ev(arg)) ** 3)
+    hp = problem.function("h_prime", "h'", "h-prime", lambda v, index, ev, arg: 3 * float(ev(arg)) ** 2)
+    q = problem.function("q_fun", "q", "q-fun", lambda v, index, ev, arg: 2 * float(ev(arg)) * v["z"])
+    g = problem.function("g_fun", "g", "g-fun", lambda v, index, ev, a, b: float(ev(a)) - 2 * float(ev(b)))
+    space = pts.binary()
+    problem.equation("h-cube", "definition", "h", lambda: [h(z), z ** 3], space)
+    problem.equation("h-prime", "definition", "h'", lambda: [hp(z), Partial(h(z), z)], space)
+    problem.equation("q-fun", "definition", "q", lambda: [q(t_), Partial(t_ * z ** 2, z)], space)
+    problem.equation("g-fun", "definition", "g", lambda: [g(z, t_), z - 2 * t_], space)
+    return (h, hp, q, g), space, Catalog([*CATALOG.problems, problem])
+
+
+def claim(catalog, sides, space, kind="identity"):
+    eq = replace(catalog["h-cube"], id="claim", kind=kind, sides=[build(lambda: side) for side in sides], space=space)
+    return eq, catalog.replacing(eq)
+
+
+@pytest.mark.parametrize("wrong, right", [
+    # d h(2z)/dz = h'(2z) forgot the inner factor: it was "proved for all sizes" and the true 2 h'(2z) refused
+    (lambda h, hp, q, g: [Partial(h(2 * z), z), hp(2 * z)], lambda h, hp, q, g: [Partial(h(2 * z), z), 2 * hp(2 * z)]),
+    # h'(tau) was d h(tau) / dz = 0 (the space has z too): "h'(tau) = 0" was proved
+    (lambda h, hp, q, g: [hp(t_), 0 * t_], lambda h, hp, q, g: [hp(t_), 3 * t_ ** 2]),
+    # q(z) = d(tau z^2)/dz at tau = z is 2 z^2; the derivative saw the argument z in tau and "proved" 3 z^2
+    (lambda h, hp, q, g: [q(z), 3 * z ** 2], lambda h, hp, q, g: [q(z), 2 * z ** 2]),
+    # g(tau, z) bound its parameters one after the other (tau read the z just bound): "g(tau, z) = -tau" was proved
+    (lambda h, hp, q, g: [g(t_, z), -t_], lambda h, hp, q, g: [g(t_, z), t_ - 2 * z]),
+], ids=["chain-rule", "parameter-named-like-another-value", "argument-inside-a-body", "arguments-bound-at-once"])
+def test_a_derivative_is_taken_through_the_argument_a_parameter_is_bound_to(wrong, right):
+    functions, space, catalog = chain_problem()
+    eq, catalog_ = claim(catalog, wrong(*functions), space, kind="gradient")
+    record, proofs = refused(eq, catalog_)
+    assert proofs[0].refuted and "differ" in proofs[0].reason, proofs
+    assert record.result == "fail" and "differ" in record.message, record.message
+    eq, catalog_ = claim(catalog, right(*functions), space, kind="gradient")
+    record = check_equation(eq, catalog_)
+    assert record.result == "pass" and record.proved_for == ["proved for all sizes"], record
+
+
+def test_a_second_derivative_by_finite_differences_moves_the_inner_derivative():
+    # d^2 z^3 / dz^2 = 6z was refused: the inner finite difference was taken at the unmoved point (a constant), so every
+    # second derivative came out 0
+    eq, catalog = statement(Partial(Partial(z ** 3, z), z), 6 * z, space=pts.binary(), kind="gradient",
+                            base="bce-logits")
+    record = check_equation(eq, catalog)
+    assert record.result == "pass" and "finite differences" in record.methods, record.message
+    eq, catalog = statement(Partial(Partial(z ** 3, z), z), 0 * z, space=pts.binary(), kind="gradient",
+                            base="bce-logits")
+    record, proofs = refused(eq, catalog)
+    assert proofs[0].refuted and "differ" in record.message
+
+
+def test_a_finite_difference_inside_a_sum_keeps_the_sums_index():
+    # sum_k d(s_k^2)/ds_k = 2 sum_k s_k was refused: the finite difference read s_k at the point's k, not the sum's
+    total = SumOver(Partial(s[k] ** 2, s[k]), k, 1, C)
+    eq, catalog = statement(total, 2 * SumOver(s[k], k, 1, C), space=pts.logits(index="k"), kind="gradient")
+    record = check_equation(eq, catalog)
+    assert record.result == "pass" and "finite differences" in record.methods, record.message
+    eq, catalog = statement(total, 2 * s[k], space=pts.logits(index="k"), kind="gradient")
+    record, proofs = refused(eq, catalog)
+    assert proofs[0].refuted and "differ" in record.message
+
+
+def test_the_packages_gradient_of_a_named_function_is_used_at_its_own_parameters_only():
+    # d BCE(2z, tau)/dz: the package's gradient of BCE(z, tau) (sigma(z) - tau) was compared with it, so the true
+    # 2 (sigma(2z) - tau) failed
+    from derivations.problems.problem1 import BCE, sigma
+
+    eq, catalog = statement(Partial(BCE(2 * z, t_), z), 2 * (sigma(2 * z) - t_), space=pts.binary(), kind="gradient",
+                            base="bce-gradient")
+    record = check_equation(eq, catalog)
+    assert record.result == "pass", record.message
+    eq, catalog = statement(Partial(BCE(2 * z, t_), z), sigma(z) - t_, space=pts.binary(), kind="gradient",
+                            base="bce-gradient")
+    record, proofs = refused(eq, catalog)
+    assert proofs[0].refuted and "differ" in record.message
+
+
+def test_an_argument_is_bound_to_a_parameter_of_its_own_kind():
+    # E(s_k) = e^{s_k} called as E(t_k) read s at k ("E(t_k) = e^{s_k}" was proved), and sigma(z, tau) dropped tau
+    from derivations.problems.problem1 import sigma
+
+    problem = Problem("problem-93.md", 93, "Arguments")
+    E = problem.function("E_of", "E", "e-of", lambda v, index, ev, arg: float(np.exp(ev(arg))))
+    space = pts.logits(index="k")
+    problem.equation("e-of", "definition", "E", lambda: [E(s[k]), exp(s[k])], space)
+    catalog = Catalog([*CATALOG.problems, problem])
+    eq, catalog_ = claim_on(catalog, "e-of", [E(t[k]), exp(s[k])], space)
+    record, proofs = refused(eq, catalog_)
+    assert "takes s at another index, not t[k]" in proofs[0].reason, proofs
+    eq, catalog_ = statement(sigma(z, t_), sigma(z), space=pts.binary(), base="bce-logits")
+    record, proofs = refused(eq, catalog_)
+    assert "sigma takes 1 argument(s)" in proofs[0].reason and "called with 2" in record.message, record.message
+
+
+def claim_on(catalog, base, sides, space, kind="identity"):
+    eq = replace(catalog[base], id="claim", kind=kind, sides=[build(lambda: side) for side in sides], space=space)
+    return eq, catalog.replacing(eq)
+
+
+def test_a_relation_or_maximum_of_a_points_values_is_decided_by_certified_signs():
+    # the 40-digit value substituted the point into 1(u log(1 + e^-150) > 0) and max(u log(1 + e^-150), 0) and let
+    # sympy compare: |u| + 1(u log(1 + e^-150) > 0) = |u| passed as "checked" (sympy said 0 at u = 0.3), and
+    # max(u log(1 + e^-150), 0) e^300 was -9.9e64 at u = -0.7
+    from derivations.equations.evaluate import Evaluator
+
+    space = pts.scalar("u", [lambda rng: rng.uniform(-1, 1), 0.3, 1.7, -3.1], kinks=(0,))
+    condition = Ind(sp.StrictGreaterThan(u * TINY_LOG, 0, evaluate=False))
+    eq, catalog = statement(sp.Abs(u) + condition, sp.Abs(u), space=space, prove="a reason")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "(sympy): 1.3" in record.message, record.message
+    for at, expected in ((-0.7, 0.0), (0.3, 0.3 * 1.3937095806663797e65)):
+        value = Evaluator(Point("u", {}, {"u": at}), "symbolic", CATALOG).value(sp.Max(u * TINY_LOG, 0) * exp(300))
+        assert float(value) == pytest.approx(expected, rel=1e-12), at

@@ -21,20 +21,39 @@ import sympy as sp
 
 from derivations.equations.notation import _Grouped, _open_ended, build, flatten, fn, latex, vector_bases
 
-__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "discover", "expression_key", "KINDS"]
+__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "DeclarationError", "discover",
+           "expression_key", "KINDS"]
 
 
 class ProblemError(ValueError):
     """A problem module that cannot be loaded: the message names its file and line and the error, in one line."""
+
+
+class DeclarationError(ProblemError, TypeError):
+    """A declaration refused where it is made (``Problem``, ``PROBLEM.equation``, ``PROBLEM.function``): the message
+    names the module line, the error, the problem and the fix, in one line, as :func:`discover` prints it. It is a
+    ValueError and a TypeError both, as the errors of a bad argument were before."""
+
+
+def _source_of(frame):
+    """(file as the messages name it, line) of a declaring frame: problems/x.py under the package, else the file name."""
+    source = Path(frame.f_code.co_filename).resolve()
+    where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
+    return where, frame.f_lineno
+
+
+def _caller():
+    """The frame that called the declaring method (the author's module line)."""
+    return inspect.currentframe().f_back.f_back
 
 KINDS = ("identity", "gradient", "definition", "inequality")
 RELATION = {"inequality": r"\geq"}  # how the sides of a kind are joined (an inequality: side 1 >= side 2 >= ...)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/derivations
 
 
-def _same_print(eq_id, sides):
+def _same_print(sides):
     """Refuse two different symbols that print alike (lam and lambda are both \\lambda): the page could not tell them
-    apart, so a reader could not check what the engine checks."""
+    apart, so a reader could not check what the engine checks. The reason, or None."""
     printed = {}
     for side in sides:
         for node in sp.preorder_traversal(side):
@@ -43,8 +62,57 @@ def _same_print(eq_id, sides):
                 other = printed.setdefault(tex, node)
                 same = (other.name == node.name) if isinstance(node, sp.Symbol) else (other == node)
                 if isinstance(other, sp.Symbol) and isinstance(node, sp.Symbol) and not same:
-                    raise ValueError(f"equation {eq_id!r}: the symbols {other.name!r} and {node.name!r} both print as "
-                                     f"{tex}: rename one")
+                    return f"the symbols {other.name!r} and {node.name!r} both print as {tex}: rename one"
+    return None
+
+
+DEFINES = ("the first side of a definition is what it defines: a function declared with PROBLEM.function, applied "
+           "to its parameters (sigma(z), BCE(z, tau), f(s_k)), or a symbol or an indexed symbol the space computes "
+           "(P, s_j, G_{i,j})")
+AS_IDENTITY = "a statement that one formula equals another is an identity: file it as kind='identity', to be proved"
+
+
+def _parameters_problem(head):
+    """Why the arguments of a definition's first side are not parameters (distinct symbols, entries s_k), or None."""
+    seen = set()
+    for arg in head.args:
+        if isinstance(arg, sp.Symbol):
+            key = arg.name
+        elif isinstance(arg, sp.Indexed) and len(arg.indices) == 1 and isinstance(arg.indices[0], sp.Symbol):
+            key = arg.indices[0].name
+        else:
+            return f"its argument {arg} is not a parameter (a symbol such as z, or an entry such as s_k)"
+        if key in seen:
+            return f"its parameter {key} appears twice"
+        seen.add(key)
+    return None
+
+
+def _head_problem(head, space):
+    """Why ``head`` cannot be the first side of a definition (:data:`DEFINES`), or None."""
+    from derivations.equations.notation import FUNCTION_LATEX
+
+    if isinstance(head, sp.core.function.AppliedUndef):
+        if type(head).__name__ not in FUNCTION_LATEX:
+            return (f"{head} applies a function no Problem declares: declare it with PROBLEM.function(name, tex, "
+                    f"definition, package)")
+        return _parameters_problem(head)
+    if isinstance(head, sp.Indexed):
+        if any(not isinstance(q, sp.Symbol) for q in head.indices) or len(set(head.indices)) != len(head.indices):
+            return f"{head} is an entry at {', '.join(map(str, head.indices))}: a definition holds at index symbols"
+        name = head.base.label.name
+    elif isinstance(head, sp.Symbol) and not head.is_integer:
+        name = head.name
+    else:
+        return f"{head} is a {type(head).__name__}, a formula: {AS_IDENTITY}"
+    try:  # a value the space gives as an input is not defined by a formula: that is an identity about it
+        first = next(iter(space.every({n: min(v) for n, v in space.sizes.items() if v}, set())), None)
+    except Exception:  # noqa: BLE001 - a space that cannot list points: check_equation says so
+        first = None
+    if first is not None and name in first.values and name not in first.derived:
+        return (f"{name} is a value the space gives (an input of its points), not one it computes from them: "
+                f"{AS_IDENTITY}")
+    return None
 
 
 def expression_key(expr):
@@ -174,6 +242,32 @@ class FunctionSpec:
     definition: str | None
     package: callable
     gradients: dict = field(default_factory=dict)
+    tex: tuple = field(default=None, compare=False)  # (LaTeX, show_args) as the page prints it
+    problem: str = field(default="", compare=False)  # the problem that declares it: "Problem 1 (problem-1.md)"
+    source: tuple = field(default=("", 0), compare=False)  # (file, line) of its declaration
+
+    def differences(self, other):
+        """What differs between two declarations of one function name (definition, LaTeX, package code, gradients),
+        in words; [] when they are the same function."""
+        from derivations.equations.fingerprint import behaviour
+
+        out = []
+        if self.definition != other.definition:
+            out.append(f"the definition ({self.definition!r} and {other.definition!r})")
+        if self.tex is not None and other.tex is not None and self.tex != other.tex:
+            out.append(f"the LaTeX ({self.tex[0]!r} and {other.tex[0]!r}"
+                       + (", arguments shown and not" if self.tex[1] != other.tex[1] else "") + ")")
+        if self.package is not other.package and behaviour(self.package) != behaviour(other.package):
+            out.append("the package code")
+        mine, theirs = self.gradients, other.gradients
+        if set(mine) != set(theirs) or any(mine[k] is not theirs[k] and behaviour(mine[k]) != behaviour(theirs[k])
+                                           for k in mine):
+            out.append(f"the package gradients (with respect to {sorted(mine)} and {sorted(theirs)})")
+        return out
+
+    def where(self):
+        """'<file>, line <n>' of its declaration."""
+        return f"{self.source[0]}, line {self.source[1]}" if self.source[0] else "(declared outside a module)"
 
 
 class Problem:
@@ -191,18 +285,30 @@ class Problem:
     """
 
     def __init__(self, page, number, title, columns=None, rows=None, bold=(), shapes=None):
-        if not isinstance(page, str) or not page.endswith(".md"):
-            raise ValueError(f"page must be the path of a Markdown page under docs/, got {page!r}")
+        frame = inspect.currentframe().f_back  # the module line that makes the problem
+        self.module = frame.f_globals.get("__name__", "")  # the module that makes it (discover takes its own only)
+        self.source = _source_of(frame)
         self.page, self.number, self.title = page, str(number), title
+        if not isinstance(page, str) or not page.endswith(".md"):
+            self._refuse(f"page must be the path of a Markdown page under docs/, got {page!r}", frame=frame)
         self.columns, self.rows = dict(columns or {}), dict(rows or {})
         self.shapes = {}
         for name, shape in (shapes or {}).items():
             if not (isinstance(shape, tuple) and 1 <= len(shape) <= 2 and all(isinstance(n, str) for n in shape)):
-                raise ValueError(f"shapes[{name!r}] must be a tuple of one or two size names such as ('D', 'C'), "
-                                 f"got {shape!r}")
+                self._refuse(f"shapes[{name!r}] must be a tuple of one or two size names such as ('D', 'C'), "
+                             f"got {shape!r}", frame=frame)
             self.shapes[name] = shape
         self.bold = frozenset(vector_bases) | frozenset(bold)  # this page's letters in bold, and no other page's
         self.equations, self.functions, self.package_gradients = [], {}, {}
+
+    def __repr__(self):
+        return f"Problem {self.number} ({self.page})"
+
+    def _refuse(self, message, frame=None, what="", kind="ValueError"):
+        """Raise :class:`DeclarationError`: '<file>, line <n>: <kind>: <message> (Problem <number>, <page>, <what>)'."""
+        where, line = _source_of(frame or _caller())
+        named = f"Problem {self.number}, {self.page}" + (f", {what}" if what else "")
+        raise DeclarationError(f"{where}, line {line}: {kind}: {message} ({named})")
 
     def equation(self, id, kind, title, sides, space, number=None, prove=True, domain=()):
         """Declare a displayed equation; ``sides()`` returns its sides, built unevaluated (as written).
@@ -211,31 +317,70 @@ class Problem:
         value with zero (``[delta > 0]``): the prover may use them, and every
         point of the space must respect them. ``prove="reason"`` says why a link
         cannot be proved; the prover still runs, and a link it finds false fails.
+        Every refusal is a :class:`DeclarationError` naming the module line, the problem and the fix.
         """
+        caller = inspect.currentframe().f_back  # the declaring line (inspect.stack() read the source of every frame)
+        what = f"equation {id!r}"
+
+        def refuse(message, kind="ValueError"):
+            self._refuse(message, caller, what, kind)
+
+        if not isinstance(id, str) or not id:
+            refuse(f"an equation's id is a non-empty string (its placeholder is [[eq:id]]), got {id!r}")
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+            refuse(f"kind must be one of {KINDS}, got {kind!r}")
         if prove is not True and not (isinstance(prove, str) and prove.strip()):
-            raise ValueError(f"prove must be True or a non-empty reason why the prover cannot prove {id!r}, got {prove!r}")
+            refuse(f"prove must be True or a non-empty reason why the prover cannot prove {id!r}, got {prove!r}")
         domain = tuple(domain)
         for rel in domain:
             if not (isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan))
                     and isinstance(rel.lhs, sp.Symbol) and rel.rhs == 0):
-                raise ValueError(f"domain of {id!r} must hold relations of a value with 0, such as delta > 0, got {rel!r}")
+                refuse(f"domain of {id!r} must hold relations of a value with 0, such as delta > 0, got {rel!r}")
         if not callable(sides):
-            raise TypeError(f"sides must be a function returning the sides (a lambda), got {type(sides).__name__}")
+            refuse(f"sides must be a function returning the sides (a lambda), got {type(sides).__name__}", "TypeError")
         if not hasattr(space, "sample"):
-            raise TypeError(f"space must be a Space from derivations.equations.points, got {type(space).__name__}")
+            refuse(f"space must be a Space from derivations.equations.points, got {type(space).__name__}"
+                   + (" (call it: pts.binary(), not pts.binary)" if callable(space) else ""), "TypeError")
         if any(eq.id == id for eq in self.equations):
-            raise ValueError(f"equation id {id!r} is declared twice on {self.page}")
-        caller = inspect.currentframe().f_back  # the declaring line (inspect.stack() read the source of every frame)
-        frame = inspect.getframeinfo(caller, context=0)
-        built = [flatten(sp.sympify(side)) for side in build(lambda: list(sides()))]
+            refuse(f"equation id {id!r} is declared twice on {self.page}: give each equation an id of its own")
+        try:
+            made = build(lambda: sides())
+        except Exception as exc:  # noqa: BLE001 - an author's sides: what went wrong, on the declaring line
+            refuse(f"{exc}, in sides()", type(exc).__name__)
+        if isinstance(made, (sp.Basic, str)) or not hasattr(made, "__iter__"):
+            refuse(f"sides must return a list of the sides [left, right, ...], got one {type(made).__name__}: "
+                   f"lambda: [left, right]", "TypeError")
+        built = []
+        for n, side in enumerate(made, 1):
+            if isinstance(side, str):
+                refuse(f"side {n} is the string {side!r}: write it as sympy, with the symbols of "
+                       f"derivations.equations.symbols", "TypeError")
+            try:
+                built.append(flatten(sp.sympify(side)))
+            except (sp.SympifyError, TypeError) as exc:
+                refuse(f"side {n} is no sympy expression ({type(side).__name__}: {exc})", "TypeError")
         if len(built) < 2:
-            raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")
-        _same_print(id, built)
-        source = Path(frame.filename).resolve()
-        where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
-        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno), domain=domain,
+            refuse(f"equation {id!r} needs at least two sides, got {len(built)}")
+        alike = _same_print(built)
+        if alike:
+            refuse(alike)
+        from derivations.equations.evaluate import EVALUATED_FUNCTIONS, INSTEAD, unevaluable
+
+        for n, side in enumerate(built, 1):
+            missing = unevaluable(side)
+            if missing:
+                name, node = missing[0]
+                instead = INSTEAD.get(name, "it with the functions they evaluate (" + ", ".join(
+                    f for f in EVALUATED_FUNCTIONS if f[0].islower() or f in ("Abs", "Heaviside", "Max", "Min", "Product"))
+                    + ", and the notation's SumOver, Frac, Ind, Partial, Grad, ...), or as a named function "
+                      "(PROBLEM.function) with its definition and package code")
+                refuse(f"side {n} uses {name} ({node}), which the checks cannot evaluate: write {instead}")
+        if kind == "definition":
+            why = _head_problem(built[0], space)
+            if why:
+                refuse(f"{DEFINES}; here {why}")
+        where, line = _source_of(caller)
+        eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, line), domain=domain,
                       bold=self.bold)
         self.equations.append(eq)
         return eq
@@ -247,9 +392,29 @@ class Problem:
         defines it on a page (None for one the notation takes as given),
         ``package(values, index, evaluate, *args)`` its value by the package.
         """
+        caller = inspect.currentframe().f_back
+        what = f"function {name!r}"
+
+        def refuse(message, kind="ValueError"):
+            self._refuse(message, caller, what, kind)
+
+        if not isinstance(name, str) or not name.isidentifier():
+            refuse(f"a function's name is an identifier such as 'sigma' or 'L_i', got {name!r}")
         if name in self.functions:
-            raise ValueError(f"function {name!r} is declared twice on {self.page}")
-        self.functions[name] = FunctionSpec(name, definition, package, dict(gradients or {}))
+            refuse(f"function {name!r} is declared twice on {self.page}: declare it once, or import it")
+        if not isinstance(tex, str) or not tex:
+            refuse(f"tex is how the function prints, a LaTeX string such as r'\\sigma', got {tex!r}", "TypeError")
+        if definition is not None and not isinstance(definition, str):
+            refuse(f"definition is the id of the equation that defines {name}, or None, got {definition!r}", "TypeError")
+        if package is not None and not callable(package):
+            refuse(f"package is a function package(values, index, evaluate, *arguments), got "
+                   f"{type(package).__name__}", "TypeError")
+        for var, rule in (gradients or {}).items():
+            if not (isinstance(var, str) and callable(rule)):
+                refuse(f"gradients maps a variable's name to a function rule(values, index), got {var!r}: "
+                       f"{type(rule).__name__}", "TypeError")
+        self.functions[name] = FunctionSpec(name, definition, package, dict(gradients or {}), (tex, bool(show_args)),
+                                            repr(self), _source_of(caller))
         return fn(name, tex, show_args)
 
     def package_gradient(self, expression, variable, rule):
@@ -259,12 +424,14 @@ class Problem:
         page's formula, also at the kinks where no derivative exists. It applies
         to this expression only: the rule for max(0, u) says nothing of max(0, 1 - u).
         """
+        caller = inspect.currentframe().f_back
         if isinstance(expression, type) or not isinstance(expression, sp.Basic):
-            raise TypeError(f"expression must be the sympy expression whose gradient the rule gives, such as "
-                            f"sp.Max(0, u), got {expression!r}: a rule applies to one expression, not to every "
-                            f"use of a function")
+            self._refuse(f"expression must be the sympy expression whose gradient the rule gives, such as "
+                         f"sp.Max(0, u), got {expression!r}: a rule applies to one expression, not to every "
+                         f"use of a function", caller, "a package gradient", "TypeError")
         if not callable(rule):
-            raise TypeError(f"rule must be a function rule(values, index), got {type(rule).__name__}")
+            self._refuse(f"rule must be a function rule(values, index), got {type(rule).__name__}", caller,
+                         "a package gradient", "TypeError")
         self.package_gradients[expression_key(expression), str(variable)] = rule
 
 
@@ -276,9 +443,10 @@ class Catalog:
         self.columns, self.rows, self.package_gradients, self.shapes = {}, {}, {}, {}
         for problem in problems:
             self.add_problem(problem)
+        self.check_definitions()  # every catalog, not only discover()'s: a function evaluates through its own definition
 
     def add_problem(self, problem):
-        # an author's clash is a message (ProblemError), not a traceback from discover()
+        # an author's clash is a message (ProblemError) naming both problems, not a traceback from discover()
         if any(p.page == problem.page for p in self.problems):
             raise ProblemError(f"two problems declare the page {problem.page}")
         for other in self.problems:
@@ -287,14 +455,38 @@ class Catalog:
                                    "(Problem(page, number, title): give one of them a number no other problem takes)")
         for eq in problem.equations:
             if eq.id in self.equations:
-                raise ProblemError(f"equation id {eq.id!r} is declared on {eq.page} and on {self.equations[eq.id].page}")
-            self.equations[eq.id] = eq
-        for table, mine in ((self.functions, problem.functions), (self.columns, problem.columns), (self.rows, problem.rows),
-                            (self.package_gradients, problem.package_gradients), (self.shapes, problem.shapes)):
+                raise ProblemError(f"equation id {eq.id!r} is declared on {eq.page} ({eq.source[0]}, line "
+                                   f"{eq.source[1]}) and on {self.equations[eq.id].page}: give each an id of its own")
+        for name, spec in problem.functions.items():
+            known = self.functions.get(name)
+            differ = known.differences(spec) if known is not None else []
+            if differ:
+                raise ProblemError(f"the function {name!r} is declared by {known.problem} ({known.where()}) and by "
+                                   f"{spec.problem} ({spec.where()}), which differ in {' and '.join(differ)}: one "
+                                   f"name prints and computes one function; "
+                                   f"import it from the first problem's module, or give the second another name")
+        for table, mine, what in ((self.columns, problem.columns, "columns"), (self.rows, problem.rows, "rows"),
+                                  (self.shapes, problem.shapes, "shapes")):
             for key, value in mine.items():
                 if key in table and table[key] != value:
-                    raise ValueError(f"{problem.page} declares {key!r} differently from another problem")
-                table[key] = value
+                    owner = next((p for p in self.problems if getattr(p, what).get(key) == table[key]), None)
+                    raise ProblemError(f"{problem.page} declares {what}[{key!r}] = {value!r}, but {owner.page if owner else 'another problem'} "
+                                       f"declares {table[key]!r}: the notation is shared, so one letter reads one array "
+                                       f"one way on every page")
+        from derivations.equations.fingerprint import behaviour
+
+        for key, rule in problem.package_gradients.items():
+            known = self.package_gradients.get(key)
+            if known is not None and known is not rule and behaviour(known) != behaviour(rule):
+                raise ProblemError(f"{problem.page} declares a package gradient of {key[0]} with respect to {key[1]} "
+                                   f"that another problem declares with different code: declare it once")
+        self.equations.update({eq.id: eq for eq in problem.equations})
+        for name, spec in problem.functions.items():
+            self.functions.setdefault(name, spec)
+        for table, mine in ((self.columns, problem.columns), (self.rows, problem.rows),
+                            (self.package_gradients, problem.package_gradients), (self.shapes, problem.shapes)):
+            for key, value in mine.items():
+                table.setdefault(key, value)
         self.problems.append(problem)
         self._number()
 
@@ -317,10 +509,33 @@ class Catalog:
                 eq.shown_number = f"{prefixes[eq.page]}.{counters[eq.page]}"
 
     def check_definitions(self):
-        """Every named function names a definition that exists; raise otherwise."""
+        """Every named function names a definition that exists and defines it, and every definition whose first side
+        is a function is that function's own; raise :class:`ProblemError` otherwise, naming the declaring line."""
         for spec in self.functions.values():
-            if spec.definition is not None and spec.definition not in self.equations:
-                raise ValueError(f"function {spec.name!r} is defined by {spec.definition!r}, which no problem declares")
+            if spec.definition is None:
+                continue
+            eq = self.equations.get(spec.definition)
+            if eq is None:
+                raise ProblemError(f"{spec.where()}: function {spec.name!r} of {spec.problem} is defined by "
+                                   f"{spec.definition!r}, which no problem declares: give the id of the equation "
+                                   f"that defines it, or None")
+            head = eq.sides[0]
+            if eq.kind != "definition" or type(head).__name__ != spec.name:
+                raise ProblemError(f"{spec.where()}: function {spec.name!r} of {spec.problem} is defined by "
+                                   f"{spec.definition!r}, whose "
+                                   f"first side is {head} ({eq.kind}): a function's definition is an equation of kind "
+                                   f"'definition' whose first side is the function applied to its parameters")
+        for eq in self.equations.values():
+            head = eq.sides[0]
+            if eq.kind != "definition" or not isinstance(head, sp.core.function.AppliedUndef):
+                continue
+            spec = self.functions.get(type(head).__name__)
+            if spec is None or spec.definition != eq.id:
+                named = "no problem declares it" if spec is None else (
+                    f"its declaration ({spec.where()}) names {spec.definition!r} as its definition")
+                raise ProblemError(f"{eq.source[0]}, line {eq.source[1]}: equation {eq.id!r} of {eq.page} is a "
+                                   f"definition of {type(head).__name__}, but {named}: a function has one definition; "
+                                   f"{AS_IDENTITY}")
 
     def __getitem__(self, id):
         return self.equations[id]
@@ -354,15 +569,37 @@ def discover(package="derivations.problems"):
             continue
         try:
             module = importlib.import_module(f"{package}.{info.name}")
+        except DeclarationError as exc:  # it names its line already
+            raise ProblemError(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - an author's module: where it went wrong, not a traceback
             raise ProblemError(_where(exc, info.name) + f"{type(exc).__name__}: {exc}") from exc
-        found = [v for v in vars(module).values() if isinstance(v, Problem)]
-        if len(found) != 1:
-            raise ValueError(f"{module.__name__} must make exactly one Problem, found {len(found)}")
-        problems.append(found[0])
+        problems.append(_own_problem(module, info.name))
     # numbers first in their order, then named problems (the guide's examples): never a number compared with a name
     problems.sort(key=lambda p: tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                                       for part in p.number.split(".")))
     catalog = Catalog(problems)
     catalog.check_definitions()
     return catalog
+
+
+def _own_problem(module, name):
+    """The one Problem ``module`` makes: another problem's Problem that it imports (from problem1 import *) is not
+    its own. A message naming the module and the fix otherwise."""
+    found = list({id(v): v for v in vars(module).values() if isinstance(v, Problem)}.values())
+    own = [p for p in found if p.module == module.__name__]
+    if len(own) == 1:
+        return own[0]
+    if not own and len(found) == 1:  # made by a helper of another module, for this one
+        return found[0]
+    if len(own) > 1:
+        lines = ", ".join(str(p.source[1]) for p in own)
+        raise ProblemError(f"problems/{name}.py makes {len(own)} Problems (lines {lines}): a module of "
+                           f"derivations.problems makes exactly one, for one page; put the other in a module of its own")
+    if found:
+        others = ", ".join(f"{p} from {p.module}" for p in found)
+        raise ProblemError(f"problems/{name}.py makes no Problem of its own; it imports {others}: a module of "
+                           f"derivations.problems makes exactly one (PROBLEM = Problem(page, number, title)), and "
+                           f"imports only the functions it needs from another (from derivations.problems.problem1 "
+                           f"import sigma)")
+    raise ProblemError(f"problems/{name}.py makes no Problem: a module of derivations.problems makes exactly one "
+                       f"(PROBLEM = Problem(page, number, title)); a helper module's name starts with _")

@@ -21,9 +21,11 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.kernel import COMPARE as _COMPARE, accurate_logs, certified_sign, rational_in_exponentials_is_zero
+from derivations.equations.notation import Ind
 from derivations.gradient_check import numerical_gradient
 
-__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes"]
+__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes",
+           "unevaluable", "EVALUATED_FUNCTIONS"]
 
 DIGITS = 40
 MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343
@@ -206,6 +208,73 @@ def _numeric_extremum(args, direction):
     return best
 
 
+def _certified_round(number, up):
+    """floor (``up`` False) or ceiling of a number, the integer told for certain (each side certified), else
+    NotEvaluable."""
+    guess = int(sp.floor(evalf_digits(number, DIGITS)))  # a candidate; each side of it is then certified
+    for n in (guess, guess - 1, guess + 1):
+        low, high = (n - 1, n) if up else (n, n + 1)
+        # floor: n <= a < n + 1; ceiling: n - 1 < a <= n
+        above, below = certified_sign(number - low), certified_sign(high - number)
+        if above is None or below is None:
+            break
+        if (above > 0 and below >= 0) if up else (above >= 0 and below > 0):
+            return sp.Integer(n)
+    raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
+
+
+_DECIDED = (Relational, sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
+
+
+def _at_point(expr, subs):
+    """``expr`` with the point's values ``subs`` put in, every relation, piece, max, min, |.|, sign, Heaviside, floor
+    and ceiling of a number decided by kernel.certified_sign: a plain substitution lets sympy decide them by its own
+    comparison, whose evalf takes log(1 + e^-150) as 0 (max(u log(1 + e^-150), 0) e^300 came out -1e65 at u < 0).
+    A sign that cannot be told for certain is NotEvaluable, never a guess."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    if not expr.has(*_DECIDED):
+        return expr.xreplace(subs)
+    if isinstance(expr, Relational):
+        lhs, rhs = _at_point(expr.lhs, subs), _at_point(expr.rhs, subs)
+        diff = _number(sp.sympify(lhs) - sp.sympify(rhs))
+        if diff is None:
+            return expr.func(lhs, rhs, evaluate=False)
+        sign = certified_sign(diff)
+        if sign is None:
+            raise NotEvaluable(f"cannot tell the sign of {diff} for certain, to decide {expr}")
+        return sp.true if _COMPARE[type(expr)](sign, 0) else sp.false
+    if isinstance(expr, sp.Piecewise):
+        pieces = []
+        for value, cond in expr.args:
+            cond = _at_point(cond, subs)
+            if cond is sp.false:
+                continue
+            pieces.append((_at_point(value, subs), cond))
+            if cond is sp.true:
+                break
+        if pieces and pieces[0][1] is sp.true:
+            return pieces[0][0]
+        return sp.Piecewise(*pieces) if pieces else sp.nan
+    args = [_at_point(a, subs) for a in expr.args]
+    numbers = [_number(a) for a in args]
+    if isinstance(expr, (sp.Max, sp.Min)) and None not in numbers:
+        return _numeric_extremum(numbers, 1 if isinstance(expr, sp.Max) else -1)
+    if isinstance(expr, (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)) and numbers[0] is not None:
+        a = numbers[0]
+        if isinstance(expr, (sp.floor, sp.ceiling)):
+            return _certified_round(a, isinstance(expr, sp.ceiling))
+        sign = certified_sign(a)
+        if sign is None:
+            raise NotEvaluable(f"cannot tell the sign of {a} for certain")
+        if isinstance(expr, sp.Abs):
+            return sign * a
+        if isinstance(expr, sp.sign):
+            return sp.Integer(sign)
+        return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else args[1] if len(args) > 1 else sp.Rational(1, 2)
+    return expr.func(*args)
+
+
 class _Rewritten(dict):
     """A point's values whose maxima and Piecewise are written with the atoms of ``regions`` on first reading."""
 
@@ -346,6 +415,22 @@ def _strip_derivatives(expr):
         return expr.func(*[_strip_derivatives(a) for a in expr.args])
 
 
+def _reaches_derivative(expr, catalog, seen=()):
+    """Whether ``expr``, or the definition of a named function it uses, takes a derivative."""
+    from derivations.equations.notation import Grad, Partial
+
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (Partial, Grad)):
+            return True
+        if isinstance(node, sp.core.function.AppliedUndef):
+            spec = catalog.functions.get(type(node).__name__)
+            if spec is not None and spec.definition in catalog.equations and spec.definition not in seen:
+                if any(_reaches_derivative(side, catalog, seen + (spec.definition,))
+                       for side in catalog.equations[spec.definition].sides[1:]):
+                    return True
+    return False
+
+
 def _column(v):
     """A vector of the package as a column (n x 1), as sympy has it, so that products mean the same in both modes."""
     if isinstance(v, np.ndarray) and v.ndim == 1:
@@ -389,6 +474,78 @@ def evalf_digits(expr, digits):
     raise NotEvaluable(f"sympy could not reach {digits} digits")
 
 
+# what to write instead of a sympy object the evaluator has no rule for
+INSTEAD = {
+    "Sum": "the notation's SumOver(body, k, lo, hi)",
+    "Derivative": "Partial(f, v) or Grad(f, v) of the notation",
+    "Piecewise": "it with indicators, a Ind(c) + b Ind(not c) (Ind of the notation)",
+    "KroneckerDelta": "Ind(sp.Eq(j, k))",
+    "ImaginaryUnit": "real values only (the checks evaluate real numbers)",
+    "Integral": "it as a named function (PROBLEM.function) whose package code computes it",
+    "Ind": "an indicator of a relation: Ind(a > b), Ind(sp.Eq(j, k)), Ind(sp.And(a > 0, b > 0))",
+}
+
+
+def unevaluable(expr):
+    """[(name, node)] of every node of ``expr`` that :class:`Evaluator` has no rule for: a sympy function (erf,
+    Piecewise, Sum, ...) that no check could evaluate, found when the equation is declared rather than as
+    "cannot be evaluated" at every point. The test is the evaluator's own dispatch (:meth:`Evaluator.ev`)."""
+    from derivations.equations.notation import Grad, Partial, SumOver
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, (sp.Symbol, sp.Number, sp.NumberSymbol, sp.IndexedBase, sp.logic.boolalg.BooleanAtom)):
+            return
+        if isinstance(node, sp.Indexed):
+            for q in node.indices:
+                walk(q)
+            return
+        name = type(node).__name__
+        ruled = hasattr(Evaluator, "_ev_" + name)
+        if not (ruled or isinstance(node, (sp.core.function.AppliedUndef, Relational))):
+            found.append((name, node))
+            return
+        if isinstance(node, Ind):
+            condition(node, node.args[0])
+            return
+        if isinstance(node, sp.Product):
+            walk(node.args[0])
+            for limit in node.args[1:]:
+                for edge in limit[1:]:
+                    walk(edge)
+            return
+        if isinstance(node, (Partial, Grad)):
+            walk(node.args[0])
+            return
+        if isinstance(node, SumOver):
+            for a in node.args[:4]:
+                walk(a)
+            if node.args[4] is not sp.S.NaN:
+                walk(node.args[4])
+            return
+        for a in node.args:
+            walk(a)
+
+    def condition(ind, cond):
+        if isinstance(cond, (sp.And, sp.Or, sp.Not)):
+            for c in cond.args:
+                condition(ind, c)
+        elif isinstance(cond, Relational):
+            walk(cond.lhs)
+            walk(cond.rhs)
+        elif not isinstance(cond, sp.logic.boolalg.BooleanAtom):
+            found.append(("Ind", ind))
+
+    walk(sp.sympify(expr))
+    return found
+
+
+def _evaluated_functions():
+    """The sympy functions and notation nodes :class:`Evaluator` evaluates (its ``_ev_`` rules), by name."""
+    return sorted(name[4:] for name in dir(Evaluator) if name.startswith("_ev_"))
+
+
 class Evaluator:
     """Evaluates notation trees at one point, ``symbolic`` or ``package``.
 
@@ -412,7 +569,9 @@ class Evaluator:
         self.regions = regions
         self.labels = point.label_names
         self.indices = {k: int(v) for k, v in point.indices.items()}
-        self.locals = {}
+        self.locals = {}  # the parameters of the named function being evaluated, bound to its arguments' values
+        self.moved = {}  # primitive values moved from the point's own (finite differences): name -> value
+        self.nested = False  # inside a derivative taken by finite differences (its steps are larger)
         if mode == "symbolic":
             values, self.subs = point.symbolic_values(domain)
             # a derived value's max or Piecewise becomes atoms when it is read, so that only what a side reads counts
@@ -430,7 +589,7 @@ class Evaluator:
             return out
         if self.mode == "symbolic":
             if isinstance(out, sp.MatrixBase):
-                out = out.xreplace(self.subs)
+                out = out.applyfunc(lambda e: _at_point(e, self.subs))
                 exact = not out.atoms(sp.Float)  # a float64 inside (a derived value the package computed) is no exact value
                 out = out.applyfunc(self._evalf)
                 if any(not e.is_number or e.has(sp.zoo, sp.nan, sp.oo) for e in out):
@@ -441,7 +600,7 @@ class Evaluator:
                                 [e.as_real_imag()[0] for e in out] if exact else ())
             if isinstance(out, (int, float, np.integer)):
                 return np.array(float(out))  # a float64 from outside sympy: no more digits than that
-            num = sp.sympify(out).xreplace(self.subs)
+            num = _at_point(sp.sympify(out), self.subs)
             exact = not num.atoms(sp.Float)
             num = self._evalf(num)
             if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
@@ -597,24 +756,96 @@ class Evaluator:
             if value.is_number and (value < 0 or (strict and value == 0)):
                 raise InvalidValue(f"{what} ({value})")
 
-    def _ev_Max(self, expr):
+    def _extremum(self, expr, direction):
         args = [self.ev(a) for a in expr.args]
         if self.mode != "symbolic":
-            return reduce(np.maximum, args)
+            return reduce(np.maximum if direction > 0 else np.minimum, args)
         if self.regions is None:
-            return _numeric_extremum(args, 1) if all(_number(a) is not None for a in args) else sp.Max(*args)
-        return self.regions.from_source(expr, lambda: self.regions.extremum(args, 1))
+            if all(_number(a) is not None for a in args):
+                return _numeric_extremum(args, direction)
+            return sp.Max(*args) if direction > 0 else sp.Min(*args)
+        return self.regions.from_source(expr, lambda: self.regions.extremum(args, direction))
+
+    def _ev_Max(self, expr):
+        return self._extremum(expr, 1)
+
+    def _ev_Min(self, expr):
+        return self._extremum(expr, -1)
+
+    def _number_sign(self, a):
+        """The sign of ``a`` where it is a number (told for certain, never by sympy's own comparison), else None."""
+        number = _number(a)
+        if number is None:
+            return None
+        sign = certified_sign(number)
+        if sign is None:
+            raise NotEvaluable(f"cannot tell the sign of {number} for certain")
+        return sign
 
     def _ev_Abs(self, expr):
         a = self.ev(expr.args[0])
         if self.mode != "symbolic":
             return np.abs(a)
         if self.regions is None:
-            return sp.Abs(a)
+            sign = self._number_sign(a)
+            return sp.Abs(a) if sign is None else sign * a
         return self.regions.from_source(expr, lambda: (self.regions.positive(a) - self.regions.positive(-a)) * a)
+
+    def _ev_sign(self, expr):
+        a = self.ev(expr.args[0])
+        if self.mode != "symbolic":
+            return np.sign(a)
+        if self.regions is None:
+            sign = self._number_sign(a)
+            return sp.sign(a) if sign is None else sp.Integer(sign)
+        return self.regions.from_source(expr, lambda: self.regions.positive(a) - self.regions.positive(-a))
+
+    def _ev_Heaviside(self, expr):
+        """H(a): 0 below 0, 1 above, and at 0 its second argument (sympy's default 1/2)."""
+        a = self.ev(expr.args[0])
+        at_zero = self.ev(expr.args[1]) if len(expr.args) > 1 else sp.Rational(1, 2)
+        if self.mode != "symbolic":
+            return np.heaviside(np.asarray(a, dtype=np.float64), float(at_zero))
+        if self.regions is None:
+            sign = self._number_sign(a)
+            if sign is None:
+                return sp.Heaviside(a, at_zero)
+            return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else at_zero
+        return self.regions.from_source(expr, lambda: self.regions.positive(a) + at_zero * self.regions.equal(a, 0))
+
+    def _rounding(self, expr, up):
+        """floor (``up`` False) or ceiling of a value; of a number, the integer told for certain."""
+        a = self.ev(expr.args[0])
+        if self.mode != "symbolic":
+            return np.ceil(a) if up else np.floor(a)
+        number = _number(a)
+        if number is None:
+            return sp.ceiling(a) if up else sp.floor(a)
+        return _certified_round(number, up)
+
+    def _ev_floor(self, expr):
+        return self._rounding(expr, up=False)
+
+    def _ev_ceiling(self, expr):
+        return self._rounding(expr, up=True)
+
+    def _elementary(self, expr):
+        """sin, cos, tan, sinh, cosh, tanh: sympy's function of the value, or numpy's of the float."""
+        name = type(expr).__name__
+        a = self.ev(expr.args[0])
+        return getattr(sp, name)(a) if self.mode == "symbolic" else getattr(np, name)(a)
+
+    _ev_sin = _ev_cos = _ev_tan = _ev_sinh = _ev_cosh = _ev_tanh = _elementary
 
     def _ev_Ind(self, expr):
         cond = expr.args[0]
+        if isinstance(cond, (sp.And, sp.Or, sp.Not)):  # 1(a and b) = 1(a) 1(b), 1(not a) = 1 - 1(a), exactly
+            parts = [self._ev_Ind(Ind(c)) for c in cond.args]
+            if isinstance(cond, sp.Not):
+                return 1 - parts[0]
+            if isinstance(cond, sp.And):
+                return reduce(operator.mul, parts)
+            return 1 - reduce(operator.mul, [1 - part for part in parts])
         if isinstance(cond, Relational):
             lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
             exact = _exact_relation(cond, lhs, rhs, self.mode)
@@ -656,6 +887,31 @@ class Evaluator:
         if not terms:
             return sp.Integer(0) if self.mode == "symbolic" else 0.0
         return reduce(operator.add, terms)
+
+    def _ev_Product(self, expr):
+        """sympy's Product(body, (k, lo, hi), ...): the product over lo..hi (none when hi < lo: an empty range is 1)."""
+        return self._product(expr.args[0], list(expr.args[1:]))
+
+    def _product(self, body, limits):
+        if not limits:
+            return self.ev(body)
+        index, lo, hi = limits[-1]  # sympy's last limit is the outermost
+        if not isinstance(index, sp.Symbol):
+            raise NotEvaluable(f"a product must run over an index symbol, not {index}")
+        had, saved = index.name in self.indices, self.indices.get(index.name)
+        factors = []
+        try:
+            for k in range(self.index(lo), self.index(hi) + 1):
+                self.indices[index.name] = k
+                factors.append(self._product(body, limits[:-1]))
+        finally:
+            if had:
+                self.indices[index.name] = saved
+            else:
+                self.indices.pop(index.name, None)
+        if not factors:
+            return sp.Integer(1) if self.mode == "symbolic" else 1.0
+        return reduce(operator.mul, factors)
 
     def _ev_Dot(self, expr):
         a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
@@ -725,13 +981,12 @@ class Evaluator:
             raise NotEvaluable(f"{name} has no definition on a page")
         definition = self.equations[spec.definition]
         head = definition.sides[0]
-        saved_locals, saved_indices = dict(self.locals), dict(self.indices)
+        # every argument is read in the caller's context first, then bound: g(b, a) never reads its own new a for b
+        bound_locals, bound_indices = self._arguments(name, head, expr)
+        saved_locals, saved_indices = self.locals, dict(self.indices)
         try:
-            for param, arg in zip(head.args, expr.args):
-                if isinstance(param, sp.Indexed):
-                    self.indices[param.indices[0].name] = self.index(arg.indices[0])
-                else:
-                    self.locals[param.name] = self.ev(arg)
+            self.locals = bound_locals  # the body sees its own parameters only, never an enclosing function's
+            self.indices.update(bound_indices)
             errors = []
             for n, form in enumerate(definition.sides[1:], 1):
                 # a later form stands for the definition only where it is proved equal to it
@@ -745,6 +1000,26 @@ class Evaluator:
             raise NotEvaluable(f"no form of {name} can be evaluated here: {'; '.join(errors)}")
         finally:
             self.locals, self.indices = saved_locals, saved_indices
+
+    def _arguments(self, name, head, expr):
+        """({parameter name: value}, {index name: value}): the arguments of ``expr`` bound to the parameters of
+        its definition's first side ``head`` (a value parameter to the argument's value, an entry s_k to the index
+        of the argument, which must be an entry of the same s)."""
+        if len(head.args) != len(expr.args):
+            raise NotEvaluable(f"{name} takes {len(head.args)} argument(s), as its definition {head} says, "
+                               f"but is called with {len(expr.args)}: {expr}")
+        values, indices = {}, {}
+        for param, arg in zip(head.args, expr.args):
+            if isinstance(param, sp.Indexed):
+                if not (isinstance(arg, sp.Indexed) and arg.base == param.base and len(arg.indices) == 1):
+                    raise NotEvaluable(f"{name}'s parameter {param} is an entry of {param.base}: it takes "
+                                       f"{param.base} at another index, not {arg}")
+                indices[param.indices[0].name] = self.index(arg.indices[0])
+            elif isinstance(param, sp.Symbol) and param.is_integer:  # an index parameter: f(k) at k = 2
+                indices[param.name] = self.index(arg)
+            else:
+                values[param.name] = self.ev(arg)
+        return values, indices
 
     # -- derivatives ---------------------------------------------------------
     def _variable(self, var):
@@ -770,41 +1045,108 @@ class Evaluator:
             return name, (k - 1,)
         return base, (k - 1,)
 
+    def _child(self, mode, values=None, regions=None, derivative=None, moved=None, locals_=None):
+        """An evaluator at this point in this one's context: the same indices (a sum's, a named function's) and
+        parameters, with ``moved`` primitives (finite differences) and ``locals_`` parameters in place of these."""
+        child = Evaluator(self.point, mode, self.catalog, derivative or self.derivative, values, regions=regions,
+                          domain=self.domain)
+        child.indices = dict(self.indices)
+        child.locals = dict(self.locals if locals_ is None else locals_)
+        child.moved = dict(self.moved if moved is None else moved)
+        child.nested = self.nested
+        return child
+
     def on_kink(self, f):
         """Whether this point lies exactly on a kink of ``f`` (a condition of a max, |.| or indicator is 0 there)."""
         from derivations.equations.regions import Regions
 
-        probe = Regions()
+        probe = Regions()  # at the point itself, also inside a finite difference: a kink there is not differentiated
+        child = self._child("symbolic", regions=probe)
+        if self.mode != "symbolic":  # the parameters' float values, as the numbers they stand for
+            child.locals = {k: _exact(v) if np.ndim(v) == 0 else _to_matrix(np.vectorize(_exact, otypes=[object])(v))
+                            for k, v in self.locals.items()}
         try:
-            Evaluator(self.point, "symbolic", self.catalog, regions=probe, domain=self.domain).ev(_strip_derivatives(f))
-        except (NotEvaluable, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+            child.ev(_strip_derivatives(f))
+        except (NotEvaluable, InvalidValue, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
             return self.point.kink  # cannot tell: trust the point's own word
         _, subs = self.point.symbolic_values(self.domain)
         return any(sp.simplify(u.xreplace(subs)) == 0 for u in probe.kinks)
 
     def _package_gradient(self, f, var, name):
-        """The package's own gradient of ``f`` (a named function's, or one registered for this very expression)."""
+        """The package's own gradient of ``f`` (a named function's, or one registered for this very expression).
+
+        Only where ``f`` is written as the package computes it: a named function applied to its definition's own
+        parameters (BCE(z, tau), never BCE(2z, tau)), outside the body of a named function (where a parameter is
+        bound to an argument the package's rule does not read)."""
         from derivations.equations.catalog import expression_key
 
+        if self.locals or self.moved:
+            return None
         spec = self.catalog.functions.get(type(f).__name__) if isinstance(f, sp.core.function.AppliedUndef) else None
         if spec is not None and name in spec.gradients:
-            return spec.gradients[name]
+            head = self.equations[spec.definition].sides[0] if spec.definition in self.equations else None
+            own = f.args == head.args if head is not None else not f.args
+            return spec.gradients[name] if own else None
         return getattr(self.catalog, "package_gradients", {}).get((expression_key(f), str(var)))
 
+    def _frozen(self, f):
+        """(value of ``f``, back, held): ``f`` evaluated (symbolic mode) with every parameter of the named function
+        being evaluated held as a symbol of its own (``held``: name -> symbol, or Matrix of symbols), and ``back`` the
+        substitution of their values. A parameter is an independent variable of its definition: d/dz of a body whose
+        parameter is bound to 2z must not see the 2z, and d/dp of it is taken at p's value."""
+        if not self.locals:
+            return self.ev(f), {}, {}
+        held, back = {}, {}
+        for name, value in self.locals.items():
+            if isinstance(value, sp.MatrixBase):
+                syms = sp.Matrix(value.rows, value.cols, lambda r, c: sp.Dummy(f"{name}_{r + 1}_{c + 1}", real=True))
+                back.update(zip(syms, value))
+                held[name] = syms
+            else:
+                sym = sp.Dummy(name, real=True)
+                back[sym] = value
+                held[name] = sym
+        before = set(self.regions.variables) if self.regions is not None else set()
+        saved, self.locals = self.locals, held
+        try:
+            inner = self.ev(f)
+        finally:
+            self.locals = saved
+        if self.regions is not None:  # an atom whose condition holds a held symbol would never be told at a point
+            dummies, conditions = set(back), getattr(self.regions, "conditions", None)
+            for atom in set(self.regions.variables) - before:
+                condition = conditions.get(atom) if conditions is not None else None
+                if condition is None or sp.sympify(condition[1]).free_symbols & dummies:
+                    raise NotEvaluable("a derivative inside a named function through a max, |.| or indicator of its "
+                                       "parameters: decided at points only")
+        return inner, back, held
+
+    @staticmethod
+    def _diff(inner, target):
+        """d inner / d target, entry by entry for a vector or matrix target (a sympy Matrix then)."""
+        if isinstance(target, (np.ndarray, sp.MatrixBase)):
+            shape = target.shape
+            entries = np.asarray(target.tolist() if isinstance(target, sp.MatrixBase) else target, dtype=object)
+            grads = np.empty(entries.shape, dtype=object)
+            for idx in np.ndindex(entries.shape):
+                grads[idx] = sp.diff(inner, entries[idx])
+            return _to_matrix(grads.reshape(shape))
+        return sp.diff(inner, target)
+
     def _derivative(self, expr):
+        """d f / d var: with respect to a value of the point (s_k, W, z), or to a parameter of the named function
+        being evaluated (its definition h'(z) = dh(z)/dz, called at h'(2z): the derivative of h at 2z)."""
         f, var = expr.args
+        if isinstance(var, sp.Symbol) and var.name in self.locals:
+            return self._parameter_derivative(f, var.name)
         name, loc = self._variable(var)
         if self.mode == "symbolic":
             if self.point.kink and self.on_kink(f):
                 raise NotEvaluable("not differentiable at a kink")
-            inner = self.ev(f)  # a sign variable of Regions is a constant in its region: diff treats it so
+            inner, back, _ = self._frozen(f)  # a sign variable of Regions is a constant in its region: diff treats it so
             target = self.values[name][loc] if loc else self.values[name]
-            if isinstance(target, np.ndarray):
-                grads = np.empty(target.shape, dtype=object)
-                for idx in np.ndindex(target.shape):
-                    grads[idx] = sp.diff(inner, target[idx])
-                return _to_matrix(grads)
-            return sp.diff(inner, target)
+            out = self._diff(inner, target)
+            return out.xreplace(back) if back else out
         if self.derivative == "analytic":
             rule = self._package_gradient(f, var, name)
             if rule is None:
@@ -816,7 +1158,8 @@ class Evaluator:
             raise NotEvaluable("finite differences are meaningless across a kink")
         if not kinked and self.derivative == "one-sided slopes":
             raise NotEvaluable("one-sided slopes are taken at a kink only")
-        base = np.asarray(self.point.values[name], dtype=np.float64)
+        # the base is this evaluator's own point: inside an outer finite difference, the moved one
+        base = np.array(self.moved.get(name, self.point.values[name]), dtype=np.float64)
         start = base[loc] if loc else base
 
         def along(v):
@@ -825,12 +1168,51 @@ class Evaluator:
                 moved[loc] = v
             else:
                 moved = np.asarray(v, dtype=np.float64)
-            values = self.point.numeric_values({name: moved})
-            return float(np.asarray(Evaluator(self.point, "package", self.catalog, "finite-differences", values).ev(f)).item())
+            shifted = dict(self.moved, **{name: moved})
+            child = self._child("package", self.point.numeric_values(shifted), derivative="finite-differences",
+                                moved=shifted)
+            child.nested = True
+            return float(np.asarray(child.ev(f)).item())
 
+        return self._numeric_derivative(f, along, start)
+
+    def _numeric_derivative(self, f, along, start):
+        """One-sided slopes, or centred differences of ``along`` at ``start``: steps of 1e-6, or where a derivative
+        is taken of a derivative (each difference of differences divides rounding by a step again), 2e-4 times the
+        value's magnitude."""
         if self.derivative == "one-sided slopes":
             return one_sided_slopes(along, start)
+        if self.nested or _reaches_derivative(f, self.catalog):
+            scale = max(1.0, float(np.max(np.abs(start))) if np.size(start) else 1.0)
+            return numerical_gradient(along, start, h=2e-4 * scale)
         return numerical_gradient(along, start, h=1e-6)
+
+    def _parameter_derivative(self, f, name):
+        """d f / d p for a parameter p of the named function being evaluated, at the value p is bound to."""
+        value = self.locals[name]
+        if self.point.kink and self.on_kink(f):
+            raise NotEvaluable("not differentiable at a kink")
+        if self.mode == "symbolic":
+            inner, back, held = self._frozen(f)
+            return self._diff(inner, held[name]).xreplace(back)
+        if self.derivative == "analytic":
+            raise NotEvaluable(f"the package's gradients are with respect to the point's values, not the parameter "
+                               f"{name} of a named function")
+        if self.derivative == "one-sided slopes":
+            raise NotEvaluable("one-sided slopes are taken with respect to the point's values")
+        base = np.array(value, dtype=np.float64)
+
+        def along(v):
+            child = self._child("package", self.values, derivative="finite-differences",
+                                locals_=dict(self.locals, **{name: np.asarray(v, dtype=np.float64).reshape(base.shape)
+                                                             if base.ndim else float(v)}))
+            child.nested = True
+            return float(np.asarray(child.ev(f)).item())
+
+        return self._numeric_derivative(f, along, base if base.ndim else float(base))
 
     _ev_Partial = _derivative
     _ev_Grad = _derivative
+
+
+EVALUATED_FUNCTIONS = tuple(_evaluated_functions())

@@ -35,7 +35,7 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import is_zero
+from derivations.equations.kernel import COMPARE, certified_sign, is_zero
 from derivations.equations.notation import (
     Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, fn, latex,
 )
@@ -357,13 +357,13 @@ class Evaluator:
         return sp.log(self._scalar(self.ev(expr.args[0]), "a logarithm"))
 
     def _ev_Max(self, expr):
-        return sp.Max(*[self._scalar(self.ev(a), "a max") for a in expr.args])
+        return _extremum([self._scalar(self.ev(a), "a max") for a in expr.args], 1)
 
     def _ev_Min(self, expr):
-        return sp.Min(*[self._scalar(self.ev(a), "a min") for a in expr.args])
+        return _extremum([self._scalar(self.ev(a), "a min") for a in expr.args], -1)
 
     def _ev_Abs(self, expr):
-        return sp.Abs(self._scalar(self.ev(expr.args[0]), "an absolute value"))
+        return _abs(self._scalar(self.ev(expr.args[0]), "an absolute value"))
 
     def _ev_Ind(self, expr):
         cond = expr.args[0]
@@ -372,10 +372,10 @@ class Evaluator:
         lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
         if _is_matrix(lhs) or _is_matrix(rhs):
             raise NotEvaluable("an indicator of a relation between vectors")
-        rel = cond.func(lhs, rhs)
-        if rel is sp.true or rel is sp.false:
-            return sp.Integer(1 if rel is sp.true else 0)
-        return sp.Piecewise((1, rel), (0, True))
+        decided = _relation(cond.func, lhs, rhs)
+        if decided is not None:
+            return sp.Integer(1 if decided else 0)
+        return sp.Piecewise((1, cond.func(lhs, rhs, evaluate=False)), (0, True))
 
     def _ev_SumOver(self, expr):
         body, index, lo, hi, excluded = expr.args
@@ -497,13 +497,82 @@ def _entries(v):
     return list(v) if _is_matrix(v) else [v]
 
 
+# -- signs of numbers: kernel.certified_sign, as the build's evaluator decides them --------------------------------
+
+def _sign(u):
+    """The sign of the number ``u``, told for certain (kernel.certified_sign: never sympy's own comparison, whose evalf
+    takes log(1 + 1e-200) as 0), or NotEvaluable."""
+    sign = certified_sign(u)
+    if sign is None:
+        raise NotEvaluable(f"I cannot tell the sign of {latex(sp.sympify(u))} for certain")
+    return sign
+
+
+def _relation(func, lhs, rhs):
+    """True or False where ``lhs - rhs`` is a number (decided by its certified sign), else None."""
+    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    if not diff.is_number:
+        return None
+    return bool(COMPARE[func](_sign(diff), 0))
+
+
+def _extremum(args, direction):
+    """max (1) or min (-1): of numbers, the one each certified comparison picks; else sympy's Max or Min."""
+    if not all(sp.sympify(a).is_number for a in args):
+        return sp.Max(*args) if direction > 0 else sp.Min(*args)
+    best = args[0]
+    for a in args[1:]:
+        if _sign(direction * (a - best)) > 0:
+            best = a
+    return best
+
+
+def _abs(a):
+    return a * _sign(a) if sp.sympify(a).is_number else sp.Abs(a)
+
+
+def _at(expr, subs):
+    """``expr`` at the point ``subs``, every relation, max, min and absolute value of numbers decided by its certified
+    sign: a plain substitution would let sympy decide them by its own comparison."""
+    expr = sp.sympify(expr)
+    if not expr.args:
+        return subs.get(expr, expr)
+    if isinstance(expr, Relational):
+        lhs, rhs = _at(expr.lhs, subs), _at(expr.rhs, subs)
+        decided = _relation(type(expr), lhs, rhs)
+        return expr.func(lhs, rhs, evaluate=False) if decided is None else sp.true if decided else sp.false
+    if isinstance(expr, sp.Piecewise):
+        pieces = []
+        for value, cond in expr.args:
+            cond = _at(cond, subs)
+            if cond is sp.false:
+                continue
+            pieces.append((_at(value, subs), cond))
+            if cond is sp.true:
+                break
+        if pieces and pieces[0][1] is sp.true:
+            return pieces[0][0]
+        return sp.Piecewise(*pieces) if pieces else sp.nan
+    args = [_at(a, subs) for a in expr.args]
+    if isinstance(expr, (sp.Max, sp.Min)):
+        return _extremum(args, 1 if isinstance(expr, sp.Max) else -1)
+    if isinstance(expr, sp.Abs):
+        return _abs(args[0])
+    if isinstance(expr, (sp.Indexed, sp.IndexedBase)):
+        return subs.get(expr, expr)
+    return expr.func(*args)
+
+
 def _shape(v):
     return v.shape if _is_matrix(v) else None
 
 
 def _numeric(expr, subs, digits):
     """The value at a point, to ``digits`` digits, or None where it has no real value."""
-    value = sp.sympify(expr).xreplace(subs)
+    try:
+        value = _at(expr, subs)
+    except NotEvaluable:  # a sign that cannot be told for certain: no value to compare, never a guessed one
+        return None
     if value.has(sp.Piecewise):
         value = sp.piecewise_fold(value)
     value = sp.N(value, digits)
