@@ -27,7 +27,7 @@ from derivations.equations.notation import (
     latex,
 )
 
-__all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "same", "canonical"]
+__all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "parse_condition", "same", "canonical"]
 
 
 class ParseError(ValueError):
@@ -537,6 +537,14 @@ def parse_expression(tex, table):
         out = parser.expression()
         parser.done()
     return flatten(out)
+
+
+def parse_condition(tex, table):
+    """One relation, as a condition is printed under its formula (``j \\neq y_{i}``, ``C = 2``, ``\\delta > 0``)."""
+    with sp.evaluate(False):
+        parser = _Parser(tex, table)
+        out = parser.condition_all()
+    return out.func(flatten(out.lhs), flatten(out.rhs), evaluate=False)
 
 
 def parse_equation(tex, table):
