@@ -19,7 +19,8 @@ import pkgutil
 
 import sympy as sp
 
-from derivations.equations.notation import _Grouped, _open_ended, build, flatten, fn, latex, vector_bases
+from derivations.equations.notation import (_Grouped, _open_ended, build, declare_parameters, flatten, fn, latex,
+                                            vector_bases)
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "discover", "expression_key", "KINDS"]
 
@@ -233,6 +234,11 @@ class Problem:
         if len(built) < 2:
             raise ValueError(f"equation {id!r} needs at least two sides, got {len(built)}")
         _same_print(id, built)
+        head = built[0]
+        for spec in self.functions.values():  # a definition names its function's parameters: g(u) prints as g(u)
+            if spec.definition == id and isinstance(head, sp.core.function.AppliedUndef) and \
+                    type(head).__name__ == spec.name:
+                declare_parameters(spec.name, head.args)
         source = Path(frame.filename).resolve()
         where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
         eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, frame.lineno), domain=domain,

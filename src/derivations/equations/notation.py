@@ -15,13 +15,17 @@ from sympy.printing.latex import LatexPrinter
 
 __all__ = [
     "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
-    "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX",
+    "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX", "FUNCTION_PARAMETERS", "declare_parameters",
+    "function_head", "shows_arguments",
 ]
 
 # bases printed in bold: the common notation's vectors and matrices (a problem adds its own: Problem(bold=...))
 vector_bases = frozenset({"w", "x", "W", "X", "G", "P", "T", "e"})
 # named functions: how each prints, and whether its arguments are shown
 FUNCTION_LATEX = {}
+# the parameters of a function that hides its arguments (the arguments of its definition's first side): applied to
+# exactly these it prints its fixed LaTeX; applied to anything else it prints its arguments (#27)
+FUNCTION_PARAMETERS = {}
 
 
 class Ind(sp.Expr):
@@ -143,6 +147,36 @@ def fn(name, tex, show_args=True):
     """A named function of the notation (``CE``, ``f``, ``\\sigma``, ``L_i``)."""
     FUNCTION_LATEX[name] = (tex, show_args)
     return sp.Function(name)
+
+
+def declare_parameters(name, args):
+    """The parameters of the named function ``name``, as its definition writes it (``g(u)``: ``(u,)``)."""
+    FUNCTION_PARAMETERS[name] = tuple(args)
+
+
+def function_head(tex):
+    """A function's LaTeX without the parameters it was written with: ``L(\\mathbf{W})`` is ``L``."""
+    text = tex.rstrip()
+    for close, opens in ((r"\right)", r"\left("), (")", "(")):
+        if text.endswith(close):
+            depth, n = 0, len(text)
+            while n > 0:
+                n -= 1
+                if text.startswith(close, n):
+                    depth += 1
+                elif text.startswith(opens, n):
+                    depth -= 1
+                    if depth == 0:
+                        return text[:n].rstrip() or tex
+            return tex
+    return tex
+
+
+def shows_arguments(name, args):
+    """Whether the named function ``name`` applied to ``args`` prints them: always where it shows its arguments, and
+    where it hides them, whenever they are not exactly its declared parameters (none for ``CE()``)."""
+    tex, show_args = FUNCTION_LATEX[name]
+    return show_args or (bool(args) and tuple(args) != FUNCTION_PARAMETERS.get(name, ()))
 
 
 def build(make):
@@ -366,8 +400,9 @@ class NotationPrinter(LatexPrinter):
         name = type(expr).__name__
         if name in FUNCTION_LATEX:
             tex, show_args = FUNCTION_LATEX[name]
-            if show_args:
-                tex = "%s%s" % (tex, _paren(", ".join(self._print(a) for a in expr.args), expr.args))
+            if shows_arguments(name, expr.args):  # g(2u) is never printed as the g(u) of its definition
+                head = tex if show_args else function_head(tex)
+                tex = "%s%s" % (head, _paren(", ".join(self._print(a) for a in expr.args), expr.args))
             return tex if exp is None else r"%s^{%s}" % (tex, exp)
         return super()._print_Function(expr, exp)
 
