@@ -314,7 +314,33 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Add(self, expr, order=None):
         cases = self._cases(expr)
-        return cases if cases is not None else super()._print_Add(expr, order)
+        if cases is not None:
+            return cases
+        return "".join(tex if n == 0 else f" {op} {tex}" for n, (op, tex) in enumerate(self.add_terms(expr, order)))
+
+    def add_terms(self, expr, order=None):
+        """The terms of a sum as this printer writes them: (``""``, ``"+"`` or ``"-"``, the term's LaTeX), the sign
+        taken out of a term only where the term is printed whole after it (``- (\\tau + 1)``, never ``- \\tau + 1``).
+        The one place that decides how a sum is written: the wide shape joins the terms on a line, the narrow
+        shapes (:func:`derivations.equations.catalog.Equation.shapes`) one per line."""
+        out = []
+        for n, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            op = ""
+            if n and term.could_extract_minus_sign():
+                op, term = "-", -term
+            elif n:
+                op = "+"
+            tex = self._print(term)
+            if self._needs_add_brackets(term):
+                tex = r"\left(%s\right)" % tex
+            out.append((op, tex))
+        return out
+
+    def factor(self, expr):
+        """``expr`` as a factor of a product is printed: in parentheses where it is a sum, or runs on (a sum's body)."""
+        if isinstance(expr, sp.Add) or _open_ended(expr) or self._print(expr).lstrip().startswith("-"):
+            return self._print(_Grouped(expr))
+        return self._print(expr)
 
     def _cases(self, expr):
         r"""``a 1(j != k) + b 1(j = k)`` as a two-case brace: ``a if j != k, b if j = k``; else None."""
@@ -425,6 +451,14 @@ class NotationPrinter(LatexPrinter):
 _printers = {}
 
 
+def printer(narrow=False, bold=None):
+    """The printer of :func:`latex` for these settings (one per setting, kept)."""
+    key = (narrow, frozenset(vector_bases if bold is None else bold))
+    if key not in _printers:
+        _printers[key] = NotationPrinter(narrow, key[1])
+    return _printers[key]
+
+
 def latex(expr, narrow=False, bold=None):
     """LaTeX of ``expr`` in this site's notation, printed in the written order.
 
@@ -437,7 +471,4 @@ def latex(expr, narrow=False, bold=None):
     ``narrow`` sets a two-case brace with each condition under its value;
     ``bold`` names the letters printed bold (the common ones by default).
     """
-    key = (narrow, frozenset(vector_bases if bold is None else bold))
-    if key not in _printers:
-        _printers[key] = NotationPrinter(narrow, key[1])
-    return _printers[key].doprint(expr)
+    return printer(narrow, bold).doprint(expr)
