@@ -5,6 +5,7 @@ the Ledger page and in the print page (the PDF).
 These read ``site/`` (``make build``) and ``.cache/ledger.json`` (``make verify``).
 """
 
+import html
 from html.parser import HTMLParser
 from pathlib import Path
 import re
@@ -267,3 +268,29 @@ def test_dropping_a_condition_is_caught(records, shown, monkeypatch):
     block["conditions"] = [t for t in block["conditions"] if "neq y" not in re.sub(r"\s", " ", t)]
     wanted, _ = _expected(CATALOG["svm-grad-wj"], records["svm-grad-wj"])
     assert not all(_holds(rel, _parsed(CATALOG["svm-grad-wj"], block["conditions"])) for rel in wanted)
+
+
+def test_a_declared_domain_and_the_kinks_of_a_second_author_s_derivative_are_printed():
+    # the guide's Huber derivative: delta > 0 is declared, and it is proved off its kinks r = +-delta
+    import importlib.util
+
+    from derivations.equations import Catalog
+    from derivations.equations.conditions import conditions_of
+    from derivations.site.marks import conditions_html, mark_of
+
+    spec = importlib.util.spec_from_file_location("ridge27c", ROOT / "examples" / "adding-a-derivation" / "ridge.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    catalog = Catalog([*(p for p in CATALOG.problems if not p.page.startswith("example-")), module.PROBLEM])
+    eq = catalog["huber-derivative"]
+    record = {"mark": "all sizes", "proved_for": ["proved for all sizes, off the kinks"], "kink_points": 6,
+              "methods": ["package", "sympy"]}
+    conditions = conditions_of(eq, catalog, record)
+    record["conditions"] = conditions
+    assert mark_of(record) == "off kinks"
+    texs = [c["latex"] for c in conditions]
+    assert r"\delta > 0" in texs, texs
+    kinks = {re.sub(r"\s", "", c["latex"]) for c in conditions if c["kind"] == "kink"}
+    assert {r"r-\delta\neq0", r"r+\delta\neq0"} <= kinks or len(kinks) >= 2, kinks
+    printed = html.unescape(conditions_html(record))
+    assert r"\(\delta > 0\)" in printed and "off the kinks" in printed and "at 6 points" in printed, printed
