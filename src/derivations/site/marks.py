@@ -31,7 +31,7 @@ MARKS = {
     "all sizes": ("\u2713", "proved", "proved by sympy for every size the statement is about, ties included"),
     "off kinks": ("\u2713", "proved off the kinks",
                   "proved by sympy for every size, except exactly on a kink (a max, |.| or indicator at zero, where "
-                  "no derivative exists); on the kinks the value printed is the package's choice, compared with it "
+                  "no derivative exists); on a kink the value printed is the package's convention, compared with it "
                   "at points exactly on each kink"),
     "range": ("\u2713", "proved for", "proved by sympy for every size of the range it names"),
     "checked": ("\u2248", "checked", "checked numerically at sample points, not proved: evidence, since a statement false "
