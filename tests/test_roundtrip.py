@@ -87,3 +87,46 @@ def test_a_reader_s_spelling_of_the_notation_is_read_too():
     assert isinstance(body.args[-1], SumOver) and body.args[-1].args[0].has(x[i])
     with pytest.raises(ParseError, match="character"):
         parse_expression(r"\sum_{j \neq y_i} \mathbb{1}(s_j > 0", table)
+
+
+# -- every layout (#27, Deliver 4): the narrow shapes a phone shows read back too -----------------------------------
+
+def _chain(*sides):
+    from derivations.equations.catalog import Equation
+
+    return Equation("roundtrip", "roundtrip.md", "identity", "", [build(lambda: side) for side in sides], None)
+
+
+def _reads_back_in_every_shape(eq, table):
+    for shape in [eq.latex()] + eq.shapes():
+        sides = parse_equation(shape, table)
+        assert len(sides) == len(eq.sides), shape
+        for shown, checked in zip(sides, eq.sides):
+            assert same(shown, checked), f"the shape {shape!r} shows {canonical(shown)}, the checks saw {canonical(checked)}"
+
+
+def test_a_term_with_coefficient_minus_one_keeps_its_parentheses_on_a_phone():
+    # shown failing: the narrow shape of z - tau - 1 = z - (tau + 1) read "z - tau + 1" on its second line
+    from derivations.equations.symbols import tau
+
+    eq = _chain(z - tau - 1, sp.Add(z, sp.Mul(-1, tau + 1, evaluate=False), evaluate=False))
+    _reads_back_in_every_shape(eq, SymbolTable.of(*eq.sides))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS, EXPRESSIONS)
+def test_generated_chains_read_back_in_every_shape(left, right):
+    _reads_back_in_every_shape(_chain(left, sp.Add(left, sp.Mul(-1, right, evaluate=False), right, evaluate=False)),
+                               TABLE)
+
+
+def test_a_product_broken_before_its_last_factor_keeps_that_factor_whole():
+    # shown failing: 2 z (u + c), broken before its last factor, read "2 z \cdot u + c"
+    eq = _chain(sp.Mul(2, z, u + c, evaluate=False), sp.Mul(2, z, u + c, evaluate=False))
+    _reads_back_in_every_shape(eq, SymbolTable.of(*eq.sides))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS, EXPRESSIONS, EXPRESSIONS)
+def test_generated_products_read_back_in_every_shape(a, b, d):
+    _reads_back_in_every_shape(_chain(a, sp.Mul(a, b, d, evaluate=False)), TABLE)

@@ -189,27 +189,30 @@ def test_dark_scheme_changes_the_page_but_not_the_math(chromium, site_url):
     assert shots["light"]["typeset"] == shots["dark"]["typeset"] > 0
 
 
-def test_the_three_marks_read_differently_without_colour_or_hovering(chromium, site_url):
+def test_the_four_marks_read_differently_without_colour_or_hovering(chromium, site_url):
     context, page, _ = _open(chromium, site_url + "problem-2/", "light")
     try:
         marks = page.evaluate("""() => [...document.querySelectorAll('.equation-mark')].map(a => ({
             mark: a.classList.contains('mark-all-sizes') ? 'all sizes' : a.classList.contains('mark-range') ? 'range'
-                  : 'checked', text: a.textContent.trim(), label: a.getAttribute('aria-label'),
+                  : a.classList.contains('mark-off-kinks') ? 'off kinks' : a.classList.contains('mark-checked')
+                  ? 'checked' : 'none', text: a.textContent.trim(), label: a.getAttribute('aria-label'),
             bg: getComputedStyle(a).backgroundColor, border: getComputedStyle(a).borderTopStyle,
             legend: !!a.closest('.mark-legend')}))""")
     finally:
         context.close()
     shown = [m for m in marks if not m["legend"]]
     legend = {m["mark"]: m for m in marks if m["legend"]}
-    assert set(legend) == {"all sizes", "range", "checked"}, "every proof page has the legend of the three marks"
+    assert set(legend) == {"all sizes", "off kinks", "range", "checked"}, "every proof page has the four marks' legend"
     proved = [m for m in shown if m["mark"] == "all sizes"]
+    off = [m for m in shown if m["mark"] == "off kinks"]
     checked = [m for m in shown if m["mark"] == "checked"]
-    assert proved and checked
-    # a word a reader sees, and a shape: filled, outlined, dashed
+    assert proved and off and checked
+    # a word a reader sees, and a shape: filled, a double outline, outlined, dashed
     assert all(m["text"].endswith("proved") and m["label"].startswith("proved") for m in proved)
+    assert all(m["text"].endswith("proved off the kinks") and "kink" in m["label"] for m in off)
     assert all(m["text"].endswith("checked") for m in checked)
     styles = {name: (m["bg"], m["border"]) for name, m in legend.items()}
-    assert len(set(styles.values())) == 3, styles
+    assert len(set(styles.values())) == 4, styles
 
 
 PROOF_PAGES = [p for p in PAGES if p.startswith("problem")] + ["ledger/"]

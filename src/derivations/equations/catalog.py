@@ -19,7 +19,8 @@ import pkgutil
 
 import sympy as sp
 
-from derivations.equations.notation import _Grouped, _open_ended, build, flatten, fn, latex, vector_bases
+from derivations.equations.notation import (_Grouped, _open_ended, build, declare_parameters, flatten, fn, latex,
+                                            printer, vector_bases)
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "DeclarationError", "discover",
            "expression_key", "KINDS"]
@@ -204,28 +205,18 @@ def _broken(side, lead, products=False, bold=None):
     """A side with a line break before each of its top-level + and - (``lead`` opens each continued line).
 
     With ``products``, a side that is one product has its last factor on a line of its own, after a \\cdot.
+    Every piece is printed by the printer (``NotationPrinter.add_terms`` and ``factor``), which alone decides signs
+    and parentheses: a term - (tau + 1) keeps its parentheses on a phone as on a desktop.
     """
-    def latex_(expr, narrow=True):
-        return latex(expr, narrow=narrow, bold=bold)
-
-    whole = latex_(side, narrow=True)
+    out = printer(narrow=True, bold=bold)
+    whole = out.doprint(side)
     if products and isinstance(side, sp.Mul) and len(side.args) > 2 and not whole.startswith(r"\begin{cases}"):
         # the factors before the break keep their parentheses: -(sum_j ...) then x_i, never -sum_j (... x_i)
         head = sp.Mul(*[_Grouped(a) if _open_ended(a) else a for a in side.args[:-1]], evaluate=False)
-        return latex_(head, narrow=True) + r" \\ " + lead + r"\cdot " + latex_(side.args[-1], narrow=True)
+        return out.doprint(head) + r" \\ " + lead + r"\cdot " + out.factor(side.args[-1])
     if not isinstance(side, sp.Add) or not lead or whole.startswith(r"\begin{cases}"):
         return whole
-    parts = []
-    for n, term in enumerate(side.args):
-        coeff, rest = term.as_coeff_Mul()
-        negative = coeff.is_Number and coeff < 0
-        text = latex_(sp.Mul(-coeff, rest, evaluate=False) if negative and coeff != -1 else rest) if negative \
-            else latex_(term)
-        if n == 0:
-            parts.append(("- " if negative else "") + text)
-        else:
-            parts.append(r" \\ " + lead + ("- " if negative else "+ ") + text)
-    return "".join(parts)
+    return "".join(tex if n == 0 else r" \\ " + lead + f"{op} {tex}" for n, (op, tex) in enumerate(out.add_terms(side)))
 
 
 @dataclass
@@ -379,6 +370,10 @@ class Problem:
             why = _head_problem(built[0], space)
             if why:
                 refuse(f"{DEFINES}; here {why}")
+        for spec in self.functions.values():  # a definition names its function's parameters: g(u) prints as g(u)
+            if spec.definition == id and isinstance(built[0], sp.core.function.AppliedUndef) and \
+                    type(built[0]).__name__ == spec.name:
+                declare_parameters(spec.name, built[0].args)
         where, line = _source_of(caller)
         eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, line), domain=domain,
                       bold=self.bold)

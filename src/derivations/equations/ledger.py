@@ -11,6 +11,7 @@ from pathlib import Path
 import time
 
 from derivations.equations.checks import check_equation
+from derivations.equations.conditions import conditions_of, off_kinks
 from derivations.equations.prover import proof_key
 from derivations.equations.pages import scan_docs
 
@@ -85,11 +86,19 @@ def _check(eq_id):
         record = dict(store[key], id=eq.id, source=f"{eq.source[0]}:{eq.source[1]}", number=eq.shown_number,
                       latex=eq.latex(),
                       formula=eq.latex(tag=False), shapes=eq.shapes(), title=eq.title, page=eq.page, seconds=0.0)
-        return record, found
+        return with_conditions(record, eq, catalog), found
     record = check_equation(eq, catalog, _WORK["seed"], proofs_done=_Layered(store, found))
     if record.result == "pass":  # a failure is checked again, so that its message is always current
         found[key] = record.as_dict()
-    return record.as_dict(), found
+    return with_conditions(record.as_dict(), eq, catalog), found
+
+
+def with_conditions(record, eq, catalog):
+    """The record with what its proof used, for the pages to print under the formula (#27): ``off_kinks``, whether
+    a link is proved off the kinks only (read from the words of its proof, "..., off the kinks"), and
+    ``conditions``, each condition its checks and proof used (:mod:`derivations.equations.conditions`). Read
+    afresh from the equation and the record, so that a record kept in the store gets them too."""
+    return dict(record, off_kinks=off_kinks(record), conditions=conditions_of(eq, catalog, record))
 
 
 def record_key(eq, catalog, seed=0):

@@ -15,13 +15,17 @@ from sympy.printing.latex import LatexPrinter
 
 __all__ = [
     "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
-    "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX",
+    "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX", "FUNCTION_PARAMETERS", "declare_parameters",
+    "function_head", "shows_arguments",
 ]
 
 # bases printed in bold: the common notation's vectors and matrices (a problem adds its own: Problem(bold=...))
 vector_bases = frozenset({"w", "x", "W", "X", "G", "P", "T", "e"})
 # named functions: how each prints, and whether its arguments are shown
 FUNCTION_LATEX = {}
+# the parameters of a function that hides its arguments (the arguments of its definition's first side): applied to
+# exactly these it prints its fixed LaTeX; applied to anything else it prints its arguments (#27)
+FUNCTION_PARAMETERS = {}
 
 
 class Ind(sp.Expr):
@@ -143,6 +147,36 @@ def fn(name, tex, show_args=True):
     """A named function of the notation (``CE``, ``f``, ``\\sigma``, ``L_i``)."""
     FUNCTION_LATEX[name] = (tex, show_args)
     return sp.Function(name)
+
+
+def declare_parameters(name, args):
+    """The parameters of the named function ``name``, as its definition writes it (``g(u)``: ``(u,)``)."""
+    FUNCTION_PARAMETERS[name] = tuple(args)
+
+
+def function_head(tex):
+    """A function's LaTeX without the parameters it was written with: ``L(\\mathbf{W})`` is ``L``."""
+    text = tex.rstrip()
+    for close, opens in ((r"\right)", r"\left("), (")", "(")):
+        if text.endswith(close):
+            depth, n = 0, len(text)
+            while n > 0:
+                n -= 1
+                if text.startswith(close, n):
+                    depth += 1
+                elif text.startswith(opens, n):
+                    depth -= 1
+                    if depth == 0:
+                        return text[:n].rstrip() or tex
+            return tex
+    return tex
+
+
+def shows_arguments(name, args):
+    """Whether the named function ``name`` applied to ``args`` prints them: always where it shows its arguments, and
+    where it hides them, whenever they are not exactly its declared parameters (none for ``CE()``)."""
+    tex, show_args = FUNCTION_LATEX[name]
+    return show_args or (bool(args) and tuple(args) != FUNCTION_PARAMETERS.get(name, ()))
 
 
 def build(make):
@@ -280,7 +314,33 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Add(self, expr, order=None):
         cases = self._cases(expr)
-        return cases if cases is not None else super()._print_Add(expr, order)
+        if cases is not None:
+            return cases
+        return "".join(tex if n == 0 else f" {op} {tex}" for n, (op, tex) in enumerate(self.add_terms(expr, order)))
+
+    def add_terms(self, expr, order=None):
+        """The terms of a sum as this printer writes them: (``""``, ``"+"`` or ``"-"``, the term's LaTeX), the sign
+        taken out of a term only where the term is printed whole after it (``- (\\tau + 1)``, never ``- \\tau + 1``).
+        The one place that decides how a sum is written: the wide shape joins the terms on a line, the narrow
+        shapes (:func:`derivations.equations.catalog.Equation.shapes`) one per line."""
+        out = []
+        for n, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            op = ""
+            if n and term.could_extract_minus_sign():
+                op, term = "-", -term
+            elif n:
+                op = "+"
+            tex = self._print(term)
+            if self._needs_add_brackets(term):
+                tex = r"\left(%s\right)" % tex
+            out.append((op, tex))
+        return out
+
+    def factor(self, expr):
+        """``expr`` as a factor of a product is printed: in parentheses where it is a sum, or runs on (a sum's body)."""
+        if isinstance(expr, sp.Add) or _open_ended(expr) or self._print(expr).lstrip().startswith("-"):
+            return self._print(_Grouped(expr))
+        return self._print(expr)
 
     def _cases(self, expr):
         r"""``a 1(j != k) + b 1(j = k)`` as a two-case brace: ``a if j != k, b if j = k``; else None."""
@@ -366,8 +426,9 @@ class NotationPrinter(LatexPrinter):
         name = type(expr).__name__
         if name in FUNCTION_LATEX:
             tex, show_args = FUNCTION_LATEX[name]
-            if show_args:
-                tex = "%s%s" % (tex, _paren(", ".join(self._print(a) for a in expr.args), expr.args))
+            if shows_arguments(name, expr.args):  # g(2u) is never printed as the g(u) of its definition
+                head = tex if show_args else function_head(tex)
+                tex = "%s%s" % (head, _paren(", ".join(self._print(a) for a in expr.args), expr.args))
             return tex if exp is None else r"%s^{%s}" % (tex, exp)
         return super()._print_Function(expr, exp)
 
@@ -390,6 +451,14 @@ class NotationPrinter(LatexPrinter):
 _printers = {}
 
 
+def printer(narrow=False, bold=None):
+    """The printer of :func:`latex` for these settings (one per setting, kept)."""
+    key = (narrow, frozenset(vector_bases if bold is None else bold))
+    if key not in _printers:
+        _printers[key] = NotationPrinter(narrow, key[1])
+    return _printers[key]
+
+
 def latex(expr, narrow=False, bold=None):
     """LaTeX of ``expr`` in this site's notation, printed in the written order.
 
@@ -402,7 +471,4 @@ def latex(expr, narrow=False, bold=None):
     ``narrow`` sets a two-case brace with each condition under its value;
     ``bold`` names the letters printed bold (the common ones by default).
     """
-    key = (narrow, frozenset(vector_bases if bold is None else bold))
-    if key not in _printers:
-        _printers[key] = NotationPrinter(narrow, key[1])
-    return _printers[key].doprint(expr)
+    return printer(narrow, bold).doprint(expr)

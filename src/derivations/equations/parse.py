@@ -23,11 +23,11 @@ import re
 import sympy as sp
 
 from derivations.equations.notation import (
-    FUNCTION_LATEX, Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, flatten,
-    latex,
+    FUNCTION_LATEX, FUNCTION_PARAMETERS, Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, flatten,
+    function_head, latex,
 )
 
-__all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "same", "canonical"]
+__all__ = ["ParseError", "SymbolTable", "parse_equation", "parse_expression", "parse_condition", "same", "canonical"]
 
 
 class ParseError(ValueError):
@@ -125,6 +125,10 @@ class _Parser:
         # named functions by their printed LaTeX, longest first (L_{i} before L)
         self.named = sorted(((tokenize(FUNCTION_LATEX[name][0]), name, FUNCTION_LATEX[name][1])
                              for name in table.functions if name in FUNCTION_LATEX), key=lambda t: -len(t[0]))
+        # a function that hides its arguments shows them when they are not its parameters: its head, then (...)
+        self.named = sorted(self.named + [(tokenize(function_head(FUNCTION_LATEX[name][0])), name, True)
+                                          for name in table.functions if name in FUNCTION_LATEX
+                                          and not FUNCTION_LATEX[name][1]], key=lambda t: (-len(t[0]), not t[2]))
 
     # -- tokens ------------------------------------------------------------------------------------
     def peek(self, offset=0):
@@ -494,7 +498,7 @@ class _Parser:
                 self.pos += len(texts)
                 function = self.table.functions[name]
                 if not show_args:
-                    return function()
+                    return function(*FUNCTION_PARAMETERS.get(name, ()))
                 return function(*self.arguments())
         return None
 
@@ -537,6 +541,14 @@ def parse_expression(tex, table):
         out = parser.expression()
         parser.done()
     return flatten(out)
+
+
+def parse_condition(tex, table):
+    """One relation, as a condition is printed under its formula (``j \\neq y_{i}``, ``C = 2``, ``\\delta > 0``)."""
+    with sp.evaluate(False):
+        parser = _Parser(tex, table)
+        out = parser.condition_all()
+    return out.func(flatten(out.lhs), flatten(out.rhs), evaluate=False)
 
 
 def parse_equation(tex, table):

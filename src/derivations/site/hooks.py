@@ -34,7 +34,7 @@ from derivations.site.cards import label_errata_tables
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
-from derivations.site.marks import claims_sentence, legend_html, mark_html, mark_of
+from derivations.site.marks import claims_sentence, conditions_html, legend_html, mark_html, mark_of
 from derivations.site.shapes import shapes_html
 from derivations.site import serve_memo
 from derivations.site.performance_page import render_performance
@@ -185,7 +185,7 @@ def _display(record, page):
         f'<div class="equation-formula" tabindex="0" role="group" aria-label="equation ({record["number"]})">'
         f'{shapes}</div>'
         f'<div class="equation-meta"><span class="equation-number">({record["number"]})</span>'
-        f'{mark_html(record, ledger_url)}</div>{style}</div>'
+        f'{mark_html(record, ledger_url)}</div>{conditions_html(record)}{style}</div>'
     )
 
 
@@ -278,7 +278,8 @@ def _typesetter():
 
 def _ledger_json():
     """The published ledger: one record per equation, as on the Ledger page."""
-    keys = ("id", "page", "number", "kind", "title", "latex", "formula", "shapes", "result", "mark", "scopes", "methods",
+    keys = ("id", "page", "number", "kind", "title", "latex", "formula", "shapes", "result", "mark", "off_kinks",
+            "conditions", "scopes", "methods",
             "proved_links", "proved_for", "links", "points", "kink_points", "comparisons", "seconds", "source")
     rows = [{key: r[key] for key in keys} for r in STATE["ledger"]["equations"]]
     return json.dumps({"source_hash": STATE["ledger"]["source_hash"], "equations": rows}, indent=1)

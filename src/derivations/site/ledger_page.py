@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from derivations.equations.ledger import proof_counts
-from derivations.site.marks import claims_sentence, mark_html
+from derivations.site.marks import claims_sentence, conditions_html, mark_html
 from derivations.site.shapes import shapes_html
 
 __all__ = ["render_ledger", "catalog_source"]
@@ -91,7 +91,7 @@ def render_ledger(ledger, page, page_url, root, typesetter=None):
             f'<td data-label="Equation"><div class="ledger-title">{html.escape(r["title"])} ({r["kind"]}), '
             f'<code>{r["id"]}</code> on {r["page"]}</div>'
             f'<div class="ledger-formula" data-shapes="ledger-{r["id"]}" tabindex="0" role="group" '
-            f'aria-label="formula ({r["number"]})">{_shapes(r, formula, typesetter)}</div></td>'
+            f'aria-label="formula ({r["number"]})">{_shapes(r, formula, typesetter)}</div>{conditions_html(r)}</td>'
             f'<td data-label="Result" class="ledger-{r["result"]}">{r["result"]}</td>'
             f'<td data-label="Proved by sympy">{_proved_cell(r, url)}</td>'
             f'<td data-label="Checked by">{", ".join(r["methods"])}: {r["points"]} points, {r["comparisons"]} comparisons'

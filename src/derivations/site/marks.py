@@ -1,10 +1,14 @@
 """The marks beside the equations, and every sentence that says what is proved: all printed from the ledger.
 
-Three marks, told apart by their shape and their word, not by colour or a
-tooltip (phones show no tooltip):
+Four marks, told apart by their shape and their words, not by colour or a
+tooltip (phones and the PDF show no tooltip):
 
-- **proved**: every link proved by sympy for every size the statement is about
-  (a filled mark);
+- **proved**: every link proved by sympy for every size the statement is about,
+  ties included (a filled mark);
+- **proved off the kinks**: proved for every size, except exactly on a kink (a
+  max, |.| or indicator of values at zero, where a derivative does not exist);
+  on the kinks the printed value was compared with the package's convention
+  (a filled mark with a dashed inner edge);
 - **proved for C ≤ 5** (the sizes named in the mark): proved for every size of
   a stated range only (an outlined mark);
 - **checked**: compared numerically at sample points (a definition, compared
@@ -20,11 +24,15 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["MARKS", "mark_of", "mark_html", "legend_html", "claims_sentence", "range_short", "readme_claims"]
+__all__ = ["MARKS", "mark_of", "mark_word", "mark_html", "legend_html", "claims_sentence", "range_short", "readme_claims"]
 
 # mark -> (glyph, word, what it means)
 MARKS = {
-    "all sizes": ("\u2713", "proved", "proved by sympy for every size the statement is about"),
+    "all sizes": ("\u2713", "proved", "proved by sympy for every size the statement is about, ties included"),
+    "off kinks": ("\u2713", "proved off the kinks",
+                  "proved by sympy for every size, except exactly on a kink (a max, |.| or indicator at zero, where "
+                  "no derivative exists); on a kink the value printed is the package's convention, compared with it "
+                  "at points exactly on each kink"),
     "range": ("\u2713", "proved for", "proved by sympy for every size of the range it names"),
     "checked": ("\u2248", "checked", "checked numerically at sample points, not proved: evidence, since a statement false "
                                       "only between the points would pass (a definition is compared with the package)"),
@@ -33,7 +41,18 @@ RANGE = re.compile(r"\b([CND]) = (\d+)(?:\.\.(\d+))?")
 
 
 def mark_of(record):
-    return record.get("mark", "checked")
+    """The mark of a ledger record: its weakest link's scope, and "off kinks" for a proof for all sizes that holds
+    off the kinks only (the ledger's words of the proof say so)."""
+    mark = record.get("mark", "checked")
+    off = record.get("off_kinks")
+    if off is None:
+        off = any(text.endswith("off the kinks") for text in record.get("proved_for", []))
+    return "off kinks" if mark == "all sizes" and off else mark
+
+
+def mark_word(record):
+    """The words of a record's mark as a reader sees them (proved, proved off the kinks, proved for C ≤ 5, checked)."""
+    return _mark_text(record)[1]
 
 
 def range_short(record):
@@ -67,8 +86,45 @@ def mark_html(record, href):
             f'<span class="mark-glyph" aria-hidden="true">{glyph}</span> {html.escape(word)}</a>')
 
 
+EXAMPLE_INDEX = r"j \neq y_{i}"
+
+
+def _math(tex):
+    return f'<span class="arithmatex">\\({html.escape(tex, quote=False)}\\)</span>'
+
+
+def conditions_html(record):
+    """The conditions the equation's checks and proof used (the ledger's ``conditions``), printed under its formula
+    at every width and in the PDF: index restrictions, fixed sizes, a range, a declared domain, and the kinks the
+    proof leaves out with what was checked on them. Empty when the statement holds with no condition."""
+    conditions = record.get("conditions") or []
+    if not conditions:
+        return ""
+    plain, kinks, notes = [], [], []
+    for c in conditions:
+        if c["kind"] in ("size", "range"):
+            plain.append(f"{_math(c['latex'])} only")
+        elif c["kind"] in ("domain", "index"):
+            plain.append(_math(c["latex"]))
+        elif c["kind"] == "kink":
+            every = c.get("every") or []
+            tail = (" for every " + " and ".join(_math(b) for b in every)) if every else ""
+            kinks.append(_math(c["latex"]) + tail)
+        elif c["kind"] == "convention":
+            notes.append(html.escape(c["words"]))
+    parts = []
+    if plain:
+        parts.append("where " + ", ".join(plain))
+    if kinks:
+        parts.append("off the kinks: " + ", ".join(kinks))
+    text = "; ".join(parts) + ("." if parts else "")
+    if notes:
+        text += " " + " ".join(n[0].upper() + n[1:] + "." for n in notes)
+    return f'<div class="equation-conditions">{text.strip()}</div>'
+
+
 def counts(records):
-    out = {"all sizes": 0, "range": 0, "checked": 0}
+    out = {mark: 0 for mark in MARKS}
     for r in records:
         out[mark_of(r)] += 1
     return out
@@ -85,6 +141,9 @@ def claims_sentence(records, where="on this page"):
     unproved = n["checked"] - definitions
     ranges = sorted({range_short(r) for r in records if mark_of(r) == "range"})
     parts = [f"{_plural(n['all sizes'], 'is', 'are')} proved by sympy for every size the statement is about"]
+    if n["off kinks"]:
+        parts.append(f"{_plural(n['off kinks'], 'is', 'are')} proved for every size off the kinks (on a kink, "
+                     f"compared with the package's convention)")
     if n["range"]:
         parts.append(f"{_plural(n['range'], 'is', 'are')} proved for a stated range of sizes only ({'; '.join(ranges)})")
     parts.append(f"{_plural(definitions, 'is a definition', 'are definitions')}, checked numerically against the package")
@@ -107,7 +166,11 @@ def legend_html(records, ledger_href):
                      f'{html.escape(meaning)} <span class="mark-count">({n[mark]} here)</span></li>')
     return (f'<aside class="mark-legend" aria-label="what the marks beside the equations mean">'
             f'<p>{html.escape(claims_sentence(records))} Each mark links to the equation\'s row in the '
-            f'<a href="{ledger_href}">ledger</a>.</p><ul>{"".join(items)}</ul></aside>')
+            f'<a href="{ledger_href}">ledger</a>.</p><ul>{"".join(items)}</ul>'
+            '<p>Under a formula, the line that starts with "where" or "off the kinks" gives the conditions its checks '
+            f'and proof used: the only indices its space visits (such as {_math(EXAMPLE_INDEX)}), a size the '
+            f'statement is about ({_math("C = 2")}), its declared domain, and the kinks a proof off the kinks leaves '
+            'out.</p></aside>')
 
 
 def readme_claims(ledger):

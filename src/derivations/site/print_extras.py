@@ -26,7 +26,7 @@ import re
 import subprocess
 from urllib.parse import urlparse
 
-from derivations.site.marks import MARKS, claims_sentence, mark_of, range_short
+from derivations.site.marks import claims_sentence, mark_word
 
 __all__ = ["finish_print_page", "build_stamp", "is_hosted", "line_blocks", "offsite_links", "plain_offsite_links", "ledger_summary"]
 
@@ -173,9 +173,7 @@ def ledger_summary(records, printed=None):
     """
     lines = []
     for r in records:
-        word = MARKS[mark_of(r)][1] if r["result"] == "pass" else r["result"]
-        if r["result"] == "pass" and mark_of(r) == "range":
-            word += " " + range_short(r)
+        word = mark_word(r) if r["result"] == "pass" else r["result"]
         number = f'({html.escape(r["number"])})'
         if printed is None or f'eq-{r["id"]}' in printed:
             number = f'<a href="#eq-{r["id"]}">{number}</a>'

@@ -37,31 +37,103 @@ def _module(page):
     return module
 
 
-def _symbol_tex(name, catalog):
-    """How the symbol appears in the formulas: bold, with its index where it is a column or a row of a matrix."""
-    if name in catalog.columns:
-        return r"\mathbf{%s}_{j}" % name
-    if name in catalog.rows:
-        return r"\mathbf{%s}_{i}" % name
-    return r"\mathbf{%s}" % name
+def _bold(name, problem, prose):
+    """Whether the page prints the letter bold: its problem's bold letters (the formulas), or its prose does."""
+    return name in problem.bold or f"\\mathbf{{{name}}}" in prose
+
+
+def _symbol_tex(name, problem, prose=""):
+    """How the symbol appears on its page: bold where the page prints it bold, with its index where it is a column
+    or a row of a matrix of this problem (another problem's columns are not this page's)."""
+    letter = r"\mathbf{%s}" % name if _bold(name, problem, prose) else name
+    if name in problem.columns:
+        return r"%s_{j}" % letter
+    if name in problem.rows:
+        return r"%s_{i}" % letter
+    return letter
 
 
 def _shape_tex(shape):
     return r"\mathbb{R}^{%s}" % r" \times ".join(shape)
 
 
-def shape_rows(page, catalog=None):
-    """(symbol LaTeX, shape LaTeX, words) for every symbol the page's problem declares a shape for, in its order."""
+def shape_rows(page, catalog=None, prose=""):
+    """(symbol LaTeX, shape LaTeX, words) for every symbol the page's problem declares a shape for, in its order,
+    then for every other symbol its equations use: indices and labels with the values they take, scalars as reals.
+
+    ``prose`` is the page's text: a letter it prints bold is bold in the table too.
+    """
     from derivations.equations import CATALOG
 
     catalog = catalog or CATALOG
     module = _module(page)
-    shapes, words = module.PROBLEM.shapes, getattr(module, "SYMBOLS", {})
+    problem = module.PROBLEM
+    shapes, words = problem.shapes, getattr(module, "SYMBOLS", {})
     missing, unknown = sorted(set(shapes) - set(words)), sorted(set(words) - set(shapes))
     if missing or unknown:
         raise ShapeTableError(f"{page}: SYMBOLS of {module.__name__} must say what each declared symbol is: "
                               f"no words for {missing}, words for undeclared {unknown}")
-    return [(_symbol_tex(name, catalog), _shape_tex(shape), words[name]) for name, shape in shapes.items()]
+    rows = [(_symbol_tex(name, problem, prose), _shape_tex(shape), words[name]) for name, shape in shapes.items()]
+    return rows + _used_rows(page, catalog, problem)
+
+
+VALUES = {"C": "a class", "N": "a sample", "D": "a feature"}
+
+
+def _used_rows(page, catalog, problem):
+    """A row for each symbol the page's equations use that declares no shape: an index or a label (the values it
+    takes, 1 to its size), or a real scalar (a declared domain said beside it)."""
+    from derivations.equations.notation import SumOver, latex
+
+    rows, seen = [], set()
+    for eq in catalog.on_page(page):
+        bounds = {k: str(v) for k, v in getattr(eq.space, "bounds", {}).items()}
+        # an index a sum runs over takes the values of its sum (k = 1..D in the subgradient inequality)
+        bounds.update({node.args[1].name: str(node.args[3]) for side in eq.sides for node in sp.preorder_traversal(side)
+                       if isinstance(node, SumOver) and isinstance(node.args[1], sp.Symbol)})
+        domain = {rel.lhs.name: latex(rel, bold=eq.bold) for rel in getattr(eq, "domain", ())}
+        labels = _labels(eq)
+        for side in eq.sides:
+            for node in sp.preorder_traversal(side):
+                if isinstance(node, sp.Indexed) and node.base.label.name in labels and \
+                        node.base.label.name not in problem.shapes and len(node.indices) == 1:
+                    tex = latex(node, bold=eq.bold)
+                    if tex not in seen:
+                        seen.add(tex)
+                        row = latex(node.indices[0], bold=eq.bold)
+                        rows.append((tex, r"\{1, \dots, C\}", f"the label of sample \\({row}\\): its correct class"))
+                    continue
+                if not isinstance(node, sp.Symbol) or node.name in problem.shapes or node.name in SIZES:
+                    continue
+                if isinstance(node, sp.Dummy):
+                    continue
+                tex = latex(node, bold=eq.bold)
+                if tex in seen:
+                    continue
+                if node.is_integer:
+                    size = bounds.get(node.name) or {"i": "N"}.get(node.name, "C" if node.name in "jklp" else None)
+                    if size not in VALUES:
+                        continue
+                    seen.add(tex)
+                    rows.append((tex, r"\{1, \dots, %s\}" % size,
+                                 "the correct class (the label)" if node.name == "p" and size == "C"
+                                 else f"{VALUES[size]}: an index from 1 to \\({size}\\)"))
+                elif node.is_real or node.name in domain:
+                    seen.add(tex)
+                    rows.append((tex, r"\mathbb{R}", "a real number" + (f", \\({domain[node.name]}\\)"
+                                                                        if node.name in domain else "")))
+    return rows
+
+
+def _labels(eq):
+    """The names of the class-label arrays of the equation's points (``y`` holding integers)."""
+    import numpy as np
+
+    try:
+        first = next(iter(eq.space.sample(np.random.default_rng(0))), None)
+    except Exception:  # noqa: BLE001 - a space that cannot sample has its checks say why
+        return set()
+    return set(first.label_names) if first is not None else set()
 
 
 def _non_scalar(general, expr):
@@ -95,7 +167,7 @@ def product_rows(page, catalog=None):
                 except Exception as exc:  # noqa: BLE001 - the checks of the equation report it, naming it
                     raise ShapeTableError(f"{page}: the product {latex(product)} of ({eq.shown_number}) {eq.id} has "
                                           f"no shape: {exc}") from None
-                tex = latex(product)
+                tex = latex(product, bold=eq.bold)  # bold as the page prints it: this problem's letters
                 if tex not in found:
                     found[tex] = (tex, _shape_tex([str(n) for n in shape]), eq.id)
     return list(found.values())
@@ -117,7 +189,7 @@ def render_shapes(content, page_src, catalog=None):
     """``content`` with ``[[shapes]]`` replaced by the table of the page's symbols and products."""
     if not SHAPES_PLACEHOLDER.search(content):
         return content
-    rows = shape_rows(page_src, catalog)
+    rows = shape_rows(page_src, catalog, prose=content)
     products = product_rows(page_src, catalog)
     sizes = sorted({n for _, shape, _ in rows for n in SIZES if n in shape}, key="CDN".index)
     body = "".join(f"<tr><td>{_math(symbol)}</td><td>{_math(shape)}</td><td>{_words(words)}</td></tr>"
