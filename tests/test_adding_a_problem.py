@@ -114,6 +114,26 @@ def test_the_guides_two_examples_go_in_beside_two_real_problems(tmp_path):
     assert "sigmoid-derivative" in build.stdout + build.stderr
 
 
+def test_the_pdf_phone_and_browser_checks_find_a_new_problems_page_by_itself(tmp_path):
+    """The tests take the proof pages from the catalog (tests/proof_pages.py): a module and a page added, and the
+    PDF, phone and browser checks of the copy would open that page too, with no list of pages edited."""
+    project = copy_project(tmp_path)
+    module, page = real_problem(4)
+    (project / "src" / "derivations" / "problems" / "problem4.py").write_text(module, encoding="utf-8")
+    (project / "docs" / "problem-4.md").write_text(page, encoding="utf-8")
+    shutil.copy(EXAMPLE / "sigmoid.py", project / "src" / "derivations" / "problems" / "sigmoid.py")
+    # the pages each of those test modules would check, imported with the copy's package
+    listed = ("import json, test_pdf\nfrom tests.browser import test_narrow, test_pages\n"
+              "print(json.dumps({'pdf': test_pdf.PROOFS, 'phones': test_narrow.PROOFS, 'browser': test_pages.PROOF_PAGES}))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(project / "src"), str(ROOT), str(ROOT / "tests")]))
+    found = subprocess.run([sys.executable, "-c", listed], cwd=project, env=env, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr[-3000:]
+    assert json.loads(found.stdout) == {
+        "pdf": ["problem-1.md", "problem-2.md", "problem-3.md", "problem-4.md", "example-sigmoid.md"],
+        "phones": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/"],
+        "browser": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/", "ledger/"]}
+
+
 def test_an_authors_mistakes_are_messages_not_tracebacks(tmp_path):
     project = copy_project(tmp_path)
     problems, docs = project / "src" / "derivations" / "problems", project / "docs"
