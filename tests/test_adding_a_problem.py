@@ -95,6 +95,12 @@ def test_the_guides_two_examples_go_in_beside_two_real_problems(tmp_path):
     page = (project / "site" / "example-sigmoid" / "index.html").read_text(encoding="utf-8")
     assert 'id="eq-sigmoid-derivative"' in page and '<span class="equation-number">(S.3)</span>' in page
     assert 'href="../problem-1/#eq-sigmoid"' in page  # a reference to another problem's equation
+    # [[shapes]] with the module's SYMBOLS, each symbol as this problem prints it (w is no column here, as in Problem 2)
+    ridge = (project / "site" / "example-ridge" / "index.html").read_text(encoding="utf-8")
+    table = ridge.split('<div class="shape-table">', 1)[1].split("</table>", 1)[0]
+    assert "the minimiser of the ridge loss" in table and "a product in" in table
+    assert r'<annotation encoding="application/x-tex">\mathbf{w}</annotation>' in table, table[:2000]
+    assert r"\mathbf{w}_{j}" not in table
     # the guide's own examples, run in the copy with both examples and both real problems present
     guide = run(project, "pytest", "-q", "-p", "no:cacheprovider", "docs/adding-a-derivation.md")
     assert guide.returncode == 0, guide.stdout[-3000:]

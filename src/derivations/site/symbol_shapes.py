@@ -37,11 +37,12 @@ def _module(page):
     return module
 
 
-def _symbol_tex(name, catalog):
-    """How the symbol appears in the formulas: bold, with its index where it is a column or a row of a matrix."""
-    if name in catalog.columns:
+def _symbol_tex(name, problem):
+    """How the symbol appears in the formulas: bold, with its index where the page's own problem makes it a column or
+    a row of a matrix (another problem's ``columns={"w": "W"}`` says nothing of this page's plain vector w)."""
+    if name in problem.columns:
         return r"\mathbf{%s}_{j}" % name
-    if name in catalog.rows:
+    if name in problem.rows:
         return r"\mathbf{%s}_{i}" % name
     return r"\mathbf{%s}" % name
 
@@ -51,17 +52,15 @@ def _shape_tex(shape):
 
 
 def shape_rows(page, catalog=None):
-    """(symbol LaTeX, shape LaTeX, words) for every symbol the page's problem declares a shape for, in its order."""
-    from derivations.equations import CATALOG
-
-    catalog = catalog or CATALOG
+    """(symbol LaTeX, shape LaTeX, words) for every symbol the page's problem declares a shape for, in its order (all
+    read from the page's own module: ``catalog`` is not needed)."""
     module = _module(page)
     shapes, words = module.PROBLEM.shapes, getattr(module, "SYMBOLS", {})
     missing, unknown = sorted(set(shapes) - set(words)), sorted(set(words) - set(shapes))
     if missing or unknown:
         raise ShapeTableError(f"{page}: SYMBOLS of {module.__name__} must say what each declared symbol is: "
                               f"no words for {missing}, words for undeclared {unknown}")
-    return [(_symbol_tex(name, catalog), _shape_tex(shape), words[name]) for name, shape in shapes.items()]
+    return [(_symbol_tex(name, module.PROBLEM), _shape_tex(shape), words[name]) for name, shape in shapes.items()]
 
 
 def _non_scalar(general, expr):
