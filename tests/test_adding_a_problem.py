@@ -140,6 +140,35 @@ def test_the_pdf_phone_and_browser_checks_find_a_new_problems_page_by_itself(tmp
         "browser": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/", "ledger/"]}
 
 
+def test_verify_finds_a_formula_too_wide_for_a_phone(tmp_path):
+    """A displayed formula whose narrowest shape would scroll on a 320 px screen fails ``derivations verify``, from
+    KaTeX's metrics, in seconds: before, only the browser tests of ``make test`` found it."""
+    project = copy_project(tmp_path)
+    module = project / "src" / "derivations" / "problems" / "problem9.py"
+
+    def write(terms):
+        module.write_text(
+            "from derivations.equations import Problem\nfrom derivations.equations import points as pts\n"
+            "from derivations.equations.notation import Frac\nfrom derivations.equations.symbols import u\n"
+            "PROBLEM = Problem('problem-9.md', 9, 'Widths')\n"
+            f"LONG = sum(u ** n for n in range(1, {terms + 1}))\n"
+            "PROBLEM.equation('long-fraction', 'identity', 'a fraction is never broken',\n"
+            "                 lambda: [Frac(LONG, 2), LONG / 2], pts.scalar('u', [0.5, -1.5]))\n", encoding="utf-8")
+
+    (project / "docs" / "problem-9.md").write_text("# Problem 9\n\nA long fraction:\n\n[[eq:long-fraction]]\n",
+                                                   encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(NAV_AFTER, NAV_AFTER + '      - "Problem 9": problem-9.md\n'),
+                      encoding="utf-8")
+    write(12)
+    wide = run(project, "derivations", "verify", "--page", "problem-9.md")
+    assert wide.returncode == 1, wide.stdout + wide.stderr
+    assert "(9.1) long-fraction on problem-9.md is too wide for a 320 px screen: its narrowest shape is " in wide.stderr
+    write(3)
+    fits = run(project, "derivations", "verify", "--page", "problem-9.md")
+    assert fits.returncode == 0, fits.stdout + fits.stderr
+
+
 def test_an_authors_mistakes_are_messages_not_tracebacks(tmp_path):
     project = copy_project(tmp_path)
     problems, docs = project / "src" / "derivations" / "problems", project / "docs"

@@ -153,3 +153,14 @@ def main(site):
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else SITE)
+
+
+def test_verify_knows_how_wide_a_formula_box_is_on_a_320_px_screen(phones, site_url):
+    """``derivations verify`` finds a formula too wide for a phone from KaTeX's metrics and ``PHONE_COLUMN``, the
+    width of a displayed formula's box at 320 px in em of its text: what the browser lays out."""
+    from derivations.site.shapes import PHONE_COLUMN
+
+    _open(phones[320], site_url + PROOFS[0])
+    widths = phones[320].evaluate("""() => [...document.querySelectorAll('[data-shapes]')].map(
+      (c) => c.clientWidth / parseFloat(getComputedStyle(c).fontSize))""")
+    assert widths and all(abs(w - PHONE_COLUMN) < 0.1 for w in widths), (PHONE_COLUMN, sorted(set(widths)))
