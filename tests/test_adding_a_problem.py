@@ -167,6 +167,13 @@ def test_verify_finds_a_formula_too_wide_for_a_phone(tmp_path):
     write(3)
     fits = run(project, "derivations", "verify", "--page", "problem-9.md")
     assert fits.returncode == 0, fits.stdout + fits.stderr
+    assert "not checked" not in fits.stderr
+    # without the npm KaTeX (before make setup), the widths are not checked, and verify says so
+    (project / "node_modules").unlink()
+    write(12)
+    unmeasured = run(project, "derivations", "verify", "--page", "problem-9.md")
+    assert unmeasured.returncode == 0, unmeasured.stdout + unmeasured.stderr
+    assert "derivations verify: the widths of the formulas are not checked: KaTeX is not installed at " in unmeasured.stderr
 
 
 def test_an_authors_mistakes_are_messages_not_tracebacks(tmp_path):
