@@ -95,6 +95,12 @@ def test_the_guides_two_examples_go_in_beside_two_real_problems(tmp_path):
     page = (project / "site" / "example-sigmoid" / "index.html").read_text(encoding="utf-8")
     assert 'id="eq-sigmoid-derivative"' in page and '<span class="equation-number">(S.3)</span>' in page
     assert 'href="../problem-1/#eq-sigmoid"' in page  # a reference to another problem's equation
+    # [[shapes]] with the module's SYMBOLS, each symbol as this problem prints it (w is no column here, as in Problem 2)
+    ridge = (project / "site" / "example-ridge" / "index.html").read_text(encoding="utf-8")
+    table = ridge.split('<div class="shape-table">', 1)[1].split("</table>", 1)[0]
+    assert "the minimiser of the ridge loss" in table and "a product in" in table
+    assert r'<annotation encoding="application/x-tex">\mathbf{w}</annotation>' in table, table[:2000]
+    assert r"\mathbf{w}_{j}" not in table
     # the guide's own examples, run in the copy with both examples and both real problems present
     guide = run(project, "pytest", "-q", "-p", "no:cacheprovider", "docs/adding-a-derivation.md")
     assert guide.returncode == 0, guide.stdout[-3000:]
@@ -112,6 +118,62 @@ def test_the_guides_two_examples_go_in_beside_two_real_problems(tmp_path):
     build = run(project, "mkdocs", "build", "--strict", "-d", str(project / "site"))
     assert build.returncode != 0
     assert "sigmoid-derivative" in build.stdout + build.stderr
+
+
+def test_the_pdf_phone_and_browser_checks_find_a_new_problems_page_by_itself(tmp_path):
+    """The tests take the proof pages from the catalog (tests/proof_pages.py): a module and a page added, and the
+    PDF, phone and browser checks of the copy would open that page too, with no list of pages edited."""
+    project = copy_project(tmp_path)
+    module, page = real_problem(4)
+    (project / "src" / "derivations" / "problems" / "problem4.py").write_text(module, encoding="utf-8")
+    (project / "docs" / "problem-4.md").write_text(page, encoding="utf-8")
+    shutil.copy(EXAMPLE / "sigmoid.py", project / "src" / "derivations" / "problems" / "sigmoid.py")
+    # the pages each of those test modules would check, imported with the copy's package
+    listed = ("import json, test_pdf\nfrom tests.browser import test_narrow, test_pages\n"
+              "print(json.dumps({'pdf': test_pdf.PROOFS, 'phones': test_narrow.PROOFS, 'browser': test_pages.PROOF_PAGES}))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(project / "src"), str(ROOT), str(ROOT / "tests")]))
+    found = subprocess.run([sys.executable, "-c", listed], cwd=project, env=env, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr[-3000:]
+    assert json.loads(found.stdout) == {
+        "pdf": ["problem-1.md", "problem-2.md", "problem-3.md", "problem-4.md", "example-sigmoid.md"],
+        "phones": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/"],
+        "browser": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/", "ledger/"]}
+
+
+def test_verify_finds_a_formula_too_wide_for_a_phone(tmp_path):
+    """A displayed formula whose narrowest shape would scroll on a 320 px screen fails ``derivations verify``, from
+    KaTeX's metrics, in seconds: before, only the browser tests of ``make test`` found it."""
+    project = copy_project(tmp_path)
+    module = project / "src" / "derivations" / "problems" / "problem9.py"
+
+    def write(terms):
+        module.write_text(
+            "from derivations.equations import Problem\nfrom derivations.equations import points as pts\n"
+            "from derivations.equations.notation import Frac\nfrom derivations.equations.symbols import u\n"
+            "PROBLEM = Problem('problem-9.md', 9, 'Widths')\n"
+            f"LONG = sum(u ** n for n in range(1, {terms + 1}))\n"
+            "PROBLEM.equation('long-fraction', 'identity', 'a fraction is never broken',\n"
+            "                 lambda: [Frac(LONG, 2), LONG / 2], pts.scalar('u', [0.5, -1.5]))\n", encoding="utf-8")
+
+    (project / "docs" / "problem-9.md").write_text("# Problem 9\n\nA long fraction:\n\n[[eq:long-fraction]]\n",
+                                                   encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(NAV_AFTER, NAV_AFTER + '      - "Problem 9": problem-9.md\n'),
+                      encoding="utf-8")
+    write(12)
+    wide = run(project, "derivations", "verify", "--page", "problem-9.md")
+    assert wide.returncode == 1, wide.stdout + wide.stderr
+    assert "(9.1) long-fraction on problem-9.md is too wide for a 320 px screen: its narrowest shape is " in wide.stderr
+    write(3)
+    fits = run(project, "derivations", "verify", "--page", "problem-9.md")
+    assert fits.returncode == 0, fits.stdout + fits.stderr
+    assert "not checked" not in fits.stderr
+    # without the npm KaTeX (before make setup), the widths are not checked, and verify says so
+    (project / "node_modules").unlink()
+    write(12)
+    unmeasured = run(project, "derivations", "verify", "--page", "problem-9.md")
+    assert unmeasured.returncode == 0, unmeasured.stdout + unmeasured.stderr
+    assert "derivations verify: the widths of the formulas are not checked: KaTeX is not installed at " in unmeasured.stderr
 
 
 def test_an_authors_mistakes_are_messages_not_tracebacks(tmp_path):

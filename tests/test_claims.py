@@ -61,8 +61,9 @@ def test_the_readme_says_what_the_ledger_says():
         pytest.fail("site/ is not built: run `make build` (make test does it first)")
     block = BLOCK.search((ROOT / "README.md").read_text(encoding="utf-8"))
     assert block, "README.md has no claims block"
-    assert block.group(1).strip() == readme_claims(json.loads(ledger.read_text(encoding="utf-8"))), \
-        "the README's sentence of what is proved is stale: run `make readme`"
+    wanted = readme_claims(json.loads(ledger.read_text(encoding="utf-8")))
+    assert block.group(1).strip() == wanted, \
+        f"the README's sentence of what is proved is stale: run `make readme`, which writes:\n  {wanted}"
 
 
 def test_the_sentence_counts_every_kind_of_mark():

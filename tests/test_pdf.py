@@ -9,10 +9,11 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from derivations.site import print_page
+from tests.proof_pages import proof_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "site" / "checked-derivations.pdf"
-PROOFS = ("problem-1.md", "problem-2.md", "problem-3.md")
+PROOFS = tuple(proof_pages())  # every problem's page, from the catalog: a new problem's equations must be in the PDF
 ERRATA = "Errata: where the submitted solution is wrong or loose"
 
 
@@ -197,7 +198,9 @@ def test_the_printer_runs_where_an_asyncio_loop_is_running():
 # the PDF of the commit before it (45 pages, 3 divider pages, no title page, contents without numbers, links to
 # 127.0.0.1, the 11-page ledger, (2.9)'s lead-in on the page before it); test_the_paper_checks_see_* show each on a
 # case made wrong on purpose.
-MAX_PAGES = 36  # title, contents, home (2), Problems 1-3 (about 26), the ledger's summary (3): with room for a page each
+# title, contents, home (2), the ledger's summary (3) and Problems 1-3 (about 26), with room for a page each; a
+# proof page more, nine pages more
+MAX_PAGES = 9 + 9 * len(PROOFS)
 LOOPBACK = re.compile(r"^[a-z]+://(127\.\d+\.\d+\.\d+|localhost|\[::1\]|0\.0\.0\.0)(:\d+)?(/|$)", re.I)
 FOOTER = re.compile(r"^page \d+ of \d+$")
 SCREEN_CHROME = ("\u00b6", "Copy to clipboard", "Skip to content", "Back to top", "Initializing search",

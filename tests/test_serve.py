@@ -132,3 +132,61 @@ def test_serve_sees_edits_written_in_place_saved_by_rename_and_of_the_package(pr
     finally:
         serve.terminate()
         serve.wait(timeout=30)
+
+
+QUIET = 10  # seconds without a rebuild after the one an edit asks for
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """``make serve`` in a copy of the project: its own mkdocs.yml (the API reference read from ``src/``), ``--watch
+    src``, and the watcher's log (``-v`` names the event behind each rebuild)."""
+    project = copy_project(tmp_path_factory.mktemp("settles"))
+    shutil.copy(ROOT / ".cache" / "ledger.json", project / ".cache" / "ledger.json")
+    port, log = _free_port(), project / "serve.log"
+    env = _env(project)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on an author's machine: importing an edited module writes its .pyc
+    serve = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "serve", "-v", "--dev-addr", f"127.0.0.1:{port}",
+                              "--watch", "src"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                             stderr=log.open("w"))
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert _wait_for(base, "Checked Derivations", 300), "mkdocs serve did not start"
+        yield project, base, log
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+
+
+def _rebuilds_after_one_edit(log, path, old, new, url):
+    """Replace ``old`` by ``new`` in ``path``, wait until ``url`` shows the last word of ``new``, then ``QUIET`` seconds: the rebuilds
+    that followed, and the files of other events the watcher passed on (what asks for another rebuild)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    before = log.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    marker = new.split()[-1]
+    assert _wait_for(url, marker, 300), f"{marker} never shown:\n{log.read_text(encoding='utf-8')[-3000:]}"
+    time.sleep(QUIET)
+    after = log.read_text(encoding="utf-8")[len(before):]
+    others = sorted(set(re.findall(r"Event\(src_path='([^']*)'", after)) - {str(path)})
+    return after.count("Building documentation..."), others[:8]
+
+
+def test_one_edit_of_a_problem_module_is_one_rebuild_then_quiet(served):
+    project, base, log = served
+    assert _rebuilds_after_one_edit(log, project / "src" / "derivations" / "problems" / "problem1.py",
+                                    '"s": r"the scores (logits)', '"s": r"the scores (logits) settlemarker',
+                                    base + "problem-1/") == (1, [])
+
+
+def test_one_edit_of_a_page_is_one_rebuild_then_quiet(served):
+    project, base, log = served
+    assert _rebuilds_after_one_edit(log, project / "docs" / "index.md", "## How the checks work",
+                                    "## How the checks work pagesettles", base) == (1, [])
+
+
+def test_one_edit_of_a_docstring_is_one_rebuild_then_quiet(served):
+    project, base, log = served
+    assert _rebuilds_after_one_edit(log, project / "src" / "derivations" / "activations.py", "The logistic sigmoid",
+                                    "The logistic sigmoid docsettles", base + "reference/") == (1, [])

@@ -74,3 +74,33 @@ def test_the_build_keeps_one_process_across_rebuilds():
     first.close()
     again = shared_typesetter(ROOT / "node_modules" / "katex")
     assert again is not first and again.render([("x", False)])[0].startswith('<span class="katex">')
+
+
+def _wide_and_narrow(terms):
+    """A problem with one identity whose fraction holds ``terms`` powers of u (a fraction is never broken) and one
+    short identity."""
+    import sympy as sp
+
+    from derivations.equations import Catalog, Problem
+    from derivations.equations import points as pts
+    from derivations.equations.notation import Frac
+    from derivations.equations.symbols import u
+
+    problem = Problem("problem-93.md", 93, "Widths")
+    long = sum(u ** n for n in range(1, terms + 1))
+    problem.equation("wide", "identity", "a long fraction", lambda: [Frac(long, 2), Frac(long, 2)], pts.scalar("u", [0.5]))
+    problem.equation("narrow", "identity", "a short one", lambda: [Frac(u, 2), u / 2], pts.scalar("u", [0.5]))
+    return list(Catalog([problem]))
+
+
+def test_a_displayed_formula_too_wide_for_a_phone_is_found_from_katex_metrics(typesetter):
+    from derivations.site.shapes import PHONE_COLUMN, SLACK, narrowest, too_wide_for_a_phone
+
+    wide, narrow = _wide_and_narrow(12)
+    found = too_wide_for_a_phone([wide, narrow], typesetter)
+    assert len(found) == 1 and found[0].startswith("(93.1) wide on problem-93.md is too wide for a 320 px screen: "), found
+    assert "it would scroll sideways" in found[0]
+    # three terms fit; the limit is the formula box of a 320 px screen, less the box's padding
+    fits, _ = _wide_and_narrow(3)
+    assert too_wide_for_a_phone([fits], typesetter) == []
+    assert narrowest(fits.shapes(), typesetter) + SLACK <= PHONE_COLUMN < narrowest(wide.shapes(), typesetter) + SLACK

@@ -15,6 +15,15 @@ from derivations.equations.notation import (
 PROBLEM = Problem("example-ridge.md", "R", "Ridge regression", rows={"x": "X"}, bold=("y", "v"),
                   shapes={"X": ("N", "D"), "x": ("D",), "w": ("D",), "y": ("N",), "v": ("D",)})
 
+# what each vector and matrix of shapes= is: the page's table of shapes ([[shapes]]) prints it beside its shape
+SYMBOLS = {
+    "X": r"the samples, one per row",
+    "x": r"sample \(i\), row \(i\) of \(\mathbf{X}\)",
+    "w": r"the weights of the linear model",
+    "y": r"the real targets, one per sample",
+    "v": r"the minimiser of the ridge loss",
+}
+
 # the page's symbols: X, w and the targets y are values (y holds floats: real targets, not class labels)
 N, D = sp.symbols("N D", integer=True, positive=True)
 i = sp.Symbol("i", integer=True, positive=True)

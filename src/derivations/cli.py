@@ -37,6 +37,20 @@ def _catalog():
     return CATALOG
 
 
+def _too_wide(catalog, pages=None):
+    """The displayed formulas that would not fit a 320 px screen, from KaTeX's metrics (the build's own KaTeX, in
+    ``node_modules/``), as the build would show them; where KaTeX is not installed, a note and nothing found."""
+    from derivations.site.shapes import too_wide_for_a_phone
+    from derivations.site.typeset import MathError, shared_typesetter
+
+    try:
+        typesetter = shared_typesetter(Path("node_modules") / "katex")
+    except MathError as error:
+        print(f"derivations verify: the widths of the formulas are not checked: {error}", file=sys.stderr)
+        return []
+    return too_wide_for_a_phone([eq for eq in catalog if pages is None or eq.page in pages], typesetter)
+
+
 def _verify(args):
     CATALOG = _catalog()  # first: a problem module that cannot be loaded is a message, not a traceback
     if CATALOG is None:
@@ -60,6 +74,7 @@ def _verify(args):
     ledger = build_ledger(CATALOG, docs, pages=pages, proof_store=store)
     if docs is not None:
         ledger["page_problems"] += _missing_from_nav(CATALOG, docs, pages)
+        ledger["page_problems"] += _too_wide(CATALOG, pages)
     if args.json:
         write_json(ledger, args.json)
     print(format_table(ledger))

@@ -9,8 +9,10 @@ import sys
 import pytest
 
 from tests.browser.harness import SITE, browser, serve, wait_for_math
+from tests.proof_pages import proof_urls
 
-PROOFS = ["problem-1/", "problem-2/", "problem-3/"]
+PROOFS = proof_urls()  # every problem's page, found from the catalog: a new problem's page is checked on phones too
+ERRATA_BOX = 'class="admonition warning errata"'  # a page's errata box (``!!! warning errata "..."``), as built
 
 # each errata row on a phone (the errata boxes are the pages' warnings): its narrowest cell against the row (a table squeezes its columns side by side), the
 # most lines a cell takes per word it holds, whether the row is cut at the box's edge, whether each value is labelled
@@ -55,9 +57,11 @@ HEADINGS = """() => [...document.querySelectorAll('.md-content h1, .md-content h
   })"""
 
 
-def errata_defects(page):
+def errata_defects(page, boxes=1):
+    """What is wrong with the errata rows of ``page`` on a phone; ``boxes``, how many errata boxes the built page has
+    (a problem of a course, not a submitted homework, may have none)."""
     rows = page.evaluate(ERRATA_ROWS)
-    found = [] if rows else ["no errata rows"]
+    found = [] if rows or not boxes else ["no errata rows"]
     for n, r in enumerate(rows, 1):
         if r["narrowest"] < 0.8 * r["row"]:
             found.append(f"row {n}: a cell {r['narrowest']:.0f} px wide in a row of {r['row']:.0f} px")
@@ -95,7 +99,8 @@ def _open(page, url):
 @pytest.mark.parametrize("width", [320, 390])
 def test_errata_read_as_cards_and_headings_leave_no_blank_line_on_a_phone(phones, site_url, path, width):
     _open(phones[width], site_url + path)
-    assert errata_defects(phones[width]) == []
+    boxes = (SITE / path / "index.html").read_text(encoding="utf-8").count(ERRATA_BOX)
+    assert errata_defects(phones[width], boxes) == []
     assert heading_defects(phones[width]) == []
 
 
@@ -148,3 +153,14 @@ def main(site):
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else SITE)
+
+
+def test_verify_knows_how_wide_a_formula_box_is_on_a_320_px_screen(phones, site_url):
+    """``derivations verify`` finds a formula too wide for a phone from KaTeX's metrics and ``PHONE_COLUMN``, the
+    width of a displayed formula's box at 320 px in em of its text: what the browser lays out."""
+    from derivations.site.shapes import PHONE_COLUMN
+
+    _open(phones[320], site_url + PROOFS[0])
+    widths = phones[320].evaluate("""() => [...document.querySelectorAll('[data-shapes]')].map(
+      (c) => c.clientWidth / parseFloat(getComputedStyle(c).fontSize))""")
+    assert widths and all(abs(w - PHONE_COLUMN) < 0.1 for w in widths), (PHONE_COLUMN, sorted(set(widths)))

@@ -10,6 +10,7 @@ import shutil
 
 from tests.browser.audit import COLOUR_RULES, WIDTHS, formula_defects, formula_defects_at, run_axe
 from tests.browser.harness import SITE, serve, site_pages, wait_for_math
+from tests.proof_pages import proof_urls
 
 PAGES = site_pages()
 SCHEMES = ["light", "dark"]
@@ -129,7 +130,7 @@ def test_a_formula_left_untypeset_a_broken_image_or_an_accessibility_fault_is_ca
     assert any(p.startswith("axe: aria-dialog-name (serious) at .md-search") for p in problems), problems
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("problem")])
+@pytest.mark.parametrize("path", proof_urls())
 def test_equation_references_land_on_their_equation(chromium, site_url, path):
     context, page, log = _open(chromium, site_url + path, "light")
     try:
@@ -215,7 +216,7 @@ def test_the_four_marks_read_differently_without_colour_or_hovering(chromium, si
     assert len(set(styles.values())) == 4, styles
 
 
-PROOF_PAGES = [p for p in PAGES if p.startswith("problem")] + ["ledger/"]
+PROOF_PAGES = proof_urls() + ["ledger/"]  # every problem's page, found from the catalog
 
 
 @pytest.mark.parametrize("path, scheme", [(p, s) for p in PROOF_PAGES for s in SCHEMES])

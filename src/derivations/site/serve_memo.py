@@ -12,7 +12,8 @@ everything it reads, and redone when any of that changes:
 A rendering that logged a warning is never kept, so that a strict build fails on every rebuild that has it.
 After an edit of the package's sources, the next rebuild imports the package afresh (``importing_afresh``):
 the pages' tables, worked examples and pictures come from the package as it is now, like the ledger.
-The file watcher is also made one that is told of a change (inotify) rather than one that looks every half second.
+The file watcher is also made one that is told of a change (inotify) rather than one that looks every half second,
+and that is told of writes only: a file read (as every rebuild reads the sources) or bytecode written is no edit.
 Nothing here is used by ``mkdocs build``: one build per process has nothing to keep.
 """
 
@@ -34,7 +35,7 @@ _INPUTS = {"fingerprint": ""}
 # modules that hold this process's state and read nothing of the package: kept when the package is imported afresh
 KEEP = ("derivations.site.serve_memo", "derivations.site.typeset")
 
-__all__ = ["enable", "fingerprint_inputs", "importing_afresh", "watch_with_inotify"]
+__all__ = ["enable", "fingerprint_inputs", "importing_afresh", "watch_with_inotify", "written_by_python"]
 
 
 def enable():
@@ -178,16 +179,54 @@ def search_entries(index, page, add):
     return result
 
 
-def watch_with_inotify(server):
-    """The live-reload server told of each change by the kernel (inotify) instead of a look every 0.5 s.
+# what a rebuild may be asked for by: a file written, created, deleted or moved. inotify also reports a file opened and
+# a file closed unwritten, that is a file read; a rebuild reads every source file (the ledger's hash of the package,
+# the package imported afresh, the API reference), and MkDocs rebuilds on any event of a file, so each rebuild asked
+# for the next (#30: 86 rebuilds in the minute after one edit)
+_CHANGES = ("FileCreatedEvent", "FileModifiedEvent", "FileDeletedEvent", "FileMovedEvent", "FileClosedEvent",
+            "DirCreatedEvent", "DirDeletedEvent", "DirMovedEvent")
 
-    MkDocs schedules its watches on ``server.observer`` before ``on_serve`` and starts it after; the paths
-    already scheduled are moved to the new observer. Where inotify is not available, polling stays."""
+
+def written_by_python(path):
+    """Bytecode that importing the package writes beside its sources (``__pycache__/*.pyc``): not an edit."""
+    path = Path(path)
+    return "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo")
+
+
+def _edits_only(handler):
+    """``handler`` told of every event but those of bytecode: the rebuild after an edit imports the edited modules
+    afresh, which writes their bytecode into the watched folder, and that would ask for one more rebuild."""
+    from watchdog.events import FileSystemEventHandler
+
+    class EditsOnly(FileSystemEventHandler):
+        def dispatch(self, event):
+            paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+            if not all(written_by_python(p) for p in paths):
+                handler.dispatch(event)
+
+    return EditsOnly()
+
+
+def watch_with_inotify(server):
+    """The live-reload server told of each edit by the kernel (inotify) instead of a look every 0.5 s.
+
+    Only what changes a file is watched (``_CHANGES``), never a file being read, and never Python's bytecode: after
+    an edit there is one rebuild, then none until the next edit. MkDocs schedules its watches on ``server.observer``
+    before ``on_serve`` and starts it after; the paths already scheduled are moved to the new observer, and those
+    scheduled after (``--watch``) go to it too. Where inotify is not available, polling stays."""
     try:
+        from watchdog import events
         from watchdog.observers.inotify import InotifyObserver
     except ImportError:  # not Linux
         return server
-    observer = InotifyObserver()
+    changes = [getattr(events, name) for name in _CHANGES]
+
+    class EditsObserver(InotifyObserver):
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+            return super().schedule(_edits_only(event_handler), path, recursive=recursive,
+                                    event_filter=event_filter or changes, follow_symlink=follow_symlink)
+
+    observer = EditsObserver()
     paths = dict(server._watched_paths)
     for path in paths:
         server.observer.unschedule(server._watch_refs.pop(path))
