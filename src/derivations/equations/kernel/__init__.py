@@ -166,8 +166,10 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
         zero, one = delta_cases(expr, deltas[0])
         return one is not None and again(zero) and again(one)
     undecidable = expr.atoms(sp.Sum)
-    outside = [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a)]
-    if outside and _zero_for_real_atoms(expr, outside):
+    inside = [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a) and any(
+        f.has(a) for f in expr.atoms(sp.exp, sp.log))]  # atoms inside a function: the cases would be enumerated
+    if inside and _zero_for_real_atoms(expr, [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)
+                                              if atom(a)]):
         return True
     equal = sorted((a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)
                     if conditions.get(a, ("",))[0] == "equal" and not any(s.has(a) for s in undecidable)),
