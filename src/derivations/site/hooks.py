@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 
 from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
-from derivations.site.assets import katex_files
+from derivations.site.assets import font_files, katex_files
 from derivations.site.reader_export import site_files as reader_site_files
 from derivations.equations import CATALOG
 from derivations.site.cards import label_errata_tables
@@ -152,7 +152,7 @@ def _compile_templates_once():
 
 
 def on_files(files, config):
-    for f in katex_files(STATE["root"], config):
+    for f in katex_files(STATE["root"], config) + font_files(STATE["root"], config):
         files.append(f)
     files.append(File.generated(config, "ledger.json", content=_ledger_json()))
     for f in extra_files(config):  # the pictures of the proof pages
