@@ -235,6 +235,11 @@ class Paper:
                 if annotation.get("/Subtype") == "/Link" and "/A" in annotation:
                     self.uris.append((number, str(annotation["/A"].get("/URI", ""))))
 
+    def fonts(self):
+        """The PostScript name of every font the PDF embeds, without its subset prefix (``ABCDEF+``)."""
+        return {str(font.get_object().get("/BaseFont", "")).lstrip("/").split("+")[-1]
+                for page in self.reader.pages for font in (page["/Resources"].get("/Font") or {}).values()}
+
     def families(self):
         """The font families of the text: neither KaTeX's (math) nor fixed-pitch (code)."""
         found = set()
@@ -347,6 +352,10 @@ def paper_problems(paper, ledger, print_html):
             if tail in text and code not in text and code in paper.texts[number]:
                 problems.append(f"the sentence leading into the code {code!r} ends on page {number}, the code is on "
                                 f"page {number + 1}")
+    # every font one the project ships (#29): a font of the machine that printed it makes another PDF elsewhere
+    from tests.browser.harness import shipped_font
+    problems += [f"the PDF embeds {name}, a font the project does not ship" for name in sorted(paper.fonts())
+                 if not shipped_font(name)]
     if len(paper.families()) != 1:
         problems.append(f"the text is set in {len(paper.families())} font families: {sorted(paper.families())}")
     return problems
@@ -391,6 +400,7 @@ def test_the_paper_checks_see_a_pdf_with_divider_pages_loopback_links_and_no_fro
     assert "page 1 does not say what is proved in the ledger's words" in problems, problems
     assert any(p.startswith("the contents do not give") for p in problems), problems
     assert any(p.startswith("the text is set in 2 font families") for p in problems), problems
+    assert "the PDF embeds DejaVuSerif, a font the project does not ship" in problems, problems
 
 
 def test_the_paper_checks_see_a_heading_alone_a_lead_in_cut_from_its_formula_and_the_full_ledger(paper, ledger,

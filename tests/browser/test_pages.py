@@ -8,7 +8,7 @@ import pytest
 
 import shutil
 
-from tests.browser.audit import COLOUR_RULES, WIDTHS, formula_defects, formula_defects_at, run_axe
+from tests.browser.audit import COLOUR_RULES, WIDTHS, foreign_fonts, formula_defects, formula_defects_at, run_axe
 from tests.browser.harness import SITE, serve, site_pages, wait_for_math
 
 PAGES = site_pages()
@@ -77,6 +77,8 @@ def page_problems(chromium, base, site, path, scheme):
         })""")
         # every rule in the light scheme; in the dark one the rules that depend on colour (the rest see the same page)
         violations = [v for v in run_axe(page, None if scheme == "light" else COLOUR_RULES) if (v[0], v[2]) not in MATERIAL_ONLY]
+        # the fonts every character is drawn in, the project's own (#29): the scheme changes colours, not fonts
+        fonts = foreign_fonts(page) if scheme == "light" else []
     finally:
         context.close()
     problems = []
@@ -97,6 +99,7 @@ def page_problems(chromium, base, site, path, scheme):
     problems += [f"broken image {src}" for src in state["brokenImages"]]
     problems += [f"image without a description of what it shows: {src}" for src in state["undescribedImages"]]
     problems += [f"axe: {rule} ({impact}) at {selector}: {summary}" for rule, impact, selector, summary in violations]
+    problems += fonts
     problems += [f"console: {e}" for e in log["errors"]]
     problems += [f"failed request: {f}" for f in log["failed"]]
     problems += [f"request to another host: {f}" for f in log["foreign"]]
