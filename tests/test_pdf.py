@@ -205,6 +205,21 @@ SCREEN_CHROME = ("\u00b6", "Copy to clipboard", "Skip to content", "Back to top"
 DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
+NOTEBOOKS = ("Problem 1 explored", "Problem 2 explored", "Training a linear classifier")
+
+
+def _mkdocs_config():
+    """The course the title page names and the address the site was built for (SITE_URL, else mkdocs.yml's)."""
+    import os
+
+    from derivations.site.print_extras import is_hosted
+
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    course = re.search(r"^  course: (.*?)(?:\s+#.*)?$", text, re.M).group(1)
+    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
+    return {"course": course, "site_url": site_url, "hosted": is_hosted(site_url)}
+
+
 def squeeze(text):
     return print_page._squeeze(text)
 
@@ -323,6 +338,23 @@ def paper_problems(paper, ledger, print_html):
         problems.append("page 1 does not say what is proved in the ledger's words")
     if not (DATE.search(" ".join(paper.lines[0])) and "commit" in first):
         problems.append("page 1 has no date and commit")
+    # (#29) the course, and the site's address when it is hosted; a clean title; no loopback address; ledger lines
+    # typeset; the notebooks named in an appendix
+    config = _mkdocs_config()
+    if squeeze(config["course"]) not in first:
+        problems.append("page 1 names no course")
+    if config["hosted"] and squeeze(config["site_url"]) not in first:
+        problems.append(f"page 1 does not give the site's address, {config['site_url']}")
+    title = (paper.reader.metadata or {}).get("/Title", "")
+    if title != "Checked Derivations: the proofs":
+        problems.append(f"the document's title is {title!r}")
+    problems += [f"page {n}: this machine's address {m.group(0)!r}" for n, text in enumerate(paper.texts, 1)
+                 for m in re.finditer(r"(127\.0\.0\.1|localhost)(:\d+)?", text)]
+    raw = re.findall(r"\b[a-z]_\d\b|\btau\b|\b[a-z]_\d-[a-z]_\d\b", joined)
+    if raw:
+        problems.append(f"symbols printed as raw text: {sorted(set(raw))}")
+    if "Appendix: the notebooks" not in joined or any(squeeze(t) not in squeeze(joined) for t in NOTEBOOKS):
+        problems.append("no appendix naming the notebooks")
     # the contents, with the page of every page and section (outline levels 1 and 2)
     contents = next((n for n, lines in enumerate(paper.lines) if lines and lines[0] == "Contents"), None)
     if contents is None:
@@ -398,6 +430,7 @@ def test_the_paper_checks_see_a_pdf_with_divider_pages_loopback_links_and_no_fro
     assert any("a link to this machine, http://127.0.0.1:8000/reference/" in p for p in problems), problems
     assert any(p == f"page {len(reader.pages)} is empty" for p in problems), problems
     assert "page 1 does not say what is proved in the ledger's words" in problems, problems
+    assert "page 1 names no course" in problems, problems
     assert any(p.startswith("the contents do not give") for p in problems), problems
     assert any(p.startswith("the text is set in 2 font families") for p in problems), problems
     assert "the PDF embeds DejaVuSerif, a font the project does not ship" in problems, problems

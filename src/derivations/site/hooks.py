@@ -262,9 +262,12 @@ def on_post_build(config):
     urls = ["" if f.url == "./" else f.url for f in STATE["files"].documentation_pages()]  # a page's own url
     pages = {get_page_key(url): base.rstrip("/") + "/" + url for url in urls}
     # a title page, page-numbered contents, the ledger's summary, no divider pages (print_extras.py)
+    notebooks = [(f.page.title if f.page and f.page.title else f.name, f.url) for f in STATE["files"].documentation_pages()
+                 if f.src_uri.startswith("notebooks/")]
     html = finish_print_page(path.read_text(encoding="utf-8"), records=STATE["ledger"]["equations"],
                              title=config.plugins["print-site"].config["print_page_title"], stamp=build_stamp(STATE["root"]),
-                             description=config["site_description"])
+                             description=config["site_description"], course=config["extra"].get("course", ""),
+                             site_url=config["site_url"] or "", notebooks=notebooks)
     html, dead = offsite_links(html, pages, base)
     if dead:
         raise PluginError(f"{PRINT_PAGE}/: links that lead nowhere in the PDF: {', '.join(dead[:10])}")
