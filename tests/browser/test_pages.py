@@ -344,3 +344,26 @@ def test_the_ledger_headers_break_between_words_only(chromium, site_url, tmp_pat
                    encoding="utf-8")
     with serve(broken) as base:
         assert "Result" in ledger_headers_broken_inside_a_word(chromium, base)[1440]
+
+
+# every picture drawn on white: the proofs' figures, the notebooks' plots, the Performance chart
+PICTURES = """() => [...document.querySelectorAll(
+  'figure.derivation-figure img, .jupyter-wrapper .jp-OutputArea-output img, figure.performance-plot svg')]
+  .map((e) => getComputedStyle(e).filter)"""
+
+
+@pytest.mark.parametrize("path", ["problem-1/", "notebooks/training/", "performance/"])
+def test_pictures_follow_the_colour_scheme(chromium, site_url, path):
+    """In the dark scheme a picture is not a bright white panel (#29): it is shown inverted, hues turned back; in the
+    light scheme as drawn."""
+    filters = {}
+    for scheme in SCHEMES:
+        context = chromium.new_context(viewport={"width": 1024, "height": 900}, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.goto(site_url + path, wait_until="networkidle")
+            filters[scheme] = page.evaluate(PICTURES)
+        finally:
+            context.close()
+    assert filters["light"] and all(f == "none" for f in filters["light"]), filters
+    assert all("invert" in f and "hue-rotate" in f for f in filters["dark"]), filters
