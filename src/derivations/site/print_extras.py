@@ -4,17 +4,19 @@ print-site joins the pages into one (``print_page/``), which ``print_page.py`` p
 reader has no navigation, no hover and no site around the pages, so ``finish_print_page`` rewrites that one
 page after the build:
 
-- a **title page**: the title, what is proved (the ledger's sentence, as everywhere on the site), the date and
-  the commit the PDF was built from;
+- a **title page**: the title, the course (``extra.course`` of mkdocs.yml), what is proved (the ledger's sentence,
+  as everywhere on the site), the site's address when it is hosted (``SITE_URL``), the date and the commit the PDF
+  was built from; the document's title is the print page's title alone;
 - a **contents** list of every page and section, each with an empty slot for its page number: Chromium cannot
   print ``target-counter``, so the printer prints once, reads where each heading landed from the PDF's named
   destinations and writes the numbers in before the print that is kept (``print_page.py``);
 - no **divider pages**: print-site gives each section of the nav ("Proofs", "Checks") a page with its name
   only, and an empty one to a section whose pages are all left out ("Notebooks");
-- the **ledger's summary** (its counts, then one line per equation) where the site has the full table: the
-  home page promises the summary, and the table took eleven pages;
+- the **ledger's summary** (its counts, then one line per equation, its symbols typeset) where the site has the
+  full table: the home page promises the summary, and the table took eleven pages;
 - **code lines** each in a block of its own, so that a line too long for the paper wraps under itself (a
   hanging indent in ``print.css``) instead of at column 0, where it read as a doctest's output;
+- an **appendix naming the notebooks**, which the PDF leaves out, with their addresses on the site;
 - **links to pages that are not in the PDF** point to the hosted site, or, when the site was built for this
   machine only (``SITE_URL`` unset), are plain text: a loopback address means nothing to a reader of the PDF.
 """
