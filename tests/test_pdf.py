@@ -585,9 +585,14 @@ def book_problems(book, print_html):
             problems.append(f"the table {name!r} of {len(rows)} rows is split over pages {pages}")
         elif len(pages) > 1 and head and any(head not in book.texts[page - 1] for page in pages):
             problems.append(f"the table {name!r} runs over pages {pages} without its header on each")
-    for level, title, page in book.outline:
-        text, title = book.texts[page - 1], squeeze(title)
-        if level > 1 and page < len(book.texts) and title in text:
+    # the headings (the outline's, below a page's title), and the titles of the boxes (errata, notes)
+    titles = [(page, squeeze(title)) for level, title, page in book.outline if level > 1]
+    for box in re.findall(r'<p class="admonition-title">(.*?)</p>', print_html, re.S):
+        box = _cell_text(box)
+        titles += [(n, box) for n, text in enumerate(book.texts, 1) if box and box in text]
+    for page, title in titles:
+        text = book.texts[page - 1]
+        if page < len(book.texts) and title in text:
             under = len(text) - text.rindex(title) - len(title)
             if under < UNDER_HEADING:
                 problems.append(f"the heading {title!r} has {under} characters under it at the foot of page {page}")
