@@ -25,7 +25,7 @@ help:
 	@echo "make bench        time the losses (writes benchmarks/results.json)"
 	@echo "make bench-site   time page loads, builds, a rebuild under serve and verify of a page"
 	@echo "make screenshots  a PNG of every page in both colour schemes, in screenshots/"
-	@echo "make system-deps  install Chromium for the browser tests (Debian; needs root)"
+	@echo "make system-deps  install Chromium and the fonts CI tests with (Debian; needs root)"
 	@echo "make torch        install PyTorch 2.13.0 (CPU) for the comparison tests and benchmark"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -81,8 +81,12 @@ bench-site: setup
 screenshots: build
 	$(BIN)/python tests/browser/screenshots.py --out screenshots
 
+# Chromium prints the PDF and runs the browser tests. The site ships its own fonts (npm), so the other fonts are here
+# only to be present: CI lays out and prints with Debian's common font families installed, as a reader's machine has
+# them, and the tests show that no page and no PDF takes one of them (#29). poppler-utils renders the PDF's pages.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-dejavu-core fonts-liberation fonts-noto-core poppler-utils
 system-deps:
-	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver fonts-dejavu-core)
+	dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES))
 
 # optional: PyTorch's CPU build, the outside reference of tests/test_torch.py and of make bench (never unpinned)
 torch: $(STAMP)

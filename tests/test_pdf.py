@@ -123,9 +123,10 @@ def test_the_printers_check_refuses_a_pdf_cut_in_half_and_names_what_it_lacks(pd
     assert f"{pages // 2} pages, not {expected.pages.start}-{expected.pages.stop - 1}" in problems, problems
     assert "equation (3.6) is not in the PDF" in problems, problems
     assert any(p.startswith(f"the last heading, {expected.last_heading!r}, is not the end") for p in problems), problems
-    # one page short: the ledger's last row gone, every equation number and the last heading still printed above it
+    # one page short: the appendix of notebooks gone (#29), every equation number still printed above it
     short = print_page.pdf_problems(first_pages(pdf, tmp_path / "short.pdf", pages - 1), expected)
-    assert short == [f"the end of the page, #{expected.last_target}, is not in the PDF"], short
+    assert short == [f"the last heading, {expected.last_heading!r}, is not the end of the PDF (its outline ends at "
+                     "'Ledger')", f"the end of the page, #{expected.last_target}, is not in the PDF"], short
 
 
 def test_the_printer_prints_a_half_pdf_again_once_then_fails_naming_what_is_missing(pdf, tmp_path):
@@ -208,6 +209,21 @@ SCREEN_CHROME = ("\u00b6", "Copy to clipboard", "Skip to content", "Back to top"
 DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
+NOTEBOOKS = ("Problem 1 explored", "Problem 2 explored", "Training a linear classifier")
+
+
+def _mkdocs_config():
+    """The course the title page names and the address the site was built for (SITE_URL, else mkdocs.yml's)."""
+    import os
+
+    from derivations.site.print_extras import is_hosted
+
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    course = re.search(r"^  course: (.*?)(?:\s+#.*)?$", text, re.M).group(1)
+    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
+    return {"course": course, "site_url": site_url, "hosted": is_hosted(site_url)}
+
+
 def squeeze(text):
     return print_page._squeeze(text)
 
@@ -237,6 +253,11 @@ class Paper:
                 annotation = annotation.get_object()
                 if annotation.get("/Subtype") == "/Link" and "/A" in annotation:
                     self.uris.append((number, str(annotation["/A"].get("/URI", ""))))
+
+    def fonts(self):
+        """The PostScript name of every font the PDF embeds, without its subset prefix (``ABCDEF+``)."""
+        return {str(font.get_object().get("/BaseFont", "")).lstrip("/").split("+")[-1]
+                for page in self.reader.pages for font in (page["/Resources"].get("/Font") or {}).values()}
 
     def families(self):
         """The font families of the text: neither KaTeX's (math) nor fixed-pitch (code)."""
@@ -321,6 +342,23 @@ def paper_problems(paper, ledger, print_html):
         problems.append("page 1 does not say what is proved in the ledger's words")
     if not (DATE.search(" ".join(paper.lines[0])) and "commit" in first):
         problems.append("page 1 has no date and commit")
+    # (#29) the course, and the site's address when it is hosted; a clean title; no loopback address; ledger lines
+    # typeset; the notebooks named in an appendix
+    config = _mkdocs_config()
+    if squeeze(config["course"]) not in first:
+        problems.append("page 1 names no course")
+    if config["hosted"] and squeeze(config["site_url"]) not in first:
+        problems.append(f"page 1 does not give the site's address, {config['site_url']}")
+    title = (paper.reader.metadata or {}).get("/Title", "")
+    if title != "Checked Derivations: the proofs":
+        problems.append(f"the document's title is {title!r}")
+    problems += [f"page {n}: this machine's address {m.group(0)!r}" for n, text in enumerate(paper.texts, 1)
+                 for m in re.finditer(r"(127\.0\.0\.1|localhost)(:\d+)?", text)]
+    raw = re.findall(r"\b[a-z]_\d\b|\btau\b|\b[a-z]_\d-[a-z]_\d\b", joined)
+    if raw:
+        problems.append(f"symbols printed as raw text: {sorted(set(raw))}")
+    if "Appendix: the notebooks" not in joined or any(squeeze(t) not in squeeze(joined) for t in NOTEBOOKS):
+        problems.append("no appendix naming the notebooks")
     # the contents, with the page of every page and section (outline levels 1 and 2)
     contents = next((n for n, lines in enumerate(paper.lines) if lines and lines[0] == "Contents"), None)
     if contents is None:
@@ -350,6 +388,10 @@ def paper_problems(paper, ledger, print_html):
             if tail in text and code not in text and code in paper.texts[number]:
                 problems.append(f"the sentence leading into the code {code!r} ends on page {number}, the code is on "
                                 f"page {number + 1}")
+    # every font one the project ships (#29): a font of the machine that printed it makes another PDF elsewhere
+    from tests.browser.harness import shipped_font
+    problems += [f"the PDF embeds {name}, a font the project does not ship" for name in sorted(paper.fonts())
+                 if not shipped_font(name)]
     if len(paper.families()) != 1:
         problems.append(f"the text is set in {len(paper.families())} font families: {sorted(paper.families())}")
     return problems
@@ -392,8 +434,10 @@ def test_the_paper_checks_see_a_pdf_with_divider_pages_loopback_links_and_no_fro
     assert any("a link to this machine, http://127.0.0.1:8000/reference/" in p for p in problems), problems
     assert any(p == f"page {len(reader.pages)} is empty" for p in problems), problems
     assert "page 1 does not say what is proved in the ledger's words" in problems, problems
+    assert "page 1 names no course" in problems, problems
     assert any(p.startswith("the contents do not give") for p in problems), problems
     assert any(p.startswith("the text is set in 2 font families") for p in problems), problems
+    assert "the PDF embeds DejaVuSerif, a font the project does not ship" in problems, problems
 
 
 def test_the_paper_checks_see_a_heading_alone_a_lead_in_cut_from_its_formula_and_the_full_ledger(paper, ledger,
@@ -425,3 +469,182 @@ def test_the_paper_checks_see_a_heading_alone_a_lead_in_cut_from_its_formula_and
     assert "the ledger's full table is printed" in problems, problems
     assert "page 3 ends with the heading 'Aworkedexample'" in problems, problems
     assert f"the sentence leading into the code {code!r} ends on page {at}, the code is on page {at + 1}" in problems
+
+
+# The PDF as a book (#29): pages filled, sentences and code and tables whole across a page break, every heading with
+# what follows. Read with poppler-utils (make system-deps): pdftotext gives the lines of a page in reading order, where
+# pypdf gives a formula's glyphs after its line; pdftoppm's pixels say how far down a page is printed.
+MIN_FILL = 0.5          # no page under half full, but a chapter's last
+SPLIT_SENTENCE_FILL = 0.75  # a sentence may run on to the next page from a page at least three quarters full
+WHOLE_CODE_LINES = 45   # a code block of up to this many lines fits a page, so it is kept whole
+WHOLE_TABLE_ROWS = 15   # so does a table of up to this many rows; a longer one breaks between rows, its header repeated
+UNDER_HEADING = 150     # the characters (about two lines) a heading needs under it on its page
+TOP_MM, BOTTOM_MM, PAGE_MM = 16, 18, 297  # the @page margins of extra.css, on A4
+
+
+def _poppler(tool):
+    import os
+    import shutil
+
+    if shutil.which(tool) is None:
+        message = f"{tool} (Debian's poppler-utils, `make system-deps`) is needed to read the PDF's pages"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+class Book:
+    """The PDF's pages as a reader turns them: each page's lines in reading order and how far down it is printed."""
+
+    def __init__(self, path, outline):
+        import subprocess
+        import tempfile
+
+        import numpy as np
+
+        _poppler("pdftotext")
+        _poppler("pdftoppm")
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        self.lines = [[line.strip() for line in page.splitlines()
+                       if line.strip().strip("\u200b") and not FOOTER.match(line.strip())]
+                      for page in text.split("\f")[:-1]]
+        self.texts = [squeeze(" ".join(lines)).replace("\u200b", "") for lines in self.lines]
+        self.outline = outline
+        self.fills = []
+        with tempfile.TemporaryDirectory() as folder:
+            subprocess.run(["pdftoppm", "-r", "20", "-gray", str(path), f"{folder}/p"], check=True)
+            for image in sorted(Path(folder).glob("p-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+                magic, width, height, depth, data = image.read_bytes().split(maxsplit=4)
+                width, height = int(width), int(height)
+                pixels = np.frombuffer(data[-width * height:], dtype=np.uint8).reshape(height, width)
+                top, bottom = round(TOP_MM / PAGE_MM * height), round((PAGE_MM - BOTTOM_MM) / PAGE_MM * height)
+                inked = np.flatnonzero((pixels[top:bottom] < 235).any(axis=1))
+                self.fills.append((inked[-1] + 1) / (bottom - top) if inked.size else 0.0)
+        # a chapter is a page of the site (an h1: the outline's first level); its last page may be short
+        starts = {page for level, title, page in outline if level == 1}
+        self.chapter_ends = {page - 1 for page in starts} | {len(self.lines)}
+
+
+KATEX = re.compile(r'<span class="katex">.*?</annotation></semantics></math></span>|<span class="katex-html".*?</span></span></span>', re.S)
+
+
+def _cell_text(fragment):
+    """The words of an HTML fragment outside its formulas and tags, squeezed."""
+    return squeeze(html.unescape(re.sub(r"<[^>]+>", " ", KATEX.sub(" ", fragment)))).replace("\u200b", "")
+
+
+def _row_snippet(row):
+    """The longest run of a table row's words that one cell holds outside its formulas: what pdftotext keeps together
+    (it reads a row's cells one after another, each line by line)."""
+    runs = [_cell_text(run) for cell in re.split(r"</t[dh]>", row) for run in KATEX.split(cell)]
+    return max(runs, key=len, default="")[:24]
+
+
+def tables(print_html):
+    """(header, [a snippet of each row]) of every table of the print page, as the PDF's text would hold them."""
+    out = []
+    for table in re.findall(r"<table\b.*?</table>", print_html, re.S):
+        head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+        rows = [_row_snippet(row) for row in re.findall(r"<tr\b.*?</tr>", table.split("</thead>")[-1], re.S)]
+        out.append((_row_snippet(head.group(1)) if head else "", rows))
+    return out
+
+
+def code_blocks(print_html):
+    """[each line of a code block, squeezed] of every code block of the print page."""
+    out = []
+    for code in re.findall(r'<div class="highlight"><pre>(.*?)</pre>', print_html, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", code))
+        out.append([squeeze(line) for line in text.splitlines() if squeeze(line)])
+    return out
+
+
+def _page_of(book, snippet):
+    """The one page whose text holds ``snippet`` (at least 12 characters of it), or None where it is on none or several."""
+    snippet = snippet[:40]
+    if len(snippet) < 12:
+        return None
+    pages = [n for n, text in enumerate(book.texts, 1) if snippet in text]
+    return pages[0] if len(pages) == 1 else None
+
+
+def book_problems(book, print_html):
+    """What a reader turning the PDF's pages would find badly broken, as sentences."""
+    problems = []
+    for number, fill in enumerate(book.fills, 1):
+        if fill < MIN_FILL and number not in book.chapter_ends and number > 2:  # the title page and contents stand alone
+            problems.append(f"page {number} is {fill:.0%} full")
+    for number in range(1, len(book.lines)):
+        last, first = (book.lines[number - 1] or [""])[-1], (book.lines[number] or [""])[0]
+        if re.search(r"[A-Za-z,]$", last) and re.match(r"[a-z]", first) and book.fills[number - 1] < SPLIT_SENTENCE_FILL:
+            problems.append(f"page {number} ends mid-sentence ({last[-30:]!r} / {first[:30]!r}) "
+                            f"{1 - book.fills[number - 1]:.0%} above its foot")
+    for head, rows in tables(print_html):
+        placed = [(row, _page_of(book, row)) for row in rows]
+        pages = sorted({page for row, page in placed if page})
+        name = (head or rows[0])[:40]
+        if len(pages) > 1 and len(rows) <= WHOLE_TABLE_ROWS:
+            problems.append(f"the table {name!r} of {len(rows)} rows is split over pages {pages}")
+        elif len(pages) > 1 and head and any(head not in book.texts[page - 1] for page in pages):
+            problems.append(f"the table {name!r} runs over pages {pages} without its header on each")
+    # the headings (the outline's, below a page's title), and the titles of the boxes (errata, notes)
+    titles = [(page, squeeze(title)) for level, title, page in book.outline if level > 1]
+    for box in re.findall(r'<p class="admonition-title">(.*?)</p>', print_html, re.S):
+        box = _cell_text(box)
+        titles += [(n, box) for n, text in enumerate(book.texts, 1) if box and box in text]
+    for page, title in titles:
+        text = book.texts[page - 1]
+        if page < len(book.texts) and title in text:
+            under = len(text) - text.rindex(title) - len(title)
+            if under < UNDER_HEADING:
+                problems.append(f"the heading {title!r} has {under} characters under it at the foot of page {page}")
+    for lines in code_blocks(print_html):
+        pages = sorted({page for page in (_page_of(book, line) for line in lines) if page})
+        if len(lines) <= WHOLE_CODE_LINES and len(pages) > 1:
+            problems.append(f"a code block of {len(lines)} lines, {lines[0][:40]!r}, is split over pages {pages}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def book(pdf, paper):
+    return Book(pdf, paper.outline)
+
+
+def test_the_pdf_reads_like_a_book(book, print_html):
+    assert book_problems(book, print_html) == []
+
+
+def test_the_book_checks_see_a_short_page_a_split_sentence_table_and_code_block_and_a_heading_at_a_foot(book,
+                                                                                                       print_html):
+    """The faults of the PDF before #29, made on a copy of the Book: p7 ending mid-sentence a third of a page above its
+    foot, the errata table and a doctest block split over two pages, "The scalar case, by the chain rule" with a line
+    under it at the foot of p15, and a page under half full that is not a chapter's last."""
+    import copy
+
+    wrong = copy.copy(book)
+    texts, lines, fills = list(book.texts), [list(x) for x in book.lines], list(book.fills)
+    short = next(n for n in range(3, len(texts)) if n not in book.chapter_ends)
+    fills[short - 1] = 0.3
+    cut = next(n for n in range(short + 1, len(texts)) if n not in book.chapter_ends)
+    lines[cut - 1].append("the probability of the first score, as the")
+    lines[cut].insert(0, "assignment writes it.")
+    fills[cut - 1] = 0.6
+    # a table's last row, and a code block's last line, on the page after the rest
+    head, rows = next((h, r) for h, r in tables(print_html) if len(r) >= 3 and _page_of(book, r[0]) and _page_of(book, r[-1]))
+    at = _page_of(book, rows[-1])
+    texts[at - 1] = texts[at - 1].replace(rows[-1], "")
+    texts[at] += rows[-1]
+    code = next(c for c in code_blocks(print_html) if len(c) >= 3 and _page_of(book, c[0]) and _page_of(book, c[-1]))
+    at = _page_of(book, code[-1])
+    texts[at - 1] = texts[at - 1].replace(code[-1], "")
+    texts[at] += code[-1]
+    level, title, page = next(o for o in book.outline if o[0] > 1 and o[2] < len(texts) - 1)
+    texts[page - 1] += squeeze(title) + "Theassignment'shintreads:"
+    wrong.texts, wrong.lines, wrong.fills = texts, lines, fills
+    problems = book_problems(wrong, print_html)
+    assert f"page {short} is 30% full" in problems, problems
+    assert any(p.startswith(f"page {cut} ends mid-sentence") for p in problems), problems
+    assert any(p.startswith(f"the table {(head or rows[0])[:40]!r} of {len(rows)} rows is split") for p in problems), problems
+    assert any(p.startswith(f"a code block of {len(code)} lines, {code[0][:40]!r}, is split") for p in problems), problems
+    assert any(p.startswith(f"the heading {squeeze(title)!r} has 25 characters under it") for p in problems), problems

@@ -177,3 +177,48 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# Every element that holds text of its own (not only whitespace), laid out: what CSS.getPlatformFontsForNode asks
+# about. Not KaTeX's MathML, which is clipped to nothing on the screen and in print (it is there for screen readers).
+MARK_TEXT = """() => {
+  let n = 0;
+  for (const e of document.querySelectorAll("body *")) {
+    if (!e.getClientRects().length || e.closest(".katex-mathml")) continue;
+    if ([...e.childNodes].some((c) => c.nodeType === 3 && c.data.trim())) e.setAttribute("data-font-probe", n++);
+  }
+  return n;
+}"""
+UNMARK_TEXT = "() => document.querySelectorAll('[data-font-probe]').forEach((e) => e.removeAttribute('data-font-probe'))"
+
+
+def fonts_used(page):
+    """{(family, whether a web font of the page, PostScript name): an element's text set in it}: the fonts Chromium
+    drew the page's text with, fallbacks for single characters included (DevTools protocol, CSS domain)."""
+    page.evaluate(MARK_TEXT)
+    client = page.context.new_cdp_session(page)
+    try:
+        client.send("DOM.enable")
+        client.send("CSS.enable")
+        root = client.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        nodes = client.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})["nodeIds"]
+        used = {}
+        for node in nodes:
+            for font in client.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                key = (font["familyName"], font["isCustomFont"], font.get("postScriptName", ""))
+                if key not in used:
+                    html = client.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                    used[key] = " ".join(html.split())[:80]
+    finally:
+        client.detach()
+        page.evaluate(UNMARK_TEXT)
+    return used
+
+
+def foreign_fonts(page):
+    """The fonts a page's text is drawn in that the project does not ship (a font of the machine), as sentences."""
+    from tests.browser.harness import shipped_font
+
+    return [f"text in {family!r} ({'a web font' if web else 'a font of this machine'}, {ps or 'no PostScript name'}), "
+            f"e.g. {example}" for (family, web, ps), example in sorted(fonts_used(page).items())
+            if not (web and shipped_font(ps or family))]

@@ -70,3 +70,14 @@ def browser():
 def wait_for_math(page, timeout=15000):
     """Wait until the page's fonts (KaTeX's among them) are loaded: the math is typeset when the site is built."""
     page.wait_for_function("document.readyState === 'complete' && document.fonts.status === 'loaded'", timeout=timeout)
+
+
+# the PostScript names (and family names) of the fonts in package.json's @fontsource/dejavu-sans, -dejavu-mono and katex
+SHIPPED_FONTS = ("DejaVuSans", "DejaVuSansMono", "KaTeX_")
+
+
+def shipped_font(name):
+    """Whether ``name`` (a font's PostScript or family name, a PDF's subset prefix ``ABCDEF+`` allowed) is one of the
+    fonts the project ships: DejaVu Sans and DejaVu Sans Mono (npm, Fontsource) for text and code, KaTeX's for math."""
+    name = name.split("+", 1)[-1].replace(" ", "")
+    return name.startswith(SHIPPED_FONTS)

@@ -8,7 +8,7 @@ import pytest
 
 import shutil
 
-from tests.browser.audit import COLOUR_RULES, WIDTHS, formula_defects, formula_defects_at, run_axe
+from tests.browser.audit import COLOUR_RULES, WIDTHS, foreign_fonts, formula_defects, formula_defects_at, run_axe
 from tests.browser.harness import SITE, serve, site_pages, wait_for_math
 from tests.proof_pages import proof_urls
 
@@ -78,6 +78,8 @@ def page_problems(chromium, base, site, path, scheme):
         })""")
         # every rule in the light scheme; in the dark one the rules that depend on colour (the rest see the same page)
         violations = [v for v in run_axe(page, None if scheme == "light" else COLOUR_RULES) if (v[0], v[2]) not in MATERIAL_ONLY]
+        # the fonts every character is drawn in, the project's own (#29): the scheme changes colours, not fonts
+        fonts = foreign_fonts(page) if scheme == "light" else []
     finally:
         context.close()
     problems = []
@@ -98,6 +100,7 @@ def page_problems(chromium, base, site, path, scheme):
     problems += [f"broken image {src}" for src in state["brokenImages"]]
     problems += [f"image without a description of what it shows: {src}" for src in state["undescribedImages"]]
     problems += [f"axe: {rule} ({impact}) at {selector}: {summary}" for rule, impact, selector, summary in violations]
+    problems += fonts
     problems += [f"console: {e}" for e in log["errors"]]
     problems += [f"failed request: {f}" for f in log["failed"]]
     problems += [f"request to another host: {f}" for f in log["foreign"]]
@@ -345,3 +348,26 @@ def test_the_ledger_headers_break_between_words_only(chromium, site_url, tmp_pat
                    encoding="utf-8")
     with serve(broken) as base:
         assert "Result" in ledger_headers_broken_inside_a_word(chromium, base)[1440]
+
+
+# every picture drawn on white: the proofs' figures, the notebooks' plots, the Performance chart
+PICTURES = """() => [...document.querySelectorAll(
+  'figure.derivation-figure img, .jupyter-wrapper .jp-OutputArea-output img, figure.performance-plot svg')]
+  .map((e) => getComputedStyle(e).filter)"""
+
+
+@pytest.mark.parametrize("path", ["problem-1/", "notebooks/training/", "performance/"])
+def test_pictures_follow_the_colour_scheme(chromium, site_url, path):
+    """In the dark scheme a picture is not a bright white panel (#29): it is shown inverted, hues turned back; in the
+    light scheme as drawn."""
+    filters = {}
+    for scheme in SCHEMES:
+        context = chromium.new_context(viewport={"width": 1024, "height": 900}, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.goto(site_url + path, wait_until="networkidle")
+            filters[scheme] = page.evaluate(PICTURES)
+        finally:
+            context.close()
+    assert filters["light"] and all(f == "none" for f in filters["light"]), filters
+    assert all("invert" in f and "hue-rotate" in f for f in filters["dark"]), filters

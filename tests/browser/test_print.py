@@ -4,6 +4,7 @@ and code that wraps as code. The PDF's own pages are checked in tests/test_pdf.p
 import pytest
 
 from derivations.site.print_page import PRINT_AREA, PRINT_PAGE, open_whole
+from tests.browser.audit import foreign_fonts
 
 # what only a screen needs: copy buttons, permalinks, "back to top", the header, sidebars, footer, search
 CHROME = ".md-clipboard, .headerlink, .md-top, .md-code__nav, .md-header, .md-footer, .md-sidebar, .md-tabs, .md-search"
@@ -82,3 +83,37 @@ def test_the_print_check_sees_copy_buttons_and_code_wrapped_to_column_0(print_vi
         print_view.evaluate("() => document.querySelectorAll('link[href$=\"print.css\"]').forEach(l => l.disabled = false)")
     assert any(f.startswith("screen chrome printed: md-code__nav") for f in found), found  # the copy button
     assert any(f.startswith("a wrapped line of code goes on at column 0") for f in found), found
+
+
+def test_the_print_sets_every_character_in_a_font_the_project_ships(print_view):
+    """Text, code and math of the PDF in the site's own fonts (#29), never one of the machine that prints it: with
+    Debian's fonts-liberation installed the PDF was set in Liberation Sans and DejaVu Sans, and its pages broke
+    elsewhere."""
+    assert foreign_fonts(print_view) == []
+
+
+def test_the_font_check_sees_the_print_without_the_sites_fonts(print_view):
+    """Without fonts.css the text falls back to the machine's sans-serif (DejaVu Sans, Liberation Sans...): a font
+    of the machine, even when it bears the name of the one the site ships."""
+    toggle = "(off) => document.querySelectorAll('link[href$=\"fonts.css\"]').forEach(l => l.disabled = off)"
+    print_view.evaluate(toggle, True)
+    try:
+        found = foreign_fonts(print_view)
+    finally:
+        print_view.evaluate(toggle, False)
+        print_view.evaluate("() => document.fonts.ready")
+    assert any("a font of this machine" in f for f in found), found
+
+
+def test_ci_lays_out_and_prints_with_other_fonts_on_the_machine():
+    """`make system-deps` (CI's first step) installs Debian's Liberation and Noto families, so that the layout and PDF
+    tests run where a font of the machine could stand in for the site's own, as on a reader's desktop (#29)."""
+    import os
+    import shutil
+    import subprocess
+
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        pytest.skip("only CI is bound to have the other fonts installed (make system-deps)")
+    assert shutil.which("fc-list"), "fontconfig's fc-list is missing"
+    families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+    assert "Liberation Sans" in families and "Noto Sans" in families, "fonts-liberation or fonts-noto-core missing"

@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 
 from derivations.equations.ledger import page_problems_of, source_hash
 from derivations.equations.pages import EQ, REF, scan_docs
-from derivations.site.assets import katex_files
+from derivations.site.assets import font_files, katex_files
 from derivations.site.reader_export import site_files as reader_site_files
 from derivations.equations import CATALOG
 from derivations.site.cards import label_errata_tables
@@ -152,7 +152,7 @@ def _compile_templates_once():
 
 
 def on_files(files, config):
-    for f in katex_files(STATE["root"], config):
+    for f in katex_files(STATE["root"], config) + font_files(STATE["root"], config):
         files.append(f)
     files.append(File.generated(config, "ledger.json", content=_ledger_json()))
     for f in extra_files(config):  # the pictures of the proof pages
@@ -262,9 +262,12 @@ def on_post_build(config):
     urls = ["" if f.url == "./" else f.url for f in STATE["files"].documentation_pages()]  # a page's own url
     pages = {get_page_key(url): base.rstrip("/") + "/" + url for url in urls}
     # a title page, page-numbered contents, the ledger's summary, no divider pages (print_extras.py)
+    notebooks = [(f.page.title if f.page and f.page.title else f.name, f.url) for f in STATE["files"].documentation_pages()
+                 if f.src_uri.startswith("notebooks/")]
     html = finish_print_page(path.read_text(encoding="utf-8"), records=STATE["ledger"]["equations"],
                              title=config.plugins["print-site"].config["print_page_title"], stamp=build_stamp(STATE["root"]),
-                             description=config["site_description"])
+                             description=config["site_description"], course=config["extra"].get("course", ""),
+                             site_url=config["site_url"] or "", notebooks=notebooks)
     html, dead = offsite_links(html, pages, base)
     if dead:
         raise PluginError(f"{PRINT_PAGE}/: links that lead nowhere in the PDF: {', '.join(dead[:10])}")

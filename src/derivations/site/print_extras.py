@@ -4,17 +4,19 @@ print-site joins the pages into one (``print_page/``), which ``print_page.py`` p
 reader has no navigation, no hover and no site around the pages, so ``finish_print_page`` rewrites that one
 page after the build:
 
-- a **title page**: the title, what is proved (the ledger's sentence, as everywhere on the site), the date and
-  the commit the PDF was built from;
+- a **title page**: the title, the course (``extra.course`` of mkdocs.yml), what is proved (the ledger's sentence,
+  as everywhere on the site), the site's address when it is hosted (``SITE_URL``), the date and the commit the PDF
+  was built from; the document's title is the print page's title alone;
 - a **contents** list of every page and section, each with an empty slot for its page number: Chromium cannot
   print ``target-counter``, so the printer prints once, reads where each heading landed from the PDF's named
   destinations and writes the numbers in before the print that is kept (``print_page.py``);
 - no **divider pages**: print-site gives each section of the nav ("Proofs", "Checks") a page with its name
   only, and an empty one to a section whose pages are all left out ("Notebooks");
-- the **ledger's summary** (its counts, then one line per equation) where the site has the full table: the
-  home page promises the summary, and the table took eleven pages;
+- the **ledger's summary** (its counts, then one line per equation, its symbols typeset) where the site has the
+  full table: the home page promises the summary, and the table took eleven pages;
 - **code lines** each in a block of its own, so that a line too long for the paper wraps under itself (a
   hanging indent in ``print.css``) instead of at column 0, where it read as a doctest's output;
+- an **appendix naming the notebooks**, which the PDF leaves out, with their addresses on the site;
 - **links to pages that are not in the PDF** point to the hosted site, or, when the site was built for this
   machine only (``SITE_URL`` unset), are plain text: a loopback address means nothing to a reader of the PDF.
 """
@@ -28,7 +30,8 @@ from urllib.parse import urlparse
 
 from derivations.site.marks import claims_sentence, mark_word
 
-__all__ = ["finish_print_page", "build_stamp", "is_hosted", "line_blocks", "offsite_links", "plain_offsite_links", "ledger_summary"]
+__all__ = ["finish_print_page", "build_stamp", "is_hosted", "line_blocks", "offsite_links", "plain_offsite_links", "ledger_summary",
+           "typeset_title", "notebooks_appendix"]
 
 SECTION_DIVIDER = re.compile(
     r"<section class='print-page md-section' id='(section-[0-9]+)' heading-number='[^']*'>\s*<h1>.*?</h1>", re.S)
@@ -153,16 +156,70 @@ def _entry(target, title, cls="print-contents-section", children=""):
             f'<span class="print-contents-number" data-page-of="{target}"></span></a>{children}</li>')
 
 
-def title_page_html(title, description, records, stamp):
-    """The title page: title, what the proofs are about, what is proved (from the ledger), date and commit."""
+def title_page_html(title, description, records, stamp, course="", site_url=""):
+    """The title page: title, the course, what the proofs are about, what is proved (from the ledger), the site's
+    address (when it is hosted: ``SITE_URL``), the date and the commit.
+
+    >>> page = title_page_html("T", "", [], {"date": "2026-12-06", "commit": "abc", "dirty": False},
+    ...                        course="A homework", site_url="https://x.org/proofs/")
+    >>> "A homework" in page, '<a href="https://x.org/proofs/">https://x.org/proofs/</a>' in page, "abc." in page
+    (True, True, True)
+    """
     claim = claims_sentence(records, "in these proofs")
     dirty = ", with changes not committed" if stamp.get("dirty") else ""
+    if is_hosted(site_url):
+        where = (f'<p class="print-address">Online, with every check and the notebooks: '
+                 f'<a href="{html.escape(site_url)}">{html.escape(site_url)}</a></p>')
+    else:
+        where = '<p class="print-address">Built on this machine, not for a hosted site (SITE_URL was not set).</p>'
+    # the commit as plain text: a <code> box printed a space before the full stop that follows it
     return ('<section class="print-title-page">'
             f'<p class="print-title">{html.escape(title)}</p>'
+            + (f'<p class="print-course">{html.escape(course)}</p>' if course else "")
             + (f'<p class="print-description">{html.escape(description)}</p>' if description else "")
             + f'<p class="print-claims">{html.escape(claim)}</p>'
-            f'<p class="print-stamp">Built on {html.escape(stamp["date"])} from commit '
-            f'<code>{html.escape(stamp["commit"])}</code>{dirty}.</p></section>')
+            + where
+            + f'<p class="print-stamp">Built on {html.escape(stamp["date"])} from commit '
+            f'{html.escape(stamp["commit"])}{dirty}.</p></section>')
+
+
+GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "lambda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ"}
+SUBSCRIPT = re.compile(r"\b([A-Za-z])_([A-Za-z0-9]+)\b")
+VARIABLE = re.compile(r"\b(?:logit|target|score) ([a-z])\b")
+
+
+def typeset_title(title):
+    """A ledger title (plain text, as in ``ledger.json``) as HTML: ``f_1`` with its subscript, ``tau`` as τ, a minus
+    between two symbols as −, a named variable in italics.
+
+    >>> typeset_title("binary cross-entropy of a logit z against a target tau")
+    'binary cross-entropy of a logit <i>z</i> against a target <i>τ</i>'
+    >>> typeset_title("two-class cross-entropy is binary cross-entropy of s_1 - s_2")
+    'two-class cross-entropy is binary cross-entropy of <i>s</i><sub>1</sub> − <i>s</i><sub>2</sub>'
+    """
+    text = html.escape(title)
+    text = re.sub(r"\b(" + "|".join(GREEK) + r")\b", lambda m: f"<i>{GREEK[m.group(1)]}</i>", text)
+    text = VARIABLE.sub(lambda m: m.group(0)[:-1] + f"<i>{m.group(1)}</i>", text)
+    text = SUBSCRIPT.sub(lambda m: f"<i>{m.group(1)}</i><sub>{m.group(2)}</sub>", text)
+    return re.sub(r"(</sub>|</i>) - (<i>)", r"\1 − \2", text)
+
+
+def notebooks_appendix(notebooks, site_url):
+    """An appendix that names the notebooks, which the PDF leaves out, with their addresses on the site.
+
+    ``notebooks`` are (title, url relative to the site); the address is the hosted one when there is one.
+    """
+    hosted = is_hosted(site_url)
+    items = []
+    for title, url in notebooks:
+        address = site_url.rstrip("/") + "/" + url if hosted else url
+        shown = f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if hosted else f"<code>{html.escape(url)}</code>"
+        items.append(f"<li><strong>{html.escape(title)}</strong>: {shown}</li>")
+    where = "on the site" if hosted else "on the site, under these paths"
+    return ('<section class="print-page" id="appendix-notebooks" heading-number="">'
+            '<h1 id="appendix-notebooks-title">Appendix: the notebooks</h1>'
+            f'<p>Three notebooks run the same mathematics on numbers; they are {where}, executed afresh at every build, '
+            f'with their outputs and figures:</p><ul>{"".join(items)}</ul></section>')
 
 
 def ledger_summary(records, printed=None):
@@ -178,7 +235,7 @@ def ledger_summary(records, printed=None):
         if printed is None or f'eq-{r["id"]}' in printed:
             number = f'<a href="#eq-{r["id"]}">{number}</a>'
         lines.append(f'<li id="ledger-{r["id"]}"><span class="print-ledger-number">{number}</span> '
-                     f'{html.escape(r["title"])} <span class="print-ledger-kind">({r["kind"]})</span> '
+                     f'{typeset_title(r["title"])} <span class="print-ledger-kind">({r["kind"]})</span> '
                      f'<span class="print-ledger-mark">{html.escape(word)}</span></li>')
     # the counts are the Ledger page's own paragraph and list above the table, which the PDF keeps
     return ('<div class="print-ledger-summary">'
@@ -187,8 +244,9 @@ def ledger_summary(records, printed=None):
             f'<ul class="print-ledger-lines">{"".join(lines)}</ul></div>')
 
 
-def finish_print_page(page_html, *, title, records, stamp, description=""):
-    """The print page's HTML made into the paper (see the module's docstring); ``records`` are the ledger's.
+def finish_print_page(page_html, *, title, records, stamp, description="", course="", site_url="", notebooks=()):
+    """The print page's HTML made into the paper (see the module's docstring); ``records`` are the ledger's,
+    ``notebooks`` the (title, url) of the notebooks, named in an appendix.
 
     Links to pages outside it are left to ``print_page.fix_links`` and then ``plain_offsite_links``.
     """
@@ -197,13 +255,18 @@ def finish_print_page(page_html, *, title, records, stamp, description=""):
         return page_html
     head, body = page_html[:start], page_html[start:]
     head = head.replace(GENERATE_TOC, "")  # print-site's script copies the sidebar's list; this page has its own
+    # the document's title (the PDF's), not "<title> - <site name>"
+    head = re.sub(r"<title>.*?</title>", lambda m: f"<title>{html.escape(title)}</title>", head, count=1, flags=re.S)
+    if notebooks:
+        last = body.rfind("</section>")
+        body = body[:last + len("</section>")] + notebooks_appendix(notebooks, site_url) + body[last + len("</section>"):]
     body = SECTION_DIVIDER.sub(lambda m: f"<section class='print-page md-section' id='{m.group(1)}'>", body)
     body = EMPTY_SECTION.sub("", body)
     ids = set(re.findall(r'\bid="(eq-[^"]+)"', body))
     body = LEDGER_FULL.sub(lambda m: ledger_summary(records, ids), body)
     printed = set(re.findall(r'<section class="print-page" id="([^"]+)"', body))
     shown = [r for r in records if r["page"].removesuffix(".md") in printed]
-    front = title_page_html(title, description, shown, stamp) + contents_html(body)
+    front = title_page_html(title, description, shown, stamp, course, site_url) + contents_html(body)
     body = TOC_SECTION.sub(lambda m: front, body, count=1)
     body = CODE_BLOCK.sub(lambda m: m.group(1) + line_blocks(m.group(2)) + m.group(3), body)
     return head + body
