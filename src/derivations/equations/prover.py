@@ -598,6 +598,52 @@ def _order_type(point, sides, sizes):
     return tuple((a > b) - (a < b) for a, b in itertools.combinations(values + refs, 2))
 
 
+def _symmetric(eq, sides, catalog):
+    """Whether the link can tell two values of an index apart only by their equality: every sum runs over a whole
+    range (1 to a size), no index or label is compared by order or with a number, and no entry is read at a number
+    or at an expression of indices, in the sides and in every definition they reach. Then one point per pattern of
+    equal indices and labels stands for all (a relabelling of classes, samples or features maps one onto another,
+    every value being a symbol)."""
+    todo, seen = list(sides), set()
+    while todo:
+        for node in sp.preorder_traversal(todo.pop()):
+            if isinstance(node, SumOver):
+                _, index, lo, hi, _ = node.args
+                if lo != 1 or not (isinstance(hi, sp.Symbol) and hi.name in ("C", "N", "D")):
+                    return False
+            elif isinstance(node, sp.Indexed):
+                if any(not isinstance(q, sp.Symbol) and not (isinstance(q, sp.Indexed) and all(
+                        isinstance(r, sp.Symbol) for r in q.indices)) for q in node.indices):  # s_{y_i}: a label
+                    return False
+            elif isinstance(node, Relational):
+                if any(getattr(a, "is_integer", False) for a in (node.lhs, node.rhs)) and \
+                        not isinstance(node, (sp.Eq, sp.Ne)):
+                    return False
+                if any(a.is_Integer for a in (node.lhs, node.rhs)):
+                    return False
+            elif isinstance(node, sp.core.function.AppliedUndef):
+                spec = catalog.functions.get(type(node).__name__)
+                if spec is not None and spec.definition and spec.definition not in seen:
+                    seen.add(spec.definition)
+                    todo.extend(catalog.equations[spec.definition].sides)
+    return True
+
+
+def _equality_pattern(point, sizes, bounds):
+    """Which of a point's indices and labels of one range are equal (the partition, by first position); a class
+    and a sample are never compared."""
+    values = [(_range_name(k, bounds), v) for k, v in sorted(point.indices.items()) if k not in sizes]
+    for name in sorted(point.label_names):
+        values += [("C", int(x)) for x in np.asarray(point.values[name]).ravel()]
+    first = {}
+    return tuple(first.setdefault(v, len(first)) for v in values)
+
+
+def _range_name(index, bounds):
+    size = bounds.get(index)
+    return getattr(size, "name", str(size)) if size is not None else f"own {index}"
+
+
 def _range_at(eq, n, catalog, sizes, by_order_type=False):
     """(count of points, reason, refuted): '' when ``a - b`` is zero at these sizes for every index and label
     (with ``by_order_type``, at one point of each order type of them: :func:`_order_type`)."""
@@ -613,9 +659,10 @@ def _range_at(eq, n, catalog, sizes, by_order_type=False):
     count = 0
     ties = not has_derivative(eq, catalog)
     seen = set()
+    symmetric = by_order_type and not _derived_indices(eq, sides, sizes) and _symmetric(eq, sides, catalog)
     for point in eq.space.every(sizes, free):
         if by_order_type:
-            kind = _order_type(point, sides, sizes)
+            kind = _equality_pattern(point, sizes, eq.space.bounds) if symmetric else _order_type(point, sides, sizes)
             if kind in seen:
                 continue
             seen.add(kind)

@@ -152,6 +152,10 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
     again = lambda e: is_zero(e, signs, atoms, _depth + 1, conditions)  # noqa: E731
     if _depth > MAX_DEPTH:
         return False
+    if not expr.has(sp.Sum, sp.KroneckerDelta) and not any(
+            atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)) and undefined_at(expr) is None \
+            and rational_in_exponentials_is_zero(expr):
+        return True  # as written: expanded first, a softmax's squared denominators multiply out (100 times slower)
     # b**n = b for an atom b
     expr = expand(expr)
     expr = expand(expr.replace(lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0,

@@ -145,6 +145,16 @@ def rational_in_exponentials_is_zero(expr):
         return False
     if replaced.has(sp.exp):
         return False
+    # terms grouped by the variables of their denominators first, each group over one common denominator (a sum
+    # of zeros is zero); one common denominator of every term, which can be large (softmax of several samples),
+    # only where that does not show it
+    by_denominator = {}
+    for term in sp.Add.make_args(sp.expand(replaced, deep=False, power_base=False, multinomial=False)):
+        key = frozenset(term.as_numer_denom()[1].free_symbols)
+        by_denominator[key] = by_denominator.get(key, 0) + term
+    if len(by_denominator) > 1 and all(sp.expand(sp.together(group).as_numer_denom()[0]) == 0
+                                       for group in by_denominator.values()):
+        return True
     numerator = sp.together(replaced).as_numer_denom()[0]
     return sp.expand(numerator) == 0
 
