@@ -19,7 +19,7 @@ import pkgutil
 
 import sympy as sp
 
-from derivations.equations.notation import (_Grouped, _open_ended, build, declare_parameters, flatten, fn, latex,
+from derivations.equations.notation import (_Grouped, _open_ended, build, declare_parameters, expression_key, flatten, fn, latex,
                                             printer, vector_bases)
 
 __all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "DeclarationError", "discover",
@@ -114,18 +114,6 @@ def _head_problem(head, space):
         return (f"{name} is a value the space gives (an input of its points), not one it computes from them: "
                 f"{AS_IDENTITY}")
     return None
-
-
-def expression_key(expr):
-    """A key of ``expr`` that does not depend on how it was built (evaluated or as written)."""
-    def evaluated(e):
-        if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase)):
-            return e
-        try:
-            return e.func(*[evaluated(a) for a in e.args])
-        except (TypeError, ValueError):
-            return e
-    return sp.srepr(evaluated(sp.sympify(expr)))
 
 
 @dataclass

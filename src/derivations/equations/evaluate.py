@@ -142,11 +142,13 @@ class Point:
         return values, subs
 
 
-def _form_proved(definition, n, catalog):
-    """Whether the links of ``definition`` before its form ``n`` are proved (for all sizes, or for its range)."""
-    from derivations.equations.prover import proved_links
+FORM_CHECKS = []  # the prover puts its proved_links here when it is imported: this module never imports the prover
 
-    return proved_links(definition, range(1, n), catalog)
+
+def _form_proved(definition, n, catalog):
+    """Whether the links of ``definition`` before its form ``n`` are proved (for all sizes, or for its range); never
+    without the prover (a later form then stands for nothing)."""
+    return any(check(definition, range(1, n), catalog) for check in FORM_CHECKS)
 
 
 def _exact(v):
@@ -1078,7 +1080,7 @@ class Evaluator:
         Only where ``f`` is written as the package computes it: a named function applied to its definition's own
         parameters (BCE(z, tau), never BCE(2z, tau)), outside the body of a named function (where a parameter is
         bound to an argument the package's rule does not read)."""
-        from derivations.equations.catalog import expression_key
+        from derivations.equations.notation import expression_key
 
         if self.locals or self.moved:
             return None

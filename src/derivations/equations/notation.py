@@ -13,7 +13,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-__all__ = [
+__all__ = ["expression_key", 
     "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
     "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX", "FUNCTION_PARAMETERS", "declare_parameters",
     "function_head", "shows_arguments",
@@ -472,3 +472,15 @@ def latex(expr, narrow=False, bold=None):
     ``bold`` names the letters printed bold (the common ones by default).
     """
     return printer(narrow, bold).doprint(expr)
+
+
+def expression_key(expr):
+    """A key of ``expr`` that does not depend on how it was built (evaluated or as written)."""
+    def evaluated(e):
+        if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase)):
+            return e
+        try:
+            return e.func(*[evaluated(a) for a in e.args])
+        except (TypeError, ValueError):
+            return e
+    return sp.srepr(evaluated(sp.sympify(expr)))

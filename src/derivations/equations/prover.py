@@ -49,7 +49,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import Evaluator, InvalidValue, NotEvaluable, Point
+from derivations.equations.evaluate import FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import (
     MAX_ENUMERATED, accurate_logs, Obligation, implied, is_zero as _kernel_is_zero, prove as kernel_prove, rational_in_exponentials_is_zero,
@@ -151,6 +151,9 @@ _PROVED_MEMO = weakref.WeakKeyDictionary()
 def proved_links(eq, links, catalog):
     """Whether each of these links of ``eq`` is proved, for all sizes or for its range (memo per catalog)."""
     return _every_link(_PROVED_MEMO, eq, links, catalog, lambda n: prove_link(eq, n, catalog).proved)
+
+
+FORM_CHECKS.append(proved_links)  # the evaluator asks it whether a later form of a definition may stand for it
 
 
 def _proved_all_sizes(eq, links, catalog):
