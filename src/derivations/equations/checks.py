@@ -407,6 +407,13 @@ def _real_value_failures(eq, sampled, catalog, domain):
 GRID = tuple(sorted({sign * 10.0 ** (k / 2) for sign in (-1, 1) for k in range(-4, 13)} | {0.0}))  # ±0.01 .. ±1e6
 
 
+def _other_scalars(eq, base, name, number):
+    """The sides' scalar symbols other than ``name``, each at its value at ``base`` (made a sympy ``number``)."""
+    return {sym: number(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
+            if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
+            and np.ndim(base.values[sym.name]) == 0 and not isinstance(base.values[sym.name], (bool, np.bool_))}
+
+
 def _edges(eq, base, name):
     """Values of the scalar ``name`` where an argument of a log or a root in the sides is negative, the other scalars
     at ``base``: the probes at -2 and -0.5 miss an edge elsewhere (u < -5 for sqrt(u + 5), u > log 5 for
@@ -415,9 +422,7 @@ def _edges(eq, base, name):
     between the real roots of a polynomial argument of degree at most 4. At most 12 values. A dip thinner than
     float64 can place is missed (a documented limit)."""
     symbol = sp.Symbol(name, real=True)
-    others = {sym: sp.Float(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
-              if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
-              and np.ndim(base.values[sym.name]) == 0 and not isinstance(base.values[sym.name], (bool, np.bool_))}
+    others = _other_scalars(eq, base, name, sp.Float)
     arguments = []
     for side in eq.sides:
         for node in sp.preorder_traversal(side):
@@ -465,9 +470,7 @@ def _poles(eq, base, name):
     """The real values of the scalar ``name`` (the other scalars at ``base``) where a denominator of a side is 0,
     exactly where they are rational: a side that is 0/0 there has no value, however sympy cancels it."""
     symbol = sp.Symbol(name, real=True)
-    others = {sym: sp.nsimplify(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
-              if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
-              and np.ndim(base.values[sym.name]) == 0 and not isinstance(base.values[sym.name], (bool, np.bool_))}
+    others = _other_scalars(eq, base, name, sp.nsimplify)
     values = []
     for side in eq.sides:
         for node in sp.preorder_traversal(side):
