@@ -329,3 +329,11 @@ def test_a_sum_without_limits_runs_over_the_page_s_range():
     assert isinstance(read, SumOver) and read.args[2] == 1 and str(read.args[3]) == "C", read
     verdict = judge(page("problem-2"), "svm-dl-dsj", r"\sum_q \mathbf{1}(s_q > 0)")
     assert verdict["status"] == "parse-error" and "limits" in verdict["message"], verdict
+
+
+def test_a_norm_is_read_only_as_the_page_means_it():
+    # \|W\|_F is the Frobenius norm the page means; \|W\|_2 of a matrix is the spectral norm: refused, never read as it
+    from derivations.equations.notation import Norm
+    (read,) = _read(r"\|W\|_F^2")
+    assert read.has(Norm)
+    _refused(r"\nabla_W (\lambda \|W\|_2^2) = 2 \lambda W", "_", eq_id="reg-gradient")

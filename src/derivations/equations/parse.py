@@ -358,10 +358,8 @@ class _Parser:
                     self.unclosed(opened, r"\|")
                 self.error(r"a norm closes with \|")
             self.take()
-            if self.peek() == "_" and [t for t, _ in self.tokens[self.pos + 1:self.pos + 4]] in (
-                    ["F", "^", "2"], ["{", "F", "}"], ["2", "^", "2"], ["{", "2", "}"]) or \
-                    self.peek() == "_" and self.peek(1) in ("F", "2") and self.peek(2) != "^":
-                self.take("_")  # \|W\|_F, \|v\|_2: the norm the page means
+            if self.peek() == "_" and (self.peek(1) == "F" or [self.peek(1), self.peek(2), self.peek(3)] == ["{", "F", "}"]):
+                self.take("_")  # \|W\|_F: the Frobenius norm, the page's norm of a matrix (never \|W\|_2, the spectral)
                 self.group()
             return Norm(inner)
         if token in ("(", "[", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
