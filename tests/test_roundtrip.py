@@ -168,7 +168,7 @@ def in_student_notation(tex, choose):
         bottom_end = _match(tex, top_end + 1, "{", "}")
         top, variable = tex[found + len(head):top_end], tex[top_end + 1 + len(r"{\partial "):bottom_end]
         operator = [r"\frac{\partial}{\partial %s}", r"\partial_{%s}", r"\frac{d}{d %s}"][choose(3)] % variable
-        tex = tex[:found] + f" {operator} \\left({top}\\right) " + tex[bottom_end + 1:]
+        tex = tex[:found] + f" {{{operator} \\left({top}\\right)}} " + tex[bottom_end + 1:]  # braced: a power of it
     transpose = [r"^{T}", r"^T", r"^\top ", r"^{\top}", r"^\intercal ", r"^{\mathsf{T}}"][choose(6)]
     tex = tex.replace("^{T}", transpose)
     tex = re.sub(r"\\frac\{(\d)\}\{(\d)\}", r"\\frac\1\2 ", tex) if choose(2) else tex

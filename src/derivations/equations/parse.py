@@ -390,7 +390,7 @@ class _Parser:
             self.take()
             self.take("_")
             variable = self.sub(self.group()).expression_all()
-            return Partial(self.argument_factor(), variable)
+            return Partial(self.sum_body(), variable)
         if token == r"\sgn" or (token in (r"\operatorname", r"\mathrm", r"\text", r"\textrm") and
                                 self.word(1)[0] in ("sign", "sgn")):
             self.pos += 1 if token == r"\sgn" else 1 + self.word(1)[1]
@@ -415,7 +415,7 @@ class _Parser:
             self.take()
             self.take("_")
             variable = self.sub(self.group()).expression_all()
-            return Grad(self.factor(), variable)
+            return Grad(self.sum_body(), variable)  # an operator: of the rest of the term, as a sum's body
         if token == r"\begin":
             return self.cases()
         if token == "e" and self.peek(1) == "^":
@@ -552,7 +552,7 @@ class _Parser:
         if len(top) == 1 and top[0][0] in (r"\partial", "d") and len(bottom) > 1 and bottom[0][0] == top[0][0]:
             # \frac{\partial}{\partial v} f, \frac{d}{dv} f: the derivative of what follows
             v = self.sub(bottom[1:]).expression_all()
-            return Partial(self.argument_factor(), v)
+            return Partial(self.sum_body(), v)  # d/dz z s(z) is the derivative of z s(z), not s(z) times dz/dz
         if top and top[0][0] in (r"\partial", "d") and bottom and bottom[0][0] in (r"\partial", "d") and \
                 (top[0][0] == r"\partial" or len(top) > 1):
             f = self.sub(top[1:]).expression_all()
