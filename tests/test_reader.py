@@ -287,6 +287,7 @@ def test_refusals_show_the_piece_never_a_repr():
 def test_an_unbalanced_brace_is_reported_with_its_piece():
     verdict = _refused(r"\frac{1}{2 + \mathbf{1}(s_j - s_{y_i} + 1 > 0)", "never closed")
     assert r"“{2 + \mathbf{1}" in verdict["message"], verdict
+    assert r"(s_j - s" in verdict["message"], verdict  # as the reader typed it, not with braces added
     verdict = _refused(r"\mathbf{1}(s_j - s_{y_i} + 1 > 0)}", "closes no")
     assert "}" in verdict["message"], verdict
 

@@ -126,6 +126,19 @@ def _name_of(tex):
     return GREEK.get(tex, tex.lstrip("\\"))
 
 
+def _unbraced(tokens):
+    """``_{i}`` as ``_i``: a one-token subscript without its braces, as people type it."""
+    out, n = [], 0
+    while n < len(tokens):
+        if tokens[n][0] == "_" and n + 3 < len(tokens) and tokens[n + 1][0] == "{" and tokens[n + 3][0] == "}":
+            out += [tokens[n], tokens[n + 2]]
+            n += 4
+        else:
+            out.append(tokens[n])
+            n += 1
+    return out
+
+
 def _quoted(token):
     return "the end" if token is None else f"“{token}”"
 
@@ -145,6 +158,10 @@ class _Parser:
         self.named = sorted(self.named + [(tokenize(function_head(FUNCTION_LATEX[name][0])), name, True)
                                           for name in table.functions if name in FUNCTION_LATEX
                                           and not FUNCTION_LATEX[name][1]], key=lambda t: (-len(t[0]), not t[2]))
+        # and as people type them: L_i for L_{i}, f_{y_i} for f_{y_{i}}
+        self.named += [(_unbraced(tokens), name, show) for tokens, name, show in self.named
+                       if len(_unbraced(tokens)) != len(tokens)]
+        self.named.sort(key=lambda t: (-len(t[0]), not t[2]))
 
     # -- tokens ------------------------------------------------------------------------------------
     def peek(self, offset=0):

@@ -764,11 +764,12 @@ def _table(page, eq):
 def _parse(text, page, eq=None):
     if len(text) > MAX_INPUT:
         raise ParseError(f"the line is longer than {MAX_INPUT} characters", MAX_INPUT, text[MAX_INPUT])
-    braced, origin = _braced(text)
+    # read as typed (the parser takes x_i, x_12 as LaTeX does: one token below), so that a refusal quotes the
+    # reader's own text and its character numbers are theirs
     try:
-        sides = parse_equation(braced, page.table if eq is None else _table(page, eq), inequalities=False)
-    except ParseError as exc:  # where it is in what the reader typed
-        position = None if exc.position is None else origin[min(exc.position, len(origin) - 1)]
+        sides = parse_equation(text, page.table if eq is None else _table(page, eq), inequalities=False)
+    except ParseError as exc:
+        position = None if exc.position is None else min(exc.position, len(text))
         message = str(exc).rsplit(" at character ", 1)[0]
         raise ParseError(message, position, exc.token) from None
     except (TypeError, ValueError, AttributeError, IndexError, KeyError, RecursionError) as exc:
