@@ -91,9 +91,8 @@ def really_differ(eq_id, text, verdict):
     counter = verdict["counterexample"]
     case = next(c for c in eq.cases if c.label == counter["case"])
     subs = {s: sp.Rational(counter["point"][s.name]) for s in case.primitive if s.name in counter["point"]}
-    from derivations.equations.parse import parse_equation
-    from derivations.equations.reader import _braced
-    mine = Evaluator(p, case, float("inf")).ev(parse_equation(_braced(text)[0], p.table)[-1])
+    from derivations.equations.reader import _parse
+    mine = Evaluator(p, case, float("inf")).ev(_parse(text, p, eq)[-1])  # read as the checker reads it
     theirs = Evaluator(p, case, float("inf")).ev(eq.sides[-1])
     entries = list(zip(mine, theirs)) if isinstance(theirs, sp.MatrixBase) else [(mine, theirs)]
     return any(_differ(_numeric(a, subs, 50), _numeric(b, subs, 50), 50) for a, b in entries)
@@ -221,9 +220,8 @@ def test_the_browser_s_modules_import_without_numpy(tmp_path):
 # -- the parser reads what LaTeX means (#28, Deliver 2 and 3) ------------------------------------------------------
 
 def _read(text, name="problem-2"):
-    from derivations.equations.parse import parse_equation
-    from derivations.equations.reader import _braced
-    return parse_equation(_braced(text)[0], page(name).table)
+    from derivations.equations.reader import _parse
+    return _parse(text, page(name))
 
 
 def _refused(text, words, eq_id="svm-dl-dsj", name="problem-2"):

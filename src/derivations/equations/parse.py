@@ -144,7 +144,7 @@ def _quoted(token):
 
 
 class _Parser:
-    inequalities = True  # a chain a >= b is read (the pages' own); the reader's step refuses it
+    reader = False  # a reader's line: a step refuses >= (a page's chain may have it), a case is the first that holds
     bars = 0  # absolute values and norms open around the current token: a bar closes one
 
     def __init__(self, tex, table):
@@ -217,7 +217,7 @@ class _Parser:
         parser = _Parser.__new__(_Parser)
         parser.tex, parser.table, parser.named = self.tex, self.table, self.named
         parser.tokens, parser.pos = list(tokens), 0
-        parser.inequalities = self.inequalities
+        parser.reader = self.reader
         return parser
 
     def done(self):
@@ -246,7 +246,7 @@ class _Parser:
         sides = [self.expression()]
         while True:
             token = self.peek()
-            if token == "=" or (self.inequalities and token in (r"\geq", r"\ge")):  # a chain of =, or of >=
+            if token == "=" or (not self.reader and token in (r"\geq", r"\ge")):  # a chain of =, or of >=
                 self.take()
                 sides.append(self.expression())
             elif token in RELATIONS:
@@ -696,13 +696,14 @@ class _Parser:
         conditions = [Ind(c) for _, c in rows if c is not True]
         if len(conditions) < len(rows) - 1 or (len(conditions) < len(rows) and rows[-1][1] is not True):
             self.error("only the last case can be “otherwise”")
-        out = []
+        out, above = [], []
         for value, cond in rows:
             if cond is True:  # none of the others holds
                 rest = [sp.Add(1, sp.Mul(-1, c, evaluate=False), evaluate=False) for c in conditions]
                 out.append(sp.Mul(value, *rest, evaluate=False))
             else:
-                out.append(sp.Mul(value, Ind(cond), evaluate=False))
+                out.append(sp.Mul(value, Ind(cond), *(above if self.reader else ()), evaluate=False))
+                above.append(sp.Add(1, sp.Mul(-1, Ind(cond), evaluate=False), evaluate=False))
         return sp.Add(*out, evaluate=False)
 
     def named_function(self):
@@ -771,14 +772,16 @@ def parse_condition(tex, table):
     return out.func(flatten(out.lhs), flatten(out.rhs), evaluate=False)
 
 
-def parse_equation(tex, table, inequalities=True):
+def parse_equation(tex, table, reader=False):
     """The sides of a displayed equation (a chain a = b = c, or an aligned chain), without its \\tag.
 
-    ``inequalities=False`` (a reader's step of an equation) refuses a chain of >=, which the pages' own may be."""
+    ``reader=True`` (a reader's step of an equation) refuses a chain of >=, which the pages' own may be, and reads
+    a case of ``cases`` as holding where its condition does and no case above it does (cases that overlap say
+    what a teacher reads: the first that holds)."""
     tex = re.sub(r"\\tag\{[^}]*\}", "", tex).strip()
     with sp.evaluate(False):
         parser = _Parser(tex, table)
-        parser.inequalities = inequalities
+        parser.reader = reader
         sides = parser.sides()
         parser.done()
     return [flatten(side) for side in sides]

@@ -767,7 +767,7 @@ def _parse(text, page, eq=None):
     # read as typed (the parser takes x_i, x_12 as LaTeX does: one token below), so that a refusal quotes the
     # reader's own text and its character numbers are theirs
     try:
-        sides = parse_equation(text, page.table if eq is None else _table(page, eq), inequalities=False)
+        sides = parse_equation(text, page.table if eq is None else _table(page, eq), reader=True)
     except ParseError as exc:
         position = None if exc.position is None else min(exc.position, len(text))
         message = str(exc).rsplit(" at character ", 1)[0]
