@@ -42,12 +42,13 @@ TOKEN = re.compile(r"""
     (?P<command>\\[a-zA-Z]+|\\[,;:!\ {}|\\])
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<letter>[a-zA-Z])
-  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/\u2212\u00b7\u00d7])
+  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/\u2212\u00b7\u00d7\u2264\u2265\u2260])
   | (?P<space>\s+)
 """, re.VERBOSE)
 SPACING = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left.", r"\right.", r"\displaystyle",
            r"\limits", r"\nolimits"}
-UNICODE = {"\u2212": "-", "\u00b7": r"\cdot", "\u00d7": r"\times"}  # the minus and product signs a keyboard types
+UNICODE = {"\u2212": "-", "\u00b7": r"\cdot", "\u00d7": r"\times",  # the signs a keyboard or a copied formula types
+           "\u2264": r"\leq", "\u2265": r"\geq", "\u2260": r"\neq"}
 PRODUCT = (r"\cdot", r"\times", "*")
 BARS = ("|", r"\|", r"\Vert", r"\rVert", r"\rvert")  # what closes an absolute value or a norm
 RELATIONS = {"=": sp.Eq, "<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\neq": sp.Ne, r"\ne": sp.Ne,
