@@ -45,8 +45,8 @@ __all__ = ["encode", "decode", "Page", "judge", "BROWSER_MODULES", "MAX_INPUT"]
 
 # the modules the browser loads, as paths under src/ (what this module imports, and nothing that imports numpy)
 BROWSER_MODULES = ("derivations/equations/notation.py", "derivations/equations/parse.py",
-                   "derivations/equations/kernel/__init__.py", "derivations/equations/kernel/feasible.py",
-                   "derivations/equations/kernel/numbers.py", "derivations/equations/kernel/rules.py",
+                   "derivations/equations/kernel/__init__.py", "derivations/equations/kernel/numbers.py",
+                   "derivations/equations/kernel/rules.py", "derivations/equations/kernel/feasible.py",
                    "derivations/equations/reader.py")
 MAX_INPUT = 600  # characters of a reader's line: a homework step, not a page
 MAX_POWER = 64  # a numeric power larger than this is refused (10^{10^{10}} would never finish)
