@@ -91,9 +91,8 @@ def really_differ(eq_id, text, verdict):
     counter = verdict["counterexample"]
     case = next(c for c in eq.cases if c.label == counter["case"])
     subs = {s: sp.Rational(counter["point"][s.name]) for s in case.primitive if s.name in counter["point"]}
-    from derivations.equations.parse import parse_equation
-    from derivations.equations.reader import _braced
-    mine = Evaluator(p, case, float("inf")).ev(parse_equation(_braced(text)[0], p.table)[-1])
+    from derivations.equations.reader import _parse
+    mine = Evaluator(p, case, float("inf")).ev(_parse(text, p, eq)[-1])  # read as the checker reads it
     theirs = Evaluator(p, case, float("inf")).ev(eq.sides[-1])
     entries = list(zip(mine, theirs)) if isinstance(theirs, sp.MatrixBase) else [(mine, theirs)]
     return any(_differ(_numeric(a, subs, 50), _numeric(b, subs, 50), 50) for a, b in entries)
@@ -216,3 +215,124 @@ def test_the_browser_s_modules_import_without_numpy(tmp_path):
     assert run.stdout.strip() == "equal"
     assert "numpy" not in "".join((src / m).read_text(encoding="utf-8") for m in BROWSER_MODULES).replace(
         "never numpy", "").replace("nothing that imports numpy", "").replace("no numpy", "")
+
+
+# -- the parser reads what LaTeX means (#28, Deliver 2 and 3) ------------------------------------------------------
+
+def _read(text, name="problem-2"):
+    from derivations.equations.reader import _parse
+    return _parse(text, page(name))
+
+
+def _refused(text, words, eq_id="svm-dl-dsj", name="problem-2"):
+    verdict = judge(page(name), eq_id, text)
+    assert verdict["status"] == "parse-error" and words in verdict["message"], verdict
+    assert "\\\\" not in verdict["message"] and "'" not in verdict["message"], verdict  # never a Python repr
+    return verdict
+
+
+def test_a_minus_after_a_product_sign_negates_the_factor():
+    from derivations.equations.parse import same
+    a, b = sp.symbols("a b", real=True)
+    for op in (r"\cdot", r"\times", "*"):
+        (read,) = _read(rf"u {op} -u")
+        u = sp.Symbol("u", real=True)
+        assert sp.simplify(sp.sympify(read) + u ** 2) == 0, (op, read)
+        (read,) = _read(rf"u {op} + u")
+        assert sp.simplify(sp.sympify(read) - u ** 2) == 0, (op, read)
+
+
+def test_a_fraction_of_single_digits_is_one_digit_over_the_other():
+    from derivations.equations.parse import canonical
+    (read,) = _read(r"\frac12")
+    assert canonical(read) == sp.Rational(1, 2), read
+    (read,) = _read(r"\frac1{3} + \frac{1}2 + \frac 34")
+    assert canonical(read) == sp.Rational(1, 3) + sp.Rational(1, 2) + sp.Rational(3, 4), read
+    (read,) = _read(r"u^12")  # LaTeX's u^1 2
+    assert sp.simplify(canonical(read) - 2 * sp.Symbol("u", real=True)) == 0, read
+
+
+def test_a_trailing_operator_is_refused_never_dropped():
+    for op in (r"\cdot", r"\times", "*", "+", "-", "/"):
+        _refused(rf"\mathbf{{1}}(s_j - s_{{y_i}} + 1 > 0) {op}", "", eq_id="svm-dl-dsj")
+    _refused(r"\mathbf{1}(s_j - s_{y_i} + 1 > 0) \cdot", r"“\cdot” needs a factor after it")
+    _refused(r"\mathbf{1}(s_j - s_{y_i} + 1 > 0) \cdot = 1", r"“\cdot” needs a factor after it")
+
+
+def test_an_inequality_is_not_a_step():
+    for rel in (r"\ge", r"\geq", r"\le", r"\leq", "<", ">", r"\neq"):
+        _refused(rf"\frac{{\partial L_i}}{{\partial s_j}} {rel} \mathbf{{1}}(s_j - s_{{y_i}} + 1 > 0)",
+                 "an inequality is not a step of this equation")
+
+
+def test_a_double_sum_is_read_with_its_body_or_refused():
+    from derivations.equations.notation import Frobenius
+    (read,) = _read(r"\sum_{k,l} W_{k,l}^{2}")
+    assert isinstance(read, Frobenius)
+    (read,) = _read(r"\sum_{k,l} W_{l,k}^{2}")
+    assert isinstance(read, Frobenius)
+    for body in (r"W_{k,1}^{2}", r"W_{k,k}^{2}", r"W_{1,1}^{2}", r"W_{k,l}^{3}", r"W_{k,l}^{2} x_i", "u"):
+        _refused(rf"\sum_{{k,l}} {body}", "a double sum", eq_id="reg-gradient")
+
+
+def test_refusals_show_the_piece_never_a_repr():
+    verdict = _refused(r"f_j - \mathbb{X}(j = y_i)", r"“\mathbb”")
+    verdict = _refused(r"\mathbf{1}(s_j - s_{y_i} + 1 > 0 x_i", "expected")
+    assert "“)”" in verdict["message"], verdict
+    verdict = _refused(r"\sigma(s_1 - s_2) @", "“@”", eq_id="two-class-softmax", name="problem-1")
+
+
+def test_an_unbalanced_brace_is_reported_with_its_piece():
+    verdict = _refused(r"\frac{1}{2 + \mathbf{1}(s_j - s_{y_i} + 1 > 0)", "never closed")
+    assert r"“{2 + \mathbf{1}" in verdict["message"], verdict
+    assert r"(s_j - s" in verdict["message"], verdict  # as the reader typed it, not with braces added
+    verdict = _refused(r"\mathbf{1}(s_j - s_{y_i} + 1 > 0)}", "closes no")
+    assert "}" in verdict["message"], verdict
+
+
+def test_the_notations_students_write_read_as_the_page_s():
+    from derivations.equations.notation import Ind, Norm, Partial, Transpose
+    from derivations.equations.parse import same
+    (page_side,) = _read(r"\mathbf{1}(s_j - s_{y_i} + 1 > 0)")
+    for text in (r"1_{\{s_j - s_{y_i} + 1 > 0\}}", r"1_{s_j - s_{y_i} + 1 > 0}", r"1\{s_j - s_{y_i} + 1 > 0\}",
+                 r"\mathbb{1}\{s_j - s_{y_i} + 1 > 0\}", r"\mathbb{1}_{s_j - s_{y_i} + 1 > 0}",
+                 r"\mathbb{I}[s_j - s_{y_i} + 1 > 0]", r"\mathbb{I}(s_j - s_{y_i} + 1 > 0)",
+                 r"\mathbf{1}[s_j - s_{y_i} + 1 > 0]", r"\mathbf{1}\left\{s_j - s_{y_i} + 1 > 0\right\}",
+                 r"\mathbb 1_{\{s_j - s_{y_i} + 1 > 0\}}", r"[s_j - s_{y_i} + 1 > 0]",
+                 r"\left[s_j - s_{y_i} + 1 > 0\right]", "\\mathbf{1}(s_j \u2212 s_{y_i} + 1 > 0)"):
+        (read,) = _read(text)
+        assert same(read, page_side), (text, read)
+    (read,) = _read(r"[u + 1] u")  # square brackets that hold no relation group
+    assert not read.has(Ind)
+    (read,) = _read(r"\delta_{j y_i}")
+    assert same(read, _read(r"\mathbf{1}(j = y_{i})")[0]), read
+    (read,) = _read(r"\delta_{jk}")
+    assert same(read, _read(r"\mathbf{1}(j = k)")[0]), read
+    for text in (r"\frac{\partial}{\partial u} \max(0, u)", r"\partial_u \max(0, u)", r"\frac{d}{du} \max(0, u)"):
+        (read,) = _read(text)
+        assert isinstance(read, Partial) and same(read, _read(r"\frac{\partial \max(0, u)}{\partial u}")[0]), text
+    for text in (r"w_j^\top x_i", r"w_j^{\top} x_i", r"w_j^T x_i", r"w_j^\intercal x_i", r"w_j^{\mathsf{T}} x_i"):
+        (read,) = _read(text)
+        assert read.has(Transpose), text
+    (read,) = _read(r"\|x_i\|")
+    assert isinstance(read, Norm)
+    (read,) = _read(r"\operatorname{sign}(u)")
+    assert not read.has(sp.Symbol("sign", real=True)) and read.has(Ind), read
+    (read,) = _read(r"\begin{cases} 1 & u > 0 \\ 0 & \text{otherwise} \end{cases}")
+    assert read.has(Ind)
+
+
+def test_a_sum_without_limits_runs_over_the_page_s_range():
+    from derivations.equations.notation import SumOver
+    (read,) = _read(r"\sum_j \mathbf{1}(s_j > 0)")
+    assert isinstance(read, SumOver) and read.args[2] == 1 and str(read.args[3]) == "C", read
+    verdict = judge(page("problem-2"), "svm-dl-dsj", r"\sum_q \mathbf{1}(s_q > 0)")
+    assert verdict["status"] == "parse-error" and "limits" in verdict["message"], verdict
+
+
+def test_a_norm_is_read_only_as_the_page_means_it():
+    # \|W\|_F is the Frobenius norm the page means; \|W\|_2 of a matrix is the spectral norm: refused, never read as it
+    from derivations.equations.notation import Norm
+    (read,) = _read(r"\|W\|_F^2")
+    assert read.has(Norm)
+    _refused(r"\nabla_W (\lambda \|W\|_2^2) = 2 \lambda W", "_", eq_id="reg-gradient")

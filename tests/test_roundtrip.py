@@ -5,6 +5,8 @@ expression; and so must every expression hypothesis generates from the notation 
 excluded index, indicators, maxima, inner products, gradients, powers and products of all of them).
 """
 
+import re
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 import sympy as sp
@@ -130,3 +132,62 @@ def test_a_product_broken_before_its_last_factor_keeps_that_factor_whole():
 @given(EXPRESSIONS, EXPRESSIONS, EXPRESSIONS)
 def test_generated_products_read_back_in_every_shape(a, b, d):
     _reads_back_in_every_shape(_chain(a, sp.Mul(a, b, d, evaluate=False)), TABLE)
+
+
+# -- the notations students write (#28, Deliver 2 and 3): every tree, printed as a student would, reads back -------
+
+STUDENT_TABLE = SymbolTable.of(*SCALARS, w[j], x[i], W, X, C, p, SumOver(s[k], k, 1, C))  # \sum_k runs over 1..C
+INDICATORS = [r"\mathbf{1}(%s)", r"\mathbb{1}(%s)", r"\mathbb{I}[%s]", r"\mathbb{1}\{%s\}", r"1_{\{%s\}}", r"1_{%s}",
+              r"1\{%s\}", r"[%s]", r"\mathbf{1}\left[%s\right]", r"\mathbb{1}_{%s}", r"\mathbb 1_{\{%s\}}",
+              r"\left[%s\right]"]
+
+
+def _match(tex, at, opening, closing):
+    """The index of the ``closing`` that matches the ``opening`` at ``at``."""
+    depth = 0
+    for n in range(at, len(tex)):
+        depth += {opening: 1, closing: -1}.get(tex[n], 0)
+        if depth == 0:
+            return n
+    raise ValueError(tex)
+
+
+def in_student_notation(tex, choose):
+    """``tex`` as the printer wrote it, rewritten in the spellings students use; ``choose(n)`` picks one of n."""
+    head = r"\mathbf{1}("
+    out, n = "", 0
+    while (found := tex.find(head, n)) >= 0:  # indicators, each in a spelling of its own
+        end = _match(tex, found + len(head) - 1, "(", ")")
+        inner = in_student_notation(tex[found + len(head):end], choose)
+        out += tex[n:found] + " " + INDICATORS[choose(len(INDICATORS))] % inner + " "
+        n = end + 1
+    tex = out + tex[n:]
+    head = r"\frac{\partial "
+    while (found := tex.find(head)) >= 0:  # d f / dv as the operator d/dv applied to f
+        top_end = _match(tex, found + 5, "{", "}")
+        bottom_end = _match(tex, top_end + 1, "{", "}")
+        top, variable = tex[found + len(head):top_end], tex[top_end + 1 + len(r"{\partial "):bottom_end]
+        operator = [r"\frac{\partial}{\partial %s}", r"\partial_{%s}", r"\frac{d}{d %s}"][choose(3)] % variable
+        tex = tex[:found] + f" {{{operator} \\left({top}\\right)}} " + tex[bottom_end + 1:]  # braced: a power of it
+    transpose = [r"^{T}", r"^T", r"^\top ", r"^{\top}", r"^\intercal ", r"^{\mathsf{T}}"][choose(6)]
+    tex = tex.replace("^{T}", transpose)
+    tex = re.sub(r"\\frac\{(\d)\}\{(\d)\}", r"\\frac\1\2 ", tex) if choose(2) else tex
+    tex = tex.replace(r"\sum_{k=1}^{C}", [r"\sum_{k=1}^{C}", r"\sum_k ", r"\sum_{k}", r"\sum\limits_{k=1}^{C}"][choose(4)])
+    tex = tex.replace("-", "\u2212") if choose(2) else tex
+    return tex
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS, st.randoms(use_true_random=False))
+def test_generated_expressions_in_a_student_s_notation_read_back_as_themselves(expr, rng):
+    tree = build(lambda: expr)
+    typed = in_student_notation(latex(tree), lambda n: rng.randrange(n))
+    assert same(parse_expression(typed, STUDENT_TABLE), tree), typed
+
+
+def test_the_student_round_trip_would_catch_a_minus_after_a_product_read_as_a_difference(monkeypatch):
+    # a(-b) printed with \cdot, as students write it, must read back as the product, never a - b
+    tree = build(lambda: sp.Mul(z, sp.Mul(-1, u, evaluate=False), evaluate=False))
+    assert same(parse_expression(r"z \cdot -u", STUDENT_TABLE), tree)
+    assert same(parse_expression("z \\times \u2212u", STUDENT_TABLE), tree)
+    assert not same(parse_expression(r"z - u", STUDENT_TABLE), tree)

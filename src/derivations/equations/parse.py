@@ -42,10 +42,15 @@ TOKEN = re.compile(r"""
     (?P<command>\\[a-zA-Z]+|\\[,;:!\ {}|\\])
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<letter>[a-zA-Z])
-  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/])
+  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/\u2212\u00b7\u00d7\u2264\u2265\u2260])
   | (?P<space>\s+)
 """, re.VERBOSE)
-SPACING = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left.", r"\right.", r"\displaystyle"}
+SPACING = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left.", r"\right.", r"\displaystyle",
+           r"\limits", r"\nolimits"}
+UNICODE = {"\u2212": "-", "\u00b7": r"\cdot", "\u00d7": r"\times",  # the signs a keyboard or a copied formula types
+           "\u2264": r"\leq", "\u2265": r"\geq", "\u2260": r"\neq"}
+PRODUCT = (r"\cdot", r"\times", "*")
+BARS = ("|", r"\|", r"\Vert", r"\rVert", r"\rvert")  # what closes an absolute value or a norm
 RELATIONS = {"=": sp.Eq, "<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\neq": sp.Ne, r"\ne": sp.Ne,
              r"\leq": sp.LessThan, r"\le": sp.LessThan, r"\geq": sp.GreaterThan, r"\ge": sp.GreaterThan,
              r"\lt": sp.StrictLessThan, r"\gt": sp.StrictGreaterThan}
@@ -58,9 +63,9 @@ def tokenize(tex):
     while pos < len(tex):
         match = TOKEN.match(tex, pos)
         if match is None:
-            raise ParseError(f"cannot read {tex[pos:pos + 12]!r} at character {pos + 1}", pos, tex[pos])
+            raise ParseError(f"cannot read “{tex[pos:pos + 12]}” at character {pos + 1}", pos, tex[pos])
         kind = match.lastgroup
-        text = match.group(kind)
+        text = UNICODE.get(match.group(kind), match.group(kind))
         if kind != "space" and text not in SPACING:
             out.append((text, pos))
         pos = match.end()
@@ -75,13 +80,17 @@ class SymbolTable:
     families: dict
     functions: dict
     nodes: dict = None  # notation nodes printed as a bare name: the identity matrix I
+    ranges: dict = None  # index name -> (lo, hi): what a sum without limits (\sum_j) runs over; None if ambiguous
 
     @classmethod
     def of(cls, *exprs):
         """The table of every symbol, indexed family and named function that appears in ``exprs``."""
-        symbols, families, functions, nodes = {}, {}, {}, {}
+        symbols, families, functions, nodes, ranges = {}, {}, {}, {}, {}
         for expr in exprs:
             for node in sp.preorder_traversal(expr):
+                if isinstance(node, SumOver):
+                    _, index, lo, hi, _ = node.args
+                    ranges[index.name] = (lo, hi) if ranges.get(index.name, (lo, hi)) == (lo, hi) else None
                 if isinstance(node, Identity):
                     nodes["I"] = node
                 elif isinstance(node, ZeroVector):
@@ -92,11 +101,12 @@ class SymbolTable:
                     symbols.setdefault(node.name, node)
                 elif isinstance(node, sp.core.function.AppliedUndef):
                     functions[type(node).__name__] = type(node)
-        return cls(symbols, families, functions, nodes)
+        return cls(symbols, families, functions, nodes, ranges)
 
     def merged(self, other):
         return SymbolTable({**other.symbols, **self.symbols}, {**other.families, **self.families},
-                           {**other.functions, **self.functions}, {**(other.nodes or {}), **(self.nodes or {})})
+                           {**other.functions, **self.functions}, {**(other.nodes or {}), **(self.nodes or {})},
+                           {**(other.ranges or {}), **(self.ranges or {})})
 
     def symbol(self, name):
         if name in self.symbols:
@@ -117,7 +127,27 @@ def _name_of(tex):
     return GREEK.get(tex, tex.lstrip("\\"))
 
 
+def _unbraced(tokens):
+    """``_{i}`` as ``_i``: a one-token subscript without its braces, as people type it."""
+    out, n = [], 0
+    while n < len(tokens):
+        if tokens[n][0] == "_" and n + 3 < len(tokens) and tokens[n + 1][0] == "{" and tokens[n + 3][0] == "}":
+            out += [tokens[n], tokens[n + 2]]
+            n += 4
+        else:
+            out.append(tokens[n])
+            n += 1
+    return out
+
+
+def _quoted(token):
+    return "the end" if token is None else f"“{token}”"
+
+
 class _Parser:
+    reader = False  # a reader's line: a step refuses >= (a page's chain may have it), a case is the first that holds
+    bars = 0  # absolute values and norms open around the current token: a bar closes one
+
     def __init__(self, tex, table):
         self.tex, self.table = tex, table
         self.tokens = tokenize(tex)
@@ -129,6 +159,10 @@ class _Parser:
         self.named = sorted(self.named + [(tokenize(function_head(FUNCTION_LATEX[name][0])), name, True)
                                           for name in table.functions if name in FUNCTION_LATEX
                                           and not FUNCTION_LATEX[name][1]], key=lambda t: (-len(t[0]), not t[2]))
+        # and as people type them: L_i for L_{i}, f_{y_i} for f_{y_{i}}
+        self.named += [(_unbraced(tokens), name, show) for tokens, name, show in self.named
+                       if len(_unbraced(tokens)) != len(tokens)]
+        self.named.sort(key=lambda t: (-len(t[0]), not t[2]))
 
     # -- tokens ------------------------------------------------------------------------------------
     def peek(self, offset=0):
@@ -139,8 +173,7 @@ class _Parser:
         token = self.peek()
         if token is None or (expected is not None and token != expected):
             where = self.tokens[self.pos][1] if self.pos < len(self.tokens) else len(self.tex)
-            found = "the end" if token is None else repr(token)
-            raise ParseError(f"expected {expected!r}, found {found} at character {where + 1}" if expected else
+            raise ParseError(f"expected “{expected}”, found {_quoted(token)} at character {where + 1}" if expected else
                              f"unexpected end of the formula", where, token)
         self.pos += 1
         return token
@@ -149,16 +182,35 @@ class _Parser:
         where = self.tokens[self.pos][1] if self.pos < len(self.tokens) else len(self.tex)
         raise ParseError(f"{message} at character {where + 1}", where, self.peek())
 
+    def piece(self, at, width=24):
+        """The text from token ``at`` on, as the reader typed it (cut at ``width`` characters)."""
+        start = self.tokens[at][1] if at < len(self.tokens) else len(self.tex)
+        text = self.tex[start:start + width]
+        return text + ("…" if start + width < len(self.tex) else "")
+
+    def unclosed(self, at, closing):
+        opening = self.tokens[at][0]
+        self.pos = at
+        self.error(f"the “{opening}” of “{self.piece(at)}” is never closed: a “{closing}” is missing")
+
     def group(self):
         """The tokens of ``{...}`` (or of one token) as a sub-parser's text."""
         if self.peek() == "{":
+            opened = self.pos
             self.take("{")
             start, depth = self.pos, 1
             while depth:
+                if self.peek() is None:
+                    self.unclosed(opened, "}")
                 token = self.take()
                 depth += {"{": 1, "}": -1}.get(token, 0)
             return self.tokens[start:self.pos - 1]
+        if self.peek() is None:
+            self.error("a formula ends where a group {...} was expected")
         token = self.tokens[self.pos]
+        if re.fullmatch(r"\d\d+", token[0]):  # \frac12 is 1/2 and x^12 is x^1 2: one digit without braces
+            self.tokens[self.pos] = (token[0][1:], token[1] + 1)
+            return [(token[0][0], token[1])]
         self.take()
         return [token]
 
@@ -166,21 +218,42 @@ class _Parser:
         parser = _Parser.__new__(_Parser)
         parser.tex, parser.table, parser.named = self.tex, self.table, self.named
         parser.tokens, parser.pos = list(tokens), 0
+        parser.reader = self.reader
         return parser
 
     def done(self):
-        if self.peek() is not None:
-            self.error(f"unexpected {self.peek()!r}")
+        token = self.peek()
+        if token in ("}", ")", "]", r"\}"):
+            opening = {"}": "{", ")": "(", "]": "[", r"\}": r"\{"}[token]
+            self.error(f"unexpected “{token}”: it closes no “{opening}”")
+        if token is not None:
+            self.error(f"unexpected {_quoted(token)}")
+
+    def word(self, offset=0):
+        """The letters of the group ``{...}`` at ``offset`` (``aligned`` of \\begin{aligned}), and its length in tokens."""
+        if self.peek(offset) != "{":
+            return None, 0
+        n = offset + 1
+        letters = []
+        while self.peek(n) not in ("}", None):
+            letters.append(self.peek(n))
+            n += 1
+        return "".join(letters), n + 1 - offset
 
     # -- equations -----------------------------------------------------------------------------------
     def sides(self):
-        if self.peek() == r"\begin":
+        if self.peek() == r"\begin" and self.word(1)[0] == "aligned":
             return self.aligned()
         sides = [self.expression()]
-        while self.peek() in ("=", r"\geq", r"\ge"):  # a chain of equalities, or of >= (an inequality)
-            self.take()
-            sides.append(self.expression())
-        return sides
+        while True:
+            token = self.peek()
+            if token == "=" or (not self.reader and token in (r"\geq", r"\ge")):  # a chain of =, or of >=
+                self.take()
+                sides.append(self.expression())
+            elif token in RELATIONS:
+                self.error(f"an inequality is not a step of this equation: “{token}” is not “=”")
+            else:
+                return sides
 
     def aligned(self):
         """An aligned chain, as wide (a &= b \\ &= c) or broken (& a \\ & = b \\ & + c): its lines read as one chain."""
@@ -209,7 +282,7 @@ class _Parser:
         return sides
 
     # -- expressions ---------------------------------------------------------------------------------
-    STOP = {"=", "<", ">", ")", "}", "]", ",", "&", r"\\", r"\right", r"\end", "|", None} | set(RELATIONS)
+    STOP = {"=", "<", ">", ")", "}", "]", ",", "&", r"\\", r"\right", r"\end", r"\}", None} | set(RELATIONS)
 
     def expression(self):
         terms = []
@@ -226,11 +299,25 @@ class _Parser:
     def _signed(sign, term):
         return term if sign == 1 else sp.Mul(sp.Integer(-1), term, evaluate=False)
 
+    def stops(self):
+        token = self.peek()
+        return token in self.STOP or token in ("+", "-") or (self.bars and token in BARS)
+
+    def product_sign(self, factors):
+        """After \\cdot, \\times or *: the factor it multiplies by, which may carry a sign (a \\cdot -b is a(-b))."""
+        op = self.take()
+        if self.peek() in self.STOP or self.peek() in PRODUCT or (self.bars and self.peek() in BARS):
+            self.pos -= 1
+            self.error(f"“{op}” needs a factor after it")
+        if self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
+            factors.append(self._signed(sign, self.factor()))
+
     def term(self):
         factors = [self.factor()]
-        while self.peek() not in self.STOP and self.peek() not in ("+", "-"):
-            if self.peek() in (r"\cdot", r"\times", "*"):
-                self.take()
+        while not self.stops():
+            if self.peek() in PRODUCT:
+                self.product_sign(factors)
                 continue
             if self.peek() == "/":
                 self.take()
@@ -246,7 +333,8 @@ class _Parser:
                 base = Transpose(base)
                 continue
             exponent = self.group()
-            if [t for t, _ in exponent] in (["T"], [r"\top"], [r"\intercal"]):
+            if [t for t, _ in exponent] in (["T"], [r"\top"], [r"\intercal"], [r"\mathsf", "{", "T", "}"],
+                                            [r"\mathrm", "{", "T", "}"], [r"\mathsf", "T"]):
                 base = Transpose(base)
             else:
                 power = self.sub(exponent).expression_all()
@@ -267,25 +355,41 @@ class _Parser:
         named = self.named_function()
         if named is not None:
             return named
+        if token == "1" and (self.peek(1) in ("_", r"\{") or (self.peek(1) == r"\left" and self.peek(2) == r"\{")):
+            self.take()  # 1_{...}, 1\{...\}: an indicator
+            return self.indicator_rest()
         if re.fullmatch(r"\d+(\.\d+)?", token):
             self.take()
             return sp.Rational(token) if "." in token else sp.Integer(token)
-        if token in (r"\lVert", r"\|") or (token == r"\left" and self.peek(1) in (r"\lVert", r"\|")):
+        if token in (r"\lVert", r"\|", r"\Vert") or (token == r"\left" and self.peek(1) in (r"\lVert", r"\|", r"\Vert")):
+            opened = self.pos
             if token == r"\left":
                 self.take()
             self.take()
+            self.bars += 1
             inner = self.expression()
+            self.bars -= 1
             if self.peek() == r"\right":
                 self.take()
-            if self.peek() not in (r"\rVert", r"\|"):
-                self.error(r"a norm closes with \rVert")
+            if self.peek() not in (r"\rVert", r"\|", r"\Vert"):
+                if self.peek() is None:
+                    self.unclosed(opened, r"\|")
+                self.error(r"a norm closes with \|")
             self.take()
+            if self.peek() == "_" and (self.peek(1) == "F" or [self.peek(1), self.peek(2), self.peek(3)] == ["{", "F", "}"]):
+                self.take("_")  # \|W\|_F: the Frobenius norm, the page's norm of a matrix (never \|W\|_2, the spectral)
+                self.group()
             return Norm(inner)
-        if token in ("(", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
+        if token in ("(", "[", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
             return self.parenthesised()
         if token == "|":
+            opened = self.pos
             self.take("|")
+            self.bars += 1
             inner = self.expression()
+            self.bars -= 1
+            if self.peek() is None:
+                self.unclosed(opened, "|")
             self.take("|")
             return sp.Abs(inner, evaluate=False)
         if token == "{":
@@ -293,10 +397,24 @@ class _Parser:
             return inner
         if token == r"\frac" or token == r"\dfrac" or token == r"\tfrac":
             return self.fraction()
-        if token == r"\sum":
+        if token in (r"\sum", r"\prod"):
             return self.summation()
-        if token in (r"\mathbf", r"\mathbb", r"\boldsymbol", r"\bm") and self.is_one():
+        if self.is_one():
             return self.indicator()
+        if token == r"\delta" and self.peek(1) == "_" and "delta" not in self.table.symbols and \
+                "delta" not in self.table.families:
+            return self.kronecker()
+        if token == r"\partial" and self.peek(1) == "_":  # \partial_v f
+            self.take()
+            self.take("_")
+            variable = self.sub(self.group()).expression_all()
+            return Partial(self.sum_body(), variable)
+        if token == r"\sgn" or (token in (r"\operatorname", r"\mathrm", r"\text", r"\textrm") and
+                                self.word(1)[0] in ("sign", "sgn")):
+            self.pos += 1 if token == r"\sgn" else 1 + self.word(1)[1]
+            u = self.argument_factor()  # sign(u) = 1(u > 0) - 1(u < 0), exactly, 0 at 0
+            return sp.Add(Ind(sp.StrictGreaterThan(u, 0, evaluate=False)),
+                          sp.Mul(-1, Ind(sp.StrictLessThan(u, 0, evaluate=False)), evaluate=False), evaluate=False)
         if token == r"\mathbf" and self.peek(1) == "{" and self.peek(2) == "0" and self.peek(3) == "}" and \
                 "0" in (self.table.nodes or {}):
             self.pos += 4
@@ -315,7 +433,7 @@ class _Parser:
             self.take()
             self.take("_")
             variable = self.sub(self.group()).expression_all()
-            return Grad(self.factor(), variable)
+            return Grad(self.sum_body(), variable)  # an operator: of the rest of the term, as a sum's body
         if token == r"\begin":
             return self.cases()
         if token == "e" and self.peek(1) == "^":
@@ -323,19 +441,57 @@ class _Parser:
             return _E
         return self.name()
 
+    ONES = {r"\mathbf": ("1",), r"\boldsymbol": ("1",), r"\bm": ("1",), r"\mathbb": ("1", "I"),
+            r"\mathds": ("1",), r"\mathbbm": ("1",)}
+
     def is_one(self):
-        return self.peek(1) == "{" and self.peek(2) == "1" and self.peek(3) == "}"
+        """The number of tokens of an indicator's head (\\mathbb{1}, \\mathbb 1, \\mathbb{I}), or 0."""
+        ones = self.ONES.get(self.peek(), ())
+        if self.peek(1) == "{" and self.peek(2) in ones and self.peek(3) == "}":
+            return 4
+        if self.peek(1) in ones:
+            return 2
+        return 0
 
     def indicator(self):
-        self.take()
-        self.group()
-        if self.peek() == "_":  # 1_{A}: the condition as a subscript
+        self.pos += self.is_one()
+        return self.indicator_rest()
+
+    def indicator_rest(self):
+        """What follows an indicator's head: the condition as a subscript, or in (), [], \\{\\}."""
+        if self.peek() == "_":  # 1_{A}, 1_{\{A\}}: the condition as a subscript
             self.take("_")
-            return Ind(self.sub(self.group()).condition_all())
+            sub = self.sub(self.group())
+            if sub.peek() in ("(", "[", r"\{", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
+                try:
+                    opened = sub.opener()
+                    cond = sub.condition()
+                    sub.closer(opened)
+                    sub.done()
+                    return Ind(cond)
+                except ParseError:
+                    sub.pos = 0
+            return Ind(sub.condition_all())
+        if self.peek() not in ("(", "[", r"\{", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
+            self.error("an indicator holds its condition in parentheses, brackets or braces, or as a subscript")
         opened = self.opener()
         cond = self.condition()
         self.closer(opened)
         return Ind(cond)
+
+    def kronecker(self):
+        """\\delta_{jk}, \\delta_{j,y_i}: the Kronecker delta, as the indicator 1(j = k)."""
+        self.take(r"\delta")
+        self.take("_")
+        sub = self.sub(self.group())
+        first = sub.factor()
+        if sub.peek() == ",":
+            sub.take(",")
+        if sub.peek() is None:
+            self.error("a Kronecker delta has two indices: \\delta_{jk}")
+        second = sub.factor()
+        sub.done()
+        return Ind(sp.Eq(first, second, evaluate=False))
 
     def condition_all(self):
         out = self.condition()
@@ -352,22 +508,31 @@ class _Parser:
         return RELATIONS[token](lhs, rhs, evaluate=False)
 
     def opener(self):
+        at = self.pos
         if self.peek() in (r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
             self.take()
-            return ("left", self.take())
+            return ("left", self.take(), at)
         token = self.take()
-        if token not in ("(", "[", "{"):
+        if token not in ("(", "[", "{", r"\{"):
+            self.pos -= 1
             self.error("expected an opening parenthesis")
-        return ("plain", token)
+        return ("plain", token, at)
 
     def closer(self, opened):
         closing = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", "|": "|"}
-        kind, token = opened
+        kind, token, at = opened
+        close = closing.get(token, ")")
         if kind == "left":
             if self.peek() not in (r"\right", r"\bigr", r"\Bigr", r"\big", r"\Big"):
-                self.error(r"expected \right")
+                self.error(f"expected \\right{close} to close “{self.piece(at)}”, found {_quoted(self.peek())}")
             self.take()
-        self.take(closing.get(token, ")"))
+        if self.peek() is None:
+            self.pos = at
+            self.error(f"the “{self.tokens[at][0]}” of “{self.piece(at)}” is never closed: expected “{close}”, "
+                       f"found the end")
+        if self.peek() != close:
+            self.error(f"expected “{close}” to close “{self.piece(at)}”, found {_quoted(self.peek())}")
+        self.take()
 
     def parenthesised(self):
         opened = self.opener()
@@ -376,6 +541,11 @@ class _Parser:
             self.closer(opened)
             return sp.Abs(inner, evaluate=False)
         inner = self.expression()
+        if opened[1] == "[" and self.peek() in RELATIONS:  # [u > 0]: an Iverson bracket
+            token = self.take()
+            cond = RELATIONS[token](inner, self.expression(), evaluate=False)
+            self.closer(opened)
+            return Ind(cond)
         self.closer(opened)
         return inner
 
@@ -397,6 +567,10 @@ class _Parser:
     def fraction(self):
         self.take()
         top, bottom = self.group(), self.group()
+        if len(top) == 1 and top[0][0] in (r"\partial", "d") and len(bottom) > 1 and bottom[0][0] == top[0][0]:
+            # \frac{\partial}{\partial v} f, \frac{d}{dv} f: the derivative of what follows
+            v = self.sub(bottom[1:]).expression_all()
+            return Partial(self.sum_body(), v)  # d/dz z s(z) is the derivative of z s(z), not s(z) times dz/dz
         if top and top[0][0] in (r"\partial", "d") and bottom and bottom[0][0] in (r"\partial", "d") and \
                 (top[0][0] == r"\partial" or len(top) > 1):
             f = self.sub(top[1:]).expression_all()
@@ -405,7 +579,10 @@ class _Parser:
         return Frac(self.sub(top).expression_all(), self.sub(bottom).expression_all())
 
     def summation(self):
-        self.take(r"\sum")
+        start = self.pos
+        product = self.take() == r"\prod"
+        if self.peek() != "_":
+            self.error("a sum says what it runs over: \\sum_{k=1}^{C}, or \\sum_j over the page's range of j")
         self.take("_")
         below = self.group()
         above = None
@@ -415,11 +592,25 @@ class _Parser:
         tokens = [t for t, _ in below]
         body = self.sum_body()
         if "," in tokens and "=" not in tokens and r"\neq" not in tokens:  # \sum_{k,l} W_{k,l}^2: a Frobenius norm
-            return self.frobenius(body, below)
+            if product:
+                self.pos = start
+                self.error("a double product is not part of the notation: write each \\prod with its limits")
+            return self.frobenius(body, below, start)
         sub = self.sub(below)
         index = sub.name()
         if not isinstance(index, sp.Symbol):
-            self.error(f"a sum runs over an index, not {index}")
+            self.pos = start
+            self.error(f"a sum runs over an index, not “{latex(index)}”")
+        if sub.peek() is None:  # \sum_j: over the range the page gives j
+            span = (self.table.ranges or {}).get(index.name)
+            if span is None or above is not None:
+                self.pos = start
+                self.error(f"a sum without limits runs over the page's range of {index.name}, and this page gives "
+                           f"{index.name} no single range: write the limits, \\sum_{{{index.name}=1}}^{{C}}")
+            return self._over(product, body, index, span[0], span[1], sp.S.NaN)
+        if product and sub.peek() in (r"\neq", r"\ne"):
+            self.pos = start
+            self.error("a product runs from k = lo to hi: \\prod_{k=1}^{C}")
         if sub.peek() in (r"\neq", r"\ne"):
             sub.take()
             excluded = sub.expression()
@@ -442,21 +633,33 @@ class _Parser:
         if above is None:
             self.error("a sum from k = lo needs its upper limit ^{hi}")
         hi = self.sub(above).expression_all()
-        return SumOver(body, index, lo, hi, excluded)
+        return self._over(product, body, index, lo, hi, excluded)
 
-    def frobenius(self, body, below):
-        # sum_{k,l} A_{k,l}^2 as written by the printer: the squared Frobenius norm of A
-        if isinstance(body, sp.Pow) and body.exp == 2 and isinstance(body.base, sp.Indexed):
+    def _over(self, product, body, index, lo, hi, excluded):
+        if not product:
+            return SumOver(body, index, lo, hi, excluded)
+        if excluded is not sp.S.NaN:
+            self.error("a product runs from k = lo to hi: \\prod_{k=1}^{C}")
+        return sp.Product(body, (index, lo, hi))
+
+    def frobenius(self, body, below, start):
+        # sum_{k,l} A_{k,l}^2 as written by the printer: the squared Frobenius norm of A, its indices the sum's own
+        indices = [t for t, _ in below if t != ","]
+        if isinstance(body, sp.Pow) and body.exp == 2 and isinstance(body.base, sp.Indexed) and len(indices) == 2 \
+                and len(set(indices)) == 2 and all(re.fullmatch(r"[a-zA-Z]", t) for t in indices) \
+                and sorted(str(q) for q in body.base.indices) == sorted(indices):
             name = body.base.base.label.name
             return Frobenius(self.table.symbol(name) if name in self.table.symbols else sp.Symbol(name))
-        self.error("a double sum is written only as the squared Frobenius norm sum_{k,l} A_{k,l}^{2}")
+        self.pos = start
+        self.error("a double sum is read only as the squared Frobenius norm \\sum_{k,l} W_{k,l}^{2}: write each "
+                   "sum with its limits")
 
     def sum_body(self):
         """The rest of the term: a product of factors (a sum of terms would be in parentheses)."""
         factors = [self.factor()]
-        while self.peek() not in self.STOP and self.peek() not in ("+", "-"):
-            if self.peek() in (r"\cdot", r"\times", "*"):
-                self.take()
+        while not self.stops():
+            if self.peek() in PRODUCT:
+                self.product_sign(factors)
                 continue
             factors.append(self.factor())
         return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
@@ -466,23 +669,42 @@ class _Parser:
         name = "".join(t for t, _ in self.group())
         if name != "cases":
             self.error(f"only a cases environment can stand in a formula, not {name}")
-        out = []
+        rows = []
         while self.peek() != r"\end":
+            if self.peek() is None:
+                self.error(r"a cases environment needs its \end{cases}")
             value = self.expression()
-            self.take("&" if self.peek() == "&" else r"\\")  # value & if ..., or the condition on a line below
-            if self.peek() == r"\text":
-                self.take()
-                words = "".join(t for t, _ in self.group()).strip()
-                if words not in ("if", "if "):
-                    self.error(r"a case reads \text{if } condition")
-            cond = self.condition()
             if self.peek() == ",":
                 self.take(",")
-            out.append(sp.Mul(value, Ind(cond), evaluate=False))
+            self.take("&" if self.peek() == "&" else r"\\")  # value & if ..., or the condition on a line below
+            cond = None
+            if self.peek() in (r"\text", r"\mbox", r"\textrm", r"\mathrm"):
+                self.take()
+                words = "".join(t for t, _ in self.group()).strip(" ,")
+                if words in ("otherwise", "else", "ifotherwise"):
+                    cond = True
+                elif words not in ("if", "for", "when", "where"):
+                    self.error(r"a case reads \text{if } condition, or \text{otherwise}")
+            if cond is None:
+                cond = self.condition()
+            if self.peek() == ",":
+                self.take(",")
+            rows.append((value, cond))
             if self.peek() == r"\\":
                 self.take()
         self.take(r"\end")
         self.group()
+        conditions = [Ind(c) for _, c in rows if c is not True]
+        if len(conditions) < len(rows) - 1 or (len(conditions) < len(rows) and rows[-1][1] is not True):
+            self.error("only the last case can be “otherwise”")
+        out, above = [], []
+        for value, cond in rows:
+            if cond is True:  # none of the others holds
+                rest = [sp.Add(1, sp.Mul(-1, c, evaluate=False), evaluate=False) for c in conditions]
+                out.append(sp.Mul(value, *rest, evaluate=False))
+            else:
+                out.append(sp.Mul(value, Ind(cond), *(above if self.reader else ()), evaluate=False))
+                above.append(sp.Add(1, sp.Mul(-1, Ind(cond), evaluate=False), evaluate=False))
         return sp.Add(*out, evaluate=False)
 
     def named_function(self):
@@ -513,7 +735,7 @@ class _Parser:
             text = token
         else:
             self.pos -= 1
-            self.error(f"{token!r} is not part of the notation here")
+            self.error(f"“{token}” is not part of the notation here")
         if self.peek() == "_":
             self.take("_")
             below = self.group()
@@ -551,11 +773,16 @@ def parse_condition(tex, table):
     return out.func(flatten(out.lhs), flatten(out.rhs), evaluate=False)
 
 
-def parse_equation(tex, table):
-    """The sides of a displayed equation (a chain a = b = c, or an aligned chain), without its \\tag."""
+def parse_equation(tex, table, reader=False):
+    """The sides of a displayed equation (a chain a = b = c, or an aligned chain), without its \\tag.
+
+    ``reader=True`` (a reader's step of an equation) refuses a chain of >=, which the pages' own may be, and reads
+    a case of ``cases`` as holding where its condition does and no case above it does (cases that overlap say
+    what a teacher reads: the first that holds)."""
     tex = re.sub(r"\\tag\{[^}]*\}", "", tex).strip()
     with sp.evaluate(False):
         parser = _Parser(tex, table)
+        parser.reader = reader
         sides = parser.sides()
         parser.done()
     return [flatten(side) for side in sides]

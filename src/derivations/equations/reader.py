@@ -400,6 +400,27 @@ class Evaluator:
                 self.indices.pop(index.name, None)
         return sp.Integer(0) if total is None else total  # an empty sum is 0
 
+    def _ev_Product(self, expr):
+        body, (index, lo, hi) = expr.args[0], expr.args[1]
+        had, saved = index.name in self.indices, self.indices.get(index.name)
+        total = sp.Integer(1)  # an empty product is 1
+        try:
+            lo_, hi_ = self.index(lo), self.index(hi)
+            if hi_ - lo_ > 50:
+                raise NotEvaluable("a product of more than 50 factors")
+            for k in range(lo_, hi_ + 1):
+                self.indices[index.name] = k
+                v = self.ev(body)
+                if _is_matrix(v):
+                    raise NotEvaluable("a product of vectors")
+                total = total * v
+        finally:
+            if had:
+                self.indices[index.name] = saved
+            else:
+                self.indices.pop(index.name, None)
+        return total
+
     def _ev_Dot(self, expr):
         a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
         if not (_is_matrix(a) and _is_matrix(b) and a.shape == b.shape and a.shape[1] == 1):
@@ -691,6 +712,9 @@ def _names(expr, bound=frozenset()):
             symbols |= s
             bases |= b
         return symbols, bases
+    if isinstance(expr, sp.Product):
+        body, (index, lo, hi) = expr.args[0], expr.args[1]
+        return _union(_names(body, bound | {index.name}), _names(lo, bound), _names(hi, bound))
     if isinstance(expr, sp.Indexed):
         bases.add(expr.base.label.name)
         for q in expr.indices:
@@ -709,6 +733,10 @@ def _names(expr, bound=frozenset()):
     return symbols, bases
 
 
+def _union(*pairs):
+    return set().union(*(p[0] for p in pairs)), set().union(*(p[1] for p in pairs))
+
+
 def _unknown_message(name, eq, page, indexed):
     notation = ", ".join(f"\\({t}\\)" for t in eq.notation)
     if indexed and name in {b for c in eq.cases for b in c.values} | set(page.columns) | set(page.rows):
@@ -724,14 +752,24 @@ def _unknown_message(name, eq, page, indexed):
     return f"“{name}” is not in the notation of ({eq.number}), which writes {notation}"
 
 
-def _parse(text, page):
+def _table(page, eq):
+    """The page's names, with the ranges of this equation's own sums first (what \\sum_j runs over here)."""
+    if getattr(eq, "_table", None) is None:
+        own = SymbolTable.of(*eq.sides)
+        eq._table = SymbolTable(page.table.symbols, page.table.families, page.table.functions, page.table.nodes,
+                                {**(page.table.ranges or {}), **(own.ranges or {})})
+    return eq._table
+
+
+def _parse(text, page, eq=None):
     if len(text) > MAX_INPUT:
         raise ParseError(f"the line is longer than {MAX_INPUT} characters", MAX_INPUT, text[MAX_INPUT])
-    braced, origin = _braced(text)
+    # read as typed (the parser takes x_i, x_12 as LaTeX does: one token below), so that a refusal quotes the
+    # reader's own text and its character numbers are theirs
     try:
-        sides = parse_equation(braced, page.table)
-    except ParseError as exc:  # where it is in what the reader typed
-        position = None if exc.position is None else origin[min(exc.position, len(origin) - 1)]
+        sides = parse_equation(text, page.table if eq is None else _table(page, eq), reader=True)
+    except ParseError as exc:
+        position = None if exc.position is None else min(exc.position, len(text))
         message = str(exc).rsplit(" at character ", 1)[0]
         raise ParseError(message, position, exc.token) from None
     except (TypeError, ValueError, AttributeError, IndexError, KeyError, RecursionError) as exc:
@@ -766,7 +804,7 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     eq = page.equations[eq_id]
     deadline = time.monotonic() + seconds
     try:
-        sides = _parse(text.strip(), page)
+        sides = _parse(text.strip(), page, eq)
     except ParseError as exc:
         where = "" if exc.position is None else f" (character {exc.position + 1}"
         where += "" if exc.position is None else (f", “{exc.token}”)" if exc.token else ")")
