@@ -80,3 +80,80 @@ def test_a_nested_condition_with_many_atoms_is_refused_not_dropped():
     inner = sum(regions.positive(sp.Symbol(f"v{n}", real=True)) for n in range(7))
     with pytest.raises(ValueError, match="holds 7 other conditions"):
         regions.positive(inner - 3)
+
+
+# -- the adversary's round against the kernel package (each was accepted before its fix) ---------------------------
+
+def test_a_pole_under_an_indicator_is_no_value():
+    # (u^3 - 2u)/(u^2 - 2) 1(u > 0) = u 1(u > 0) was proved for all sizes: Poly's coefficients cancelled the fraction
+    space = pts.scalar("u", [lambda rng: rng.normal(), 2.5, -1.3], kinks=[0.0])
+    eq, catalog = statement(Frac(u ** 3 - 2 * u, u ** 2 - 2) * Ind(u > 0), u * Ind(u > 0), space=space,
+                            base="bce-logits")
+    assert not prove_link(eq, 0, catalog).proved
+    assert check_equation(eq, catalog).result != "pass"
+
+
+def test_a_hidden_denominator_is_a_denominator():
+    # tan u cos u = sin u: no value where cos u = 0
+    space = pts.scalar("u", [lambda rng: rng.normal(), 0.5])
+    eq, catalog = statement(sp.tan(u) * sp.cos(u), sp.sin(u), space=space, base="bce-logits")
+    assert not prove_link(eq, 0, catalog).proved
+
+
+def test_a_sum_from_zero_is_not_read_as_a_sum_from_one():
+    # sum_{j=0}^{C} 0^{j + (k-4)^2 + (C-5)^2} = 0 was proved for all sizes (j read as j >= 1): 1 at C = 5, k = 4
+    j0 = sp.Symbol("j", integer=True)
+    eq, catalog = statement(SumOver(sp.Integer(0) ** (j0 + (k - 4) ** 2 + (C - 5) ** 2), j0, 0, C), sp.Integer(0),
+                            space=pts.logits(classes=(2, 3), index="k"))
+    proof = prove_link(eq, 0, catalog)
+    assert proof.refuted and "C=5" in proof.reason.replace(" ", ""), proof
+
+
+def test_limits_and_indices_that_are_not_integers_are_refused():
+    # sum_{j=1}^{k/2} 1 was counted k/2 terms at symbolic size, and -1/2 was read as 0 at concrete sizes
+    gated = (k - 1) * (k - 3) * (k - 5)
+    eq, catalog = statement(gated * SumOver(sp.Integer(1), j, 1, k / 2), gated * k / 2, space=pts.logits(index="k"))
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "not an integer" in proof.reason, proof
+    plain_i = sp.Symbol("i")  # no integer assumption: it was never varied, and read by name
+    from derivations.equations.symbols import x
+    eq, catalog = statement(x[plain_i], x[1], space=pts.batch(), base="reg-gradient")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "not an integer symbol" in record.message, record.message
+
+
+def test_a_bound_index_does_not_bind_an_arguments_free_index():
+    # F(c) = sum_j c e^{s_j}; F(1(j = 7)) = sum_l 1(l = 7) e^{s_l} was proved for all sizes: the argument's free j
+    # was bound by the definition's sum, renamed to a Dummy of the same name
+    import numpy as np
+    from derivations.equations import Catalog, Problem
+
+    problem = Problem("problem-93.md", 93, "Capture")
+    F = problem.function("Fcap", "F", "f-cap",
+                         lambda v, index, ev, arg: float(ev(arg)) * float(np.sum(np.exp(v["s"]))))
+    problem.equation("f-cap", "definition", "F", lambda: [F(sp.Symbol("c", real=True)),
+                                                          SumOver(sp.Symbol("c", real=True) * exp(s[j]), j, 1, C)],
+                     pts.logits(shift=True, large=False))
+    l = sp.Symbol("l", integer=True, positive=True)
+    problem.equation("f-claim", "identity", "F at an indicator of j",
+                     lambda: [F(Ind(sp.Eq(j, 7))), SumOver(Ind(sp.Eq(l, 7)) * exp(s[l]), l, 1, C)],
+                     pts.logits(index="j"))
+    catalog = Catalog([*CATALOG.problems, problem])
+    proof = prove_link(catalog["f-claim"], 0, catalog)
+    assert proof.refuted and "differ" in proof.reason, proof
+
+
+def test_the_proof_key_covers_the_kernel_package():
+    from pathlib import Path
+
+    from derivations.equations import prover
+
+    eq = CATALOG["ce-logsumexp"]
+    kernel = Path(prover.__file__).parent / "kernel" / "rules.py"
+    before = prover.proof_key(eq, CATALOG)
+    original = kernel.read_bytes()
+    try:
+        kernel.write_bytes(original + b"\n# a change\n")
+        assert prover.proof_key(eq, CATALOG) != before
+    finally:
+        kernel.write_bytes(original)

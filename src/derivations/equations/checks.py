@@ -372,7 +372,7 @@ def _real_value_failures(eq, sampled, catalog, domain):
     space only ever draws positive. Probing each scalar at negative values finds the reals where one side is no
     real number; the values themselves are the prover's business.
     """
-    base = next((point for point in sampled if not point.kink and not point.label_names), None)
+    base = next((point for point in sampled if not point.kink), None)  # labels too: a batch's lambda is probed
     if base is None:
         return []
     out = []

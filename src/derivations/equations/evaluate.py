@@ -637,6 +637,10 @@ class Evaluator:
         if isinstance(expr, sp.Integer):
             return int(expr)
         if isinstance(expr, sp.Symbol):
+            if not expr.is_integer:
+                raise InvalidValue(f"{expr.name} is used as an index, but it is not an integer symbol: write it with "
+                                   f"derivations.equations.symbols ({expr.name} = sp.Symbol({expr.name!r}, "
+                                   f"integer=True, positive=True))")
             if expr.name not in self.indices:
                 raise MissingValue(f"index {expr.name} has no value at this point")
             return self.indices[expr.name]
@@ -647,7 +651,10 @@ class Evaluator:
                 raise NotEvaluable(f"{expr} is out of range: {len(labels)} labels")
             return int(labels[row])
         if isinstance(expr, (sp.Add, sp.Mul)):
-            return int(expr.subs({s: self.index(s) for s in expr.free_symbols}))
+            value = sp.sympify(expr.subs({s: self.index(s) for s in expr.free_symbols}))
+            if not value.is_Integer:  # int() would round k/2 = -1/2 to 0
+                raise InvalidValue(f"the index {expr} is {value} here, not an integer")
+            return int(value)
         raise NotEvaluable(f"cannot read {expr} as an index")
 
     # -- evaluation -------------------------------------------------------

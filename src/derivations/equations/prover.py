@@ -596,7 +596,8 @@ def _order_type(point, sides, sizes):
     values = [v for k, v in sorted(point.indices.items()) if k not in sizes]
     for name in sorted(point.label_names):
         values += [int(x) for x in np.asarray(point.values[name]).ravel()]
-    constants = {int(c) for side in sides for c in side.atoms(sp.Integer)} | {1} | set(sizes.values())
+    constants = {sign * int(c) for side in sides for c in side.atoms(sp.Integer) for sign in (1, -1)} | {1} | \
+        set(sizes.values())  # (k - 4)^2 holds the integer -4: 4 is a value k is compared with
     refs = sorted(constants)
     return tuple((a > b) - (a < b) for a, b in itertools.combinations(values + refs, 2))
 
@@ -985,7 +986,7 @@ def proof_key(eq, catalog):
     from derivations.equations.fingerprint import fingerprint
 
     digest = hashlib.sha256(sp.__version__.encode())
-    for path in sorted((PACKAGE_DIR / "equations").glob("*.py")):
+    for path in sorted((PACKAGE_DIR / "equations").rglob("*.py")):  # the kernel package's files too
         digest.update(path.read_bytes())
     seen, todo, spaces = set(), [eq], [eq.space]
     while todo:

@@ -150,10 +150,10 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
     sign_set = set(signs)
     atom = lambda e: e in sign_set or bool(atoms and atoms(e))  # noqa: E731
     again = lambda e: is_zero(e, signs, atoms, _depth + 1, conditions)  # noqa: E731
-    if _depth > MAX_DEPTH:
-        return False
+    if _depth > MAX_DEPTH or undefined_at(expr) is not None:
+        return False  # a denominator not shown nonzero: a cancellation (by Poly's coefficients too) is no value
     if not expr.has(sp.Sum, sp.KroneckerDelta) and not any(
-            atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)) and undefined_at(expr) is None \
+            atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)) \
             and rational_in_exponentials_is_zero(expr):
         return True  # as written: expanded first, a softmax's squared denominators multiply out (100 times slower)
     # b**n = b for an atom b
@@ -205,6 +205,4 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
         if any(atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)):
             return False  # atoms inside a sum that is not linear in them: no sound rewrite left
         expr = opaque_sums(canonical_sums(normal_sums(expr)))
-    if undefined_at(expr) is not None:
-        return False
     return simplified_zero(expr)

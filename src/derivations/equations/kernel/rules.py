@@ -273,7 +273,14 @@ def undefined_at(expr):
         if isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_number:
             if not _nonzero(node.base):
                 return node.base
+        hidden = _HIDDEN_DENOMINATOR.get(type(node))
+        if hidden is not None and not node.args[0].is_number and not _nonzero(hidden(node.args[0])):
+            return hidden(node.args[0])  # tan u is sin u / cos u: undefined where cos u = 0
     return None
+
+
+_HIDDEN_DENOMINATOR = {sp.tan: sp.cos, sp.sec: sp.cos, sp.cot: sp.sin, sp.csc: sp.sin, sp.tanh: sp.cosh,
+                       sp.coth: sp.sinh, sp.sech: sp.cosh, sp.csch: sp.sinh}
 
 
 def _nonzero(base):
