@@ -33,13 +33,30 @@ def statement(*sides, space, kind="identity", base="ce-logsumexp", **options):
     return eq, CATALOG.replacing(eq)
 
 
+BROKEN = ("its space cannot give its points", "the prover stopped", "the space has no point")
+
+
 def refused(eq, catalog):
-    """The statement is neither passed nor proved: (record, proofs)."""
+    """The statement is neither passed nor proved, for a reason about the statement: (record, proofs).
+
+    A statement whose space or prover broke down is not refused by the engine's judgement, and would satisfy "did
+    not pass" for the wrong reason: such a refusal fails this helper."""
     record = check_equation(eq, catalog)
     proofs = [prove_link(eq, n, catalog) for n in range(len(eq.sides) - 1)]
     assert record.result != "pass", record
     assert not all(proof.proved for proof in proofs), proofs
+    assert record.message and not any(b in record.message for b in BROKEN), record.message
+    assert not any(b in proof.reason for proof in proofs for b in BROKEN), proofs
     return record, proofs
+
+
+def test_refused_does_not_count_a_broken_space():
+    def raises(*args):
+        raise RuntimeError("a space that cannot list its points")
+
+    eq, catalog = statement(s[k], s[k] + 1, space=replace(pts.logits(index="k"), sample=raises, every=raises))
+    with pytest.raises(AssertionError):
+        refused(eq, catalog)
 
 
 # -- sums over a symbolic number of terms ------------------------------------------------------------
