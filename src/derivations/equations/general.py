@@ -431,18 +431,21 @@ class General:
         if not implied(sp.Ge(lo, 1), dict(self.eq.space.bounds, **self.bounds), self.labels):
             # every index of the translation is an integer of 1 or more: a sum from 0 (or below) would be read so
             raise NotEvaluable(f"a sum from {lo} may start below 1: decided size by size")
-        # the bound index under a name of its own before translating, as symbols are translated by name: a bound
-        # j (a Dummy a definition's parameters were renamed around) must not bind an argument's free j
         self._fresh += 1
-        own = sp.Symbol(f"{index.name}_own{self._fresh}", integer=True)
-        ranges = dict(self.eq.space.bounds, **self.bounds)
-        if isinstance(hi, sp.Symbol) and hi.name in ("C", "N", "D"):
-            self.bounds[own.name] = sp.Symbol(hi.name)  # the bound index runs to its own sum's end
-        elif ranges.get(index.name) is not None and implied(sp.Le(hi, sp.Symbol(getattr(
-                ranges[index.name], "name", str(ranges[index.name])), integer=True, positive=True)), ranges, self.labels):
-            self.bounds[own.name] = ranges[index.name]  # an end below the index's own size: that size bounds it
-        body = body.xreplace({index: own})
-        index = own
+        if isinstance(index, sp.Dummy):
+            # a bound j that a definition's parameters were renamed around (a Dummy named j) gets a name of its own
+            # before translating, as symbols are translated by name: it must not bind an argument's free j. (A
+            # plain bound index keeps its name: a named function or derived value reads the sample i by it.)
+            own = sp.Symbol(f"{index.name}_own{self._fresh}", integer=True)
+            ranges = dict(self.eq.space.bounds, **self.bounds)
+            if isinstance(hi, sp.Symbol) and hi.name in ("C", "N", "D"):
+                self.bounds[own.name] = sp.Symbol(hi.name)  # the bound index runs to its own sum's end
+            elif ranges.get(index.name) is not None and implied(sp.Le(hi, sp.Symbol(getattr(
+                    ranges[index.name], "name", str(ranges[index.name])), integer=True, positive=True)), ranges,
+                    self.labels):
+                self.bounds[own.name] = ranges[index.name]  # an end below the index's own size bounds it
+            body = body.xreplace({index: own})
+            index = own
         # a fresh summation variable: d/ds_j of a sum over j must not mistake the bound j for the free one
         positive = bool((lo - 1).is_nonnegative)
         name = f"{index.name}_bound{self._fresh}"

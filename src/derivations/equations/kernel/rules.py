@@ -286,6 +286,7 @@ _HIDDEN_DENOMINATOR = {sp.tan: sp.cos, sp.sec: sp.cos, sp.cot: sp.sin, sp.csc: s
 def _nonzero(base):
     """Whether sympy's assumptions show ``base`` nonzero, as it is or as one fraction (1 - 1/(1 + e^-z) is
     e^-z / (1 + e^-z)), whose numerator and denominator are then asked."""
+    base = opaque_sums(base)  # a sum of a positive body over a range that is not empty is positive
     if base.is_nonzero or base.is_positive or base.is_negative:
         return True
     numerator, denominator = sp.together(base).as_numer_denom()
