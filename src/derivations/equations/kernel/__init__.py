@@ -16,14 +16,17 @@ and every value of each ``KroneckerDelta`` consistent with its arguments.
 2. *distinct indices*: deltas of indices stated unequal are 0.
 3. ``b**n = b`` for an atom; *delta cases* and *equal case*: a delta or an equality atom split into its two
    cases, the second with one value written in the others.
-4. *multilinear atoms*: a polynomial in the atoms is 0 for every 0/1 value iff each coefficient of its
-   multilinear reduction is; otherwise every assignment, skipped only where :mod:`.feasible` shows by exact
-   elimination that no real values meet its conditions.
+4. *atoms as reals*: an expression zero for every real value of its atoms is zero for their 0/1 values (tried
+   where atoms sit inside exp or log); *multilinear atoms*: a polynomial in the atoms is 0 for every 0/1 value
+   iff each coefficient of its multilinear reduction is; otherwise every assignment, skipped only where
+   :mod:`.feasible` shows by exact elimination that no real values meet its conditions.
 5. *one sum per range*, *rename bound variables*, *linearity*, *opaque sums*: sums over one range added into one
    body, which must be 0 for every value of its index; else each sum an opaque value.
-6. *defined everywhere*: a denominator not shown nonzero is not proved (a 0/0 cancelled by sympy is no value).
-7. closed forms (:mod:`.numbers`): exact expansion and cancellation, exponentials as positive variables, and
-   ``simplify``'s 0 only after an independent evaluation at random points agrees.
+6. *defined everywhere*: a denominator not shown nonzero (a negative power, or the cos of a tan) stops the
+   kernel at every step (a 0/0 cancelled by sympy or by Poly's coefficients is no value).
+7. closed forms (:mod:`.numbers`): exact expansion and cancellation, exponentials as positive variables (as
+   written first, then expanded), *exponentiate logs* (a real sum of logs of positive values is 0 iff the product
+   of their powers is 1), and ``simplify``'s 0 only after an independent evaluation at random points agrees.
 
 **What it trusts**, all of it: sympy's expression construction and exact arithmetic (``expand``, ``together``,
 ``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``) and its assumptions system (``is_positive``,
