@@ -21,9 +21,11 @@ def real_problem(number):
     module = (EXAMPLE / "sigmoid.py").read_text(encoding="utf-8")
     module = module.replace('Problem("example-sigmoid.md", "S"', f'Problem("problem-{number}.md", {number}')
     module = module.replace("from derivations.problems.problem1 import sigma", "from derivations.problems.problem1 import sigma")
+    # the function first (its name is an identifier): the ids' replacement below would make it "p4-logistic"
+    module = module.replace('PROBLEM.function("logistic", r"\\ell", "logistic"',
+                            f'PROBLEM.function("logistic{number}", r"\\ell_{number}", "logistic"')
     for eq_id in ("logistic", "sigmoid-symmetry", "sigmoid-derivative"):
         module = module.replace(f'"{eq_id}"', f'"p{number}-{eq_id}"')
-    module = module.replace('PROBLEM.function("logistic", r"\\ell", "p', f'PROBLEM.function("logistic{number}", r"\\ell_{number}", "p')
     page = (EXAMPLE / "example-sigmoid.md").read_text(encoding="utf-8").replace("Example S", f"Problem {number}")
     for eq_id in ("logistic", "sigmoid-symmetry", "sigmoid-derivative"):
         page = page.replace(f"[[eq:{eq_id}]]", f"[[eq:p{number}-{eq_id}]]").replace(f"[[ref:{eq_id}]]",

@@ -67,7 +67,9 @@ h = PROBLEM.function("huber", r"h_{\delta}", "huber", lambda values, index, ev, 
                                                                                               values["delta"])))
 
 data = pts.regression()
-solved = pts.regression(derived={"v": ridge_minimiser}, sizes={"N": (1, 2), "D": (1, 2)})  # a symbolic inverse: D <= 2 in seconds
+# a symbolic inverse, size by size: at two features its determinant, (x_11 x_22 - x_12 x_21)^2 + 2 lam (...) + 4 lam^2,
+# is positive, but not in a way the kernel can show, and it proves nothing across a denominator it cannot show nonzero
+solved = pts.regression(derived={"v": ridge_minimiser}, sizes={"N": (1, 2), "D": (1,)})
 residuals = pts.scalar_with_parameter("r", "delta", [0.3, -0.7, 2.5, -4.0, 1e4], [0.5, lambda rng: rng.uniform(1, 2)],
                                       kinks=lambda d: (d, -d, 0.0))
 
@@ -93,7 +95,7 @@ PROBLEM.equation(
 PROBLEM.equation(
     "ridge-stationary", "identity", "at the minimiser the gradient vanishes",
     lambda: [Frac(2, N) * Transpose(X) * (X * v - y) + 2 * lam * v, ZeroVector(D)],
-    solved,
+    solved, domain=[lam > 0],  # the minimiser solves (X^T X + N lam I) v = X^T y: no solution where that matrix is singular
 )
 
 PROBLEM.equation(
