@@ -90,9 +90,6 @@ EXAMPLE_INDEX = r"j \neq y_{i}"
 
 
 def _math(tex):
-    """Inline math for a line the page's Markdown reads again: < and > as TeX's \\lt and \\gt, so that no entity
-    is escaped twice on the way to KaTeX (delta &gt; 0 reached it)."""
-    tex = tex.replace("<", r"\lt ").replace(">", r"\gt ")
     return f'<span class="arithmatex">\\({html.escape(tex, quote=False)}\\)</span>'
 
 

@@ -182,7 +182,8 @@ INLINE = re.compile(r"\\\((.+?)\\\)")
 
 def _words(text):
     """The words of a row, their inline math ``\\(...\\)`` as the page's other math (typeset with the page)."""
-    return INLINE.sub(lambda m: _math(m.group(1)), html.escape(text, quote=False))
+    # the math of the escaped text unescaped before _math escapes it once (a domain's > reached KaTeX as &gt;)
+    return INLINE.sub(lambda m: _math(html.unescape(m.group(1))), html.escape(text, quote=False))
 
 
 def render_shapes(content, page_src, catalog=None):
