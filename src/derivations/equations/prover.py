@@ -52,7 +52,8 @@ from sympy.core.relational import Relational
 from derivations.equations.evaluate import FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import (
-    MAX_ENUMERATED, accurate_logs, Obligation, implied, is_zero as _kernel_is_zero, prove as kernel_prove, rational_in_exponentials_is_zero,
+    MAX_ENUMERATED, Obligation, accurate_logs, is_zero as _kernel_is_zero, prove as kernel_prove,
+    rational_in_exponentials_is_zero,
 )
 from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
 from derivations.equations.regions import IndexComparison, Regions, is_index_like
@@ -589,13 +590,19 @@ def _region_text(regions, assignment):
     return " and ".join(parts)
 
 
+def _index_values(point, sizes):
+    """(name, value) of a point's indices (its sizes left out), then of every label, each a class ("y_i": 1..C)."""
+    values = [(k, v) for k, v in sorted(point.indices.items()) if k not in sizes]
+    for name in sorted(point.label_names):
+        values += [("y_i", int(x)) for x in np.asarray(point.values[name]).ravel()]
+    return values
+
+
 def _order_type(point, sides, sizes):
     """The order type of a point's indices and labels among themselves, 1, the sizes and the integers the sides
     name: two points of one order type differ by a relabelling that keeps every comparison the statement can make
     (every value being a symbol), so the second route proves one point of each."""
-    values = [v for k, v in sorted(point.indices.items()) if k not in sizes]
-    for name in sorted(point.label_names):
-        values += [int(x) for x in np.asarray(point.values[name]).ravel()]
+    values = [v for _, v in _index_values(point, sizes)]
     constants = {sign * int(c) for side in sides for c in side.atoms(sp.Integer) for sign in (1, -1)} | {1} | \
         set(sizes.values())  # (k - 4)^2 holds the integer -4: 4 is a value k is compared with
     refs = sorted(constants)
@@ -636,15 +643,13 @@ def _symmetric(eq, sides, catalog):
 def _equality_pattern(point, sizes, bounds):
     """Which of a point's indices and labels of one range are equal (the partition, by first position); a class
     and a sample are never compared."""
-    values = [(_range_name(k, bounds), v) for k, v in sorted(point.indices.items()) if k not in sizes]
-    for name in sorted(point.label_names):
-        values += [("C", int(x)) for x in np.asarray(point.values[name]).ravel()]
+    values = [(_range_name(name, bounds), v) for name, v in _index_values(point, sizes)]
     first = {}
     return tuple(first.setdefault(v, len(first)) for v in values)
 
 
 def _range_name(index, bounds):
-    size = bounds.get(index)
+    size = bounds.get(index) or (sp.Symbol("C") if index == "y_i" else None)
     return getattr(size, "name", str(size)) if size is not None else f"own {index}"
 
 
