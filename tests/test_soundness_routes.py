@@ -46,6 +46,27 @@ def test_a_fixed_size_in_the_sides_is_proved_for_that_size_only():
     assert check_equation(eq, catalog).mark == "range"
 
 
+def test_a_fixed_size_reached_through_a_named_function_is_proved_for_that_size_only():
+    # Z = sum_{k<=C} e^{s_k}, a definition for every C; Z = e^{s_1} + e^{s_2} in a space fixed to C = 2 was marked
+    # "proved for all sizes" (only the link's own sides were searched for the fixed C, not Z's definition)
+    import numpy as np
+
+    from derivations.equations import Catalog, Problem
+
+    problem = Problem("problem-92.md", 92, "Fixed")
+    Z = problem.function("Zsum", "Z", "z-sum", lambda v, index, ev: float(np.sum(np.exp(v["s"]))))
+    problem.equation("z-sum", "definition", "Z", lambda: [Z(), SumOver(exp(s[k]), k, 1, C)], pts.logits(large=False))
+    problem.equation("z-two", "identity", "Z of two classes", lambda: [Z(), exp(s[1]) + exp(s[2])],
+                     pts.logits(classes=(2,), fixed=True, large=False))
+    catalog = Catalog([*CATALOG.problems, problem])
+    proof = prove_link(catalog["z-two"], 0, catalog)
+    assert proof.proved and proof.category == "range" and "C = 2" in proof.scope, proof
+    assert check_equation(catalog["z-two"], catalog).mark == "range"
+    # its twin about no size at all (Z is not used) keeps "all sizes" in the same fixed space
+    twin, twin_catalog = statement(exp(s[1]) * exp(s[2]), exp(s[1] + s[2]), space=pts.logits(classes=(2,), fixed=True))
+    assert prove_link(twin, 0, twin_catalog).category == "all sizes"
+
+
 def test_a_removable_singularity_is_no_value():
     # (u^2 - 1)/(u - 1) = u + 1 was "proved for all sizes" (cancelled) and passed: at u = 1 the left side is 0/0
     space = pts.scalar("u", [lambda rng: rng.normal(), 2.5])

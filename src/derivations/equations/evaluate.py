@@ -417,20 +417,24 @@ def _strip_derivatives(expr):
         return expr.func(*[_strip_derivatives(a) for a in expr.args])
 
 
-def _reaches_derivative(expr, catalog, seen=()):
-    """Whether ``expr``, or the definition of a named function it uses, takes a derivative."""
-    from derivations.equations.notation import Grad, Partial
-
+def reached_definitions(expr, catalog, seen=()):
+    """The defining sides of every named function ``expr`` uses, and of those their definitions use, each once."""
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, (Partial, Grad)):
-            return True
         if isinstance(node, sp.core.function.AppliedUndef):
             spec = catalog.functions.get(type(node).__name__)
             if spec is not None and spec.definition in catalog.equations and spec.definition not in seen:
-                if any(_reaches_derivative(side, catalog, seen + (spec.definition,))
-                       for side in catalog.equations[spec.definition].sides[1:]):
-                    return True
-    return False
+                seen += (spec.definition,)
+                for side in catalog.equations[spec.definition].sides[1:]:
+                    yield side
+                    yield from reached_definitions(side, catalog, seen)
+
+
+def _reaches_derivative(expr, catalog):
+    """Whether ``expr``, or the definition of a named function it uses, takes a derivative."""
+    from derivations.equations.notation import Grad, Partial
+
+    return any(isinstance(node, (Partial, Grad)) for e in (expr, *reached_definitions(expr, catalog))
+               for node in sp.preorder_traversal(e))
 
 
 def _column(v):

@@ -49,7 +49,9 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point
+from derivations.equations.evaluate import (
+    FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point, reached_definitions,
+)
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import (
     MAX_ENUMERATED, Obligation, accurate_logs, is_zero as _kernel_is_zero, prove as kernel_prove,
@@ -837,7 +839,7 @@ def _prove_link(eq, n, catalog):
         return Proof(False, "", "the two routes disagree: at symbolic size the kernel proved it, but "
                                 f"{second.text}", refuted=second.refuted)
     if general_proved:
-        if _fixed_size_in_sides(eq, n):
+        if _fixed_size_in_sides(eq, n, catalog):
             return Proof(True, second.scope, "the statement is about its fixed size only", category="range")
         return Proof(True, ALL_SIZES, category="all sizes")
     if second.proved and second.category == "range":
@@ -845,14 +847,14 @@ def _prove_link(eq, n, catalog):
     return second
 
 
-def _fixed_size_in_sides(eq, n):
-    """Whether the link's sides name a size the space fixes (a sum to C in a space of C = 2 only): proved for that
-    size, which the page must say, never for every C."""
+def _fixed_size_in_sides(eq, n, catalog):
+    """Whether the link's sides, or the definitions of the named functions they use, name a size the space fixes (a
+    sum to C in a space of C = 2 only): proved for that size, which the page must say, never for every C."""
     fixed = set(getattr(eq.space, "fixed", ()))
     if not fixed:
         return False
-    names = {s.name for side in eq.sides[n:n + 2] for s in side.free_symbols}
-    return bool(fixed & names)
+    exprs = [e for side in eq.sides[n:n + 2] for e in (side, *reached_definitions(side, catalog))]
+    return bool(fixed & {s.name for e in exprs for s in e.free_symbols})
 
 
 def _second_route(eq, n, catalog, general_diff, regions, general_proved):
@@ -891,7 +893,7 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
         return Proof(True, ALL_SIZES, category="all sizes" if not general_proved else "range")
     if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes) and _samples_at(eq, eq.space.sizes):
         scope = f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about"
-        if _fixed_size_in_sides(eq, n):
+        if _fixed_size_in_sides(eq, n, catalog):
             return Proof(True, scope, "the statement is about its fixed size only", category="range")
         return Proof(True, scope, category="all sizes" if not general_proved else "range")
     return Proof(True, _describe_sizes(eq.space.sizes), category="range")
