@@ -178,3 +178,16 @@ def test_the_proof_key_covers_the_kernel_package():
         assert prover.proof_key(eq, CATALOG) != before
     finally:
         kernel.write_bytes(original)
+
+
+def test_values_past_float64_are_compared_by_their_digits():
+    # e^z e^z = e^{2z} failed at z = 1e4 ("differ", with two identical 40-digit values): both sides overflowed
+    # float64 and inf - inf was taken for a difference before the exact digits were looked at
+    eq, catalog = statement(exp(z) * exp(z), exp(2 * z), space=pts.binary(), base="bce-logits")
+    record = check_equation(eq, catalog)
+    assert record.result == "pass", record.message
+    # its false twin differs by one part in 1e30, which only the digits see
+    twin, twin_catalog = statement(exp(z) * exp(z), exp(2 * z) * (1 + sp.Rational(1, 10**30)), space=pts.binary(),
+                                   base="bce-logits")
+    record = check_equation(twin, twin_catalog)
+    assert record.result == "fail" and "differ" in record.message, record.message
