@@ -152,9 +152,10 @@ def test_a_space_narrowed_to_one_size_proves_that_size_only():
     assert proof.proved and proof.category == "range" and proof.scope == "C = 2"
     record = check_equation(eq, catalog)
     assert record.mark == "range"
-    # a statement that fixes the size itself (about two classes) says so
+    # a statement about two classes through its named functions (CE and f are sums to C) is proved for C = 2 and
+    # says so: it was marked "proved for all sizes", which the page showed beside a formula false at C = 3
     fixed = prove_link(CATALOG["ce-binary"], 0, CATALOG)
-    assert fixed.category == "all sizes" and "the only size the statement is about" in fixed.scope
+    assert fixed.category == "range" and "the only size the statement is about" in fixed.scope
 
 
 # -- kinks ------------------------------------------------------------------------------------------

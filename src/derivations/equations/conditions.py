@@ -217,6 +217,8 @@ def conditions_of(eq, catalog, record):
             for name, low, high in RANGE.findall(text):
                 highest[name] = max(highest.get(name, 0), int(high or low))
         for name, value in sorted(highest.items()):
+            if name in getattr(eq.space, "fixed", ()):
+                continue  # C = 2 above says it
             out.append({"kind": "range", "latex": rf"{name} \leq {value}", "words": "proved for these sizes only"})
     for rel in getattr(eq, "domain", ()):
         out.append({"kind": "domain", "latex": latex(rel, bold=bold), "words": "its declared domain"})

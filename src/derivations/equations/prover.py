@@ -908,6 +908,7 @@ def _scaled_witness(eq, n, catalog, choices, deep=False):
     the link (at it only where the statement has no derivative, whose kinks are left out). None if none is found."""
     rng = np.random.default_rng([17, n])
     ties = not has_derivative(eq, catalog)
+    differentiated = [] if ties else _differentiated(eq, n, catalog)
     picks = [choices[0], choices[-1]] if len(choices) > 1 else choices
     for sizes in picks:
         for scale in SCALES:
@@ -917,15 +918,40 @@ def _scaled_witness(eq, n, catalog, choices, deep=False):
             found = _differs(eq, n, catalog, point, deep)
             if found:
                 return found
-            for near in itertools.islice(_beside_kinks(eq, n, catalog, point, ties), 6):
+            for near, on in itertools.islice(_beside_kinks(eq, n, catalog, point), 9):
+                if on and not ties and _on_a_kink_of(differentiated, eq, catalog, near):
+                    continue  # no derivative there: the statement holds off the kinks
                 found = _differs(eq, n, catalog, near, deep)
                 if found:
                     return found
     return None
 
 
-def _beside_kinks(eq, n, catalog, point, ties):
-    """``point`` moved onto each kink of the link's sides (a scalar value solved for), and 1e-9 either side of it."""
+def _differentiated(eq, n, catalog):
+    """What the link's sides (and the definitions they reach) differentiate: a kink of these has no derivative."""
+    exprs = [e for side in eq.sides[n:n + 2] for e in (side, *reached_definitions(side, catalog))]
+    return [node.args[0] for e in exprs for node in sp.preorder_traversal(e) if isinstance(node, (Partial, Grad))]
+
+
+def _on_a_kink_of(exprs, eq, catalog, point):
+    """Whether ``point`` lies exactly on a kink of one of ``exprs`` (True where that cannot be told: no witness)."""
+    probe = Regions(ties=True)
+    try:
+        ev = Evaluator(point, "symbolic", catalog, regions=probe, domain=domain_assumptions(eq))
+        for expr in exprs:
+            ev.exact(expr)
+        truth = probe.truth(ev.subs)
+        return any(sp.simplify(sp.sympify(u).xreplace(ev.subs).xreplace(truth)) == 0 for u in probe.kinks)
+    except (NotEvaluable, InvalidValue, *_ERRORS):
+        return True
+
+
+def _beside_kinks(eq, n, catalog, point):
+    """(``point`` moved onto each kink of the link's sides (a scalar value solved for), True), and 1e-9 either side
+    of it (False).
+
+    A statement with a derivative holds off the kinks of what it differentiates, but exactly on every other kink
+    (d(u^2)/du = 2u + 1(u^2 >= 1) - 1(u^2 > 1) fails at u = 1 and u = -1): the caller tells them apart."""
     regions = Regions(ties=True)
     try:
         ev = Evaluator(point, "symbolic", catalog, regions=regions, domain=domain_assumptions(eq))
@@ -941,11 +967,10 @@ def _beside_kinks(eq, n, catalog, point, ties):
                 roots = [r for r in sp.solve(rest, s) if r.is_number and r.is_real]
             except Exception:  # noqa: BLE001 - sympy cannot solve it: no kink to move onto
                 continue
-            for root in roots[:2]:
-                for step in ((0,) if ties else ()) + (sp.Rational(1, 10**9), -sp.Rational(1, 10**9)):
+            for root in roots[:3]:
+                for step in (0, sp.Rational(1, 10**9), -sp.Rational(1, 10**9)):
                     value = sp.nsimplify(root) + step * max(1, abs(sp.nsimplify(root)))
-                    moved = _point_with(point, {**ev.subs, s: value}, ev)
-                    yield moved
+                    yield _point_with(point, {**ev.subs, s: value}, ev), step == 0
 
 
 def _integer_symbols(eq):
