@@ -191,3 +191,19 @@ def test_values_past_float64_are_compared_by_their_digits():
                                    base="bce-logits")
     record = check_equation(twin, twin_catalog)
     assert record.result == "fail" and "differ" in record.message, record.message
+
+
+def test_a_derivative_statement_holds_exactly_off_the_kinks_of_what_it_differentiates():
+    # d(u^2)/du = 2u + 1(u^2 >= 1) - 1(u^2 > 1) passed "proved off the kinks": ties were dropped for the whole
+    # statement, though u^2 has no kink, and its one kink point (u = 1) missed the other root, u = -1
+    from derivations.equations.notation import Partial
+
+    space = pts.scalar("u", [lambda rng: rng.normal(), 2.5, -1.3], kinks=[1.0])
+    eq, catalog = statement(Partial(u ** 2, u), 2 * u + Ind(u ** 2 >= 1) - Ind(u ** 2 > 1), space=space,
+                            base="bce-logits", kind="gradient")
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and proof.refuted and "u=-1" in proof.reason, proof
+    # its twin differentiates the kink itself: proved off the kinks, where the indicator is the package's choice
+    twin, twin_catalog = statement(Partial(sp.Max(0, u ** 2 - 1), u), 2 * u * Ind(u ** 2 > 1), space=space,
+                                   base="bce-logits", kind="gradient")
+    assert prove_link(twin, 0, twin_catalog).proved
