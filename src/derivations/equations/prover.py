@@ -289,12 +289,19 @@ def _bound_of(item, bounds):
     return getattr(size, "name", None)
 
 
+PATTERN_POINTS = 20000  # the points read for the patterns of equal indices; past them, every partition
+
+
 def _patterns(eq, items, labels):
     """Every partition of ``items`` into equal indices that the space visits (j = p, j != p, ...).
 
     Read from the points the space lists at its largest sizes; where it lists
-    none, every partition of indices with the same range. Indices of different
-    ranges (a sample and a class) are never equal.
+    none, or more than it can be read from, every partition of indices with the
+    same range. A partition with more blocks than the largest size has values
+    (four distinct classes where C <= 3) is one no size of the space can show,
+    not one the space leaves out: it is proved too, since "for all sizes" covers
+    the sizes where it occurs. Indices of different ranges (a sample and a
+    class) are never equal.
     """
     from sympy.utilities.iterables import multiset_partitions
 
@@ -304,9 +311,10 @@ def _patterns(eq, items, labels):
         groups.setdefault(_bound_of(item, bounds) or f"own {item}", []).append(item)
     sizes = {n: max(v) for n, v in eq.space.sizes.items() if v}
     names = {str(item.indices[0]) if isinstance(item, sp.Indexed) else item.name for item in items}
-    seen = set()
+    seen, read = set(), 0
     try:
-        for point in itertools.islice(eq.space.every(sizes, names | set(labels) | {"p"}), 5000):
+        for point in itertools.islice(eq.space.every(sizes, names | set(labels) | {"p"}), PATTERN_POINTS + 1):
+            read += 1
             values = []
             for item in items:
                 if isinstance(item, sp.Indexed):
@@ -323,14 +331,22 @@ def _patterns(eq, items, labels):
             seen.add(frozenset(blocks))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         seen = set()
-    if seen:
-        return [list(pattern) for pattern in seen]
-    # nothing to read: every partition of each group
-    out = [[]]
+    every = [[]]
     for group in groups.values():
-        out = [blocks + [tuple(block) for block in partition] for blocks in out
-               for partition in multiset_partitions(group)]
-    return out
+        every = [blocks + [tuple(block) for block in partition] for blocks in every
+                 for partition in multiset_partitions(group)]
+    if not seen or read > PATTERN_POINTS:  # nothing to read, or more than was read: every partition
+        return every
+
+    def beyond_the_sizes(pattern):
+        count = {}
+        for block in pattern:
+            bound = _bound_of(block[0], bounds)
+            count[bound] = count.get(bound, 0) + 1
+        return any(bound in sizes and number > sizes[bound] for bound, number in count.items())
+
+    seen |= {frozenset(pattern) for pattern in every if beyond_the_sizes(pattern)}
+    return [list(pattern) for pattern in seen]
 
 
 def _representative(block):
@@ -381,12 +397,13 @@ def _general_witness(eq, n, catalog, diff, regions):
     return None
 
 
-def _concrete_point(eq, sizes, rng, draw, scale=1.0, indices=None):
-    """A point of the space at ``sizes`` with random values (labels and indices from ``every``)."""
+def _concrete_point(eq, sizes, rng, draw, scale=1.0, indices=None, pool=400):
+    """A point of the space at ``sizes`` with random values (labels and indices from the first ``pool`` that
+    ``every`` lists)."""
     labels = _labels_of(eq)
     free = set().union(*(free_indices(side, labels) for side in eq.sides)) | set(labels) | {"p"}
     try:
-        choices = list(itertools.islice(eq.space.every(sizes, free), 400))
+        choices = list(itertools.islice(eq.space.every(sizes, free), pool))
     except _ERRORS:
         return None
     if indices is not None:
@@ -415,10 +432,31 @@ WITNESS_DIGITS = 400  # the working precision a witness's values may take: exp o
 DEEP_DIGITS = 1500  # for a link no proof covers: a difference of e^-1000 is seen
 
 
+TOWER = 10**30  # an exponent past this needs its own 30 digits and more to be exact: no witness is read past it
+
+
+def _towering(expr):
+    """Whether an exponential in ``expr`` has an argument past TOWER (e^{e^{e^u}} at u = 1e6, whose inner e^{e^u}
+    has 434,294 digits before its point): mpmath would compute the argument to all of them, with no bound on its
+    time. The innermost are looked at first, so no huge argument is evaluated."""
+    for node in sp.postorder_traversal(expr):
+        if isinstance(node, sp.exp) or (isinstance(node, sp.Pow) and not node.exp.is_Integer):
+            arg = node.args[0] if isinstance(node, sp.exp) else node.exp * sp.log(sp.Abs(node.base))
+            try:
+                magnitude = abs(complex(sp.N(arg, 15, maxn=60)))
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+            if magnitude > TOWER:
+                return True
+    return False
+
+
 def _bounded(expr, digits=40):
     """``digits`` correct digits of ``expr`` within a working precision of WITNESS_DIGITS, else None: strict
     evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree."""
     expr = accurate_logs(sp.sympify(expr), digits + 20)
+    if _towering(expr):
+        return None
     try:
         return expr.evalf(digits, maxn=WITNESS_DIGITS, strict=True)
     except sp.core.evalf.PrecisionExhausted:
@@ -880,7 +918,9 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
         witness = _general_witness(eq, n, catalog, general_diff, regions)
         if witness:
             return Proof(False, "", f"the sides differ at {witness}", refuted=True)
-    witness = _scaled_witness(eq, n, catalog, choices or [{}])
+    beyond = _beyond(eq) if general_proved else []
+    witness = _scaled_witness(eq, n, catalog, choices or [{}]) or (
+        beyond and _scaled_witness(eq, n, catalog, beyond, scales=(1,), draws=2))
     if witness:
         return Proof(False, "", f"the sides differ at {witness}", refuted=True)
     fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
@@ -902,28 +942,44 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
 SCALES = (1, 10**3, 10**6)
 
 
-def _scaled_witness(eq, n, catalog, choices, deep=False):
+def _beyond(eq):
+    """Sizes outside the declared range where an all-sizes proof must also hold, the sides evaluated as written
+    (without the translation to symbolic sizes, which a factor zero on the range, (C - 2)...(C - 5), would hide):
+    every size that is not fixed one past its largest value, and at 1 where the range starts above it."""
+    fixed = set(getattr(eq.space, "fixed", ()))
+    free = [name for name, values in eq.space.sizes.items() if values and name not in fixed]
+    if not free:
+        return []
+    largest = {name: max(values) for name, values in eq.space.sizes.items() if values}
+    out = [{**largest, **{name: largest[name] + 1 for name in free}}]
+    low = {name: 1 for name in free if min(eq.space.sizes[name]) > 1}
+    return out + ([{**largest, **low}] if low else [])
+
+
+def _scaled_witness(eq, n, catalog, choices, deep=False, scales=None, draws=1):
     """A point where the sides as written differ (sympy at 40 digits and beyond, certified), at the smallest and
-    the largest sizes of the range: random values at scales 1, 1e3 and 1e6, and values at and beside every kink of
-    the link (at it only where the statement has no derivative, whose kinks are left out). None if none is found."""
+    the largest sizes of ``choices``: random values at scales 1, 1e3 and 1e6 (``draws`` points each, with indices
+    drawn anew), and values at and beside every kink of the link (at it only where the statement has no derivative,
+    whose kinks are left out). None if none is found."""
     rng = np.random.default_rng([17, n])
     ties = not has_derivative(eq, catalog)
     differentiated = [] if ties else _differentiated(eq, n, catalog)
-    picks = [choices[0], choices[-1]] if len(choices) > 1 else choices
-    for sizes in picks:
-        for scale in SCALES:
-            point = _concrete_point(eq, sizes, rng, 1, scale=float(scale))
-            if point is None:
-                return None
-            found = _differs(eq, n, catalog, point, deep)
+    picks = [choices[0], choices[-1]] if len(choices) > 1 and draws == 1 else choices
+    for sizes, scale, draw in itertools.product(picks, scales or SCALES, range(draws)):
+        point = _concrete_point(eq, sizes, rng, 1, scale=float(scale), pool=400 if draws == 1 else 5000)
+        if point is None:
+            if draws > 1:
+                continue  # a size the space has no point at: nothing to compare there
+            return None
+        found = _differs(eq, n, catalog, point, deep)
+        if found:
+            return found
+        for near, on in itertools.islice(_beside_kinks(eq, n, catalog, point), 9 if draw == 0 else 0):
+            if on and not ties and _on_a_kink_of(differentiated, eq, catalog, near):
+                continue  # no derivative there: the statement holds off the kinks
+            found = _differs(eq, n, catalog, near, deep)
             if found:
                 return found
-            for near, on in itertools.islice(_beside_kinks(eq, n, catalog, point), 9):
-                if on and not ties and _on_a_kink_of(differentiated, eq, catalog, near):
-                    continue  # no derivative there: the statement holds off the kinks
-                found = _differs(eq, n, catalog, near, deep)
-                if found:
-                    return found
     return None
 
 

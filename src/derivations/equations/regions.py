@@ -292,8 +292,9 @@ class Regions:
             return (self.positive(args[0]) - self.positive(-args[0])) * args[0]
         if isinstance(expr, sp.sign):
             return self.positive(args[0]) - self.positive(-args[0])
-        if isinstance(expr, sp.Heaviside):  # sympy's Heaviside(0) is 1/2
-            return self.positive(args[0]) + self.equal(args[0], 0) / 2
+        if isinstance(expr, sp.Heaviside):  # its value at 0 is its second argument (sympy's default: 1/2)
+            at_zero = args[1] if len(args) > 1 else sp.Rational(1, 2)
+            return self.positive(args[0]) + self.equal(args[0], 0) * at_zero
         if isinstance(expr, sp.Piecewise):
             out = sp.Integer(0)
             for value, cond in reversed(expr.args):
