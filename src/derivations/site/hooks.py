@@ -30,7 +30,7 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import font_files, katex_files
 from derivations.site.reader_export import site_files as reader_site_files
 from derivations.equations import CATALOG
-from derivations.site.cards import label_errata_tables
+from derivations.site.cards import errata_problems, label_errata_tables
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
@@ -242,6 +242,9 @@ def on_page_content(content, page, config, files):
     if PERFORMANCE_PLACEHOLDER.search(content):
         results = STATE["root"] / "benchmarks" / "results.json"
         content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
+    empty = errata_problems(content)
+    if empty:
+        raise PluginError(f"{page.file.src_uri}: " + "; ".join(empty))
     content = label_errata_tables(content)  # cards on a phone, each cell under its column's header (cards.py)
     left = EQ.findall(CODE.sub("", content))
     if left:
