@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from derivations import binary_cross_entropy, cross_entropy, sigmoid, softmax
-from derivations.figures import show
+from derivations.figures import show, show_table
 
 plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white", "figure.dpi": 110})
 rng = np.random.default_rng(2023)
@@ -42,7 +42,7 @@ per_sample_bce = np.array(
     [binary_cross_entropy(scores[i : i + 1, 0] - scores[i : i + 1, 1], labels[i : i + 1] == 0) for i in range(1000)]
 )
 gap = np.max(np.abs(per_sample_ce - per_sample_bce) / np.maximum(1.0, per_sample_ce))
-print(f"largest relative difference over 1000 samples: {gap:.2e}")
+print(f"largest relative gap, 1000 samples: {gap:.1e}")
 assert gap < 1e-12
 
 # %% [markdown]
@@ -50,8 +50,9 @@ assert gap < 1e-12
 
 # %%
 p1 = softmax(scores, axis=1)[:, 0]
-print(f"max |softmax_1 - sigmoid(s1 - s2)|: {np.max(np.abs(p1 - sigmoid(scores[:, 0] - scores[:, 1]))):.1e}\n"
-      f"max |softmax_1 - sigmoid(s1)|     : {np.max(np.abs(p1 - sigmoid(scores[:, 0]))):.3f}")
+show_table(["compared with softmax_1", "largest difference"],
+           [("sigmoid(s1 - s2)", f"{np.max(np.abs(p1 - sigmoid(scores[:, 0] - scores[:, 1]))):.1e}"),
+            ("sigmoid(s1)", f"{np.max(np.abs(p1 - sigmoid(scores[:, 0]))):.3f}")])
 
 # %% [markdown]
 # ## Both losses against the logit difference
@@ -94,9 +95,8 @@ with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         naive_ce = -np.log(np.exp(s[0]) / np.exp(s).sum())
         naive_bce = -np.log(1.0 / (1.0 + np.exp(-(s[0] - s[1]))))
         rows.append((m, naive_ce, cross_entropy(s[None, :], [0]), naive_bce, binary_cross_entropy([s[0] - s[1]], [1.0])))
-lines = [f"{'logit gap':>10} {'naive CE':>12} {'stable CE':>12} {'naive BCE':>12} {'stable BCE':>12}"]
-lines += [f"{row[0]:>10g} {row[1]:>12.6g} {row[2]:>12.6g} {row[3]:>12.6g} {row[4]:>12.6g}" for row in rows]
-print("\n".join(lines))
+show_table(["logit gap", "naive CE", "stable CE", "naive BCE", "stable BCE"],
+           [tuple(f"{value:.6g}" for value in row) for row in rows])
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.6))

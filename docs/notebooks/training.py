@@ -26,7 +26,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
 from derivations import softmax_loss, svm_loss
-from derivations.figures import show
+from derivations.figures import show, show_table
 
 plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white", "figure.dpi": 110})
 
@@ -38,7 +38,8 @@ X_train, X_test, y_train, y_test = train_test_split(
 mean, scale = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
 X_train = np.hstack([(X_train - mean) / scale, np.ones((len(X_train), 1))])
 X_test = np.hstack([(X_test - mean) / scale, np.ones((len(X_test), 1))])
-print(f"train {X_train.shape}, test {X_test.shape}, classes {np.unique(y_train).size}")
+show_table(["set", "samples", "features + bias", "classes"],
+           [("train", *X_train.shape, np.unique(y_train).size), ("test", *X_test.shape, np.unique(y_test).size)])
 
 # %% [markdown]
 # ## Minibatch SGD, written out
@@ -96,9 +97,8 @@ rows = [
     ("scikit-learn LogisticRegression", reference_logistic.score(X_train[:, :-1], y_train),
      reference_logistic.score(X_test[:, :-1], y_test)),
 ]
-lines = [f"{'model':34} {'train accuracy':>15} {'test accuracy':>14}"]
-lines += [f"{name:34} {train_acc:15.3f} {test_acc:14.3f}" for name, train_acc, test_acc in rows]
-print("\n".join(lines))
+show_table(["model", "train accuracy", "test accuracy"],
+           [(name, f"{train_acc:.3f}", f"{test_acc:.3f}") for name, train_acc, test_acc in rows])
 assert min(row[2] for row in rows) > 0.9, "every model should pass 90% test accuracy on the digits"
 
 # %% [markdown]
