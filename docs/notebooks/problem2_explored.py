@@ -32,7 +32,8 @@ from derivations import (
 )
 from derivations.figures import show, show_table
 
-plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white", "figure.dpi": 110})
+plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white",
+                     "figure.dpi": 110})
 rng = np.random.default_rng(231)
 D, C, N = 30, 10, 50
 W = 0.01 * rng.normal(size=(D, C))
@@ -48,12 +49,13 @@ y = rng.integers(0, C, size=N)
 
 # %%
 rows = []
-for name, loss in (("svm_loss_naive", svm_loss_naive), ("svm_loss", svm_loss),
-                   ("softmax_loss_naive", softmax_loss_naive), ("softmax_loss", softmax_loss)):
+for loss in (svm_loss_naive, svm_loss, softmax_loss_naive, softmax_loss):
     for reg in (0.0, 0.1):
         _, grad = loss(W, X, y, reg)
-        check = grad_check_sparse(lambda w: loss(w, X, y, reg)[0], W, grad, num_checks=10, seed=0)
-        rows.append((name, f"{reg:g}", f"{check.max_error:.1e}", int(check.crosses_kink.sum())))
+        check = grad_check_sparse(lambda w: loss(w, X, y, reg)[0], W, grad,
+                                  num_checks=10, seed=0)
+        rows.append((loss.__name__, f"{reg:g}", f"{check.max_error:.1e}",
+                     int(check.crosses_kink.sum())))
 show_table(["loss", "reg", "max relative error", "crossing a kink"], rows)
 
 # %% [markdown]
@@ -61,10 +63,12 @@ show_table(["loss", "reg", "max relative error", "crossing a kink"], rows)
 
 # %%
 rows = []
-for naive, fast in ((svm_loss_naive, svm_loss), (softmax_loss_naive, softmax_loss)):
+for naive, fast in ((svm_loss_naive, svm_loss),
+                    (softmax_loss_naive, softmax_loss)):
     loss_a, grad_a = naive(W, X, y, 0.1)
     loss_b, grad_b = fast(W, X, y, 0.1)
-    rows.append((fast.__name__, f"{abs(loss_a - loss_b):.1e}", f"{relative_error(grad_a, grad_b):.1e}"))
+    rows.append((fast.__name__, f"{abs(loss_a - loss_b):.1e}",
+                 f"{relative_error(grad_a, grad_b):.1e}"))
 show_table(["loss", "loss difference", "gradient relative error"], rows)
 
 # %% [markdown]
@@ -77,15 +81,19 @@ show_table(["loss", "loss difference", "gradient relative error"], rows)
 
 # %%
 W_kink = np.zeros((3, 3))
-W_kink[0] = [1.0, 0.0, 0.5]        # scores of x below: (1, 0, 0.5)
+W_kink[0] = [1.0, 0.0, 0.5]   # scores of x below: (1, 0, 0.5)
 x_kink = np.array([[1.0, 2.0, -1.0]])
-label = np.array([0])               # margin of class 2: 0 - 1 + 1 = 0, exactly at the kink
+label = np.array([0])          # class 2's hinge argument: 0 - 1 + 1 = 0
 loss, grad = svm_loss(W_kink, x_kink, label)
-check = grad_check_sparse(lambda w: svm_loss(w, x_kink, label)[0], W_kink, grad, num_checks=12, seed=3)
-show_table(["entry of W", "analytic", "numerical", "relative error", "crosses a kink"],
-           [(f"{index}", f"{analytic:+.3f}", f"{numeric:+.3f}", f"{error:.1e}", "yes" if kink else "no")
-            for index, analytic, numeric, error, kink in zip(check.indices, check.analytic, check.numerical,
-                                                             check.relative_errors, check.crosses_kink)])
+check = grad_check_sparse(lambda w: svm_loss(w, x_kink, label)[0], W_kink,
+                          grad, num_checks=12, seed=3)
+found = zip(check.indices, check.analytic, check.numerical,
+            check.relative_errors, check.crosses_kink)
+show_table(["entry of W", "analytic", "numerical", "relative error",
+            "crosses a kink"],
+           [(f"{index}", f"{analytic:+.3f}", f"{numeric:+.3f}",
+             f"{error:.1e}", "yes" if kink else "no")
+            for index, analytic, numeric, error, kink in found])
 print(f"largest error away from the kink: {check.max_error:.1e}")
 
 # %% [markdown]
@@ -102,19 +110,28 @@ print(f"largest error away from the kink: {check.max_error:.1e}")
 # %%
 t0 = 0.1
 E = np.zeros_like(W_kink)
-E[0, 1] = 1.0                       # class 2's first weight (index 1); the first feature is 1
-centre = W_kink - t0 * E            # the hinge argument of class 2 is -t0 here: the kink is t0 to the right
+E[0, 1] = 1.0          # class 2's first weight; the first feature is 1
+centre = W_kink - t0 * E   # class 2's hinge argument is -t0: kink t0 right
+
+
+def loss_at(V):
+    return svm_loss(V, x_kink, label)[0]
+
+
 steps = np.logspace(-3, 1, 81)
-quotients = [(svm_loss(centre + h * E, x_kink, label)[0] - svm_loss(centre - h * E, x_kink, label)[0]) / (2 * h)
+quotients = [(loss_at(centre + h * E) - loss_at(centre - h * E)) / (2 * h)
              for h in steps]
 weighted = np.where(steps > t0, (steps - t0) / (2 * steps), 0.0)
-_, grad_centre = svm_loss(centre, x_kink, label)
-assert np.allclose(quotients, weighted), "one hinge changes sign in the interval: the quotient is the weighted average"
+slope = svm_loss(centre, x_kink, label)[1][0, 1]   # the analytic one, 0
+# one hinge changes sign in the interval: the weighted average, exactly
+assert np.allclose(quotients, weighted)
 
 fig, ax = plt.subplots(figsize=(4.6, 3.2))
 ax.semilogx(steps, quotients, lw=2.5, label="centred difference (svm_loss)")
-ax.semilogx(steps, weighted, "--", lw=1.5, color="black", label="weighted average of the slopes")
-ax.axhline(grad_centre[0, 1], color="tab:green", lw=1, label=f"analytic slope at the centre, {grad_centre[0, 1]:g}")
+ax.semilogx(steps, weighted, "--", lw=1.5, color="black",
+            label="weighted average of the slopes")
+ax.axhline(slope, color="tab:green", lw=1,
+           label=f"analytic slope at the centre, {slope:g}")
 ax.axhline(1.0, color="tab:red", lw=1, label="slope right of the kink, 1")
 ax.axvline(t0, color="gray", lw=1, ls=":")
 ax.set_xlabel("step h (the kink is at t0 = 0.1)")
@@ -123,10 +140,12 @@ ax.set_ylim(-0.08, 1.08)
 ax.legend(fontsize=8, loc="center left")
 ax.grid(alpha=0.3, which="both")
 show(fig, alt=(
-    f"Plot of the centred difference quotient of the SVM loss along class 2's first weight against the step h, from "
-    f"0.001 to 10 on a log scale, centred {t0} to the left of the kink: it is {quotients[0]:g}, the analytic slope, "
-    f"for every step up to {t0}, then rises along the weighted average (h - {t0}) / (2h) to {quotients[-1]:.3f} at "
-    f"h = 10, towards one half, never reaching the slope 1 right of the kink."))
+    f"Plot of the centred difference quotient of the SVM loss along class "
+    f"2's first weight against the step h, from 0.001 to 10 on a log "
+    f"scale, centred {t0} to the left of the kink: it is {quotients[0]:g}, "
+    f"the analytic slope, for every step up to {t0}, then rises along the "
+    f"weighted average (h - {t0}) / (2h) to {quotients[-1]:.3f} at h = 10, "
+    f"towards one half, never reaching the slope 1 right of the kink."))
 
 # %% [markdown]
 # ## Naive loops against vectorized code
@@ -149,9 +168,12 @@ Wb = 1e-4 * rng.normal(size=(3073, 10))
 Xb = rng.normal(size=(500, 3073))
 yb = rng.integers(0, 10, size=500)
 rows = []
-for name, naive, fast in (("svm", svm_loss_naive, svm_loss), ("softmax", softmax_loss_naive, softmax_loss)):
+for name, naive, fast in (("svm", svm_loss_naive, svm_loss),
+                          ("softmax", softmax_loss_naive, softmax_loss)):
     t_naive = median_time(lambda: naive(Wb, Xb, yb, 1e-3))
     t_fast = median_time(lambda: fast(Wb, Xb, yb, 1e-3))
-    rows.append((name, f"{1e3 * t_naive:.1f}", f"{1e3 * t_fast:.2f}", f"{t_naive / t_fast:.0f}\u00d7"))
-# timings differ from run to run: marked so that the build's reproducibility test skips them
-show_table(["loss", "naive (ms)", "vectorized (ms)", "speed-up"], rows, attrs="data-varies=\"timing\" data-search-exclude")
+    rows.append((name, f"{1e3 * t_naive:.1f}", f"{1e3 * t_fast:.2f}",
+                 f"{t_naive / t_fast:.0f}\u00d7"))
+# timings differ from run to run: the build's reproducibility test skips them
+show_table(["loss", "naive (ms)", "vectorized (ms)", "speed-up"], rows,
+           attrs='data-varies="timing" data-search-exclude')
