@@ -36,7 +36,8 @@ X_train, X_test, y_train, y_test = train_test_split(
     digits.data, digits.target, test_size=0.25, random_state=0,
     stratify=digits.target
 )
-# centre and scale with the training set's statistics, then append a constant 1 for the bias
+# centre and scale with the training set's statistics, then append a
+# constant 1 for the bias
 mean, scale = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
 X_train = np.hstack([(X_train - mean) / scale, np.ones((len(X_train), 1))])
 X_test = np.hstack([(X_test - mean) / scale, np.ones((len(X_test), 1))])
