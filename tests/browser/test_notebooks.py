@@ -130,9 +130,10 @@ def test_every_result_of_a_notebook_is_in_view_on_a_phone(phone, site_url, path)
 
 
 # the outputs of #29's report, made on purpose: a table of results that runs wider than a phone (each value padded as
-# the old printed lines were), centred as JupyterLab centres it; a printed line of results longer than the screen
-AS_BEFORE_29 = (".md-typeset .jupyter-wrapper .jp-OutputArea-output table.results { margin: 0 auto !important; }"
-                ".md-typeset .jupyter-wrapper .jp-OutputArea-output table.results td { padding: 0 2.5em !important; }")
+# the old printed lines were); printed output indented 10 px, as the cells' paddings had it; a printed line of
+# results longer than the screen
+AS_BEFORE_29 = (".md-typeset .jupyter-wrapper .jp-OutputArea-output table.results td { padding: 0 2.5em !important; }"
+                ".md-typeset .jupyter-wrapper .jp-RenderedText { padding-left: 10px !important; }")
 LONG_LINE = """() => {
   const pre = document.createElement("pre");
   pre.textContent = "svm_loss_naive       reg=0.0  max relative error 1.2e-08, coordinates crossing a kink: 0";
@@ -141,7 +142,7 @@ LONG_LINE = """() => {
 }"""
 
 
-def test_the_result_check_sees_a_column_out_of_view_a_printed_line_cut_and_a_centred_table(phone, site_url):
+def test_the_result_check_sees_a_column_out_of_view_a_printed_line_cut_and_an_indented_output(phone, site_url):
     _open(phone, site_url + "notebooks/problem2_explored/")
     assert results_out_of_view(phone) == []
     phone.add_style_tag(content=AS_BEFORE_29)
@@ -149,7 +150,7 @@ def test_the_result_check_sees_a_column_out_of_view_a_printed_line_cut_and_a_cen
     found = results_out_of_view(phone)
     assert any(f.startswith("a column is out of view at the right: ") for f in found), found
     assert any(f.startswith("printed output runs out of view: ") for f in found), found
-    assert any(f.startswith("a table is indented ") for f in found), found
+    assert any(f.startswith("a pre is indented 10 px") for f in found), found
     assert any(f.startswith("an output is wider than its box") for f in found), found
 
 

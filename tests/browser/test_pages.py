@@ -394,7 +394,8 @@ def test_pictures_follow_the_colour_scheme(chromium, site_url, path):
 CLIPPED = """() => {
   const out = [];
   const column = document.querySelector('.md-content .md-typeset').getBoundingClientRect().width;
-  for (const box of document.querySelectorAll('.md-typeset pre, .md-typeset__scrollwrap, .jp-OutputArea-output')) {
+  // Material scrolls a code block in its <code>, JupyterLab in its <pre>
+  for (const box of document.querySelectorAll('.md-typeset pre, .md-typeset pre > code, .md-typeset__scrollwrap, .jp-OutputArea-output')) {
     if (!box.getClientRects().length || box.closest('.md-typeset__scrollwrap pre')) continue;
     if (box.scrollWidth > box.clientWidth + 2)
       out.push('clipped: ' + box.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50) + ' (' + box.scrollWidth + ' px in ' + box.clientWidth + ' px)');

@@ -38,7 +38,7 @@ from derivations.site.marks import claims_sentence, conditions_html, legend_html
 from derivations.site.shapes import shapes_html
 from derivations.site import serve_memo
 from derivations.site.performance_page import render_performance
-from derivations.site.print_extras import build_stamp, finish_print_page, offsite_links
+from derivations.site.print_extras import build_stamp, code_line_blocks, finish_print_page, offsite_links
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
@@ -246,6 +246,7 @@ def on_page_content(content, page, config, files):
     if empty:
         raise PluginError(f"{page.file.src_uri}: " + "; ".join(empty))
     content = label_errata_tables(content)  # cards on a phone, each cell under its column's header (cards.py)
+    content = code_line_blocks(content)  # each code line a block: on a desktop a long one wraps under itself
     left = EQ.findall(CODE.sub("", content))
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")
