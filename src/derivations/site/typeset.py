@@ -124,6 +124,7 @@ def _arithmatex_tex(match):
 
 
 OPENERS, CLOSERS = "([", ")]"
+PUNCTUATION = re.compile(r"[.,;:!?)\]]+")  # what follows a formula and must not start a line
 SIZED = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)\s*$")  # \left( and \bigl( are sized delimiters, groups already
 ANNOTATION = re.compile(r'(<annotation encoding="application/x-tex">).*?(</annotation>)', re.S)
 
@@ -196,10 +197,16 @@ def typeset_page(content, typesetter, where):
         out.append(content[last:start])
         plain.append(content[last:start])
         tag, attrs = wrapper or ("div" if display else "span", "")
-        out.append(f'<{tag} class="arithmatex"{attrs}>{markup}</{tag}>')
+        shown = f'<{tag} class="arithmatex"{attrs}>{markup}</{tag}>'
+        stop = None if display else PUNCTUATION.match(content, end)
+        if stop:  # the stop after an inline formula stays on its line (a line of the PDF began ". Then after k")
+            shown = f'<span class="math-nowrap">{shown}{stop.group(0)}</span>'
+        out.append(shown)
         if 'data-shape="' not in attrs or 'data-shape="1"' in attrs:  # one shape of an equation, not each
             plain.append(f"<{tag}>{html.escape(tex)}</{tag}>")  # what search indexes: the TeX, not KaTeX's markup
-        last = end
+        last = stop.end() if stop else end
+        if stop:
+            plain.append(stop.group(0))
     out.append(content[last:])
     plain.append(content[last:])
     typesetter.plain[where] = "".join(plain)
