@@ -48,3 +48,14 @@ def test_complementary_indicators_print_as_a_two_case_brace_with_each_value_besi
     assert latex(build(lambda: -Ind(sp.Eq(j, k)) * b + Ind(sp.Ne(j, k)) * a)) == cases  # written the other way round
     # not complementary: printed as written
     assert "cases" not in latex(build(lambda: Ind(sp.Ne(j, k)) * a - Ind(sp.Eq(j, a)) * b))
+
+
+@pytest.mark.parametrize("eq", list(CATALOG), ids=lambda e: e.id)
+def test_a_product_is_written_one_way_in_every_shape(eq):
+    """A scalar times a vector is written side by side, on one line as when broken over two (#29: (A4) on a phone had
+    "\\cdot x_i" on a line of its own where (A3) wrote 1(...) x_i); a \\cdot only between two numbers, as sympy's."""
+    for shape in [eq.latex()] + eq.shapes():
+        shape = re.sub(r"\s*\\\\\s*&\s*\\q*quad\s*", " ", shape)  # a continued line read on from the line before
+        for m in re.finditer(r"\\cdot", shape):
+            before, after = shape[:m.start()].rstrip(), shape[m.end():].lstrip()
+            assert before[-1:].isdigit() and after[:1].isdigit(), f"{eq.id}: {shape}"

@@ -104,3 +104,39 @@ def test_a_displayed_formula_too_wide_for_a_phone_is_found_from_katex_metrics(ty
     fits, _ = _wide_and_narrow(3)
     assert too_wide_for_a_phone([fits], typesetter) == []
     assert narrowest(fits.shapes(), typesetter) + SLACK <= PHONE_COLUMN < narrowest(wide.shapes(), typesetter) + SLACK
+
+
+class _Widths:
+    """A typesetter that measures each shape as given (in em): the shapes of (A4), as KaTeX measures them."""
+
+    def __init__(self, widths):
+        self.widths = widths
+
+    def width(self, tex):
+        return self.widths[tex]
+
+
+def _shown_at(style, shapes, width):
+    """The shape (1, 2, ...) the ``<style>`` of :func:`shapes_html` shows in a container ``width`` em wide."""
+    import re
+
+    shown = 1
+    for condition, body in re.findall(r"@container ([^{]*)\{(.*?\})\s*\}", style):
+        bounds = dict((k, float(v)) for k, v in re.findall(r"(max|min)-width: ([\d.]+)em", condition))
+        if width <= bounds.get("max", 1e9) and width >= bounds.get("min", 0):
+            for n in re.findall(r'\[data-shape="(\d+)"\] \{ display: block', body):
+                shown = int(n)
+    return shown
+
+
+def test_where_no_shape_fits_at_display_size_the_widest_that_fits_at_the_text_size_is_shown():
+    """(A4) at 390 px (a 22.4 em box) took three lines, its product broken, where one fitted at the text's size."""
+    from derivations.site.shapes import shapes_html
+
+    shapes = {"one line": 24.72, "two lines": 22.36, "three lines": 21.07}
+    _, style = shapes_html("a4", list(shapes), _Widths(shapes))
+    assert _shown_at(style, shapes, 40) == 1
+    assert _shown_at(style, shapes, 25.0) == 2  # the two-line shape at display size
+    assert _shown_at(style, shapes, 22.4) == 1  # none fits at display size: at the text's size, one line fits
+    assert _shown_at(style, shapes, 21.0) == 2  # ... and here two lines
+    assert _shown_at(style, shapes, 18.0) == 3  # a 320 px phone: three lines, at the text's size

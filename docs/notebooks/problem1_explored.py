@@ -21,10 +21,12 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from derivations import binary_cross_entropy, cross_entropy, sigmoid, softmax
-from derivations.figures import show
+from derivations import (binary_cross_entropy, cross_entropy, sigmoid,
+                         softmax)
+from derivations.figures import show, show_table
 
-plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white", "figure.dpi": 110})
+plt.rcParams.update({"figure.facecolor": "white", "axes.facecolor": "white",
+                     "figure.dpi": 110})
 rng = np.random.default_rng(2023)
 
 # %% [markdown]
@@ -37,12 +39,15 @@ rng = np.random.default_rng(2023)
 # %%
 scores = 5 * rng.normal(size=(1000, 2))
 labels = rng.integers(0, 2, size=1000)
-per_sample_ce = np.array([cross_entropy(scores[i : i + 1], labels[i : i + 1]) for i in range(1000)])
+per_sample_ce = np.array([cross_entropy(scores[i : i + 1], labels[i : i + 1])
+                          for i in range(1000)])
 per_sample_bce = np.array(
-    [binary_cross_entropy(scores[i : i + 1, 0] - scores[i : i + 1, 1], labels[i : i + 1] == 0) for i in range(1000)]
+    [binary_cross_entropy(scores[i : i + 1, 0] - scores[i : i + 1, 1],
+                          labels[i : i + 1] == 0) for i in range(1000)]
 )
-gap = np.max(np.abs(per_sample_ce - per_sample_bce) / np.maximum(1.0, per_sample_ce))
-print(f"largest relative difference over 1000 samples: {gap:.2e}")
+gap = np.max(np.abs(per_sample_ce - per_sample_bce)
+             / np.maximum(1.0, per_sample_ce))
+print(f"largest relative gap, 1000 samples: {gap:.1e}")
 assert gap < 1e-12
 
 # %% [markdown]
@@ -50,8 +55,11 @@ assert gap < 1e-12
 
 # %%
 p1 = softmax(scores, axis=1)[:, 0]
-print(f"max |softmax_1 - sigmoid(s1 - s2)|: {np.max(np.abs(p1 - sigmoid(scores[:, 0] - scores[:, 1]))):.1e}\n"
-      f"max |softmax_1 - sigmoid(s1)|     : {np.max(np.abs(p1 - sigmoid(scores[:, 0]))):.3f}")
+show_table(["compared with softmax_1", "largest difference"],
+           [("sigmoid(s1 - s2)",
+             f"{np.max(np.abs(p1 - sigmoid(scores @ [1, -1]))):.1e}"),
+            ("sigmoid(s1)",
+             f"{np.max(np.abs(p1 - sigmoid(scores[:, 0]))):.3f}")])
 
 # %% [markdown]
 # ## Both losses against the logit difference
@@ -64,19 +72,24 @@ z = np.linspace(-8, 8, 401)
 fig, ax = plt.subplots(figsize=(7, 3.8))
 for s2, style in ((0.0, "-"), (3.0, "--")):
     ce_curve = [cross_entropy([[zz + s2, s2]], [0]) for zz in z]
-    ax.plot(z, ce_curve, style, lw=2, label=f"cross-entropy, scores (z + {s2:g}, {s2:g}), class 1")
+    ax.plot(z, ce_curve, style, lw=2,
+            label=f"cross-entropy, scores (z + {s2:g}, {s2:g}), class 1")
 bce_curve = [binary_cross_entropy([zz], [1.0]) for zz in z]
-ax.plot(z, bce_curve, ":", lw=3, color="black", label="binary cross-entropy of z, target 1")
+ax.plot(z, bce_curve, ":", lw=3, color="black",
+        label="binary cross-entropy of z, target 1")
 ax.set_xlabel("logit difference z = s1 - s2")
 ax.set_ylabel("loss")
 ax.set_title("Two-class cross-entropy is binary cross-entropy of z")
 ax.legend()
 ax.grid(alpha=0.3)
-gap = max(abs(a - b) for a, b in zip([cross_entropy([[zz + 3.0, 3.0]], [0]) for zz in z], bce_curve))
+shifted = [cross_entropy([[zz + 3.0, 3.0]], [0]) for zz in z]
+gap = max(abs(a - b) for a, b in zip(shifted, bce_curve))
 show(fig, alt=(
-    f"Line plot of the loss against the logit difference z from -8 to 8: the two-class cross-entropy for scores "
-    f"(z, 0) and for (z + 3, 3) and the binary cross-entropy of z with target 1 are one curve, falling from "
-    f"{bce_curve[0]:.2f} at z = -8 to {bce_curve[-1]:.4f} at z = 8 (largest gap between the curves {gap:.1e})."))
+    f"Line plot of the loss against the logit difference z from -8 to 8: "
+    f"the two-class cross-entropy for scores (z, 0) and for (z + 3, 3) and "
+    f"the binary cross-entropy of z with target 1 are one curve, falling "
+    f"from {bce_curve[0]:.2f} at z = -8 to {bce_curve[-1]:.4f} at z = 8 "
+    f"(largest gap between the curves {gap:.1e})."))
 
 # %% [markdown]
 # ## Naive formulas overflow
@@ -90,13 +103,13 @@ magnitudes = np.array([1, 10, 100, 700, 710, 1000, 1e4])
 rows = []
 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
     for m in magnitudes:
-        s = np.array([0.0, m])  # the correct class is 1 (index 0), which scores m below the other
+        s = np.array([0.0, m])  # class 1 (index 0) is correct, m below
         naive_ce = -np.log(np.exp(s[0]) / np.exp(s).sum())
         naive_bce = -np.log(1.0 / (1.0 + np.exp(-(s[0] - s[1]))))
-        rows.append((m, naive_ce, cross_entropy(s[None, :], [0]), naive_bce, binary_cross_entropy([s[0] - s[1]], [1.0])))
-lines = [f"{'logit gap':>10} {'naive CE':>12} {'stable CE':>12} {'naive BCE':>12} {'stable BCE':>12}"]
-lines += [f"{row[0]:>10g} {row[1]:>12.6g} {row[2]:>12.6g} {row[3]:>12.6g} {row[4]:>12.6g}" for row in rows]
-print("\n".join(lines))
+        rows.append((m, naive_ce, cross_entropy(s[None, :], [0]), naive_bce,
+                     binary_cross_entropy([s[0] - s[1]], [1.0])))
+show_table(["logit gap", "naive CE", "stable CE", "naive BCE", "stable BCE"],
+           [tuple(f"{value:.6g}" for value in row) for row in rows])
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -105,14 +118,18 @@ with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
     naive = [-np.log(np.exp(0.0) / (np.exp(0.0) + np.exp(g))) for g in gaps]
 stable = [cross_entropy([[0.0, g]], [0]) for g in gaps]
 ax.loglog(gaps, stable, lw=2, label="stable (log-sum-exp)")
-ax.loglog(gaps, np.where(np.isfinite(naive), naive, np.nan), "--", lw=2, label="naive (inf beyond about 709)")
+ax.loglog(gaps, np.where(np.isfinite(naive), naive, np.nan), "--", lw=2,
+          label="naive (inf beyond about 709)")
 ax.axvline(np.log(np.finfo(np.float64).max), color="gray", lw=1)
 ax.set_xlabel("how far the wrong class scores above the correct one")
 ax.set_ylabel("cross-entropy")
 ax.legend()
 ax.grid(alpha=0.3, which="both")
-overflow = gaps[~np.isfinite(naive)][0] if not np.all(np.isfinite(naive)) else None
+infinite = ~np.isfinite(naive)
+overflow = gaps[infinite][0] if infinite.any() else None
 show(fig, alt=(
-    f"Log-log plot of the cross-entropy against how far the wrong class scores above the correct one, from 1 to "
-    f"10,000: the stable log-sum-exp form grows in a straight line to {stable[-1]:,.0f}, while the naive formula "
-    f"follows it and then becomes infinite from a gap of about {overflow:.0f}, where exp overflows float64."))
+    f"Log-log plot of the cross-entropy against how far the wrong class "
+    f"scores above the correct one, from 1 to 10,000: the stable "
+    f"log-sum-exp form grows in a straight line to {stable[-1]:,.0f}, while "
+    f"the naive formula follows it and then becomes infinite from a gap of "
+    f"about {overflow:.0f}, where exp overflows float64."))

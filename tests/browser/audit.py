@@ -81,6 +81,16 @@ FORMULA_DEFECTS = """() => {
         if (!m.getClientRects().length || m.closest('.katex-display')) continue;
         const r = m.getBoundingClientRect(), v = document.documentElement.clientWidth;
         if (r.right > v + 1 || r.left < -1) out.push(name(m) + ': inline formula runs off the screen');
+        // a line break inside a bracket (#29: "(1 -" at the end of a line, "f_{y_i})" on the next): KaTeX's pieces
+        // (.katex-base) in order, the brackets open before each; a piece that starts left of the end of the one before is
+        // on a new line
+        let depth = 0, before = null;
+        for (const piece of m.querySelectorAll(':scope > .katex-html > .katex-base')) {
+            const at = piece.getBoundingClientRect();
+            if (before && at.left < before.right - 1 && depth > 0) { out.push(name(m) + ': inline formula breaks inside a bracket'); break; }
+            for (const c of piece.textContent) depth += '(['.includes(c) ? 1 : ')]'.includes(c) ? -1 : 0;
+            before = at;
+        }
     }
     return out;
 }"""

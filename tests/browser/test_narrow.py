@@ -3,6 +3,7 @@
 ``python -m tests.browser.test_narrow [SITE]`` prints the figures of a built site (another build's, to compare).
 """
 
+import re
 import shutil
 import sys
 
@@ -12,11 +13,12 @@ from tests.browser.harness import SITE, browser, serve, wait_for_math
 from tests.proof_pages import proof_urls
 
 PROOFS = proof_urls()  # every problem's page, found from the catalog: a new problem's page is checked on phones too
-ERRATA_BOX = 'class="admonition warning errata"'  # a page's errata box (``!!! warning errata "..."``), as built
+# a page's errata box (``!!! warning errata "..."``) or box of slips (``!!! note slips "..."``), as built
+CARD_BOX = re.compile('class="admonition (?:warning errata|note slips)"')
 
-# each errata row on a phone (the errata boxes are the pages' warnings): its narrowest cell against the row (a table squeezes its columns side by side), the
+# each errata row on a phone (in the errata boxes and the boxes of slips): its narrowest cell against the row (a table squeezes its columns side by side), the
 # most lines a cell takes per word it holds, whether the row is cut at the box's edge, whether each value is labelled
-ERRATA_ROWS = """() => [...document.querySelectorAll('.admonition.warning tbody tr')].map((tr) => {
+ERRATA_ROWS = """() => [...document.querySelectorAll('.admonition:is(.errata, .slips) tbody tr')].map((tr) => {
   const cells = [...tr.children].filter((td) => td.getClientRects().length);
   const box = tr.closest('.admonition').getBoundingClientRect();
   const lines = (td) => {
@@ -99,7 +101,7 @@ def _open(page, url):
 @pytest.mark.parametrize("width", [320, 390])
 def test_errata_read_as_cards_and_headings_leave_no_blank_line_on_a_phone(phones, site_url, path, width):
     _open(phones[width], site_url + path)
-    boxes = (SITE / path / "index.html").read_text(encoding="utf-8").count(ERRATA_BOX)
+    boxes = len(CARD_BOX.findall((SITE / path / "index.html").read_text(encoding="utf-8")))
     assert errata_defects(phones[width], boxes) == []
     assert heading_defects(phones[width]) == []
 

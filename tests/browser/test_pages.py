@@ -235,6 +235,16 @@ def test_every_page_shows_typeset_math_without_javascript_on_the_narrowest_phone
     assert formula_defects(chromium, site_url, path, 320, scheme="dark", javascript=False) == []
 
 
+def _inline_as_before():
+    """KaTeX's HTML of Problem 3's (1 - f_{y_i}) eta x_i, typeset without the groups that keep a bracket whole."""
+    from derivations.site.typeset import shared_typesetter
+
+    from tests.browser.harness import ROOT
+
+    [markup] = shared_typesetter(ROOT / "node_modules" / "katex").render([(r"(1 - f_{y_i})\,\eta\,\mathbf{x}_i", False)])
+    return f'<span class="arithmatex">{markup}</span>'
+
+
 # the wide shape of every formula, as a browser without container queries would show it: wider than a phone
 WIDE = (".md-typeset [data-shapes] .arithmatex[data-shape] { display: none !important; } "
         ".md-typeset [data-shapes] .arithmatex[data-shape=\"1\"] { display: block !important; } ")
@@ -251,6 +261,10 @@ BREAKAGES = {  # what a reader would see wrong, made on purpose: (extra CSS, cha
                  "runs out of its column"),
     "one shape only": (WIDE, None, True, "scrolls at this width"),
     "not typeset": ("", ('<p>For ', r'<p><span class="arithmatex">\(N\)</span> For '), True, "raw LaTeX"),
+    # an inline formula typeset as it was before #29, its brackets not kept whole, in a column as narrow as the
+    # formula: KaTeX breaks it after "1 -" (the page is Problem 2's; the formula is Problem 3's)
+    "inline broken in a bracket": ("", ('<p>For ', lambda: '<p style="width: 4em">' + _inline_as_before() + ' For '), True,
+                                   "inline formula breaks inside a bracket"),
 }
 
 
@@ -265,7 +279,8 @@ def test_the_width_check_sees_what_a_reader_would(chromium, tmp_path, breakage):
         page = broken / "problem-2" / "index.html"
         html = page.read_text(encoding="utf-8")
         assert html_change[0] in html
-        page.write_text(html.replace(html_change[0], html_change[1]), encoding="utf-8")
+        new = html_change[1]() if callable(html_change[1]) else html_change[1]
+        page.write_text(html.replace(html_change[0], new, 1 if callable(html_change[1]) else -1), encoding="utf-8")
     with serve(broken) as base:
         found = formula_defects(chromium, base, "problem-2/", 390, javascript=javascript)
     assert any(expected in f for f in found), found
@@ -371,3 +386,58 @@ def test_pictures_follow_the_colour_scheme(chromium, site_url, path):
             context.close()
     assert filters["light"] and all(f == "none" for f in filters["light"]), filters
     assert all("invert" in f and "hue-rotate" in f for f in filters["dark"]), filters
+
+
+# what a desktop reader finds cut or squeezed (#29): a block of code or output, or a table, wider than its box (at
+# 1440 px the doctest lines were clipped), and a caption squeezed into a box much narrower than the text (the worked
+# example's, about 140 px wide, five lines)
+CLIPPED = """() => {
+  const out = [];
+  const column = document.querySelector('.md-content .md-typeset').getBoundingClientRect().width;
+  // Material scrolls a code block in its <code>, JupyterLab in its <pre>
+  for (const box of document.querySelectorAll('.md-typeset pre, .md-typeset pre > code, .md-typeset__scrollwrap, .jp-OutputArea-output')) {
+    if (!box.getClientRects().length || box.closest('.md-typeset__scrollwrap pre')) continue;
+    if (box.scrollWidth > box.clientWidth + 2)
+      out.push('clipped: ' + box.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50) + ' (' + box.scrollWidth + ' px in ' + box.clientWidth + ' px)');
+  }
+  for (const caption of document.querySelectorAll('.md-typeset caption, .md-typeset figcaption')) {
+    if (!caption.getClientRects().length) continue;
+    const range = document.createRange();
+    range.selectNodeContents(caption);
+    const tops = [];
+    for (const r of range.getClientRects()) if (r.width > 0.5 && !tops.some((t) => Math.abs(t - r.top) < 6)) tops.push(r.top);
+    const width = caption.getBoundingClientRect().width;
+    if (tops.length > 3 && width < column / 2)
+      out.push('a caption squeezed into ' + Math.round(width) + ' px of ' + Math.round(column) + ', ' + tops.length + ' lines: ' + caption.textContent.trim().slice(0, 40));
+  }
+  return out;
+}"""
+
+
+def clipped_on_a_desktop(page):
+    return page.evaluate(CLIPPED)
+
+
+@pytest.fixture(scope="module")
+def desktop(chromium):
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_nothing_is_clipped_or_squeezed_at_1440_px(desktop, site_url, path):
+    desktop.goto(site_url + path, wait_until="networkidle")
+    wait_for_math(desktop)
+    assert clipped_on_a_desktop(desktop) == []
+
+
+def test_the_desktop_check_sees_a_clipped_doctest_and_a_squeezed_caption(desktop, site_url):
+    desktop.goto(site_url + "problem-2/", wait_until="networkidle")
+    wait_for_math(desktop)
+    desktop.add_style_tag(content=".md-typeset pre > code { white-space: pre; } .md-typeset pre { max-width: 20em; }"
+                                  ".md-typeset .worked-example table { min-width: 0 !important; width: 12em; }")
+    found = clipped_on_a_desktop(desktop)
+    assert any(f.startswith("clipped: >>> import numpy") for f in found), found
+    assert any(f.startswith("a caption squeezed into ") for f in found), found

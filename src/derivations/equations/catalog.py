@@ -192,7 +192,8 @@ class Equation:
 def _broken(side, lead, products=False, bold=None):
     """A side with a line break before each of its top-level + and - (``lead`` opens each continued line).
 
-    With ``products``, a side that is one product has its last factor on a line of its own, after a \\cdot.
+    With ``products``, a side that is one product has its last factor on a line of its own, written as every product of
+    the site is, side by side with no sign (a scalar times a vector reads the same on one line and on two).
     Every piece is printed by the printer (``NotationPrinter.add_terms`` and ``factor``), which alone decides signs
     and parentheses: a term - (tau + 1) keeps its parentheses on a phone as on a desktop.
     """
@@ -201,7 +202,9 @@ def _broken(side, lead, products=False, bold=None):
     if products and isinstance(side, sp.Mul) and len(side.args) > 2 and not whole.startswith(r"\begin{cases}"):
         # the factors before the break keep their parentheses: -(sum_j ...) then x_i, never -sum_j (... x_i)
         head = sp.Mul(*[_Grouped(a) if _open_ended(a) else a for a in side.args[:-1]], evaluate=False)
-        return out.doprint(head) + r" \\ " + lead + r"\cdot " + out.factor(side.args[-1])
+        last = out.factor(side.args[-1])
+        # a number after a number takes the \cdot that the one-line print gives it too (2 \cdot 3, never 23)
+        return out.doprint(head) + r" \\ " + lead + (r"\cdot " if last[:1].isdigit() else "") + last
     if not isinstance(side, sp.Add) or not lead or whole.startswith(r"\begin{cases}"):
         return whole
     return "".join(tex if n == 0 else r" \\ " + lead + f"{op} {tex}" for n, (op, tex) in enumerate(out.add_terms(side)))

@@ -30,7 +30,7 @@ from derivations.equations.pages import EQ, REF, scan_docs
 from derivations.site.assets import font_files, katex_files
 from derivations.site.reader_export import site_files as reader_site_files
 from derivations.equations import CATALOG
-from derivations.site.cards import label_errata_tables
+from derivations.site.cards import errata_problems, label_errata_tables
 from derivations.site.extras import extra_files, render_extras
 from derivations.site.ledger_page import TAG, render_ledger
 from derivations.site.notebook_css import shared_stylesheet, write_stylesheet
@@ -38,7 +38,7 @@ from derivations.site.marks import claims_sentence, conditions_html, legend_html
 from derivations.site.shapes import shapes_html
 from derivations.site import serve_memo
 from derivations.site.performance_page import render_performance
-from derivations.site.print_extras import build_stamp, finish_print_page, offsite_links
+from derivations.site.print_extras import build_stamp, code_line_blocks, finish_print_page, offsite_links
 from derivations.site.print_page import PDF_NAME, PRINT_PAGE, update_anchor_ids
 import mkdocs_print_site_plugin.urls as print_site_urls
 from mkdocs_print_site_plugin.urls import get_page_key
@@ -242,7 +242,11 @@ def on_page_content(content, page, config, files):
     if PERFORMANCE_PLACEHOLDER.search(content):
         results = STATE["root"] / "benchmarks" / "results.json"
         content = PERFORMANCE_PLACEHOLDER.sub(lambda m: render_performance(results), content)
+    empty = errata_problems(content)
+    if empty:
+        raise PluginError(f"{page.file.src_uri}: " + "; ".join(empty))
     content = label_errata_tables(content)  # cards on a phone, each cell under its column's header (cards.py)
+    content = code_line_blocks(content)  # each code line a block: on a desktop a long one wraps under itself
     left = EQ.findall(CODE.sub("", content))
     if left:
         raise PluginError(f"{page.file.src_uri}: [[eq:{left[0]}]] must stand alone on its line to be displayed")

@@ -78,5 +78,13 @@ def shapes_html(key, shapes, typesetter):
         threshold = kept[-1][1] * MARGIN + SLACK
         rules.append(f'@container (max-width: {threshold:.2f}em) {{ .md-typeset [data-shapes="{key}"][data-shapes] '
                      f'.katex-display > .katex {{ font-size: {SMALL}em; }} }}')
+        # at the text's size, the widest shape that fits there: fewer lines for the same size ((A4) at 390 px had
+        # broken its product onto a third line when, at that size, two lines fitted); the last matching rule wins
+        at = f'.md-typeset [data-shapes="{key}"][data-shapes] .arithmatex'
+        for n in range(len(kept) - 1, 0, -1):
+            fits = kept[n - 1][1] * SMALL / DISPLAY_SCALE * MARGIN + SLACK
+            if fits < threshold:
+                rules.append(f'@container (max-width: {threshold:.2f}em) and (min-width: {fits:.2f}em) {{ '
+                             f'{at}[data-shape] {{ display: none; }} {at}[data-shape="{n}"] {{ display: block; }} }}')
     style = f"<style>{' '.join(rules)}</style>" if rules else ""
     return divs, style

@@ -123,6 +123,49 @@ def _arithmatex_tex(match):
     return tex.strip(), display
 
 
+OPENERS, CLOSERS = "([", ")]"
+PUNCTUATION = re.compile(r"[.,;:!?)\]]+")  # what follows a formula and must not start a line
+SIZED = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)\s*$")  # \left( and \bigl( are sized delimiters, groups already
+ANNOTATION = re.compile(r'(<annotation encoding="application/x-tex">).*?(</annotation>)', re.S)
+
+
+def unbroken_brackets(tex):
+    r"""Inline ``tex`` with the inside of each bracket at its top level made one group, so that a line never breaks
+    inside it: KaTeX lets an inline formula break after any top-level + - = (Problem 3's
+    \((1 - f_{y_i})\,\eta\,\mathbf{x}_i\) broke after "1 -" on a phone), never inside a group. The brackets stay
+    outside the group, so their spacing is as before; an unbalanced bracket leaves ``tex`` as it is.
+
+    >>> unbroken_brackets(r"(1 - f_{y_i})\,\eta + \max(0, u) - [\mathbf{x}]_m")
+    '({1 - f_{y_i}})\\,\\eta + \\max({0, u}) - [{\\mathbf{x}}]_m'
+    >>> unbroken_brackets(r"\left(a + b\right) + \frac{(a - b)}{2} + [0, 1)")
+    '\\left(a + b\\right) + \\frac{(a - b)}{2} + [{0, 1})'
+    >>> unbroken_brackets(r"(a - \left(b\right) + c)")
+    '({a - \\left(b\\right) + c})'
+    >>> unbroken_brackets(r"a - (b")
+    'a - (b'
+    """
+    out, stack, depth, n = [], [], 0, 0  # stack: where each open bracket's inside starts in out
+    while n < len(tex):
+        c = tex[n]
+        if c == "\\":  # a command or an escaped character, \{ among them: copied whole, never a brace
+            m = re.match(r"\\(?:[A-Za-z]+|.)", tex[n:])
+            out.append(m.group(0))
+            n += len(m.group(0))
+            continue
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        sized = SIZED.search("".join(out[-3:]))
+        if depth == 0 and c in OPENERS and not sized:
+            out.append(c + "{")
+            stack.append(len(out))
+        elif depth == 0 and c in CLOSERS and stack and not sized:
+            stack.pop()
+            out.append("}" + c)
+        else:
+            out.append(c)
+        n += 1
+    return tex if stack else "".join(out)
+
+
 def typeset_page(content, typesetter, where):
     """``content`` with every formula typeset; ``where`` names the page in errors. Returns (content, count)."""
     found = []  # (start, end, tex, display, opening tag)
@@ -140,7 +183,11 @@ def typeset_page(content, typesetter, where):
     if not found:
         return content, 0
     found.sort()
-    rendered = typesetter.render([(tex, display) for _, _, tex, display, _ in found])
+    rendered = typesetter.render([(tex if display else unbroken_brackets(tex), display) for _, _, tex, display, _ in found])
+    # the formula as written, not as grouped for KaTeX, is what a reader copies and a screen reader's TeX says
+    rendered = [r if isinstance(r, MathError) or display else
+                ANNOTATION.sub(lambda m, tex=tex: m.group(1) + html.escape(tex, quote=False) + m.group(2), r)
+                for (_, _, tex, display, _), r in zip(found, rendered)]
     errors = [f"{'display' if f[3] else 'inline'} formula {f[2]!r}: {r}" for f, r in zip(found, rendered)
               if isinstance(r, MathError)]
     if errors:
@@ -150,10 +197,16 @@ def typeset_page(content, typesetter, where):
         out.append(content[last:start])
         plain.append(content[last:start])
         tag, attrs = wrapper or ("div" if display else "span", "")
-        out.append(f'<{tag} class="arithmatex"{attrs}>{markup}</{tag}>')
+        shown = f'<{tag} class="arithmatex"{attrs}>{markup}</{tag}>'
+        stop = None if display else PUNCTUATION.match(content, end)
+        if stop:  # the stop after an inline formula stays on its line (a line of the PDF began ". Then after k")
+            shown = f'<span class="math-nowrap">{shown}{stop.group(0)}</span>'
+        out.append(shown)
         if 'data-shape="' not in attrs or 'data-shape="1"' in attrs:  # one shape of an equation, not each
             plain.append(f"<{tag}>{html.escape(tex)}</{tag}>")  # what search indexes: the TeX, not KaTeX's markup
-        last = end
+        last = stop.end() if stop else end
+        if stop:
+            plain.append(stop.group(0))
     out.append(content[last:])
     plain.append(content[last:])
     typesetter.plain[where] = "".join(plain)

@@ -151,7 +151,9 @@ def _data():
     W, X = worked_example.W, worked_example.X
     d, num_classes = W.shape
     columns = [_math(r"\mathbf{w}_{%d}" % (j + 1)) for j in range(num_classes)]
-    sample, label, column_j = _math(r"\mathbf{x}_i"), _math("y_i"), _math(r"\mathbf{w}_j")
+    # every symbol the caption uses is defined in it: the page it is on may not have defined them (Problem 1 has no
+    # weights, and calls the correct class p)
+    sample, column_j, score = _math(r"\mathbf{x}_i"), _math(r"\mathbf{w}_j"), _math(r"s_j = \mathbf{w}_j^T \mathbf{x}_i")
     head = "".join(f'<th scope="col">{column}</th>' for column in columns)
     rows = "".join(
         f'<tr><th scope="row">{k + 1}</th>'
@@ -159,9 +161,9 @@ def _data():
         + f"<td>{_number(X[0, k])}</td></tr>" for k in range(d))
     scores = worked_example.numbers().scores
     return ('<div class="worked-example worked-example-data"><table>'
-            f"<caption>The instance: {d} features, {num_classes} classes, one sample {sample} whose label "
-            f"{label} is class {worked_example.LABEL}; column {column_j} holds the weights of class "
-            f"{_math('j')}.</caption>"
+            f"<caption>The instance: {d} features, {num_classes} classes and one sample, whose correct class is "
+            f"class {worked_example.LABEL}. Column {column_j} holds the weights of class {_math('j')}, column "
+            f"{sample} the sample's features, and the score of class {_math('j')} is {score}.</caption>"
             f'<thead><tr><th scope="col">feature</th>{head}<th scope="col">{sample}</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>"
             f"<p>Its scores, one per class, computed by the package: "
