@@ -88,6 +88,18 @@ def test_mutation_sample_catches_at_least_95_percent():
     assert report.kill_rate >= 0.95, report.summary()
 
 
+def test_a_worked_example_s_mutant_is_equivalent_only_when_it_is_the_same_number():
+    # max(0, 0 - 1 + 1) dropped from the example's sum changes nothing (survived as a "mistake"); a changed 2 does
+    example = [m for m in mutants(CATALOG) if m.equation == "example-svm-loss" and m.side == 1]
+    dropped = next(m for m in example if m.operator == "drop term" and m.description == r"\max(0, 2 - 1 + 1)")
+    changed = next(m for m in example if m.operator == "change constant" and "3 - 1 + 1" in m.description)
+    assert check_mutant(dropped, CATALOG).equivalent == "the same number"
+    assert check_mutant(changed, CATALOG).caught and not changed.equivalent
+    from derivations.equations.mutation import _equivalent
+
+    assert _equivalent(CATALOG["example-svm-loss"], changed, CATALOG) == ""  # never "the same number" when it is not
+
+
 def test_side_mutants_cover_the_four_kinds_of_typo():
     ops = {op for op, _ in side_mutants(CATALOG["svm-grad-wyi"].sides[1])}
     assert {"flip sign", "swap index", "change constant", "drop term"} <= ops

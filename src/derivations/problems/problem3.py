@@ -181,5 +181,5 @@ PROBLEM.equation(
     "example-softmax-grad", "identity",
     "worked example: the gradient for the instance's correct class, with its scores written in",
     lambda: [Grad(Li(), w[LABEL]), (Frac(exp(_s[0]), exp(_s[0]) + exp(_s[1]) + exp(_s[2])) - 1) * x[i]],
-    only(_example_weights[:1]), prove=WORKED,
+    only(_example_weights[1:2]), prove=WORKED,  # j = 2 != i: an x_j written for x_i has no value there
 )
