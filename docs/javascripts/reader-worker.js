@@ -54,6 +54,10 @@ async function openStore(version) {
   }
 }
 
+const timings = {}; // where a first verdict's seconds go (benchmarks/bench_reader.py prints them)
+const began = performance.now();
+function mark(name) { timings[name] = Math.round(performance.now() - began) / 1000; }
+
 async function start(base, version) {
   await setup;
   // this script too, so that a page offline can start it from the cache (reader.js)
@@ -75,9 +79,12 @@ async function start(base, version) {
                                            { type: "text/javascript" }));
   const createPyodideModule = (await import(asm)).default;
   URL.revokeObjectURL(asm);
+  mark("pyodide_script_s");
   const pyodide = await loadPyodide({ indexURL: assets + "pyodide/", stdLibURL: assets + "stdlib.zip",
                                       createPyodideModule, fullStdLib: false, checkAPIVersion: true });
+  mark("python_started_s");
   const [lib, checker] = await libraries;
+  mark("libraries_fetched_s");
   pyodide.FS.mkdirTree("/lib/reader");
   pyodide.FS.writeFile("/lib/reader/lib.zip", lib);
   pyodide.FS.writeFile("/lib/reader/checker.zip", checker);
@@ -129,6 +136,7 @@ def _check(name, text, eq, source, seconds):
 def _missing():
     return json.dumps(_Whole.missing)
 `);
+  mark("checker_imported_s");
   return pyodide;
 }
 
@@ -156,7 +164,8 @@ onmessage = async (event) => {
     const pyodide = await ready;
     const source = msg.page ? await pages[msg.page] : null;
     if (msg.type === "init") {
-      postMessage({ type: "ready" });
+      mark("page_data_s");
+      postMessage({ type: "ready", timings });
       return;
     }
     progress("Checking…");

@@ -83,6 +83,7 @@
           } else if (msg.type === "katex" || msg.type === "katex-error") {
             katexArrived(msg);
           } else if (msg.type === "ready") {
+            window.derivationsReader.timings = msg.timings;
             document.querySelectorAll(".reader-button").forEach(function (b) { b.textContent = "Check"; });
             clearTimeout(loading);
             resolve();
