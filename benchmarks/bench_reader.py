@@ -35,7 +35,8 @@ def _watch(context, url):
     """(bytes fetched over the network for the checker, requests to other hosts): lists a context fills."""
     sizes, foreign = [], []
     # watched, not routed: Playwright turns the HTTP cache off when requests are routed
-    context.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(url) else None)
+    # (a blob: URL is the page's own: the worker's script, KaTeX's, Pyodide's from the cache)
+    context.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((url, "blob:", "data:")) else None)
 
     def finished(request):
         try:  # bytes received over the network (encoded): 0 for what a cache gave
