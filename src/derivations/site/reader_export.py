@@ -256,9 +256,11 @@ def _runtime(root):
     the modules of Python's library and of sympy and mpmath that the checker imports (MODULES_LIST) as bytecode
     of Pyodide's Python (reader_runtime.mjs, run once by Node and kept under .cache/reader-runtime/).
 
-    MODULES_LIST is what Pyodide had imported after judging every line of tests/data/reader_cases.json; a module
-    missing from it is not an error in the browser (the worker then loads the whole library, and says so in the
-    verdict's ``fallback``), and the browser tests fail on it."""
+    MODULES_LIST is what Pyodide has imported after judging every line of tests/data/reader_cases.json and every
+    hint (``node src/derivations/site/reader_runtime.mjs --list node_modules/pyodide .cache/reader-wheels
+    site/assets/reader/pages tests/data/reader_cases.json src/derivations/site/reader_modules.txt`` writes it); a
+    module missing from it is not an error in the browser (the worker then loads the whole library, and says so in
+    the message's ``fallback``), and the browser tests fail on it, naming the module."""
     root = Path(root)
     pyodide = root / "node_modules" / "pyodide"
     wheels = sorted((root / WHEELS_DIR).glob("*.whl"))
