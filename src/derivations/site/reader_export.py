@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 import shutil
 import subprocess
@@ -268,20 +269,24 @@ def _runtime(root):
     for part in [(pyodide / "package.json").read_bytes(), MODULES_LIST.read_bytes(), RUNTIME_SCRIPT.read_bytes()] + [
             w.name.encode() + str(w.stat().st_size).encode() for w in wheels]:
         key.update(part)
-    out = root / RUNTIME_DIR / key.hexdigest()[:16]
+    # beside the wheels' real directory: a copy of the project that links .cache/reader-wheels (as the tests'
+    # copies do) shares the compiled runtime, whose name is its inputs' hash
+    out = (root / WHEELS_DIR).resolve().parent / RUNTIME_DIR.name / key.hexdigest()[:16]
     names = [f + ".gz" for f in PRECOMPRESSED] + ["stdlib.zip.gz", "lib.zip.gz"]
     if not all((out / n).is_file() for n in names):
         node = shutil.which("node")
         if node is None:
             raise FileNotFoundError("the reader's runtime is compiled by Pyodide under Node.js when the site is "
                                     "built: install `node` (>= 18)")
-        work = out / "work"
+        work = out / f"work-{os.getpid()}"  # two builds at once each write their own, then rename (atomic)
         subprocess.run([node, str(RUNTIME_SCRIPT), str(pyodide), str(root / WHEELS_DIR), str(MODULES_LIST),
                         str(work)], check=True, timeout=900, stdout=subprocess.DEVNULL)
         for name in ("stdlib.zip", "lib.zip"):
-            (out / f"{name}.gz").write_bytes(_gzip((work / name).read_bytes()))
+            (work / f"{name}.gz").write_bytes(_gzip((work / name).read_bytes()))
         for name in PRECOMPRESSED:
-            (out / f"{name}.gz").write_bytes(_gzip((pyodide / name).read_bytes()))
+            (work / f"{name}.gz").write_bytes(_gzip((pyodide / name).read_bytes()))
+        for name in names:
+            os.replace(work / name, out / name)
         shutil.rmtree(work)
     return [(n, out / n) for n in names]
 
