@@ -38,6 +38,15 @@ async function file(name) {
   return new Response(response.body.pipeThrough(new DecompressionStream("gzip")), { headers: { "Content-Type": type } });
 }
 
+async function importFile(name) {
+  const url = URL.createObjectURL(new Blob([await (await file(name)).text()], { type: "text/javascript" }));
+  try {
+    return await import(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 async function bytes(name) {
   return new Uint8Array(await (await file(name)).arrayBuffer());
 }
@@ -74,11 +83,9 @@ async function start(base, version) {
   };
   progress("Loading the checker (once: it is kept for the next pages)…");
   const libraries = Promise.all([bytes("lib.zip.gz"), bytes("checker.zip.gz")]); // meanwhile
-  const { loadPyodide } = await import(assets + "pyodide/pyodide.mjs");
-  const asm = URL.createObjectURL(new Blob([await (await file("pyodide/pyodide.asm.mjs.gz")).text()],
-                                           { type: "text/javascript" }));
-  const createPyodideModule = (await import(asm)).default;
-  URL.revokeObjectURL(asm);
+  // Pyodide's two scripts are imported from blob: URLs of the cached files (an import by URL would bypass the cache)
+  const { loadPyodide } = await importFile("pyodide/pyodide.mjs");
+  const createPyodideModule = (await importFile("pyodide/pyodide.asm.mjs.gz")).default;
   mark("pyodide_script_s");
   const pyodide = await loadPyodide({ indexURL: assets + "pyodide/", stdLibURL: assets + "stdlib.zip",
                                       createPyodideModule, fullStdLib: false, checkAPIVersion: true });
