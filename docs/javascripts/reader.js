@@ -1,7 +1,8 @@
 // "Check your own" (#19): under each identity and gradient a reader can check, a collapsed box where they type
 // their own line (LaTeX) and get a verdict: equal (and how), or not equal with a counterexample.
-// Nothing is loaded until a box is opened: then KaTeX's script (for the live preview) and one Web Worker
-// (reader-worker.js: Pyodide, sympy, mpmath and the checker, all served by this site) shared by every box.
+// Nothing is loaded until the reader presses Check (the button says how much, measured by the build): then one Web
+// Worker (reader-worker.js: Pyodide, sympy, mpmath and the checker, all served by this site) shared by every box,
+// which keeps what it loads in Cache Storage for the next pages, and KaTeX's script (the preview and the verdicts).
 (function () {
   "use strict";
   var LIMIT_MS = 30000; // a check that takes longer is stopped (the worker is ended) and reported as timed out
@@ -11,56 +12,110 @@
   var base = new URL("../", document.querySelector("script[src$='javascripts/reader.js']").src).href;
   var worker = null, workerReady = null, katexReady = null, pending = {}, counter = 0;
   var progressTargets = new Set();
+  var first = document.querySelector(".equation[data-reader-version]");
+  var version = first ? first.getAttribute("data-reader-version") : "";
+  var downloadBytes = first ? Number(first.getAttribute("data-download")) : 0;
+  var cacheName = "derivations-reader-" + version;
+  var keyboard = window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches;
+  var katexWaiting = [];
+
+  function megabytes(n) { return (n / 1e6).toFixed(1) + " MB"; }
+
+  // whether this build's checker is in the browser's cache already (a look, not a download)
+  var cachedAlready = (window.caches ? window.caches.has(cacheName) : Promise.resolve(false)).catch(function () { return false; });
 
   function loadKatex() {
+    // KaTeX's script comes from the worker's cache (the page's own math was typeset when the site was built)
     if (!katexReady) {
       katexReady = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = base + "assets/katex/katex.min.js";
-        s.onload = function () { resolve(window.katex); };
-        s.onerror = function () { reject(new Error("KaTeX did not load")); };
-        document.head.appendChild(s);
+        katexWaiting.push({ resolve: resolve, reject: reject });
+        workerMade.then(function (w) { w.postMessage({ type: "katex", base: base, version: version }); });
       });
     }
     return katexReady;
   }
 
+  function katexArrived(msg) {
+    if (msg.type === "katex-error") {
+      katexReady = null;
+      katexWaiting.splice(0).forEach(function (w) { w.reject(new Error(msg.text)); });
+      return;
+    }
+    var url = URL.createObjectURL(new Blob([msg.text], { type: "text/javascript" }));
+    var s = document.createElement("script");
+    s.src = url;
+    s.onload = function () {
+      URL.revokeObjectURL(url);
+      katexWaiting.splice(0).forEach(function (w) { w.resolve(window.katex); });
+      document.querySelectorAll("details.reader-check").forEach(function (box) { box.dispatchEvent(new Event("katex")); });
+    };
+    s.onerror = function () { katexReady = null; katexWaiting.splice(0).forEach(function (w) { w.reject(new Error("KaTeX did not load")); }); };
+    document.head.appendChild(s);
+  }
+
+  function workerScript() {
+    // the worker's own script from this build's cache when a page checked before (so that it starts offline)
+    var url = base + "javascripts/reader-worker.js";
+    if (!window.caches) return Promise.resolve(url);
+    return window.caches.match(url, { cacheName: cacheName }).then(function (response) {
+      if (!response) return url;
+      return response.text().then(function (text) { return URL.createObjectURL(new Blob([text], { type: "text/javascript" })); });
+    }).catch(function () { return url; });
+  }
+
+  var workerMade = null;
+
   function startWorker() {
-    if (worker) return workerReady;
-    worker = new Worker(base + "javascripts/reader-worker.js", { type: "module" });
-    workerReady = new Promise(function (resolve, reject) {
-      var loading = setTimeout(function () {
-        reject(new Error("it did not load within " + LOAD_LIMIT_MS / 1000 + " s. Press Check to try again."));
-      }, LOAD_LIMIT_MS);
-      worker.onmessage = function (event) {
-        var msg = event.data;
-        if (msg.type === "progress") {
-          progressTargets.forEach(function (el) { el.textContent = msg.text; });
-        } else if (msg.type === "ready") {
-          clearTimeout(loading);
-          resolve();
-        } else if (msg.type === "verdict" || msg.type === "error") {
-          if (msg.id === undefined) { clearTimeout(loading); reject(new Error(msg.text)); return; }
-          var done = pending[msg.id];
-          delete pending[msg.id];
-          if (done) done(msg);
-        }
-      };
-      worker.onerror = function (event) { clearTimeout(loading); reject(new Error(event.message || "the checker did not start")); };
+    if (workerReady) return workerReady;
+    workerMade = workerScript().then(function (url) {
+      worker = new Worker(url, { type: "module" });
+      return worker;
     });
-    worker.postMessage({ type: "init", base: base });
+    workerReady = workerMade.then(function (w) {
+      return new Promise(function (resolve, reject) {
+        var loading = setTimeout(function () {
+          reject(new Error("it did not load within " + LOAD_LIMIT_MS / 1000 + " s. Press Check to try again."));
+        }, LOAD_LIMIT_MS);
+        w.onmessage = function (event) {
+          var msg = event.data;
+          if (msg.type === "progress") {
+            progressTargets.forEach(function (el) { el.textContent = msg.text; });
+          } else if (msg.type === "katex" || msg.type === "katex-error") {
+            katexArrived(msg);
+          } else if (msg.type === "ready") {
+            window.derivationsReader.timings = msg.timings;
+            document.querySelectorAll(".reader-button").forEach(function (b) { b.textContent = "Check"; });
+            clearTimeout(loading);
+            resolve();
+          } else if (msg.type === "verdict" || msg.type === "error") {
+            if (msg.id === undefined) { clearTimeout(loading); reject(new Error(msg.text)); return; }
+            var done = pending[msg.id];
+            delete pending[msg.id];
+            if (done) done(msg);
+          }
+        };
+        w.onerror = function (event) { clearTimeout(loading); reject(new Error(event.message || "the checker did not start")); };
+        w.postMessage({ type: "init", base: base, version: version, page: firstPage });
+      });
+    });
     return workerReady;
   }
+
+  var firstPage = first ? first.getAttribute("data-check") : null;
 
   function stopWorker() {
     if (worker) worker.terminate();
     worker = null;
     workerReady = null;
+    workerMade = null;
+    if (katexReady && !window.katex) { katexReady = null; katexWaiting.splice(0); }
   }
 
   function check(page, eq, text, limitMs) {
     var limit = limitMs || LIMIT_MS;
-    return startWorker().then(function () {
+    var started = startWorker();
+    loadKatex().catch(function () {}); // meanwhile: the verdict is typeset
+    return started.then(function () {
       var id = ++counter;
       return new Promise(function (resolve) {
         var timer = setTimeout(function () {
@@ -80,12 +135,46 @@
     window.katex.render(source, el, { throwOnError: false, displayMode: !!display, output: "htmlAndMathml" });
   }
 
-  // a message: words as text (never HTML: it quotes what the reader typed), \( ... \) typeset
+  // math in a verdict's words: a list of values ("i = 1, y_1 = 1", "u = 3/2"), a name with an index (y_i), and a
+  // piece of the reader's line the checker quotes (“\mathbb” or '\\mathbb'): each typeset, never shown as source
+  var VALUE = "[A-Za-z](?:_\\{?[A-Za-z0-9,]+\\}?)?\\s*=\\s*-?\\d+(?:/\\d+)?";
+  var MATH = new RegExp("(" + VALUE + "(?:,\\s*" + VALUE + ")*|\\b[A-Za-z]_\\{?[A-Za-z0-9]+\\}?)" +
+                        "|“([^”]+)”|'(\\\\[^'\\s]*)'", "g");
+
+  function quoted(el, source) {
+    var span = document.createElement("span");
+    span.className = "reader-piece";
+    if (window.katex) {
+      try {
+        window.katex.render(source, span, { throwOnError: true, displayMode: false, output: "htmlAndMathml" });
+        el.appendChild(span);
+        return;
+      } catch (e) { /* not TeX on its own (half a command): shown as typed, in code */ }
+    }
+    var code = document.createElement("code");
+    code.textContent = source;
+    el.appendChild(code);
+  }
+
+  function words(el, text) {
+    var last = 0;
+    text.replace(MATH, function (match, math, curly, single, offset) {
+      el.appendChild(document.createTextNode(text.slice(last, offset)));
+      if (math) { var span = document.createElement("span"); tex(span, math.replace(/\s*=\s*/g, " = "), false); el.appendChild(span); }
+      else if (curly !== undefined) quoted(el, curly);
+      else quoted(el, single.replace(/\\\\/g, "\\")); // a Python repr's doubled backslash
+      last = offset + match.length;
+      return match;
+    });
+    el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // a message: words as text (never HTML: it quotes what the reader typed), \( ... \) and math in words typeset
   function rich(el, message) {
     el.textContent = "";
     String(message).split(/\\\(|\\\)/).forEach(function (part, n) {
       if (n % 2) { var span = document.createElement("span"); tex(span, part, false); el.appendChild(span); }
-      else el.appendChild(document.createTextNode(part));
+      else words(el, part);
     });
   }
 
@@ -109,7 +198,7 @@
     out.setAttribute("data-status", v.status);
     var titles = { "equal": "Equal", "not-equal": "Not equal", "undecided": "Cannot decide",
                    "unknown-symbol": "Not in this page's notation", "parse-error": "Could not read your line" };
-    out.appendChild(element("p", "reader-status", titles[v.status] || v.status));
+    out.appendChild(element("p", "reader-status", v.title || titles[v.status] || v.status));
     if (v.read) {
       var read = element("p", "reader-read", "Read as: ");
       var span = document.createElement("span");
@@ -118,9 +207,15 @@
       out.appendChild(read);
     }
     var message = element("p", "reader-message");
-    var words = v.message.replace(/^(not equal|equal): /, ""); // the status says it already
-    rich(message, words.charAt(0).toUpperCase() + words.slice(1));
+    var said = v.message.replace(/^(not equal|equal): /, ""); // the status says it already
+    rich(message, said.charAt(0).toUpperCase() + said.slice(1));
     out.appendChild(message);
+    if ((v.status === "parse-error" || v.status === "unknown-symbol") && v.token) {
+      // the piece refused, typeset as it would print (in code when it is not TeX on its own)
+      var piece = element("p", "reader-token", "The piece: ");
+      quoted(piece, v.token);
+      out.appendChild(piece);
+    }
     if (v.mistake) {
       var named = element("p", "reader-mistake");
       rich(named, "A known mistake: this is (" + number + ") with " + v.mistake + ".");
@@ -129,10 +224,11 @@
     var c = v.counterexample;
     if (c) {
       var table = element("table", "reader-counterexample");
-      var caption = element("caption", null, "Counterexample (check it by hand): " + c.case + (c.kink ? ", exactly on a kink" : ""));
+      var caption = element("caption");
+      rich(caption, "Counterexample (check it by hand): " + c.case + (c.kink ? ", exactly on a kink" : ""));
       table.appendChild(caption);
       var body = document.createElement("tbody");
-      function row(label, value, isTex) {
+      var row = function (label, value, isTex) {
         var tr = document.createElement("tr");
         var th = document.createElement("th");
         th.scope = "row";
@@ -140,7 +236,7 @@
         var td = document.createElement("td");
         tex(td, value, false);
         tr.appendChild(th); tr.appendChild(td); body.appendChild(tr);
-      }
+      };
       c.values.forEach(function (pair) { row(pair[0], pair[1], true); });
       (c.derived || []).forEach(function (pair) { row(pair[0], pair[1], true); });
       row("your line" + (c.entry ? " (entry " + c.entry + ")" : ""), c.reader, false);
@@ -150,7 +246,7 @@
     }
   }
 
-  function makeBox(equation, n) {
+  function makeBox(equation) {
     var eq = equation.getAttribute("data-equation");
     var page = equation.getAttribute("data-check");
     var number = (equation.querySelector(".equation-number") || {}).textContent || "";
@@ -170,24 +266,34 @@
     input.setAttribute("autocapitalize", "off");
     input.setAttribute("autocomplete", "off");
     input.setAttribute("aria-describedby", id + "-hint");
-    var hint = element("p", "reader-hint", "For example \\sigma(s_1 - s_2) or \\sum_{j \\neq y_i} \\mathbb{1}(s_j - s_{y_i} + 1 > 0)\\, x_i. Ctrl+Enter checks.");
+    // this equation's own example: its right side as printed, or a correct rewriting (never a known mistake)
+    var hint = element("p", "reader-hint", "For example: ");
     hint.id = id + "-hint";
+    var example = element("code", "reader-example", equation.getAttribute("data-hint") || "");
+    hint.appendChild(example);
+    if (keyboard) hint.appendChild(document.createTextNode(" " + (/Mac|iP/.test(navigator.platform) ? "⌘" : "Ctrl") + "+Enter checks."));
     var button = element("button", "md-button md-button--primary reader-button", "Check");
     button.type = "button";
+    cachedAlready.then(function (cached) {
+      // what the first Check downloads, as the build measured it; nothing once the checker is in the cache
+      if (!cached && !worker && downloadBytes) button.textContent = "Check (downloads " + megabytes(downloadBytes) + ", once)";
+    });
     var preview = element("div", "reader-preview");
     preview.setAttribute("aria-hidden", "true"); // what is typed, typeset; the verdict says how it was read
     var progress = element("p", "reader-progress");
     progress.setAttribute("role", "status");
     var verdict = element("div", "reader-verdict");
     verdict.setAttribute("aria-live", "polite");
-    [label, input, hint, preview, button, progress, verdict].forEach(function (el) { body.appendChild(el); });
+    [label, input, hint, button, progress, preview, verdict].forEach(function (el) { body.appendChild(el); });
     box.appendChild(body);
 
     var timer = null;
+    function showPreview() { if (window.katex) tex(preview, input.value || "\\;", true); }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { tex(preview, input.value || "\\;", true); }, 120);
+      timer = setTimeout(showPreview, 120);
     });
+    box.addEventListener("katex", showPreview);
     function run() {
       var text = input.value.trim();
       if (!text) { input.focus(); return; }
@@ -196,7 +302,15 @@
       progress.textContent = worker ? "Checking…" : "Loading the checker…";
       var started = performance.now();
       check(page, eq, text).then(function (msg) {
+        return (msg.type === "verdict" ? loadKatex() : Promise.resolve()).then(function () { return msg; }, function () { return msg; });
+      }).then(function (msg) {
         showVerdict(box, msg, number);
+        showPreview();
+        var v = msg.verdict || {};
+        if (v.status === "parse-error" && typeof v.position === "number") { // the refused characters, selected
+          input.focus();
+          input.setSelectionRange(v.position, Math.min(text.length, v.position + Math.max(1, (v.token || "").length)));
+        }
         progress.textContent = "Checked in " + ((performance.now() - started) / 1000).toFixed(1) + " s.";
       }, function (error) {
         showVerdict(box, { type: "error", text: String(error.message || error) }, number);
@@ -206,17 +320,8 @@
     }
     button.addEventListener("click", run);
     input.addEventListener("keydown", function (event) {
+      // a keyboard's shortcut; the button is what a phone has
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
-    });
-    box.addEventListener("toggle", function () {
-      if (!box.open) return;
-      loadKatex().then(function () { if (input.value) tex(preview, input.value, true); }, function () {});
-      progressTargets.add(progress);
-      if (!worker) progress.textContent = "Loading the checker…";
-      startWorker().then(function () {
-        progressTargets.delete(progress);
-        if (progress.textContent.indexOf("Checked") !== 0) progress.textContent = "The checker is ready.";
-      }, function (error) { progress.textContent = "The checker did not start: " + error.message; stopWorker(); });
     });
     return box;
   }
@@ -224,7 +329,7 @@
   // the same check without a box: the browser tests and benchmarks/bench_reader.py call it
   window.derivationsReader = { check: check };
 
-  document.querySelectorAll(".equation[data-check]").forEach(function (equation, n) {
-    equation.insertAdjacentElement("afterend", makeBox(equation, n));
+  document.querySelectorAll(".equation[data-check]").forEach(function (equation) {
+    equation.insertAdjacentElement("afterend", makeBox(equation));
   });
 })();

@@ -158,7 +158,7 @@ def on_files(files, config):
     for f in extra_files(config):  # the pictures of the proof pages
         files.append(f)
     # "Check your own" (#19): what a box loads when opened, and each proof page's equations for the browser
-    reader, STATE["checkable"] = reader_site_files(STATE["root"], config, CATALOG)
+    reader, STATE["checkable"], STATE["reader_download"] = reader_site_files(STATE["root"], config, CATALOG)
     for f in reader:
         files.append(f)
     STATE["files"] = files
@@ -192,7 +192,12 @@ def _display(record, page):
 def _checkable(record):
     """The page whose JSON a "Check your own" box reads, on an identity or gradient a reader can check."""
     page = record["page"]
-    return f' data-check="{Path(page).stem}"' if record["id"] in STATE.get("checkable", {}).get(page, ()) else ""
+    hint = STATE.get("checkable", {}).get(page, {}).get(record["id"])
+    if hint is None:
+        return ""
+    download = STATE["reader_download"]  # what Check loads the first time, and the name of the cache it stays in
+    return (f' data-check="{Path(page).stem}" data-hint="{html.escape(hint)}" data-download="{download["bytes"]}"'
+            f' data-reader-version="{download["version"]}"')
 
 
 def _reference(record, page):

@@ -16,8 +16,15 @@ checker's Python sources, KaTeX's script), served by the site itself.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
 import json
+import os
 from pathlib import Path
+import shutil
+import subprocess
+import zipfile
 
 import numpy as np
 import sympy as sp
@@ -28,7 +35,7 @@ from derivations.equations.prover import _labels_matter, _labels_of, statement_i
 from derivations.equations import reader
 from derivations.equations.symbols import N, C
 
-__all__ = ["page_data", "reader_files", "WHEELS_DIR", "PYODIDE_FILES", "KINDS"]
+__all__ = ["page_data", "reader_files", "site_files", "WHEELS_DIR", "PYODIDE_FILES", "KINDS", "COLD"]
 
 KINDS = ("identity", "gradient")  # the statements a reader re-derives (a definition is given, not derived)
 WHEELS_DIR = Path(".cache") / "reader-wheels"
@@ -189,6 +196,15 @@ def _notation(eq, bold):
     return out, sorted(bound)
 
 
+def _hint(side, bold):
+    """The example line a box shows (what to type): the equation's own right side as the printer prints it, its terms
+    in the other order when it is a sum (a line need not be the page's to be equal). It is never a known mistake:
+    tests/test_reader_hints.py judges every one equal and unlike every mutant."""
+    if isinstance(side, sp.Add) and len(side.args) > 1:
+        side = sp.Add(*reversed(side.args), evaluate=False)
+    return latex(side, bold=bold)
+
+
 def page_data(catalog, page):
     """The JSON of one page for its boxes (None when it has no identity or gradient)."""
     equations = [eq for eq in catalog.on_page(page) if eq.kind in KINDS]
@@ -215,7 +231,8 @@ def page_data(catalog, page):
         data["equations"].append({
             "id": eq.id, "number": eq.shown_number, "kind": eq.kind, "title": eq.title,
             "sides": [reader.encode(s) for s in eq.sides], "cases": cases, "sizes": sizes,
-            "notation": notation, "bound": bound, "right": latex(eq.sides[-1], bold=bold), "mutants": [],
+            "notation": notation, "bound": bound, "right": latex(eq.sides[-1], bold=bold),
+            "hint": _hint(eq.sides[-1], bold), "mutants": [],
         })
     page_obj = reader.Page(json.loads(json.dumps(data)))
     for entry, eq in zip(data["equations"], equations):
@@ -223,8 +240,77 @@ def page_data(catalog, page):
     return data
 
 
+RUNTIME_DIR = Path(".cache") / "reader-runtime"
+MODULES_LIST = Path(__file__).with_name("reader_modules.txt")  # what the checker imports in Pyodide (see below)
+RUNTIME_SCRIPT = Path(__file__).with_name("reader_runtime.mjs")
+# served gzipped by the site itself and fetched so by the worker (DecompressionStream): a host that does not
+# compress (.wasm, .zip and .mjs often are not) still sends these compressed
+PRECOMPRESSED = ("pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide-lock.json")
+
+
+def _gzip(data):
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _runtime(root):
+    """(name, gzipped bytes) of what the worker fetches to start: Pyodide's own files, and stdlib.zip and lib.zip,
+    the modules of Python's library and of sympy and mpmath that the checker imports (MODULES_LIST) as bytecode
+    of Pyodide's Python (reader_runtime.mjs, run once by Node and kept under .cache/reader-runtime/).
+
+    MODULES_LIST is what Pyodide has imported after judging every line of tests/data/reader_cases.json and every
+    hint (``node src/derivations/site/reader_runtime.mjs --list node_modules/pyodide .cache/reader-wheels
+    site/assets/reader/pages tests/data/reader_cases.json src/derivations/site/reader_modules.txt`` writes it); a
+    module missing from it is not an error in the browser (the worker then loads the whole library, and says so in
+    the message's ``fallback``), and the browser tests fail on it, naming the module."""
+    root = Path(root)
+    pyodide = root / "node_modules" / "pyodide"
+    wheels = sorted((root / WHEELS_DIR).glob("*.whl"))
+    key = hashlib.sha256()
+    for part in [(pyodide / "package.json").read_bytes(), MODULES_LIST.read_bytes(), RUNTIME_SCRIPT.read_bytes()] + [
+            w.name.encode() + str(w.stat().st_size).encode() for w in wheels]:
+        key.update(part)
+    # beside the wheels' real directory: a copy of the project that links .cache/reader-wheels (as the tests'
+    # copies do) shares the compiled runtime, whose name is its inputs' hash
+    out = (root / WHEELS_DIR).resolve().parent / RUNTIME_DIR.name / key.hexdigest()[:16]
+    names = [f + ".gz" for f in PRECOMPRESSED] + ["stdlib.zip.gz", "lib.zip.gz"]
+    if not all((out / n).is_file() for n in names):
+        node = shutil.which("node")
+        if node is None:
+            raise FileNotFoundError("the reader's runtime is compiled by Pyodide under Node.js when the site is "
+                                    "built: install `node` (>= 18)")
+        work = out / f"work-{os.getpid()}"  # two builds at once each write their own, then rename (atomic)
+        subprocess.run([node, str(RUNTIME_SCRIPT), str(pyodide), str(root / WHEELS_DIR), str(MODULES_LIST),
+                        str(work)], check=True, timeout=900, stdout=subprocess.DEVNULL)
+        for name in ("stdlib.zip", "lib.zip"):
+            (work / f"{name}.gz").write_bytes(_gzip((work / name).read_bytes()))
+        for name in PRECOMPRESSED:
+            (work / f"{name}.gz").write_bytes(_gzip((pyodide / name).read_bytes()))
+        for name in names:
+            os.replace(work / name, out / name)
+        shutil.rmtree(work)
+    return [(n, out / n) for n in names]
+
+
+def _checker_zip():
+    """The checker's own modules (reader.BROWSER_MODULES, with the packages' empty __init__), as one gzipped zip."""
+    src = Path(reader.__file__).resolve().parents[2]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+        packages = set()
+        for module in reader.BROWSER_MODULES:
+            parts = module.split("/")
+            packages |= {"/".join(parts[:n]) for n in range(1, len(parts))}
+            info = zipfile.ZipInfo(module, date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, (src / module).read_bytes())
+        for package in sorted(packages):
+            if f"{package}/__init__.py" not in reader.BROWSER_MODULES:
+                z.writestr(zipfile.ZipInfo(f"{package}/__init__.py", date_time=(1980, 1, 1, 0, 0, 0)), b"")
+    return _gzip(buffer.getvalue())
+
+
 def reader_files(root):
-    """(destination under the site, source path) of every file a box loads when it is opened."""
+    """(destination under the site, source path or bytes) of every file the checker loads when Check is pressed,
+    and of the whole libraries it falls back on (never fetched when MODULES_LIST is complete)."""
     root = Path(root)
     pyodide = root / "node_modules" / "pyodide"
     wheels = root / WHEELS_DIR
@@ -234,27 +320,44 @@ def reader_files(root):
         raise FileNotFoundError("the reader's checker needs Pyodide (npm ci) and the sympy and mpmath wheels "
                                 f"(make setup downloads them into {WHEELS_DIR}); missing: "
                                 f"{', '.join(str(p) for p in missing) or 'the wheels'}")
-    out = [(f"assets/reader/pyodide/{f}", pyodide / f) for f in PYODIDE_FILES]
+    out = [("assets/reader/pyodide/pyodide.mjs", pyodide / "pyodide.mjs"),
+           ("assets/reader/pyodide/python_stdlib.zip", pyodide / "python_stdlib.zip")]
+    out += [(f"assets/reader/{'pyodide/' if n[:-3] in PRECOMPRESSED else ''}{n}", path) for n, path in _runtime(root)]
     out += [(f"assets/reader/wheels/{w.name}", w) for w in found]
-    src = Path(reader.__file__).resolve().parents[2]
-    out += [(f"assets/reader/py/{m}", src / m) for m in reader.BROWSER_MODULES]
-    out.append(("assets/katex/katex.min.js", root / "node_modules" / "katex" / "dist" / "katex.min.js"))
+    out.append(("assets/reader/checker.zip.gz", _checker_zip()))
+    katex = (root / "node_modules" / "katex" / "dist" / "katex.min.js").read_bytes()
+    out.append(("assets/reader/katex.min.js.gz", _gzip(katex)))
     return out
+
+
+# what the worker fetches when Check is first pressed (the rest of reader_files is the fallback), and the page's data
+COLD = ("pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs.gz", "pyodide/pyodide.asm.wasm.gz",
+        "pyodide/pyodide-lock.json.gz", "stdlib.zip.gz", "lib.zip.gz", "checker.zip.gz", "katex.min.js.gz")
+WORKER = Path(__file__).resolve().parents[3] / "docs" / "javascripts" / "reader-worker.js"
+
+
+def _stdlib_names(root):
+    """The top-level modules of Pyodide's whole standard library (an import of another name is not its to answer)."""
+    with zipfile.ZipFile(Path(root) / "node_modules" / "pyodide" / "python_stdlib.zip") as z:
+        return sorted({n.split("/")[0].removesuffix(".py") for n in z.namelist() if n.split("/")[0]})
+
+
+def _bytes(source):
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
 
 
 _WRITTEN = {}
 
 
 def site_files(root, config, catalog):
-    """MkDocs files: what a box loads when opened, and each page's JSON; and {page: ids of the checkable equations}."""
+    """MkDocs files: what the checker loads, and each page's JSON (gzipped); {page: {id: hint}} of the checkable
+    equations; and what a box's Check button says before anything is loaded: {"version", "bytes"}."""
     from mkdocs.structure.files import File
 
     found = reader_files(root)
-    files = [File.generated(config, dest, abs_src_path=str(source)) for dest, source in found]
-    manifest = {"wheels": [Path(d).name for d, _ in found if d.startswith("assets/reader/wheels/")],
-                "modules": list(reader.BROWSER_MODULES)}
-    files.append(File.generated(config, "assets/reader/manifest.json", content=json.dumps(manifest)))
-    checkable = {}
+    contents = {dest: _bytes(source) for dest, source in found}
+    files = [File.generated(config, dest, content=data) for dest, data in contents.items()]
+    checkable, pages = {}, {}
     for page in sorted({eq.page for eq in catalog}):
         if (id(catalog), page) not in _WRITTEN:  # once per process: make serve's rebuilds do not redo it (~2 s)
             _WRITTEN[id(catalog), page] = page_data(catalog, page)
@@ -262,7 +365,24 @@ def site_files(root, config, catalog):
         if data is None:
             continue
         data = dict(data, equations=[e for e in data["equations"] if e["cases"]])  # a worked example: no statement
-        checkable[page] = {e["id"] for e in data["equations"]}
-        files.append(File.generated(config, f"assets/reader/pages/{Path(page).stem}.json",
-                                    content=json.dumps(data, separators=(",", ":"))))
-    return files, checkable
+        checkable[page] = {e["id"]: e["hint"] for e in data["equations"]}
+        dest = f"assets/reader/pages/{Path(page).stem}.json.gz"
+        pages[dest] = _gzip(json.dumps(data, separators=(",", ":")).encode())
+        files.append(File.generated(config, dest, content=pages[dest]))
+        # the same, plain: what tests/test_reader.py reads as the browser's data
+        files.append(File.generated(config, dest[:-3], content=json.dumps(data, separators=(",", ":"))))
+    # the cache's name changes with any file the checker loads (the worker's script included)
+    digest = hashlib.sha256()
+    for dest in sorted(contents) + sorted(pages):
+        digest.update(dest.encode() + hashlib.sha256(contents.get(dest) or pages[dest]).digest())
+    digest.update(WORKER.read_bytes() if WORKER.is_file() else b"")
+    cold = {name: len(contents["assets/reader/" + name]) for name in COLD}
+    worker = len(WORKER.read_bytes()) if WORKER.is_file() else 0
+    largest_page = max((len(d) for d in pages.values()), default=0)
+    manifest = {"version": digest.hexdigest()[:16], "cold": cold,
+                "fallback": {"stdlib": "pyodide/python_stdlib.zip", "stdlib_names": _stdlib_names(root),
+                             "wheels": [Path(d).name for d in contents if d.startswith("assets/reader/wheels/")]}}
+    text = json.dumps(manifest)
+    files.append(File.generated(config, "assets/reader/manifest.json", content=text))
+    download = {"version": manifest["version"], "bytes": sum(cold.values()) + worker + largest_page + len(text)}
+    return files, checkable, download
