@@ -647,7 +647,10 @@ class Evaluator:
             if len(denominator) != 1:
                 return
             denominator = denominator[0]
-        denominator = sp.sympify(denominator)
+        if isinstance(denominator, np.ndarray) and denominator.size == 1:
+            denominator = denominator.reshape(-1)[0]
+        if not isinstance(denominator, sp.Basic):
+            return  # a float of the package's (a derived value): a number
         if denominator.is_number or denominator.is_nonzero or denominator in self.denominators:
             return
         self.denominators.append(denominator)
