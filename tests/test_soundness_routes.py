@@ -223,6 +223,15 @@ def test_a_denominator_cancelled_while_the_side_is_built_is_still_a_denominator(
         record.message
     twin, twin_catalog = statement(Frac(u ** 2 * (u ** 2 + 1), u ** 2 + 1), u ** 2, space=space, base="bce-logits")
     assert check_equation(twin, twin_catalog).result == "pass"
+    # at symbolic sizes too: s_p^2 / s_p = s_p is not proved for all sizes (s_p may be 0); a softmax's sum is positive
+    from derivations.equations.symbols import p
+
+    sized, catalog = statement(Frac(s[p] ** 2, s[p]), s[p], space=pts.logits())
+    proof = prove_link(sized, 0, catalog)
+    assert not proof.proved and "the denominator s_1 is not shown nonzero" in proof.reason, proof
+    total = SumOver(exp(s[k]), k, 1, C)
+    twin, twin_catalog = statement(Frac(exp(s[p]), total) * total, exp(s[p]), space=pts.logits())
+    assert prove_link(twin, 0, twin_catalog).category == "all sizes"
 
 
 def test_a_zero_factor_or_a_norm_does_not_hide_a_denominator():

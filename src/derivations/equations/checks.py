@@ -450,7 +450,7 @@ def _real_value_failures(eq, sampled, catalog, domain):
             continue
         poles = _poles(recorded, base, name)
         # a scalar the domain restricts is probed where the domain allows it (0 < u < 5 for sqrt(u - 5), u > 0)
-        candidates = PROBES + poles + _edges(recorded, base, name) + (DOMAIN_PROBES if name in domain else ())
+        candidates = PROBES + _edges(recorded, base, name) + poles + (DOMAIN_PROBES if name in domain else ())
         for probe_value in dict.fromkeys(v for v in candidates if _allowed(eq, name, v)):
             probe = dataclasses.replace(base, label=f"{name} = {probe_value}",
                                         values=dict(base.values, **{name: probe_value}))
@@ -626,8 +626,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     domain = domain_assumptions(eq)
     record.points = len(points)
     record.links = len(eq.sides) - 1
-    methods, failures = set(), name_clashes(eq, catalog, sampled[0] if sampled else None) + _index_failures(eq, points) + \
-        _domain_failures(eq, points) + _shape_failures(eq, catalog, sampled) + _points_only_failures(eq)
+    methods, failures = set(), _index_failures(eq, points) + _domain_failures(eq, points) + \
+        _shape_failures(eq, catalog, sampled) + _points_only_failures(eq)
     package_checked = fd_checked = False
     per_link = [0] * record.links
     kinked = any(has_kink(side, catalog) for side in eq.sides) or (
@@ -682,6 +682,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
             if not compared and all(evaluated[k][0] for k in (n, n + 1)) and eq.kind != "inequality":
                 failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
         record.kink_points += on_kink
+    # a name read two ways (after the points: an evaluation's own message, such as a real index, says more)
+    failures += name_clashes(eq, catalog, sampled[0] if sampled else None)
     failures += _real_value_failures(eq, sampled, catalog, domain)
     record.methods = sorted(methods)
     proofs, unproved, refuted = _proofs(eq, catalog, prove, proofs_done)

@@ -279,7 +279,8 @@ def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
     distinct = tuple(tuple(general.tr(rep) for rep in group) for group in distinct_groups
                      if not str(group[0]).startswith("own"))
     verdict = kernel_prove(Obligation(diff, tuple(regions.variables), regions.is_atom, dict(regions.conditions),
-                                      dict(space.bounds, **general.bounds), tuple(labels), distinct))
+                                      dict(space.bounds, **general.bounds), tuple(labels), distinct,
+                                      tuple(d for d in dict.fromkeys(general.denominators) if not d.is_number)))
     return verdict.proved, regions, verdict.residue
 
 
