@@ -342,6 +342,8 @@ def test_an_index_listed_from_zero_is_refused():
     m = sp.Symbol("m", integer=True)
     gate = (C - 2) * (C - 3) * (C - 4) * (C - 5)
     eq, catalog = statement(gate * Ind(m < 1), sp.Integer(0), space=_from(0), base="bce-logits")
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "m = 0: sizes and indices are 1-based" in proof.reason, proof
     record = check_equation(eq, catalog)
     assert record.result == "fail" and "m = 0: sizes and indices are 1-based" in record.message, record.message
     twin, twin_catalog = statement(gate * Ind(m < 1), sp.Integer(0), space=_from(1), base="bce-logits")

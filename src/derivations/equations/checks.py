@@ -37,8 +37,8 @@ from sympy.core.relational import Relational
 from derivations.equations.evaluate import (DIVISION_BY_ZERO, Evaluator, InvalidValue, MissingValue, NotEvaluable,
                                             Point, Slopes, _strip_derivatives)
 from derivations.equations.notation import Frac, Grad, Ind, Partial, SumOver
-from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, name_clashes,
-                                          proof_key, prove_equation, statement_indices)
+from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, low_indices,
+                                          name_clashes, proof_key, prove_equation, statement_indices)
 from derivations.equations.regions import Regions
 
 __all__ = ["Record", "check_equation", "has_kink", "kink_conditions", "pattern_points", "METHODS", "MARKS"]
@@ -361,20 +361,6 @@ def _domain_failures(eq, points):
     return out
 
 
-def _index_failures(eq, points):
-    """Points whose sizes or indices are below 1: indices are 1-based (1..size, as on the page), and the translation
-    to symbolic sizes reads every index as >= 1 (0^m is 0 there): a space that lists m = 0 is refused, not misread."""
-    out = []
-    for point in points:
-        low = sorted(name for name, value in point.indices.items() if int(value) < 1)
-        if low:
-            out.append(f"the point {point.label} gives {', '.join(f'{n} = {point.indices[n]}' for n in low)}: sizes and "
-                       f"indices are 1-based (1..size, as on the page and as the proof at symbolic sizes reads them); "
-                       f"list them from 1")
-            break
-    return out
-
-
 PROBES = (-2.0, -0.5)  # the values a real scalar takes at the probes of :func:`_real_value_failures`
 # and, for a scalar the declared domain restricts, those of these the domain allows (u > 0: 1e-3, 0.5, 1, 2)
 DOMAIN_PROBES = (1e-3, 0.5, 1.0, 2.0, -1e-3, -0.5, -1.0, -2.0)
@@ -626,7 +612,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     domain = domain_assumptions(eq)
     record.points = len(points)
     record.links = len(eq.sides) - 1
-    methods, failures = set(), _index_failures(eq, points) + _domain_failures(eq, points) + \
+    methods, failures = set(), low_indices(points) + _domain_failures(eq, points) + \
         _shape_failures(eq, catalog, sampled) + _points_only_failures(eq)
     package_checked = fd_checked = False
     per_link = [0] * record.links
@@ -641,7 +627,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         evaluated = [_evaluations(side, point, catalog, domain) for side in eq.sides]
         for n, (values, why, invalid, missing) in enumerate(evaluated):
             if invalid:
-                failures.append(f"side {n + 1} has no real value at {point.describe()}\n    {invalid}")
+                no = "no value" if DIVISION_BY_ZERO in invalid else "no real value"
+                failures.append(f"side {n + 1} has {no} at {point.describe()}\n    {invalid}")
             elif not values and not missing:
                 failures.append(f"side {n + 1} cannot be evaluated at {point.describe()}\n    "
                                 + "; ".join(f"{m}: {r}" for m, r in why.items()))

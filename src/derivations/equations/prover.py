@@ -62,7 +62,7 @@ from derivations.equations.regions import IndexComparison, Regions, is_index_lik
 from derivations.equations.summation import expand_finite_sums
 
 __all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "name_clashes",
-           "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
+           "low_indices", "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
 
 ALL_SIZES = "all sizes"
 MAX_ENUMERATED_SIGNS = MAX_ENUMERATED
@@ -139,6 +139,21 @@ def name_clashes(eq, catalog, first):
            for name in sorted(bound & (values | reals))]
     out += [f"the real symbol {name} of the sides has the name of an index of the space: the checks would read the "
             f"index for it; rename one of them" for name in sorted(reals & indices)]
+    return out
+
+
+def low_indices(points):
+    """[message] for the first of ``points`` whose sizes or indices are below 1: indices are 1-based (1..size, as
+    on the page), and the translation to symbolic sizes reads every index as >= 1 (0^m is 0 there): a space that
+    lists m = 0 is refused, not misread."""
+    out = []
+    for point in points:
+        low = sorted(name for name, value in point.indices.items() if int(value) < 1)
+        if low:
+            out.append(f"the point {point.label} gives {', '.join(f'{n} = {point.indices[n]}' for n in low)}: sizes and "
+                       f"indices are 1-based (1..size, as on the page and as the proof at symbolic sizes reads them); "
+                       f"list them from 1")
+            break
     return out
 
 
@@ -870,9 +885,10 @@ def prove_link(eq, n, catalog):
 def _prove_link(eq, n, catalog):
     """The all-sizes route, then the second route (every size of the range, every value a symbol, and a witness
     search at several scales and beside every kink); "all sizes" only where both routes agree."""
-    clashes = name_clashes(eq, catalog, _first_point(eq))
-    if clashes:
-        return Proof(False, "", clashes[0])
+    sampled = _sampled(eq)
+    faults = name_clashes(eq, catalog, sampled[0] if sampled else None) + low_indices(sampled)
+    if faults:
+        return Proof(False, "", faults[0])
     general_diff = regions = None
     general_proved = False
     try:
@@ -1025,12 +1041,12 @@ def _integer_symbols(eq):
     return sorted(set().union(*(free_indices(side, labels) for side in eq.sides)))
 
 
-def _first_point(eq):
-    """The first point the space samples, or None where it cannot."""
+def _sampled(eq):
+    """The points the space samples (seed 0), or none where it cannot."""
     try:
-        return next(iter(eq.space.sample(np.random.default_rng(0))), None)
-    except Exception:  # noqa: BLE001 - a space that cannot sample: nothing to compare names with
-        return None
+        return list(eq.space.sample(np.random.default_rng(0)))
+    except Exception:  # noqa: BLE001 - a space that cannot sample: nothing to compare names or indices with
+        return []
 
 
 def _derived_names(space):
