@@ -240,7 +240,8 @@ def test_a_zero_factor_or_a_norm_does_not_hide_a_denominator():
     from derivations.equations.notation import Norm
 
     space = pts.scalar("u", [lambda rng: rng.normal(), 2.5, -1.3])
-    tangent, catalog = statement(sp.Add(sp.Mul(0, sp.tan(2 * u), evaluate=False), u, evaluate=False), u, space=space, base="bce-logits")
+    zero_tan = sp.Add(sp.Mul(0, sp.tan(2 * u), evaluate=False), u, evaluate=False)
+    tangent, catalog = statement(zero_tan, u, space=space, base="bce-logits")
     proof = prove_link(tangent, 0, catalog)
     assert not proof.proved and "cos(2*u) is not shown nonzero" in proof.reason, proof
     assert check_equation(tangent, catalog).result != "pass"
@@ -251,7 +252,8 @@ def test_a_zero_factor_or_a_norm_does_not_hide_a_denominator():
     rounded, catalog = statement(Frac(sp.ceiling(u), sp.ceiling(u)), sp.Integer(1), space=space, base="bce-logits")
     record = check_equation(rounded, catalog)
     assert record.result == "fail" and "ceiling(u) is 0 here" in record.message, record.message
-    twin, twin_catalog = statement(sp.Add(sp.Mul(0, sp.tanh(2 * u), evaluate=False), u, evaluate=False), u, space=space, base="bce-logits")
+    zero_tanh = sp.Add(sp.Mul(0, sp.tanh(2 * u), evaluate=False), u, evaluate=False)
+    twin, twin_catalog = statement(zero_tanh, u, space=space, base="bce-logits")
     assert check_equation(twin, twin_catalog).result == "pass"
 
 
@@ -260,8 +262,8 @@ def test_a_sum_index_named_like_a_value_is_refused():
     # sizes as a free value, and P(C) sum_k k = P(C) C k passed for all sizes
     j_value = sp.Symbol("j", real=True)
     space = pts.scalar("j", [lambda rng: rng.normal(), 2.5])
-    eq, catalog = statement(SumOver(j_value, sp.Symbol("j", integer=True, positive=True), 1, 3), sp.Integer(6), space=space,
-                            base="bce-logits")
+    j_index = sp.Symbol("j", integer=True, positive=True)
+    eq, catalog = statement(SumOver(j_value, j_index, 1, 3), sp.Integer(6), space=space, base="bce-logits")
     proof = prove_link(eq, 0, catalog)
     assert not proof.proved and "the index j of a sum or product has the name of a value" in proof.reason, proof
     record = check_equation(eq, catalog)

@@ -24,7 +24,8 @@ from derivations.equations.kernel import COMPARE as _COMPARE, accurate_logs, cer
 from derivations.equations.notation import Ind
 from derivations.gradient_check import numerical_gradient
 
-__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Undefined", "Slopes", "one_sided_slopes",
+__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Undefined", "Slopes",
+           "one_sided_slopes",
            "unevaluable", "EVALUATED_FUNCTIONS"]
 
 DIGITS = 40

@@ -150,9 +150,9 @@ def low_indices(points):
     for point in points:
         low = sorted(name for name, value in point.indices.items() if int(value) < 1)
         if low:
-            out.append(f"the point {point.label} gives {', '.join(f'{n} = {point.indices[n]}' for n in low)}: sizes and "
-                       f"indices are 1-based (1..size, as on the page and as the proof at symbolic sizes reads them); "
-                       f"list them from 1")
+            given = ", ".join(f"{n} = {point.indices[n]}" for n in low)
+            out.append(f"the point {point.label} gives {given}: sizes and indices are 1-based (1..size, as on the page "
+                       f"and as the proof at symbolic sizes reads them); list them from 1")
             break
     return out
 
