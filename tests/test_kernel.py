@@ -115,6 +115,16 @@ def test_a_removable_singularity_is_not_a_value():
     assert rules.undefined_at(1 / (u - 1)) == u - 1 and rules.undefined_at(1 / (u ** 2 + 1)) is None
 
 
+def test_a_denominator_the_sides_divide_by_as_written_is_asked_even_where_sympy_cancelled_it():
+    # u**3 * u**-1 is built as u**2: the difference holds no denominator, the obligation's list still does
+    diff = u ** 3 / u - u ** 2
+    assert diff == 0 and prove(Obligation(diff)).proved
+    verdict = prove(Obligation(diff, denominators=(u,)))
+    assert not verdict.proved and "the denominator u is not shown nonzero" in verdict.reason
+    assert prove(Obligation((u ** 2 + 1) * u / (u ** 2 + 1) - u, denominators=(u ** 2 + 1, 1 + sp.exp(u)))).proved
+    assert rules.undefined_among((sp.exp(u), u - 1)) == u - 1 and rules.undefined_among((sp.Integer(2),)) is None
+
+
 # -- numbers --------------------------------------------------------------------------------------------------
 
 def test_signs_are_certified_at_rising_precision():

@@ -207,3 +207,158 @@ def test_a_derivative_statement_holds_exactly_off_the_kinks_of_what_it_different
     twin, twin_catalog = statement(Partial(sp.Max(0, u ** 2 - 1), u), 2 * u * Ind(u ** 2 > 1), space=space,
                                    base="bce-logits", kind="gradient")
     assert prove_link(twin, 0, twin_catalog).proved
+
+
+# -- the adversary's second round (each false statement passed, most "proved for all sizes", before its fix) --------
+
+def test_a_denominator_cancelled_while_the_side_is_built_is_still_a_denominator():
+    # u^2 (u - 2)/(u - 2) = u^2 passed for all sizes: sympy combines (u - 2) (u - 2)^-1 to 1 when the evaluator builds
+    # the quotient, so neither the kernel nor the checks saw the 0/0 at u = 2
+    space = pts.scalar("u", [lambda rng: rng.normal(), 2.5, -1.3])
+    eq, catalog = statement(Frac(u ** 2 * (u - 2), u - 2), u ** 2, space=space, base="bce-logits")
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "denominator u - 2 is not shown nonzero" in proof.reason, proof
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "no value at u = 2" in record.message and "division by zero" in record.message, \
+        record.message
+    twin, twin_catalog = statement(Frac(u ** 2 * (u ** 2 + 1), u ** 2 + 1), u ** 2, space=space, base="bce-logits")
+    assert check_equation(twin, twin_catalog).result == "pass"
+    # at symbolic sizes too: s_p^2 / s_p = s_p is not proved for all sizes (s_p may be 0); a softmax's sum is positive
+    from derivations.equations.symbols import p
+
+    sized, catalog = statement(Frac(s[p] ** 2, s[p]), s[p], space=pts.logits())
+    proof = prove_link(sized, 0, catalog)
+    assert not proof.proved and "the denominator s_1 is not shown nonzero" in proof.reason, proof
+    total = SumOver(exp(s[k]), k, 1, C)
+    twin, twin_catalog = statement(Frac(exp(s[p]), total) * total, exp(s[p]), space=pts.logits())
+    assert prove_link(twin, 0, twin_catalog).category == "all sizes"
+
+
+def test_a_zero_factor_or_a_norm_does_not_hide_a_denominator():
+    # 0 tan(2u) + u = u (no value where cos 2u = 0), ||1/(u - 1)|| ||u - 1|| = 1 (none at u = 1) and
+    # ceil(u)/ceil(u) = 1 (none on -1 < u <= 0) passed: sympy dropped the factor or the quotient as it built them
+    from derivations.equations.notation import Norm
+
+    space = pts.scalar("u", [lambda rng: rng.normal(), 2.5, -1.3])
+    zero_tan = sp.Add(sp.Mul(0, sp.tan(2 * u), evaluate=False), u, evaluate=False)
+    tangent, catalog = statement(zero_tan, u, space=space, base="bce-logits")
+    proof = prove_link(tangent, 0, catalog)
+    assert not proof.proved and "cos(2*u) is not shown nonzero" in proof.reason, proof
+    assert check_equation(tangent, catalog).result != "pass"
+    norms, catalog = statement(Norm(Frac(1, u - 1)) * Norm(u - 1), sp.Integer(1), space=space, base="bce-logits")
+    assert not prove_link(norms, 0, catalog).proved
+    record = check_equation(norms, catalog)
+    assert record.result == "fail" and "u - 1 is 0 here" in record.message, record.message
+    rounded, catalog = statement(Frac(sp.ceiling(u), sp.ceiling(u)), sp.Integer(1), space=space, base="bce-logits")
+    record = check_equation(rounded, catalog)
+    assert record.result == "fail" and "ceiling(u) is 0 here" in record.message, record.message
+    zero_tanh = sp.Add(sp.Mul(0, sp.tanh(2 * u), evaluate=False), u, evaluate=False)
+    twin, twin_catalog = statement(zero_tanh, u, space=space, base="bce-logits")
+    assert check_equation(twin, twin_catalog).result == "pass"
+
+
+def test_a_sum_index_named_like_a_value_is_refused():
+    # a real value k and a sum over the index k: the evaluator read the value as the index, the proof at symbolic
+    # sizes as a free value, and P(C) sum_k k = P(C) C k passed for all sizes
+    j_value = sp.Symbol("j", real=True)
+    space = pts.scalar("j", [lambda rng: rng.normal(), 2.5])
+    j_index = sp.Symbol("j", integer=True, positive=True)
+    eq, catalog = statement(SumOver(j_value, j_index, 1, 3), sp.Integer(6), space=space, base="bce-logits")
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "the index j of a sum or product has the name of a value" in proof.reason, proof
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "the index j of a sum or product" in record.message, record.message
+    twin, twin_catalog = statement(SumOver(u, j, 1, 3), 3 * u, space=pts.scalar("u", [lambda rng: rng.normal()]),
+                                   base="bce-logits")
+    assert check_equation(twin, twin_catalog).result == "pass"
+
+
+def test_the_norm_of_a_scalar_is_a_kink():
+    # d||u - 1||/du (u - 1) = ||u - 1|| was "proved for all sizes", not off the kinks: the norm of a scalar was
+    # sympy's Abs, whose derivative sign(0) = 0 hides the kink at u = 1, and no kink point was asked for
+    from derivations.equations.notation import Norm, Partial
+
+    sides = [Partial(Norm(u - 1), u) * (u - 1), Norm(u - 1)]
+    eq, catalog = statement(*sides, space=pts.scalar("u", [lambda rng: rng.normal(), 2.5]), base="bce-logits")
+    record = check_equation(eq, catalog)
+    assert record.result != "pass" and "no point lies exactly on one of its kinks" in record.message, record.message
+    twin, twin_catalog = statement(*sides, space=pts.scalar("u", [lambda rng: rng.normal(), 2.5], kinks=[1.0]),
+                                   base="bce-logits")
+    record = check_equation(twin, twin_catalog)
+    assert record.result == "pass" and all("off the kinks" in text for text in record.proved_for), record
+
+
+def test_a_log_inside_a_named_function_is_probed():
+    # e^{g((u - 4)^2 - 1/100)} = (u - 4)^2 - 1/100 with g(x) = log x passed for all sizes: the probes looked for
+    # logs in the sides only, never in the definitions they reach (no real value on 3.9 < u < 4.1)
+    import numpy as np
+
+    from derivations.equations import Catalog, Problem
+
+    x = sp.Symbol("x", real=True)
+    problem = Problem("problem-93.md", 93, "Logs")
+    g = problem.function("glog", "g", "g-log", lambda values, index, ev, arg: float(np.log(ev(arg))))
+    problem.equation("g-log", "definition", "g", lambda: [g(x), log(x)], pts.scalar("x", [0.5, 3.0]),
+                     domain=[x > 0])
+    inside = (u - 4) ** 2 - sp.Rational(1, 100)
+    problem.equation("g-false", "identity", "e^g", lambda: [exp(g(inside)), inside],
+                     pts.scalar("u", [0.3, 1.7, 6.0]))
+    problem.equation("g-true", "identity", "e^g", lambda: [exp(g((u - 4) ** 2 + 1)), (u - 4) ** 2 + 1],
+                     pts.scalar("u", [0.3, 1.7, 6.0]))
+    catalog = Catalog([*CATALOG.problems, problem])
+    record = check_equation(catalog["g-false"], catalog)
+    assert record.result == "fail" and "has no real value at u = 3.99" in record.message and "log" in record.message, \
+        record.message
+    assert check_equation(catalog["g-true"], catalog).result == "pass"
+
+
+def test_a_declared_domain_is_probed_where_it_allows():
+    # (sqrt(u - 3))^2 = u - 3 with domain u > 0 passed: the probes skipped u entirely
+    root = sp.Pow(sp.sqrt(u - 3), 2, evaluate=False)
+    space = pts.scalar("u", [3.5, 4.25, 8.0])
+    eq, catalog = statement(root, u - 3, space=space, base="bce-logits", domain=[u > 0])
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "the declared domain allows u" in record.message, record.message
+    twin, twin_catalog = statement(sp.Pow(sp.sqrt(u + 3), 2, evaluate=False), u + 3, space=space, base="bce-logits",
+                                   domain=[u > 0])
+    assert check_equation(twin, twin_catalog).result == "pass"
+
+
+def _from(first):
+    """A space of sizes C = 2..5 with a free index m listed from ``first`` to C - 1 + first, and one value u."""
+    from derivations.equations.points import Point, Space
+
+    def sample(rng):
+        return [Point(f"C={c}, m={q}", {"C": c, "m": q}, {"u": float(rng.normal())})
+                for c in (2, 3, 4, 5) for q in range(first, c + first)]
+
+    def every(sizes, free):
+        for q in range(first, sizes["C"] + first):
+            yield Point(f"C={sizes['C']}, m={q}", {"C": sizes["C"], "m": q}, {"u": 0.0})
+
+    return Space(sample, every, {"C": (2, 3, 4, 5)}, {}, {})
+
+
+def test_an_index_listed_from_zero_is_refused():
+    # P(C) 0^m = 0 with m listed from 0 passed for all sizes: the translation to symbolic sizes reads m >= 1
+    m = sp.Symbol("m", integer=True)
+    gate = (C - 2) * (C - 3) * (C - 4) * (C - 5)
+    eq, catalog = statement(gate * Ind(m < 1), sp.Integer(0), space=_from(0), base="bce-logits")
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "m = 0: sizes and indices are 1-based" in proof.reason, proof
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and "m = 0: sizes and indices are 1-based" in record.message, record.message
+    twin, twin_catalog = statement(gate * Ind(m < 1), sp.Integer(0), space=_from(1), base="bce-logits")
+    assert check_equation(twin, twin_catalog).result == "pass"
+
+
+def test_a_product_binds_its_index():
+    # prod_{j=1}^{2} (u - j) = u^2 - 3u + 2 was refused as "about j": only a sum was read as binding its index
+    space = pts.scalar("u", [lambda rng: rng.normal(), 2.5])
+    eq, catalog = statement(sp.Product(u - j, (j, 1, 2)), u ** 2 - 3 * u + 2, space=space, base="bce-logits")
+    proof = prove_link(eq, 0, catalog)
+    assert proof.proved, proof
+    false, false_catalog = statement(sp.Product(u - j, (j, 1, 2)), u ** 2 - 3 * u + 1, space=space,
+                                     base="bce-logits")
+    proof = prove_link(false, 0, false_catalog)
+    assert not proof.proved and proof.refuted, proof

@@ -34,11 +34,11 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import (Evaluator, InvalidValue, MissingValue, NotEvaluable, Point, Slopes,
-                                            _strip_derivatives)
+from derivations.equations.evaluate import (DIVISION_BY_ZERO, Evaluator, InvalidValue, MissingValue, NotEvaluable,
+                                            Point, Slopes, _strip_derivatives)
 from derivations.equations.notation import Frac, Grad, Ind, Partial, SumOver
-from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, proof_key,
-                                          prove_equation, statement_indices)
+from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, low_indices,
+                                          name_clashes, proof_key, prove_equation, statement_indices)
 from derivations.equations.regions import Regions
 
 __all__ = ["Record", "check_equation", "has_kink", "kink_conditions", "pattern_points", "METHODS", "MARKS"]
@@ -362,6 +362,60 @@ def _domain_failures(eq, points):
 
 
 PROBES = (-2.0, -0.5)  # the values a real scalar takes at the probes of :func:`_real_value_failures`
+# and, for a scalar the declared domain restricts, those of these the domain allows (u > 0: 1e-3, 0.5, 1, 2)
+DOMAIN_PROBES = (1e-3, 0.5, 1.0, 2.0, -1e-3, -0.5, -1.0, -2.0)
+
+
+def _allowed(eq, name, value):
+    """Whether the equation's declared domain allows the scalar ``name`` the value ``value``."""
+    return all(bool(rel.func(sp.Float(value), rel.rhs)) for rel in eq.domain
+               if isinstance(rel, Relational) and isinstance(rel.lhs, sp.Symbol) and rel.lhs.name == name)
+
+
+def _recorded(eq, base, catalog, domain):
+    """(denominators, arguments, substitution): what the sides divide by and take logs and roots of, as the evaluator
+    meets them at ``base`` with every value a symbol (through the named functions' definitions too: g(x) = log x
+    called at (u - 3)^2 - 1/100 has that argument), and the symbols' values at ``base``. Where the evaluator cannot,
+    the sides' own nodes (Frac, negative powers, logs, roots) instead."""
+    denominators, arguments, subs = [], [], {}
+    for side in eq.sides:
+        try:
+            ev = Evaluator(base, "symbolic", catalog, domain=domain)
+            ev.ev(side)
+            denominators += ev.denominators
+            arguments += ev.real_arguments
+            subs.update(ev.subs)
+            continue
+        except Exception:  # noqa: BLE001 - the evaluator cannot read it here: the nodes as written
+            pass
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.Pow) and node.exp.is_negative:
+                denominators.append(node.base)
+            elif isinstance(node, Frac):
+                denominators.append(node.args[1])
+            if isinstance(node, sp.log):
+                arguments.append(node.args[0])
+            elif isinstance(node, sp.Pow) and not node.exp.is_integer:
+                arguments.append(node.base)
+    return list(dict.fromkeys(denominators)), list(dict.fromkeys(arguments)), subs
+
+
+def _in_one_scalar(exprs, name, base, subs, number):
+    """``exprs`` written in one real symbol for the scalar ``name``, every other value at ``base`` (a sympy
+    ``number``): (that symbol, [each that depends on it and on nothing else])."""
+    symbol = sp.Symbol(name, real=True)
+    others = _other_scalars(exprs, base, name, number)
+    others.update({k: v for k, v in subs.items() if k.name != name and k not in others})
+    out = []
+    for expr in exprs:
+        expr = sp.sympify(expr)
+        named = {sym for sym in expr.free_symbols if isinstance(sym, sp.Symbol) and sym.name == name}
+        if not named:
+            continue
+        expr = expr.xreplace({sym: symbol for sym in named}).xreplace(others)
+        if expr.free_symbols == {symbol}:
+            out.append(expr)
+    return symbol, out
 
 
 def _real_value_failures(eq, sampled, catalog, domain):
@@ -376,11 +430,14 @@ def _real_value_failures(eq, sampled, catalog, domain):
     if base is None:
         return []
     out = []
+    recorded = _recorded(eq, base, catalog, domain)
     for name, value in sorted(base.values.items()):
-        if np.ndim(value) != 0 or name in domain or isinstance(value, (bool, np.bool_)):
+        if np.ndim(value) != 0 or isinstance(value, (bool, np.bool_)):
             continue
-        poles = _poles(eq, base, name)
-        for probe_value in PROBES + poles + _edges(eq, base, name):
+        poles = _poles(recorded, base, name)
+        # a scalar the domain restricts is probed where the domain allows it (0 < u < 5 for sqrt(u - 5), u > 0)
+        candidates = PROBES + _edges(recorded, base, name) + poles + (DOMAIN_PROBES if name in domain else ())
+        for probe_value in dict.fromkeys(v for v in candidates if _allowed(eq, name, v)):
             probe = dataclasses.replace(base, label=f"{name} = {probe_value}",
                                         values=dict(base.values, **{name: probe_value}))
             try:
@@ -390,10 +447,17 @@ def _real_value_failures(eq, sampled, catalog, domain):
             invalid = [n + 1 for n, e in enumerate(evaluated) if e[2]]
             valid = [n + 1 for n, e in enumerate(evaluated) if e[0]]
             undefined = [n + 1 for n, e in enumerate(evaluated) if not e[0] and not e[2] and not e[3]]
+            if invalid and valid and DIVISION_BY_ZERO in evaluated[invalid[0] - 1][2]:
+                out.append(f"side {invalid[0]} has no value at {probe.describe()}, where side {valid[0]} has one "
+                           f"({evaluated[invalid[0] - 1][2]}): declare the domain the statement is about "
+                           f"(domain=[sp.Ne({name}, {probe_value:g})])")
+                break
             if invalid and valid:
                 out.append(f"side {invalid[0]} has no real value at {probe.describe()}, where side {valid[0]} has one "
-                           f"({evaluated[invalid[0] - 1][2]}): the statement is about every real {name} unless its "
-                           f"domain says otherwise (domain=[{name} > 0])")
+                           f"({evaluated[invalid[0] - 1][2]}): " + (
+                               f"the declared domain allows {name} = {probe_value:g}" if name in domain else
+                               f"the statement is about every real {name} unless its domain says otherwise "
+                               f"(domain=[{name} > 0])"))
                 break
             if undefined and valid and probe_value in poles:
                 why = "; ".join(f"{m}: {r}" for m, r in evaluated[undefined[0] - 1][1].items())
@@ -407,37 +471,24 @@ def _real_value_failures(eq, sampled, catalog, domain):
 GRID = tuple(sorted({sign * 10.0 ** (k / 2) for sign in (-1, 1) for k in range(-4, 13)} | {0.0}))  # ±0.01 .. ±1e6
 
 
-def _other_scalars(eq, base, name, number):
-    """The sides' scalar symbols other than ``name``, each at its value at ``base`` (made a sympy ``number``)."""
-    return {sym: number(float(base.values[sym.name])) for side in eq.sides for sym in side.free_symbols
+def _other_scalars(exprs, base, name, number):
+    """The scalar symbols of ``exprs`` other than ``name``, each at its value at ``base`` (made a sympy ``number``)."""
+    return {sym: number(float(base.values[sym.name])) for side in exprs for sym in sp.sympify(side).free_symbols
             if isinstance(sym, sp.Symbol) and sym.name != name and sym.name in base.values
             and np.ndim(base.values[sym.name]) == 0 and not isinstance(base.values[sym.name], (bool, np.bool_))}
 
 
-def _edges(eq, base, name):
+def _edges(recorded, base, name):
     """Values of the scalar ``name`` where an argument of a log or a root in the sides is negative, the other scalars
     at ``base``: the probes at -2 and -0.5 miss an edge elsewhere (u < -5 for sqrt(u + 5), u > log 5 for
     sqrt(5 - e^u)). The argument is evaluated on a grid from -1e6 to 1e6, at the least value between the
     neighbours of each minimum on the grid (a dip narrower than the grid: (e^u - 20)^2 - 1e-6), and beside and
     between the real roots of a polynomial argument of degree at most 4. At most 12 values. A dip thinner than
-    float64 can place is missed (a documented limit)."""
-    symbol = sp.Symbol(name, real=True)
-    others = _other_scalars(eq, base, name, sp.Float)
-    arguments = []
-    for side in eq.sides:
-        for node in sp.preorder_traversal(side):
-            if isinstance(node, sp.log):
-                arguments.append(node.args[0])
-            elif isinstance(node, sp.Pow) and not node.exp.is_integer:
-                arguments.append(node.base)
+    float64 can place is missed (a documented limit). The arguments are those :func:`_recorded` found, inside the
+    named functions' definitions too."""
+    symbol, arguments = _in_one_scalar(recorded[1], name, base, recorded[2], sp.Float)
     values = []
-    for argument in arguments:
-        named = {sym for sym in argument.free_symbols if isinstance(sym, sp.Symbol) and sym.name == name}
-        if not named:
-            continue
-        expr = argument.xreplace({sym: symbol for sym in named}).xreplace(others)
-        if expr.free_symbols != {symbol}:
-            continue
+    for expr in arguments:
         try:
             f = sp.lambdify(symbol, expr, "math")
         except Exception:  # noqa: BLE001 - an argument with no float form: the grid says nothing
@@ -466,27 +517,26 @@ def _edges(eq, base, name):
     return tuple(values[:12])
 
 
-def _poles(eq, base, name):
-    """The real values of the scalar ``name`` (the other scalars at ``base``) where a denominator of a side is 0,
-    exactly where they are rational: a side that is 0/0 there has no value, however sympy cancels it."""
-    symbol = sp.Symbol(name, real=True)
-    others = _other_scalars(eq, base, name, sp.nsimplify)
+def _poles(recorded, base, name):
+    """The real values of the scalar ``name`` (the other scalars at ``base``) where a denominator a side divides by
+    (:func:`_recorded`: as written, before sympy cancels it) is 0: exactly where they are rational roots of a
+    polynomial, else where it is exactly 0 on :data:`GRID` (floor(u) on 0 <= u < 1). A side that is 0/0 there has
+    no value, however sympy cancels it."""
+    symbol, denominators = _in_one_scalar(recorded[0], name, base, recorded[2], sp.nsimplify)
     values = []
-    for side in eq.sides:
-        for node in sp.preorder_traversal(side):
-            denominator = node.base if isinstance(node, sp.Pow) and node.exp.is_negative else \
-                node.args[1] if isinstance(node, Frac) else None
-            if denominator is None:
-                continue
-            named = {sym for sym in denominator.free_symbols if isinstance(sym, sp.Symbol) and sym.name == name}
-            expr = denominator.xreplace({sym: symbol for sym in named}).xreplace(others) if named else None
-            if expr is None or expr.free_symbols != {symbol} or not expr.is_polynomial(symbol):
-                continue
+    for expr in denominators:
+        if expr.is_polynomial(symbol):
             try:
                 roots = sp.Poly(expr, symbol).real_roots()
             except (sp.PolynomialError, NotImplementedError, ValueError):
                 continue
             values += [float(r) for r in roots if r.is_Rational]
+            continue
+        try:
+            f = sp.lambdify(symbol, expr, "math")
+        except Exception:  # noqa: BLE001 - no float form: nothing to probe
+            continue
+        values += [v for v in GRID if _float_or_none(f, v) == 0.0][:3]
     return tuple(dict.fromkeys(values))[:6]
 
 
@@ -562,8 +612,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     domain = domain_assumptions(eq)
     record.points = len(points)
     record.links = len(eq.sides) - 1
-    methods, failures = set(), _domain_failures(eq, points) + _shape_failures(eq, catalog, sampled) + \
-        _points_only_failures(eq)
+    methods, failures = set(), low_indices(points) + _domain_failures(eq, points) + \
+        _shape_failures(eq, catalog, sampled) + _points_only_failures(eq)
     package_checked = fd_checked = False
     per_link = [0] * record.links
     kinked = any(has_kink(side, catalog) for side in eq.sides) or (
@@ -577,7 +627,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         evaluated = [_evaluations(side, point, catalog, domain) for side in eq.sides]
         for n, (values, why, invalid, missing) in enumerate(evaluated):
             if invalid:
-                failures.append(f"side {n + 1} has no real value at {point.describe()}\n    {invalid}")
+                no = "no value" if DIVISION_BY_ZERO in invalid else "no real value"
+                failures.append(f"side {n + 1} has {no} at {point.describe()}\n    {invalid}")
             elif not values and not missing:
                 failures.append(f"side {n + 1} cannot be evaluated at {point.describe()}\n    "
                                 + "; ".join(f"{m}: {r}" for m, r in why.items()))
@@ -618,6 +669,8 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
             if not compared and all(evaluated[k][0] for k in (n, n + 1)) and eq.kind != "inequality":
                 failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
         record.kink_points += on_kink
+    # a name read two ways (after the points: an evaluation's own message, such as a real index, says more)
+    failures += name_clashes(eq, catalog, sampled[0] if sampled else None)
     failures += _real_value_failures(eq, sampled, catalog, domain)
     record.methods = sorted(methods)
     proofs, unproved, refuted = _proofs(eq, catalog, prove, proofs_done)

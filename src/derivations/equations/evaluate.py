@@ -24,7 +24,8 @@ from derivations.equations.kernel import COMPARE as _COMPARE, accurate_logs, cer
 from derivations.equations.notation import Ind
 from derivations.gradient_check import numerical_gradient
 
-__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Slopes", "one_sided_slopes",
+__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Undefined", "Slopes",
+           "one_sided_slopes",
            "unevaluable", "EVALUATED_FUNCTIONS"]
 
 DIGITS = 40
@@ -41,6 +42,14 @@ class MissingValue(NotEvaluable):
 
 class InvalidValue(Exception):
     """This side has no real value at this point (complex, or a sum over a reversed range): a failure."""
+
+
+DIVISION_BY_ZERO = "a division by zero"
+
+
+class Undefined(InvalidValue):
+    """This side has no value at this point: a denominator it divides by as written is 0 there (0/0 included,
+    however sympy cancelled it when the side was built: u^3/u is u^2 to sympy, undefined at u = 0 on the page)."""
 
 
 @dataclass
@@ -578,6 +587,10 @@ class Evaluator:
         self.locals = {}  # the parameters of the named function being evaluated, bound to its arguments' values
         self.moved = {}  # primitive values moved from the point's own (finite differences): name -> value
         self.nested = False  # inside a derivative taken by finite differences (its steps are larger)
+        # every denominator met as written (symbolic mode), before sympy combines anything: a point where one is 0
+        # is one where the side has no value (:meth:`defined`), and the prover's obligations carry them
+        self.denominators = []
+        self.real_arguments = []  # every argument of a log and base of a root met (symbolic mode): real only if >= 0
         if mode == "symbolic":
             values, self.subs = point.symbolic_values(domain)
             # a derived value's max or Piecewise becomes atoms when it is read, so that only what a side reads counts
@@ -594,6 +607,7 @@ class Evaluator:
         if isinstance(out, Slopes):
             return out
         if self.mode == "symbolic":
+            self.defined()
             if isinstance(out, sp.MatrixBase):
                 out = out.applyfunc(lambda e: _at_point(e, self.subs))
                 exact = not out.atoms(sp.Float)  # a float64 inside (a derived value the package computed) is no exact value
@@ -624,6 +638,30 @@ class Evaluator:
         if not np.all(np.isfinite(out)):
             raise NotEvaluable("not finite in float64")
         return out
+
+    def divides_by(self, denominator):
+        """Record ``denominator`` (symbolic mode): the side divides by it as written. A number, or a value sympy's
+        assumptions show nonzero (a sum of exponentials), needs no record."""
+        if self.mode != "symbolic":
+            return
+        if isinstance(denominator, sp.MatrixBase):
+            if len(denominator) != 1:
+                return
+            denominator = denominator[0]
+        if isinstance(denominator, np.ndarray) and denominator.size == 1:
+            denominator = denominator.reshape(-1)[0]
+        if not isinstance(denominator, sp.Basic):
+            return  # a float of the package's (a derived value): a number
+        if denominator.is_number or denominator.is_nonzero or denominator in self.denominators:
+            return
+        self.denominators.append(denominator)
+
+    def defined(self):
+        """Raise :class:`Undefined` where a recorded denominator is exactly 0 at this point (told for certain)."""
+        for denominator in self.denominators:
+            number = _number(_at_point(denominator, self.subs))
+            if number is not None and certified_sign(number) == 0:
+                raise Undefined(f"{DIVISION_BY_ZERO}: {denominator} is 0 here")
 
     @staticmethod
     def _evalf(expr):
@@ -742,12 +780,15 @@ class Evaluator:
         power = self.ev(expr.exp)
         if isinstance(power, sp.Rational) and not power.is_Integer:
             self._real_argument(base, "a root of a negative value", strict=False)
+        if isinstance(power, sp.Number) and power.is_negative:
+            self.divides_by(base)
         return base ** power
 
     def _ev_Frac(self, expr):
         bottom = self.ev(expr.args[1])
         if np.ndim(bottom) == 2 and np.size(bottom) > 1 or isinstance(bottom, sp.MatrixBase) and len(bottom) > 1:
             raise NotEvaluable(f"a division by a vector or matrix of shape {np.shape(bottom)}")
+        self.divides_by(bottom)
         return self.ev(expr.args[0]) / bottom
 
     def _ev_exp(self, expr):
@@ -761,6 +802,8 @@ class Evaluator:
 
     def _real_argument(self, a, what, strict=True):
         """A log or a root of a number that is not positive has no real value: sympy would rewrite exp(log u) as u."""
+        if self.mode == "symbolic" and not isinstance(a, sp.MatrixBase) and not sp.sympify(a).is_number:
+            self.real_arguments.append(sp.sympify(a))
         if self.mode != "symbolic" or self.regions is not None or isinstance(a, sp.MatrixBase):
             return
         number = sp.sympify(a).xreplace(self.subs)
@@ -796,7 +839,10 @@ class Evaluator:
         return sign
 
     def _ev_Abs(self, expr):
-        a = self.ev(expr.args[0])
+        return self._absolute(expr, self.ev(expr.args[0]))
+
+    def _absolute(self, expr, a):
+        """|a|: a kink at a = 0 (a sign variable of ``regions``), never sympy's Abs, whose derivative sign(0) is 0."""
         if self.mode != "symbolic":
             return np.abs(a)
         if self.regions is None:
@@ -846,6 +892,8 @@ class Evaluator:
         """sin, cos, tan, sinh, cosh, tanh: sympy's function of the value, or numpy's of the float."""
         name = type(expr).__name__
         a = self.ev(expr.args[0])
+        if name == "tan":  # sin a / cos a: no value where cos a = 0, even times 0
+            self.divides_by(sp.cos(a))
         return getattr(sp, name)(a) if self.mode == "symbolic" else getattr(np, name)(a)
 
     _ev_sin = _ev_cos = _ev_tan = _ev_sinh = _ev_cosh = _ev_tanh = _elementary
@@ -940,6 +988,8 @@ class Evaluator:
         a = self.ev(expr.args[0])
         if self.mode == "symbolic":
             entries = list(a) if isinstance(a, sp.MatrixBase) else [a]
+            if len(entries) == 1:  # the norm of a scalar is |a|: a kink like |.|
+                return self._absolute(expr, entries[0])
             return sp.sqrt(sum(e ** 2 for e in entries))
         return float(np.linalg.norm(np.asarray(a, dtype=np.float64)))
 
@@ -1121,10 +1171,12 @@ class Evaluator:
                 held[name] = sym
         before = set(self.regions.variables) if self.regions is not None else set()
         saved, self.locals = self.locals, held
+        recorded = len(self.denominators)
         try:
             inner = self.ev(f)
         finally:
             self.locals = saved
+            self.denominators[recorded:] = [d.xreplace(back) for d in self.denominators[recorded:]]
         if self.regions is not None:  # an atom whose condition holds a held symbol would never be told at a point
             dummies, conditions = set(back), getattr(self.regions, "conditions", None)
             for atom in set(self.regions.variables) - before:

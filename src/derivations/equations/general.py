@@ -67,6 +67,7 @@ class General:
             name: index_symbol(name) for name in eq.space.sizes}
         self.prove_links = prove_links  # (definition, links) -> whether proved for all sizes
         self.bounds = {}  # fresh index name -> its size, for discharging range conditions
+        self.denominators = []  # what the sides divide by as written, before sympy cancels it: the kernel asks each
         self._fresh = 0
         self._derived_names = self._derived(eq)
 
@@ -194,7 +195,9 @@ class General:
         if isinstance(expr, SumOver):
             return self._sum(*expr.args, comp=comp)
         if isinstance(expr, Frac):
-            return self.tr(expr.args[0], comp) / self.tr(expr.args[1])
+            bottom = self.tr(expr.args[1])
+            self.denominators.append(bottom)
+            return self.tr(expr.args[0], comp) / bottom
         if isinstance(expr, Partial):
             f, var = expr.args
             target = self.tr(var)
@@ -261,7 +264,10 @@ class General:
             return self._mul(expr, comp)
         if isinstance(expr, (sp.Pow, sp.exp, sp.log)):
             self._scalar(comp, expr)
-            return expr.func(*[self.tr(a) for a in expr.args])
+            args = [self.tr(a) for a in expr.args]
+            if isinstance(expr, sp.Pow) and args[1].is_number and args[1].is_negative:
+                self.denominators.append(args[0])
+            return expr.func(*args)
         raise NotEvaluable(f"no symbolic-size rule for {type(expr).__name__}")
 
     def _scalar(self, comp, expr):

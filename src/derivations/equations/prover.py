@@ -61,8 +61,8 @@ from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOve
 from derivations.equations.regions import IndexComparison, Regions, is_index_like
 from derivations.equations.summation import expand_finite_sums
 
-__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices",
-           "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
+__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "name_clashes",
+           "low_indices", "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
 
 ALL_SIZES = "all sizes"
 MAX_ENUMERATED_SIGNS = MAX_ENUMERATED
@@ -93,10 +93,17 @@ def has_derivative(eq, catalog):
 
 
 def free_indices(expr, labels=frozenset({"y"}), bound=frozenset()):
-    """Names of the index symbols (integer) that appear free in a notation tree, not bound by a sum; labels by name."""
+    """Names of the index symbols (integer) that appear free in a notation tree, not bound by a sum or a product;
+    labels by name."""
     labels = frozenset(labels)
     if isinstance(expr, sp.Symbol):
         return {expr.name} if expr.is_integer and expr.name not in bound else set()
+    if isinstance(expr, sp.Product):  # sympy's last limit is the outermost: each binds in the limits before it
+        out, inner = set(), bound
+        for index, lo, hi in reversed(expr.limits):
+            out |= free_indices(lo, labels, inner) | free_indices(hi, labels, inner)
+            inner = inner | {index.name}
+        return out | free_indices(expr.function, labels, inner)
     if isinstance(expr, SumOver):
         body, index, lo, hi, excluded = expr.args
         inner = bound | {index.name}
@@ -108,6 +115,46 @@ def free_indices(expr, labels=frozenset({"y"}), bound=frozenset()):
     if not isinstance(expr, sp.Basic):
         return set()
     return set().union(set(), *(free_indices(a, labels, bound) for a in expr.args))
+
+
+def name_clashes(eq, catalog, first):
+    """A sum's or product's index named like a value of the statement (a real k and Σ_k), or a real symbol of the
+    sides named like an index of the space: the evaluator resolves a symbol by its name, the proof at symbolic sizes
+    by the symbol, so each would read the statement differently. Refused, naming the clash. ``first`` is a point of
+    the space (its values and indices), or None."""
+    exprs = [e for side in eq.sides for e in (side, *reached_definitions(side, catalog))]
+    bound = set()
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, SumOver) and isinstance(node.args[1], sp.Symbol):
+                bound.add(node.args[1].name)
+            elif isinstance(node, sp.Product):
+                bound |= {limit[0].name for limit in node.limits if isinstance(limit[0], sp.Symbol)}
+    reals = {s.name for side in eq.sides for s in sp.sympify(side).free_symbols
+             if isinstance(s, sp.Symbol) and not s.is_integer}
+    values = (set(first.values) - set(first.label_names)) if first is not None else set()
+    indices = set(first.indices) if first is not None else set()
+    out = [f"the index {name} of a sum or product has the name of a value of the statement ({name}, a real value "
+           f"of its space or sides): the checks would read one for the other; rename one of them"
+           for name in sorted(bound & (values | reals))]
+    out += [f"the real symbol {name} of the sides has the name of an index of the space: the checks would read the "
+            f"index for it; rename one of them" for name in sorted(reals & indices)]
+    return out
+
+
+def low_indices(points):
+    """[message] for the first of ``points`` whose sizes or indices are below 1: indices are 1-based (1..size, as
+    on the page), and the translation to symbolic sizes reads every index as >= 1 (0^m is 0 there): a space that
+    lists m = 0 is refused, not misread."""
+    out = []
+    for point in points:
+        low = sorted(name for name, value in point.indices.items() if int(value) < 1)
+        if low:
+            given = ", ".join(f"{n} = {point.indices[n]}" for n in low)
+            out.append(f"the point {point.label} gives {given}: sizes and indices are 1-based (1..size, as on the page "
+                       f"and as the proof at symbolic sizes reads them); list them from 1")
+            break
+    return out
 
 
 def domain_assumptions(eq):
@@ -247,7 +294,8 @@ def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
     distinct = tuple(tuple(general.tr(rep) for rep in group) for group in distinct_groups
                      if not str(group[0]).startswith("own"))
     verdict = kernel_prove(Obligation(diff, tuple(regions.variables), regions.is_atom, dict(regions.conditions),
-                                      dict(space.bounds, **general.bounds), tuple(labels), distinct))
+                                      dict(space.bounds, **general.bounds), tuple(labels), distinct,
+                                      tuple(d for d in dict.fromkeys(general.denominators) if not d.is_number)))
     return verdict.proved, regions, verdict.residue
 
 
@@ -265,6 +313,13 @@ def _index_items(sides, labels, sizes):
             walk(body, bound | {index})
             for edge in (lo, hi) + (() if excluded is sp.S.NaN else (excluded,)):
                 walk(edge, bound)
+            return
+        if isinstance(e, sp.Product):
+            for index, lo, hi in reversed(e.limits):
+                walk(lo, bound)
+                walk(hi, bound)
+                bound = bound | {index}
+            walk(e.function, bound)
             return
         if isinstance(e, sp.Indexed):
             if e.base.label.name in labels and len(e.indices) == 1 and isinstance(e.indices[0], sp.Symbol) \
@@ -730,6 +785,9 @@ def _range_at(eq, n, catalog, sizes, by_order_type=False):
         except _ERRORS as exc:
             return count, f"sympy cannot evaluate it at {point.describe_indices()}: {type(exc).__name__}: {exc}", False
         items = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
+        undefined = kernel_prove(Obligation(0, denominators=tuple(ev.denominators)))
+        if not undefined.proved:  # a side divides by a value that may be 0: no value there, however sympy cancels it
+            return count, f"at {point.describe_indices()}, {undefined.reason}", False
         for item in items:
             if not is_zero(sp.sympify(item), regions.variables, regions.is_atom, regions.conditions):
                 witness = _range_witness(eq, n, catalog, point, regions, sp.sympify(item), ev)
@@ -865,6 +923,10 @@ def prove_link(eq, n, catalog):
 def _prove_link(eq, n, catalog):
     """The all-sizes route, then the second route (every size of the range, every value a symbol, and a witness
     search at several scales and beside every kink); "all sizes" only where both routes agree."""
+    sampled = _sampled(eq)
+    faults = name_clashes(eq, catalog, sampled[0] if sampled else None) + low_indices(sampled)
+    if faults:
+        return Proof(False, "", faults[0])
     general_diff = regions = None
     general_proved = False
     try:
@@ -1033,6 +1095,14 @@ def _integer_symbols(eq):
     """The free integer symbols of ``eq``'s sides (sizes, indices, labels): a statement with none is about values."""
     labels = {b.label.name for side in eq.sides for b in side.atoms(sp.IndexedBase) if b.label.is_integer}  # read as values
     return sorted(set().union(*(free_indices(side, labels) for side in eq.sides)))
+
+
+def _sampled(eq):
+    """The points the space samples (seed 0), or none where it cannot."""
+    try:
+        return list(eq.space.sample(np.random.default_rng(0)))
+    except Exception:  # noqa: BLE001 - a space that cannot sample: nothing to compare names or indices with
+        return []
 
 
 def _derived_names(space):

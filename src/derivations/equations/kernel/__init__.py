@@ -23,7 +23,9 @@ and every value of each ``KroneckerDelta`` consistent with its arguments.
 5. *one sum per range*, *rename bound variables*, *linearity*, *opaque sums*: sums over one range added into one
    body, which must be 0 for every value of its index; else each sum an opaque value.
 6. *defined everywhere*: a denominator not shown nonzero (a negative power, or the cos of a tan) stops the
-   kernel at every step (a 0/0 cancelled by sympy or by Poly's coefficients is no value).
+   kernel at every step (a 0/0 cancelled by sympy or by Poly's coefficients is no value); so does one of the
+   obligation's ``denominators``, those the sides divide by as written, which sympy may have cancelled while
+   building the difference (u^3/u is built as u^2).
 7. closed forms (:mod:`.numbers`): exact expansion and cancellation, exponentials as positive variables (as
    written first, then expanded), *exponentiate logs* (a real sum of logs of positive values is 0 iff the product
    of their powers is 1), and ``simplify``'s 0 only after an independent evaluation at random points agrees.
@@ -51,7 +53,7 @@ from derivations.equations.kernel.numbers import (
 )
 from derivations.equations.kernel.rules import (
     canonical_sums, delta_cases, discharge_ranges, distinct_deltas, expand, implied, normal_sums, opaque_sums,
-    solve_for, split_sums, sum_rules, undefined_at,
+    solve_for, split_sums, sum_rules, undefined_among, undefined_at,
 )
 
 __all__ = ["Obligation", "Verdict", "prove", "is_zero", "implied", "certified_sign", "accurate_logs", "COMPARE",
@@ -72,6 +74,7 @@ class Obligation:
     bounds: dict = field(default_factory=dict)  # index name -> size (symbol or number)
     labels: tuple = ()  # label arrays (y): y[i] is an index in 1..C
     distinct: tuple = ()  # groups of indices, pairwise unequal within a group
+    denominators: tuple = ()  # what the sides divide by as written: each must be shown nonzero (rule 6)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ def prove(ob):
     """The kernel's answer on ``ob``: proved only when every rule step shows the difference zero."""
     holds = lambda rel: implied(rel, ob.bounds, ob.labels)  # noqa: E731 - the index facts, as one test
     diff = sp.sympify(ob.difference)
+    bad = undefined_among(ob.denominators)
+    if bad is not None:
+        return Verdict(False, f"the denominator {bad} is not shown nonzero (a side divides by it as written)", diff)
     if diff.has(sp.Sum):
         diff = sp.piecewise_fold(discharge_ranges(sum_rules(diff, holds), holds))
         if isinstance(diff, sp.Piecewise) and diff.args[0][1] == sp.true:

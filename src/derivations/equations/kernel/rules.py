@@ -11,7 +11,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 __all__ = ["expand", "canonical_sums", "normal_sums", "opaque_sums", "split_sums", "sum_rules", "implied",
-           "discharge_ranges", "delta_cases", "distinct_deltas", "solve_for", "undefined_at"]
+           "discharge_ranges", "delta_cases", "distinct_deltas", "solve_for", "undefined_at", "undefined_among"]
 
 SIZE_NAMES = ("C", "N", "D")
 
@@ -276,6 +276,22 @@ def undefined_at(expr):
         hidden = _HIDDEN_DENOMINATOR.get(type(node))
         if hidden is not None and not node.args[0].is_number and not _nonzero(hidden(node.args[0])):
             return hidden(node.args[0])  # tan u is sin u / cos u: undefined where cos u = 0
+    return None
+
+
+def undefined_among(denominators):
+    """Rule *defined everywhere*, for the denominators the sides divide by as written (recorded before sympy
+    combined anything: ``u**3 * u**-1`` is built as ``u**2``): the first not shown nonzero for every value (as in
+    :func:`undefined_at`: by sympy's assumptions, of it or of it written as one fraction), else None. A
+    difference proved zero is zero only where every one of them is nonzero."""
+    for denominator in denominators:
+        denominator = sp.sympify(denominator)
+        if denominator.is_number:
+            if denominator.is_zero:
+                return denominator
+            continue
+        if not _nonzero(denominator):
+            return denominator
     return None
 
 
