@@ -311,6 +311,10 @@ def test_a_declared_domain_proves_a_piecewise_statement_and_every_point_must_res
                          base="bce-logits")
     assert check_equation(*violated).result == "fail"
     assert not prove_link(violated[0], 0, violated[1]).proved
+    # a domain against another number is read against it: delta > 1 does not hold at 0.5 (it was read as delta > 0)
+    shifted = statement(sp.Max(1, delta), delta, space=positive, domain=(delta > 1,), base="bce-logits")
+    record = check_equation(*shifted)
+    assert record.result == "fail" and "delta > 1 does not hold" in record.message, record.message
 
 
 # -- printing -----------------------------------------------------------------------------------------

@@ -347,8 +347,9 @@ def _domain_failures(eq, points):
     """Points of the space where the equation's declared domain (delta > 0) does not hold."""
     out = []
     for rel in eq.domain:
-        if not isinstance(rel, Relational) or not isinstance(rel.lhs, sp.Symbol) or rel.lhs.is_integer:
-            out.append(f"the declared domain {rel} is not a relation of a value with 0 (such as delta > 0)")
+        if not isinstance(rel, Relational) or not isinstance(rel.lhs, sp.Symbol) or rel.lhs.is_integer or \
+                not rel.rhs.is_number:
+            out.append(f"the declared domain {rel} is not a relation of a value with a number (such as delta > 0)")
             continue
         name = rel.lhs.name
         for point in points:
@@ -356,7 +357,7 @@ def _domain_failures(eq, points):
                 out.append(f"the declared domain {rel} names {name}, which the point {point.label} does not have")
                 continue
             values = np.atleast_1d(np.asarray(point.values[name], dtype=np.float64))
-            if not all(bool(rel.func(sp.Float(v), 0)) for v in values):
+            if not all(bool(rel.func(sp.Float(v), rel.rhs)) for v in values):  # u != 2 is not u != 0
                 out.append(f"the declared domain {rel} does not hold at {point.describe()}")
     return out
 
