@@ -312,11 +312,11 @@ def _fmt(v):
 def _shape_failures(eq, catalog, sampled):
     """What is wrong with the shapes of the sides, from the problems' declared shapes (a vector squared, a vector
     against a scalar), and declared shapes that a sampled point's arrays do not have."""
-    from derivations.equations.general import General
+    from derivations.equations.general import SymbolicSizes
 
     out = []
     try:
-        general = General(eq, catalog, Regions(), set().union(*(p.label_names for p in sampled)) if sampled else set(),
+        general = SymbolicSizes(eq, catalog, Regions(), set().union(*(p.label_names for p in sampled)) if sampled else set(),
                           {}, lambda definition, links: False)
         shapes = []
         for n, side in enumerate(eq.sides, 1):

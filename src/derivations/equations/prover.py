@@ -50,7 +50,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point
-from derivations.equations.general import General, index_symbol, label_base
+from derivations.equations.general import SymbolicSizes, index_symbol, label_base
 from derivations.equations.kernel import (
     MAX_ENUMERATED, Obligation, accurate_logs, is_zero as _kernel_is_zero, prove as kernel_prove,
     rational_in_exponentials_is_zero,
@@ -236,7 +236,7 @@ def _prove_all_sizes(eq, n, catalog):
 def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
     space = eq.space
     regions = Regions(ties=not has_derivative(eq, catalog))
-    general = General(eq, catalog, regions, labels, _domain_respected(eq),
+    general = SymbolicSizes(eq, catalog, regions, labels, _domain_respected(eq),
                       lambda definition, links: _proved_all_sizes(definition, links, catalog))
     left, comp = general.side(sides[0])
     if general.shape(sides[1]) != general.shape(sides[0]):
