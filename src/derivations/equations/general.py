@@ -24,9 +24,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import NotEvaluable
 from derivations.equations.generalrules import definition_agrees, rule_agrees
-from derivations.equations.notation import (
-    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, subs_free,
-)
+from derivations.equations.notation import DERIVATIVES, subs_free
 from derivations.equations.kernel import implied
 from derivations.equations.regions import is_index_like
 
@@ -162,6 +160,29 @@ class SymbolicSizes:
     def _shape_Grad(self, expr):
         return self.shape(expr.args[1])
 
+    def _shape_Hessian(self, expr):
+        f, var = expr.args
+        if self.shape(f):
+            raise NotEvaluable(f"the Hessian of a vector {f}: the derivative of a vector is Jacobian(F, {var})")
+        by = self.shape(var)
+        if len(by) > 1:
+            raise NotEvaluable(f"a Hessian with respect to the matrix {var}: with respect to a vector only")
+        return by * 2  # (D, D) of a vector; of a scalar, the second derivative
+
+    def _shape_Jacobian(self, expr):
+        f, var = expr.args
+        out, by = self.shape(f), self.shape(var)
+        if len(out) != 1 or len(by) != 1:
+            raise NotEvaluable(f"a Jacobian of shape {out} with respect to shape {by}: of a vector, with respect to a "
+                               f"vector (of a scalar: Grad(f, {var}))")
+        return (out[0], by[0])
+
+    def _shape_Diag(self, expr):
+        inner = self.shape(expr.args[0])
+        if len(inner) != 1:
+            raise NotEvaluable(f"the diagonal matrix of shape {inner}: Diag takes a vector")
+        return inner * 2
+
     def _shape_Frac(self, expr):
         return self.shape(expr.args[0])
 
@@ -243,6 +264,33 @@ class SymbolicSizes:
             raise NotEvaluable(f"the gradient of a vector {f}")
         target = self._target(var, comp)
         return sp.diff(self.tr(f), target)
+
+    def _used_as(self, expr, comp):
+        """Refuse ``expr`` at a number of component indices other than its shape's."""
+        shape = self.shape(expr)
+        if len(comp) != len(shape):
+            raise NotEvaluable(f"{expr} has shape {shape}, used with {len(comp)} indices")
+
+    def _tr_Hessian(self, expr, comp):
+        """Entry (k, l): the derivative by v_l of the derivative by v_k of f, as the gradient's entry is."""
+        f, var = expr.args
+        self._used_as(expr, comp)
+        half = len(comp) // 2
+        first = self._target(var, comp[:half])
+        second = self._target(var, comp[half:])
+        return sp.diff(sp.diff(self.tr(f), first), second)
+
+    def _tr_Jacobian(self, expr, comp):
+        """Entry (a, b): the derivative of entry a of F by entry b of v."""
+        f, var = expr.args
+        self._used_as(expr, comp)
+        target = self._target(var, comp[1:])
+        return sp.diff(self.tr(f, comp[:1]), target)
+
+    def _tr_Diag(self, expr, comp):
+        """Entry (a, b): v_a where a = b, else 0 (a Kronecker delta, as the identity's)."""
+        self._used_as(expr, comp)
+        return self.tr(expr.args[0], comp[:1]) * sp.KroneckerDelta(*comp)
 
     def _tr_Dot(self, expr, comp):
         a, b = expr.args
@@ -419,7 +467,7 @@ class SymbolicSizes:
         """Whether a derivative appears in ``exprs`` or in the definition of a named function they use."""
         for expr in exprs:
             for node in sp.preorder_traversal(expr):
-                if isinstance(node, (Partial, Grad)):
+                if isinstance(node, DERIVATIVES):
                     return True
                 if isinstance(node, sp.core.function.AppliedUndef):
                     spec = self.catalog.functions.get(type(node).__name__)

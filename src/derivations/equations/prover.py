@@ -55,7 +55,7 @@ from derivations.equations.kernel import (
     MAX_ENUMERATED, Obligation, accurate_logs, is_zero as _kernel_is_zero, prove as kernel_prove,
     rational_in_exponentials_is_zero,
 )
-from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
+from derivations.equations.notation import DERIVATIVES, Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
 from derivations.equations.regions import IndexComparison, Regions, is_index_like
 from derivations.equations.summation import expand_finite_sums
 
@@ -80,7 +80,7 @@ def has_derivative(eq, catalog):
     while todo:
         expr = todo.pop()
         for node in sp.preorder_traversal(expr):
-            if isinstance(node, (Partial, Grad)):
+            if isinstance(node, DERIVATIVES):
                 return True
             if isinstance(node, sp.core.function.AppliedUndef):
                 spec = catalog.functions.get(type(node).__name__)
@@ -413,6 +413,23 @@ WITNESS_DIGITS = 400  # the working precision a witness's values may take: exp o
 DEEP_DIGITS = 1500  # for a link no proof covers: a difference of e^-1000 is seen
 
 
+EXP_REACH = 10 ** 4  # an exponential's argument past this: e^1e4 has 4343 digits, 1 + e^1e4 needs them all
+
+
+def _past_reach(expr):
+    """Whether an exponential in ``expr`` has an argument past EXP_REACH (or not told): a sum with it has no correct
+    digit within WITNESS_DIGITS, and sympy's evaluation without a precision bound shifts integers by its size in
+    bits (at the scale 1e6 of x and w, e^(x w) is e^1e12: a MemoryError after minutes)."""
+    for node in expr.atoms(sp.exp):
+        try:
+            arg = node.args[0].evalf(15, maxn=WITNESS_DIGITS, strict=True)
+        except sp.core.evalf.PrecisionExhausted:
+            return True
+        if not arg.is_number or abs(arg) > EXP_REACH:
+            return True
+    return False
+
+
 def _bounded(expr, digits=40):
     """``digits`` correct digits of ``expr`` within a working precision of WITNESS_DIGITS, else None: strict
     evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree."""
@@ -423,9 +440,12 @@ def _bounded(expr, digits=40):
         pass
     if rational_in_exponentials_is_zero(expr):
         return sp.Float(0)
+    if _past_reach(expr):
+        return None
     low, high = (expr.evalf(n, strict=False) for n in (3 * digits + 60, 6 * digits + 120))
-    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * max(
-            1, abs(high)):
+    # agreement relative to the value: two values with no correct digit (a denominator 1 - 1/(1 + e^-1e6) that
+    # came out 0.e-462) agree absolutely, at 1e-1036000, where the value is 2e4
+    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * abs(high):
         return high.evalf(digits)
     return None
 
