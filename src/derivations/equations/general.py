@@ -5,8 +5,11 @@ are symbols and every sum is a sympy ``Sum``. A vector or matrix side
 translates *entry by entry*: its entry at fresh component indices (``m_1`` in
 1..D, ``m_2`` in 1..C), with ``w_j`` as the column ``W[m, j]``, ``x_i`` as the
 row ``X[i, m]``, an inner product as a sum over 1..D, a product of matrices as
-a sum over the inner size; the shapes come from the problems' declarations
-(``Problem(shapes=...)``). A derived value (the scores ``s``, the matrix ``G``)
+a sum over the inner size, a Hessian's entry (k, l) as the derivative by
+``w[l]`` of the derivative by ``w[k]``, a diagonal matrix's as ``v[a]`` times a
+Kronecker delta; the shapes come from the problems' declarations
+(``Problem(shapes=...)``). Each node type has its rule, ``_tr_<Node>`` and
+``_shape_<Node>``, found as sympy's printers find ``_print_<Node>``. A derived value (the scores ``s``, the matrix ``G``)
 reads as the page's own definition of it (``s_j`` by (2.1), ``G_{i,j}`` by
 (2.8)), or as the space's rule for it, which must agree with the space's code
 at the sizes of its range before it is used.
@@ -47,16 +50,18 @@ def _value_base(name):
     return sp.IndexedBase(name, real=True)
 
 
+_RULES = {}  # (translator class, prefix, node class) -> the name of its rule, or None
+
+
 def _rule(owner, prefix, expr):
     """``owner``'s method ``<prefix><Class>`` for the most specific class of ``expr`` that has one, as sympy's printers
     find ``_print_<Class>`` (a named function ``sigma`` finds ``AppliedUndef``'s), or None."""
-    for cls in type(expr).__mro__:
-        if isinstance(cls, UndefinedFunction):  # an author's function name is no rule's name
-            continue
-        method = getattr(owner, prefix + cls.__name__, None)
-        if method is not None:
-            return method
-    return None
+    key = (type(owner), prefix, type(expr))
+    if key not in _RULES:
+        names = (prefix + cls.__name__ for cls in type(expr).__mro__
+                 if not isinstance(cls, UndefinedFunction))  # an author's function name is no rule's name
+        _RULES[key] = next((name for name in names if hasattr(owner, name)), None)
+    return None if _RULES[key] is None else getattr(owner, _RULES[key])
 
 
 class SymbolicSizes:
@@ -198,6 +203,9 @@ class SymbolicSizes:
             return ()
         out = chain[0]
         for nxt in chain[1:]:
+            if not out:  # a row times a column so far: a number, times what follows
+                out = nxt
+                continue
             if len(out) == 1 and len(nxt) == 1:
                 raise NotEvaluable(f"a product of two vectors in {expr}: write an inner product with Dot")
             left, right = (out if len(out) == 2 else (out[0], sp.Integer(1))), nxt
@@ -205,7 +213,9 @@ class SymbolicSizes:
                 right = (right[0], sp.Integer(1))
             if left[1] != right[0]:
                 raise NotEvaluable(f"the shapes {out} and {nxt} in {expr} do not multiply")
-            out = (left[0], right[1]) if right[1] != 1 else (left[0],)
+            rows, cols = left[0], right[1]
+            # x^T x is 1 x 1: a number, never the vector (1,) (a false Hessian x_n^T x_n for x_n x_n^T was proved so)
+            out = () if rows == 1 and cols == 1 else (rows,) if cols == 1 else (rows, cols)
         return out
 
     def _shape_Pow(self, expr):

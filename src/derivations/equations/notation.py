@@ -492,7 +492,7 @@ class NotationPrinter(LatexPrinter):
         return r"\nabla^{2}_{%s} %s" % (self._print(expr.args[1]), self._operand(expr.args[0]))
 
     def _print_Jacobian(self, expr):
-        return r"\frac{\partial %s}{\partial %s^{T}}" % (self._operand(expr.args[0]), self._print(expr.args[1]))
+        return r"\frac{\partial %s}{\partial %s^{T}}" % (self._print(expr.args[0]), self._print(expr.args[1]))
 
     def _print_Diag(self, expr):
         return r"\operatorname{diag}%s" % _paren(self._print(expr.args[0]), expr.args)
