@@ -432,7 +432,8 @@ def _past_reach(expr):
 
 def _bounded(expr, digits=40):
     """``digits`` correct digits of ``expr`` within a working precision of WITNESS_DIGITS, else None: strict
-    evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree."""
+    evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree relative
+    to the value, where no exponential's argument is past EXP_REACH."""
     expr = accurate_logs(sp.sympify(expr), digits + 20)
     try:
         return expr.evalf(digits, maxn=WITNESS_DIGITS, strict=True)
