@@ -12,7 +12,9 @@ import pytest
 import sympy as sp
 
 from derivations.equations import CATALOG
-from derivations.equations.notation import Dot, Frac, Frobenius, Grad, Ind, Partial, SumOver, Transpose, build, latex
+from derivations.equations.notation import (
+    Diag, Dot, Frac, Frobenius, Grad, Hessian, Ind, Jacobian, Partial, SumOver, Transpose, build, latex,
+)
 from derivations.equations.parse import ParseError, SymbolTable, canonical, parse_equation, parse_expression, same
 from derivations.equations.symbols import C, W, X, c, i, j, k, p, s, u, w, x, y, z
 
@@ -29,6 +31,17 @@ def test_every_equation_on_the_site_reads_back_as_what_was_checked(eq):
 
 SCALARS = [z, u, c, s[j], s[k], s[1], s[y[i]], sp.Integer(2), sp.Integer(3)]
 TABLE = SymbolTable.of(*SCALARS, w[j], x[i], W, X, C, p)
+
+
+def _derivative(make):
+    """``make(a)``, a gradient or a Hessian of ``a``, where ``a`` is a scalar; of a vector of derivatives (which the
+    notation refuses to take a gradient or Hessian of), its Jacobian."""
+    def of(a):
+        try:
+            return make(a)
+        except TypeError:
+            return Jacobian(a, W)
+    return of
 
 
 def _combine(children):
@@ -49,7 +62,10 @@ def _combine(children):
         children.map(lambda a: SumOver(a, k, 2, C, p)),
         children.map(lambda a: sp.Mul(Dot(w[j], x[i]), a, evaluate=False)),
         children.map(lambda a: Partial(a, z)),
-        children.map(lambda a: Grad(a, w[j])),
+        children.map(_derivative(lambda a: Grad(a, w[j]))),
+        children.map(_derivative(lambda a: Hessian(a, W))),
+        children.map(lambda a: sp.Mul(Jacobian(a, W), X, evaluate=False)),
+        children.map(lambda a: sp.Mul(Transpose(X), Diag(a), X, evaluate=False)),
         children.map(lambda a: sp.Mul(Frobenius(W), a, evaluate=False)),
         pair.map(lambda t: sp.Mul(sp.log(t[0], evaluate=False), t[1], evaluate=False)),
         pair.map(lambda t: sp.Pow(Frac(t[0], t[1]), 2, evaluate=False)),

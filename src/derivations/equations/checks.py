@@ -36,7 +36,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import (DIVISION_BY_ZERO, Evaluator, InvalidValue, MissingValue, NotEvaluable,
                                             Point, Slopes, _strip_derivatives)
-from derivations.equations.notation import Frac, Grad, Ind, Partial, SumOver
+from derivations.equations.notation import DERIVATIVES, Frac, Ind, SumOver
 from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, low_indices,
                                           name_clashes, proof_key, prove_equation, statement_indices)
 from derivations.equations.regions import Regions
@@ -91,7 +91,7 @@ class Record:
 
 
 def _has_derivative(expr):
-    return expr.has(Partial) or expr.has(Grad)
+    return expr.has(*DERIVATIVES)
 
 
 def _evaluations(side, point, catalog, domain):
@@ -312,11 +312,11 @@ def _fmt(v):
 def _shape_failures(eq, catalog, sampled):
     """What is wrong with the shapes of the sides, from the problems' declared shapes (a vector squared, a vector
     against a scalar), and declared shapes that a sampled point's arrays do not have."""
-    from derivations.equations.general import General
+    from derivations.equations.general import SymbolicSizes
 
     out = []
     try:
-        general = General(eq, catalog, Regions(), set().union(*(p.label_names for p in sampled)) if sampled else set(),
+        general = SymbolicSizes(eq, catalog, Regions(), set().union(*(p.label_names for p in sampled)) if sampled else set(),
                           {}, lambda definition, links: False)
         shapes = []
         for n, side in enumerate(eq.sides, 1):
@@ -583,7 +583,7 @@ def _points_only_failures(eq):
     if proves_somewhere:
         return []
     def states_values(side):  # numbers, and at most the instance's own data (x_i): no sum, function or derivative
-        general = (SumOver, sp.core.function.AppliedUndef, sp.Derivative, Partial, Grad)
+        general = (SumOver, sp.core.function.AppliedUndef, sp.Derivative, *DERIVATIVES)
         return not any(isinstance(node, general) for node in sp.preorder_traversal(side))
     return [f"link {n + 1} (sides {n + 1} and {n + 2}) is checked at the space's own points only, and neither side "
             "states values (numbers and the instance's data, with no sum, named function or derivative): such a "

@@ -414,9 +414,9 @@ def one_sided_slopes(f, x, h=1e-7, seed=0):
 
 def _strip_derivatives(expr):
     """``expr`` with every derivative replaced by the function it differentiates (for finding its kinks)."""
-    from derivations.equations.notation import Grad, Partial
+    from derivations.equations.notation import DERIVATIVES
 
-    if isinstance(expr, (Partial, Grad)):
+    if isinstance(expr, DERIVATIVES):
         return _strip_derivatives(expr.args[0])
     if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, sp.Indexed):
         return expr
@@ -440,9 +440,9 @@ def reached_definitions(expr, catalog, seen=()):
 
 def _reaches_derivative(expr, catalog):
     """Whether ``expr``, or the definition of a named function it uses, takes a derivative."""
-    from derivations.equations.notation import Grad, Partial
+    from derivations.equations.notation import DERIVATIVES
 
-    return any(isinstance(node, (Partial, Grad)) for e in (expr, *reached_definitions(expr, catalog))
+    return any(isinstance(node, DERIVATIVES) for e in (expr, *reached_definitions(expr, catalog))
                for node in sp.preorder_traversal(e))
 
 
@@ -505,7 +505,7 @@ def unevaluable(expr):
     """[(name, node)] of every node of ``expr`` that :class:`Evaluator` has no rule for: a sympy function (erf,
     Piecewise, Sum, ...) that no check could evaluate, found when the equation is declared rather than as
     "cannot be evaluated" at every point. The test is the evaluator's own dispatch (:meth:`Evaluator.ev`)."""
-    from derivations.equations.notation import Grad, Partial, SumOver
+    from derivations.equations.notation import DERIVATIVES, SumOver
 
     found = []
 
@@ -530,7 +530,7 @@ def unevaluable(expr):
                 for edge in limit[1:]:
                     walk(edge)
             return
-        if isinstance(node, (Partial, Grad)):
+        if isinstance(node, DERIVATIVES):
             walk(node.args[0])
             return
         if isinstance(node, SumOver):
@@ -1278,6 +1278,69 @@ class Evaluator:
 
     _ev_Partial = _derivative
     _ev_Grad = _derivative
+
+    # -- second derivatives: through the derivatives above ---------------------------------------------------------
+    def _ev_Hessian(self, expr):
+        """The Hessian of f by a vector v: the Jacobian of its gradient, entry (k, l) = d^2 f / dv_k dv_l (by a
+        scalar: the second derivative)."""
+        from derivations.equations.notation import Grad, Jacobian, Partial
+
+        f, var = expr.args
+        if np.ndim(self.values.get(var.name, 0)) == 0:
+            return self.ev(Partial(Partial(f, var), var))
+        return self._ev_Jacobian(Jacobian(Grad(f, var), var))
+
+    def _ev_Jacobian(self, expr):
+        """dF/dv^T of a vector F by a vector v: entry (a, b) = dF_a / dv_b. Symbolic: sympy's derivative of each entry
+        (as a gradient's). Package: centred differences of F (each difference a vector), with the steps of a
+        derivative of a derivative where F takes one; the package declares no analytic Jacobian."""
+        f, var = expr.args
+        if var.name in self.locals:
+            raise NotEvaluable(f"a Jacobian with respect to the parameter {var.name} of a named function")
+        name, _ = self._variable(var)
+        if np.ndim(self.point.values[name]) != 1:
+            raise NotEvaluable(f"a Jacobian with respect to {var.name}, which is no vector here")
+        if self.point.kink and self.on_kink(f):
+            raise NotEvaluable("not differentiable at a kink")
+        if self.mode == "symbolic":
+            inner, back, _ = self._frozen(f)
+            if not isinstance(inner, sp.MatrixBase) or inner.cols != 1:
+                raise NotEvaluable(f"the Jacobian of {f}, which is no vector here (of a scalar: Grad)")
+            target = list(self.values[name])
+            out = sp.Matrix(inner.rows, len(target), lambda a, b: sp.diff(inner[a], target[b]))
+            return out.xreplace(back) if back else out
+        if self.derivative != "finite-differences":
+            raise NotEvaluable(f"the package has no {self.derivative} Jacobian: finite differences only")
+        base = np.array(self.moved.get(name, self.point.values[name]), dtype=np.float64)
+
+        def along(v):
+            shifted = dict(self.moved, **{name: v})
+            child = self._child("package", self.point.numeric_values(shifted), derivative="finite-differences",
+                                moved=shifted)
+            child.nested = True
+            return np.asarray(child.ev(f), dtype=np.float64).ravel()
+
+        nested = self.nested or _reaches_derivative(f, self.catalog)
+        return _numeric_jacobian(along, base, 2e-4 * max(1.0, float(np.max(np.abs(base)))) if nested else 1e-6)
+
+    def _ev_Diag(self, expr):
+        """The diagonal matrix of a vector."""
+        v = self.ev(expr.args[0])
+        if np.ndim(v) == 0 or min(np.shape(v)) != 1:
+            raise NotEvaluable(f"Diag takes a vector, got shape {np.shape(v)}")
+        if self.mode == "symbolic":
+            return sp.diag(*list(v))
+        return np.diag(np.asarray(v, dtype=np.float64).ravel())
+
+
+def _numeric_jacobian(along, start, h):
+    """Centred differences of the vector function ``along`` at ``start``: column b is (F(x + h e_b) - F(x - h e_b)) / 2h."""
+    columns = []
+    for b in range(start.size):
+        step = np.zeros_like(start)
+        step.flat[b] = h
+        columns.append((along(start + step) - along(start - step)) / (2 * h))
+    return np.stack(columns, axis=1)
 
 
 EVALUATED_FUNCTIONS = tuple(_evaluated_functions())

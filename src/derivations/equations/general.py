@@ -5,8 +5,11 @@ are symbols and every sum is a sympy ``Sum``. A vector or matrix side
 translates *entry by entry*: its entry at fresh component indices (``m_1`` in
 1..D, ``m_2`` in 1..C), with ``w_j`` as the column ``W[m, j]``, ``x_i`` as the
 row ``X[i, m]``, an inner product as a sum over 1..D, a product of matrices as
-a sum over the inner size; the shapes come from the problems' declarations
-(``Problem(shapes=...)``). A derived value (the scores ``s``, the matrix ``G``)
+a sum over the inner size, a Hessian's entry (k, l) as the derivative by
+``w[l]`` of the derivative by ``w[k]``, a diagonal matrix's as ``v[a]`` times a
+Kronecker delta; the shapes come from the problems' declarations
+(``Problem(shapes=...)``). Each node type has its rule, ``_tr_<Node>`` and
+``_shape_<Node>``, found as sympy's printers find ``_print_<Node>``. A derived value (the scores ``s``, the matrix ``G``)
 reads as the page's own definition of it (``s_j`` by (2.1), ``G_{i,j}`` by
 (2.8)), or as the space's rule for it, which must agree with the space's code
 at the sizes of its range before it is used.
@@ -19,16 +22,16 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import UndefinedFunction
 from sympy.core.relational import Relational
 
 from derivations.equations.evaluate import NotEvaluable
-from derivations.equations.notation import (
-    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, subs_free,
-)
+from derivations.equations.generalrules import definition_agrees, rule_agrees
+from derivations.equations.notation import DERIVATIVES, subs_free
 from derivations.equations.kernel import implied
 from derivations.equations.regions import is_index_like
 
-__all__ = ["General", "label_base", "index_symbol"]
+__all__ = ["SymbolicSizes", "label_base", "index_symbol"]
 
 INDEX_NAMES = {"i", "j", "k", "l", "p", "m", "n", "q", "r"}
 
@@ -47,8 +50,23 @@ def _value_base(name):
     return sp.IndexedBase(name, real=True)
 
 
-class General:
-    """Translates notation trees of one equation to sympy at symbolic sizes (see the module's docstring).
+_RULES = {}  # (translator class, prefix, node class) -> the name of its rule, or None
+
+
+def _rule(owner, prefix, expr):
+    """``owner``'s method ``<prefix><Class>`` for the most specific class of ``expr`` that has one, as sympy's printers
+    find ``_print_<Class>`` (a named function ``sigma`` finds ``AppliedUndef``'s), or None."""
+    key = (type(owner), prefix, type(expr))
+    if key not in _RULES:
+        names = (prefix + cls.__name__ for cls in type(expr).__mro__
+                 if not isinstance(cls, UndefinedFunction))  # an author's function name is no rule's name
+        _RULES[key] = next((name for name in names if hasattr(owner, name)), None)
+    return None if _RULES[key] is None else getattr(owner, _RULES[key])
+
+
+class SymbolicSizes:
+    """The translation of one equation's notation trees, written at concrete sizes, to sympy over symbolic sizes (see
+    the module's docstring): :meth:`shape` and :meth:`tr` dispatch on the node, one rule per node type.
 
     ``regions`` turns conditions on values into atoms; ``labels`` names the
     label arrays; ``domain`` maps value names to their declared assumptions;
@@ -104,69 +122,106 @@ class General:
         return None if shape is None else tuple(self.size(n) for n in shape)
 
     def shape(self, expr):
-        """The shape of a notation tree as a tuple of size symbols (() for a scalar)."""
-        if isinstance(expr, sp.Symbol):
-            if expr.is_integer:
-                return ()
-            shape = self.shape_of_name(expr.name)
-            return shape if shape is not None else ()
-        if isinstance(expr, sp.Indexed):
-            base = expr.base.label.name
-            if base in self.catalog.columns or base in self.catalog.rows:
-                shape = self.shape_of_name(base)
-                if shape is None:
-                    raise NotEvaluable(f"the shape of {base} is not declared (Problem(shapes=...))")
-                return shape
+        """The shape of a notation tree as a tuple of size symbols (() for a scalar): the rule ``_shape_<Node>`` of
+        its node; a node with no rule (a number, an inner product, a function of scalars) is a scalar."""
+        rule = _rule(self, "_shape_", expr)
+        return rule(expr) if rule is not None else ()
+
+    def _shape_Symbol(self, expr):
+        if expr.is_integer:
             return ()
-        if isinstance(expr, Identity):
-            return (self.size(str(expr.args[0])),) * 2
-        if isinstance(expr, ZeroVector):
-            return (self.size(str(expr.args[0])),)
-        if isinstance(expr, Inverse):
-            inner = self.shape(expr.args[0])
-            if len(inner) != 2 or inner[0] != inner[1]:
-                raise NotEvaluable(f"the inverse of a matrix of shape {inner}")
-            return inner
-        if isinstance(expr, SumOver):  # a sum of vectors is a vector
-            return self.shape(expr.args[0])
-        if isinstance(expr, (Dot, Frobenius, Norm, Ind, Partial, sp.Max, sp.Min, sp.Abs, sp.exp, sp.log,
-                             sp.core.function.AppliedUndef, sp.Number)):
+        shape = self.shape_of_name(expr.name)
+        return shape if shape is not None else ()
+
+    def _shape_Indexed(self, expr):
+        base = expr.base.label.name
+        if base in self.catalog.columns or base in self.catalog.rows:
+            shape = self.shape_of_name(base)
+            if shape is None:
+                raise NotEvaluable(f"the shape of {base} is not declared (Problem(shapes=...))")
+            return shape
+        return ()
+
+    def _shape_Identity(self, expr):
+        return (self.size(str(expr.args[0])),) * 2
+
+    def _shape_ZeroVector(self, expr):
+        return (self.size(str(expr.args[0])),)
+
+    def _shape_Inverse(self, expr):
+        inner = self.shape(expr.args[0])
+        if len(inner) != 2 or inner[0] != inner[1]:
+            raise NotEvaluable(f"the inverse of a matrix of shape {inner}")
+        return inner
+
+    def _shape_SumOver(self, expr):  # a sum of vectors is a vector
+        return self.shape(expr.args[0])
+
+    def _shape_Transpose(self, expr):
+        inner = self.shape(expr.args[0])
+        if len(inner) == 1:
+            return (sp.Integer(1), inner[0])
+        return tuple(reversed(inner))
+
+    def _shape_Grad(self, expr):
+        return self.shape(expr.args[1])
+
+    def _shape_Hessian(self, expr):
+        f, var = expr.args
+        if self.shape(f):
+            raise NotEvaluable(f"the Hessian of a vector {f}: the derivative of a vector is Jacobian(F, {var})")
+        by = self.shape(var)
+        if len(by) > 1:
+            raise NotEvaluable(f"a Hessian with respect to the matrix {var}: with respect to a vector only")
+        return by * 2  # (D, D) of a vector; of a scalar, the second derivative
+
+    def _shape_Jacobian(self, expr):
+        f, var = expr.args
+        out, by = self.shape(f), self.shape(var)
+        if len(out) != 1 or len(by) != 1:
+            raise NotEvaluable(f"a Jacobian of shape {out} with respect to shape {by}: of a vector, with respect to a "
+                               f"vector (of a scalar: Grad(f, {var}))")
+        return (out[0], by[0])
+
+    def _shape_Diag(self, expr):
+        inner = self.shape(expr.args[0])
+        if len(inner) != 1:
+            raise NotEvaluable(f"the diagonal matrix of shape {inner}: Diag takes a vector")
+        return inner * 2
+
+    def _shape_Frac(self, expr):
+        return self.shape(expr.args[0])
+
+    def _shape_Add(self, expr):
+        shapes = {self.shape(a) for a in expr.args}
+        if len(shapes) > 1:
+            raise NotEvaluable(f"the terms of {expr} have different shapes: {sorted(shapes, key=str)}")
+        return shapes.pop()
+
+    def _shape_Mul(self, expr):
+        chain = [s for s in (self.shape(a) for a in expr.args) if s]
+        if not chain:
             return ()
-        if isinstance(expr, Transpose):
-            inner = self.shape(expr.args[0])
-            if len(inner) == 1:
-                return (sp.Integer(1), inner[0])
-            return tuple(reversed(inner))
-        if isinstance(expr, Grad):
-            return self.shape(expr.args[1])
-        if isinstance(expr, Frac):
-            return self.shape(expr.args[0])
-        if isinstance(expr, sp.Add):
-            shapes = {self.shape(a) for a in expr.args}
-            if len(shapes) > 1:
-                raise NotEvaluable(f"the terms of {expr} have different shapes: {sorted(shapes, key=str)}")
-            return shapes.pop()
-        if isinstance(expr, sp.Mul):
-            chain = [s for s in (self.shape(a) for a in expr.args) if s]
-            if not chain:
-                return ()
-            if len(chain) == 1:
-                return chain[0]
-            out = chain[0]
-            for nxt in chain[1:]:
-                if len(out) == 1 and len(nxt) == 1:
-                    raise NotEvaluable(f"a product of two vectors in {expr}: write an inner product with Dot")
-                left, right = (out if len(out) == 2 else (out[0], sp.Integer(1))), nxt
-                if len(right) == 1:
-                    right = (right[0], sp.Integer(1))
-                if left[1] != right[0]:
-                    raise NotEvaluable(f"the shapes {out} and {nxt} in {expr} do not multiply")
-                out = (left[0], right[1]) if right[1] != 1 else (left[0],)
-            return out
-        if isinstance(expr, sp.Pow):
-            if self.shape(expr.base):
-                raise NotEvaluable(f"a power of a vector or matrix: {expr}")
-            return ()
+        out = chain[0]
+        for nxt in chain[1:]:
+            if not out:  # a row times a column so far: a number, times what follows
+                out = nxt
+                continue
+            if len(out) == 1 and len(nxt) == 1:
+                raise NotEvaluable(f"a product of two vectors in {expr}: write an inner product with Dot")
+            left, right = (out if len(out) == 2 else (out[0], sp.Integer(1))), nxt
+            if len(right) == 1:
+                right = (right[0], sp.Integer(1))
+            if left[1] != right[0]:
+                raise NotEvaluable(f"the shapes {out} and {nxt} in {expr} do not multiply")
+            rows, cols = left[0], right[1]
+            # x^T x is 1 x 1: a number, never the vector (1,) (a false Hessian x_n^T x_n for x_n x_n^T was proved so)
+            out = () if rows == 1 and cols == 1 else (rows,) if cols == 1 else (rows, cols)
+        return out
+
+    def _shape_Pow(self, expr):
+        if self.shape(expr.base):
+            raise NotEvaluable(f"a power of a vector or matrix: {expr}")
         return ()
 
     # -- translation -------------------------------------------------------------------------------
@@ -185,96 +240,148 @@ class General:
         return sp.Symbol(expr.name, **self.domain.get(expr.name, {"real": True}))
 
     def tr(self, expr, comp=()):
-        if isinstance(expr, sp.Symbol):
-            return self._symbol(expr, comp)
-        if isinstance(expr, sp.Number):
-            self._scalar(comp, expr)
-            return sp.Rational(expr) if isinstance(expr, sp.Float) else expr  # exact: 1e20 + 1 is not 1e20
-        if isinstance(expr, sp.Indexed):
-            return self._indexed(expr, comp)
-        if isinstance(expr, SumOver):
-            return self._sum(*expr.args, comp=comp)
-        if isinstance(expr, Frac):
-            bottom = self.tr(expr.args[1])
-            self.denominators.append(bottom)
-            return self.tr(expr.args[0], comp) / bottom
-        if isinstance(expr, Partial):
-            f, var = expr.args
-            target = self.tr(var)
-            if not isinstance(target, (sp.Symbol, sp.Indexed)) or target.is_integer:
-                raise NotEvaluable(f"cannot differentiate with respect to {var} at symbolic size")
-            return sp.diff(self.tr(f, comp), target)
-        if isinstance(expr, Grad):
-            f, var = expr.args
-            if self.shape(f):
-                raise NotEvaluable(f"the gradient of a vector {f}")
-            target = self.tr(var, comp)
-            if not isinstance(target, (sp.Symbol, sp.Indexed)) or target.is_integer:
-                raise NotEvaluable(f"cannot differentiate with respect to {var} at symbolic size")
-            return sp.diff(self.tr(f), target)
-        if isinstance(expr, Dot):
-            a, b = expr.args
-            sa, sb = self.shape(a), self.shape(b)
-            if len(sa) != 1 or sa != sb:
-                raise NotEvaluable(f"an inner product of shapes {sa} and {sb}")
-            r = self.fresh(sa[0], "r")
-            return sp.Sum(self.tr(a, (r,)) * self.tr(b, (r,)), (r, 1, sa[0]))
-        if isinstance(expr, Transpose):
-            inner = self.shape(expr.args[0])
-            if len(inner) == 1:
-                return self.tr(expr.args[0], comp[1:])
-            return self.tr(expr.args[0], tuple(reversed(comp)))
-        if isinstance(expr, Norm):
-            shape = self.shape(expr.args[0])
-            if not shape:
-                raise NotEvaluable(f"the norm of a scalar: write |a|")
-            idx = [self.fresh(size, "r") for size in shape]
-            out = self.tr(expr.args[0], tuple(idx)) ** 2
-            for r, size in zip(reversed(idx), reversed(shape)):
-                out = sp.Sum(out, (r, 1, size))
-            return sp.sqrt(out)
-        if isinstance(expr, ZeroVector):
-            if len(comp) != 1:
-                raise NotEvaluable("the zero vector is used with one index")
-            return sp.Integer(0)
-        if isinstance(expr, Identity):
-            if len(comp) != 2:
-                raise NotEvaluable("the identity matrix is used with two indices")
-            return sp.KroneckerDelta(*comp)
-        if isinstance(expr, Inverse):
-            raise NotEvaluable("a matrix inverse has no symbolic-size form: decided size by size")
-        if isinstance(expr, Frobenius):
-            shape = self.shape(expr.args[0])
-            if len(shape) != 2:
-                raise NotEvaluable(f"a Frobenius norm of shape {shape}")
-            a, b = self.fresh(shape[0], "r"), self.fresh(shape[1], "r")
-            return sp.Sum(sp.Sum(self.tr(expr.args[0], (a, b)) ** 2, (b, 1, shape[1])), (a, 1, shape[0]))
-        if isinstance(expr, Ind):
-            self._scalar(comp, expr)
-            return self._indicator(expr.args[0])
-        if isinstance(expr, (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside)):
-            self._scalar(comp, expr)
-            return self.regions.rewrite(expr.func(*[self.tr(a) for a in expr.args]))
-        if isinstance(expr, sp.core.function.AppliedUndef):
-            self._scalar(comp, expr)
-            return self._named(expr)
-        if isinstance(expr, sp.Add):
-            return sp.Add(*[self.tr(a, comp) for a in expr.args])
-        if isinstance(expr, sp.Mul):
-            return self._mul(expr, comp)
-        if isinstance(expr, (sp.Pow, sp.exp, sp.log)):
-            self._scalar(comp, expr)
-            args = [self.tr(a) for a in expr.args]
-            if isinstance(expr, sp.Pow) and args[1].is_number and args[1].is_negative:
-                self.denominators.append(args[0])
-            return expr.func(*args)
-        raise NotEvaluable(f"no symbolic-size rule for {type(expr).__name__}")
+        """``expr``'s entry at the component indices ``comp`` (none for a scalar): the rule ``_tr_<Node>`` of its
+        node; a node with no rule has no symbolic-size form."""
+        rule = _rule(self, "_tr_", expr)
+        if rule is None:
+            raise NotEvaluable(f"no symbolic-size rule for {type(expr).__name__}")
+        return rule(expr, comp)
+
+    def _tr_Number(self, expr, comp):
+        self._scalar(comp, expr)
+        return sp.Rational(expr) if isinstance(expr, sp.Float) else expr  # exact: 1e20 + 1 is not 1e20
+
+    def _tr_SumOver(self, expr, comp):
+        return self._sum(*expr.args, comp=comp)
+
+    def _tr_Frac(self, expr, comp):
+        bottom = self.tr(expr.args[1])
+        self.denominators.append(bottom)  # before sympy cancels it: the kernel asks that it is nonzero
+        return self.tr(expr.args[0], comp) / bottom
+
+    def _target(self, var, comp=()):
+        """The entry of a differentiation variable at ``comp``: a real symbol or an entry of an array."""
+        target = self.tr(var, comp)
+        if not isinstance(target, (sp.Symbol, sp.Indexed)) or target.is_integer:
+            raise NotEvaluable(f"cannot differentiate with respect to {var} at symbolic size")
+        return target
+
+    def _tr_Partial(self, expr, comp):
+        f, var = expr.args
+        target = self._target(var)
+        return sp.diff(self.tr(f, comp), target)
+
+    def _tr_Grad(self, expr, comp):
+        f, var = expr.args
+        if self.shape(f):
+            raise NotEvaluable(f"the gradient of a vector {f}")
+        target = self._target(var, comp)
+        return sp.diff(self.tr(f), target)
+
+    def _used_as(self, expr, comp):
+        """Refuse ``expr`` at a number of component indices other than its shape's."""
+        shape = self.shape(expr)
+        if len(comp) != len(shape):
+            raise NotEvaluable(f"{expr} has shape {shape}, used with {len(comp)} indices")
+
+    def _tr_Hessian(self, expr, comp):
+        """Entry (k, l): the derivative by v_l of the derivative by v_k of f, as the gradient's entry is."""
+        f, var = expr.args
+        self._used_as(expr, comp)
+        half = len(comp) // 2
+        first = self._target(var, comp[:half])
+        second = self._target(var, comp[half:])
+        return sp.diff(sp.diff(self.tr(f), first), second)
+
+    def _tr_Jacobian(self, expr, comp):
+        """Entry (a, b): the derivative of entry a of F by entry b of v."""
+        f, var = expr.args
+        self._used_as(expr, comp)
+        target = self._target(var, comp[1:])
+        return sp.diff(self.tr(f, comp[:1]), target)
+
+    def _tr_Diag(self, expr, comp):
+        """Entry (a, b): v_a where a = b, else 0 (a Kronecker delta, as the identity's)."""
+        self._used_as(expr, comp)
+        return self.tr(expr.args[0], comp[:1]) * sp.KroneckerDelta(*comp)
+
+    def _tr_Dot(self, expr, comp):
+        a, b = expr.args
+        sa, sb = self.shape(a), self.shape(b)
+        if len(sa) != 1 or sa != sb:
+            raise NotEvaluable(f"an inner product of shapes {sa} and {sb}")
+        r = self.fresh(sa[0], "r")
+        return sp.Sum(self.tr(a, (r,)) * self.tr(b, (r,)), (r, 1, sa[0]))
+
+    def _tr_Transpose(self, expr, comp):
+        inner = self.shape(expr.args[0])
+        if len(inner) == 1:
+            return self.tr(expr.args[0], comp[1:])
+        return self.tr(expr.args[0], tuple(reversed(comp)))
+
+    def _tr_Norm(self, expr, comp):
+        shape = self.shape(expr.args[0])
+        if not shape:
+            raise NotEvaluable("the norm of a scalar: write |a|")
+        idx = [self.fresh(size, "r") for size in shape]
+        out = self.tr(expr.args[0], tuple(idx)) ** 2
+        for r, size in zip(reversed(idx), reversed(shape)):
+            out = sp.Sum(out, (r, 1, size))
+        return sp.sqrt(out)
+
+    def _tr_ZeroVector(self, expr, comp):
+        if len(comp) != 1:
+            raise NotEvaluable("the zero vector is used with one index")
+        return sp.Integer(0)
+
+    def _tr_Identity(self, expr, comp):
+        if len(comp) != 2:
+            raise NotEvaluable("the identity matrix is used with two indices")
+        return sp.KroneckerDelta(*comp)
+
+    def _tr_Inverse(self, expr, comp):
+        raise NotEvaluable("a matrix inverse has no symbolic-size form: decided size by size")
+
+    def _tr_Frobenius(self, expr, comp):
+        shape = self.shape(expr.args[0])
+        if len(shape) != 2:
+            raise NotEvaluable(f"a Frobenius norm of shape {shape}")
+        a, b = self.fresh(shape[0], "r"), self.fresh(shape[1], "r")
+        return sp.Sum(sp.Sum(self.tr(expr.args[0], (a, b)) ** 2, (b, 1, shape[1])), (a, 1, shape[0]))
+
+    def _tr_Ind(self, expr, comp):
+        self._scalar(comp, expr)
+        return self._indicator(expr.args[0])
+
+    def _tr_kinked(self, expr, comp):
+        """max, min, |.|, sign, Heaviside: the regions' atoms for their conditions."""
+        self._scalar(comp, expr)
+        return self.regions.rewrite(expr.func(*[self.tr(a) for a in expr.args]))
+
+    _tr_Max = _tr_Min = _tr_Abs = _tr_sign = _tr_Heaviside = _tr_kinked
+
+    def _tr_AppliedUndef(self, expr, comp):
+        self._scalar(comp, expr)
+        return self._named(expr)
+
+    def _tr_Add(self, expr, comp):
+        return sp.Add(*[self.tr(a, comp) for a in expr.args])
+
+    def _tr_elementary(self, expr, comp):
+        """A power, exp or log of scalars (a negative power's base is a denominator)."""
+        self._scalar(comp, expr)
+        args = [self.tr(a) for a in expr.args]
+        if isinstance(expr, sp.Pow) and args[1].is_number and args[1].is_negative:
+            self.denominators.append(args[0])
+        return expr.func(*args)
+
+    _tr_Pow = _tr_exp = _tr_log = _tr_elementary
 
     def _scalar(self, comp, expr):
         if comp:
             raise NotEvaluable(f"{expr} is a scalar, used as a vector or matrix")
 
-    def _symbol(self, expr, comp):
+    def _tr_Symbol(self, expr, comp):
         if expr.name in self.labels:
             raise NotEvaluable(f"the labels {expr.name} as a whole vector have no symbolic-size form")
         shape = () if expr.is_integer else self.shape_of_name(expr.name)
@@ -306,7 +413,7 @@ class General:
                                                                                  self.labels)):
                 raise NotEvaluable(f"the index {index} of {expr} may lie outside 1..{size}: decided size by size")
 
-    def _indexed(self, expr, comp):
+    def _tr_Indexed(self, expr, comp):
         base = expr.base.label.name
         indices = [self.tr(q) for q in expr.indices]
         family = self.catalog.columns.get(base) or self.catalog.rows.get(base)
@@ -347,15 +454,13 @@ class General:
             if len(params) != len(at):
                 raise NotEvaluable(f"{name} is defined at {len(params)} indices, used at {len(at)}")
             # another page's definition of the name may not be what this space computes: compared with its code first
-            from derivations.equations.generalrules import definition_agrees
-
             if definition_agrees(self.eq, name, definition, self.catalog):
                 out = self.tr(definition.sides[1])
                 return out.xreplace({index_symbol(p.name): a for p, a in zip(params, at)})
             if name not in self.rules:
                 raise NotEvaluable(f"{definition.id} does not define {name} as this space computes it")
         if name in self.rules:
-            if not self.rule_checked(name):
+            if not rule_agrees(self.eq, name):
                 raise NotEvaluable(f"the space's rule for {name} disagrees with its code at a size of its range")
             return self.rules[name](*at)
         if not self._reaches_derivative(self.eq.sides):
@@ -374,17 +479,11 @@ class General:
                 return eq
         return None
 
-    def rule_checked(self, name, rule=None, source="rule"):
-        """Whether a rule for ``name`` (the space's, or a definition's) equals the space's code at the sizes of its range."""
-        from derivations.equations.generalrules import rule_agrees
-
-        return rule_agrees(self.eq, name, self, rule, source)
-
     def _reaches_derivative(self, exprs, seen=()):
         """Whether a derivative appears in ``exprs`` or in the definition of a named function they use."""
         for expr in exprs:
             for node in sp.preorder_traversal(expr):
-                if isinstance(node, (Partial, Grad)):
+                if isinstance(node, DERIVATIVES):
                     return True
                 if isinstance(node, sp.core.function.AppliedUndef):
                     spec = self.catalog.functions.get(type(node).__name__)
@@ -394,7 +493,7 @@ class General:
                             return True
         return False
 
-    def _mul(self, expr, comp):
+    def _tr_Mul(self, expr, comp):
         scalars, chain = [], []
         for a in expr.args:
             (chain if self.shape(a) else scalars).append(a)

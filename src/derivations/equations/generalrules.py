@@ -17,12 +17,23 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from derivations.equations.evaluate import NotEvaluable
+from derivations.equations.evaluate import Evaluator, NotEvaluable
+from derivations.equations.kernel import is_zero
+from derivations.equations.regions import Regions
 from derivations.equations.summation import expand_finite_sums
 
 __all__ = ["rule_agrees", "definition_agrees", "to_point_symbols"]
 
 _MEMO = {}
+
+
+def _memo(space):
+    """The answers kept for ``space``: held with the space itself, so a space made later at its address is compared
+    afresh (the space is held: its address is not reused while its entry lives)."""
+    memo = _MEMO.get(id(space))
+    if memo is None or memo[0] is not space:
+        memo = _MEMO[id(space)] = (space, {})
+    return memo[1]
 
 
 def _all_sizes(space):
@@ -76,8 +87,8 @@ def to_point_symbols(expr, point, sizes):
     return expr.xreplace(swap)
 
 
-def rule_agrees(eq, name, general, rule=None, source="rule"):
-    """Whether ``rule`` (by default ``eq.space.general[name]``) equals the derived value ``name`` of the space's code.
+def rule_agrees(eq, name):
+    """Whether the space's rule ``eq.space.general[name]`` equals the derived value ``name`` of the space's code.
 
     Compared exactly, entry by entry, at every value of each size of the
     space's range (the others at their smallest, and all at their largest; the
@@ -86,14 +97,12 @@ def rule_agrees(eq, name, general, rule=None, source="rule"):
     kept with the space itself, so a space made later at the same address is
     compared afresh.
     """
-    memo = _MEMO.get(id(eq.space))
-    if memo is None or memo[0] is not eq.space:
-        memo = _MEMO[id(eq.space)] = (eq.space, {})  # the space is held: its address is not reused
-    key = (name, source)
-    if key in memo[1]:
-        return memo[1][key]
-    memo[1][key] = False
-    rule = rule or eq.space.general[name]
+    memo = _memo(eq.space)
+    key = (name, "rule")
+    if key in memo:
+        return memo[key]
+    memo[key] = False
+    rule = eq.space.general[name]
     try:
         for sizes in _all_sizes(eq.space):
             for point in _ends(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 6):
@@ -109,7 +118,7 @@ def rule_agrees(eq, name, general, rule=None, source="rule"):
                         return False
     except (NotEvaluable, TypeError, ValueError, KeyError, IndexError):  # noqa: B014 - any failure: not used
         return False
-    memo[1][key] = True
+    memo[key] = True
     return True
 
 
@@ -121,17 +130,11 @@ def definition_agrees(eq, name, definition, catalog):
     same atoms for their conditions, and their difference must be zero for
     every value of the atoms (the kernel's test), as in the range proof.
     """
-    from derivations.equations.evaluate import Evaluator
-    from derivations.equations.kernel import is_zero
-    from derivations.equations.regions import Regions
-
-    memo = _MEMO.get(id(eq.space))
-    if memo is None or memo[0] is not eq.space:
-        memo = _MEMO[id(eq.space)] = (eq.space, {})
+    memo = _memo(eq.space)
     key = (name, "definition", definition.id, sp.srepr(definition.sides[1]), id(catalog))
-    if key in memo[1]:
-        return memo[1][key]
-    memo[1][key] = False
+    if key in memo:
+        return memo[key]
+    memo[key] = False
     head = definition.sides[0]
     params = [q.name for q in head.indices] if isinstance(head, sp.Indexed) else []
     try:
@@ -151,5 +154,5 @@ def definition_agrees(eq, name, definition, catalog):
                         return False
     except Exception:  # noqa: BLE001 - a definition that cannot be compared is not used at symbolic size
         return False
-    memo[1][key] = True
+    memo[key] = True
     return True

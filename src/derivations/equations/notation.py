@@ -14,7 +14,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 __all__ = ["expression_key", 
-    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
+    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Hessian", "Jacobian", "Diag", "DERIVATIVES", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
     "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX", "FUNCTION_PARAMETERS", "declare_parameters",
     "function_head", "shows_arguments",
 ]
@@ -135,12 +135,74 @@ class Partial(sp.Expr):
 
 
 class Grad(sp.Expr):
-    r""":math:`\nabla_v f` for a vector or matrix variable ``v``."""
+    r""":math:`\nabla_v f` of a scalar ``f`` for a vector or matrix variable ``v`` (of a gradient: :class:`Hessian`)."""
 
     is_commutative = True  # a scalar (or, for Grad, a vector like the commuting symbols W and x)
 
     def __new__(cls, f, var):
-        return sp.Expr.__new__(cls, sp.sympify(f), sp.sympify(var))
+        f, var = sp.sympify(f), sp.sympify(var)
+        if _vector_derivative(f):  # \nabla_w \nabla_w L would print as one thing and be checked as another
+            raise TypeError(f"Grad(f, v) takes a scalar f, got the vector {f}: a derivative of a gradient is "
+                            f"Hessian(L, w) (the matrix of second derivatives), or Jacobian(F, w) of a vector F")
+        return sp.Expr.__new__(cls, f, var)
+
+
+def _vector_derivative(f):
+    """Whether ``f`` is, as written, a vector or matrix of derivatives: a gradient, Jacobian or Hessian, or a sum,
+    multiple, fraction or SumOver of one."""
+    if isinstance(f, (Grad, Jacobian, Hessian)):
+        return True
+    if isinstance(f, (sp.Add, sp.Mul)):
+        return any(_vector_derivative(a) for a in f.args)
+    return isinstance(f, (Frac, SumOver)) and _vector_derivative(f.args[0])
+
+
+def _variable(cls, var):
+    """A second derivative's variable: a vector symbol (``w``), never an entry or an expression."""
+    if not isinstance(var, sp.Symbol) or var.is_integer:
+        raise TypeError(f"{cls.__name__}(f, v) differentiates with respect to a vector symbol such as w, got {var}")
+
+
+class Hessian(sp.Expr):
+    r""":math:`\nabla^2_v f`, the Hessian of a scalar ``f`` with respect to a vector symbol ``v``: the matrix whose
+    entry (k, l) is :math:`\partial^2 f / \partial v_k \partial v_l` (the Jacobian of the gradient)."""
+
+    is_commutative = True  # a matrix like the commuting symbols W and X: products keep their written order
+
+    def __new__(cls, f, var):
+        f, var = sp.sympify(f), sp.sympify(var)
+        _variable(cls, var)
+        if _vector_derivative(f):
+            raise TypeError(f"Hessian(f, v) takes a scalar f, got the vector {f}: the Hessian of L is Hessian(L, w), "
+                            f"and the derivative of a vector of derivatives is Jacobian(F, w)")
+        return sp.Expr.__new__(cls, f, var)
+
+
+class Jacobian(sp.Expr):
+    r""":math:`\partial \mathbf{f} / \partial \mathbf{v}^T`, the Jacobian of a vector ``f`` with respect to a vector
+    symbol ``v``: the matrix whose entry (a, b) is :math:`\partial f_a / \partial v_b` (one row per entry of ``f``)."""
+
+    is_commutative = True
+
+    def __new__(cls, f, var):
+        f, var = sp.sympify(f), sp.sympify(var)
+        _variable(cls, var)
+        return sp.Expr.__new__(cls, f, var)
+
+
+class Diag(sp.Expr):
+    r""":math:`\operatorname{diag}(\mathbf{v})`, the diagonal matrix of a vector ``v``: entry (a, b) is v_a where
+    a = b, else 0. A vector of values at each sample (p_n (1 - p_n)) is a derived value of the space with a
+    definition on the page (``q[n]`` defined as ``p[n] * (1 - p[n])``): ``Diag(q)``."""
+
+    is_commutative = True
+
+    def __new__(cls, v):
+        return sp.Expr.__new__(cls, sp.sympify(v))
+
+
+# the notation's derivatives: a side with one of them is a derivative (checked by finite differences, proved off kinks)
+DERIVATIVES = (Partial, Grad, Jacobian, Hessian)
 
 
 def fn(name, tex, show_args=True):
@@ -223,7 +285,7 @@ class _Grouped(sp.Expr):
 
 def _open_ended(node):
     """A factor whose printed form runs on into what follows it (\\sum, \\log x, \\nabla_v f, \\sum_{k,l} A^2)."""
-    return isinstance(node, (SumOver, Frobenius, Grad, sp.log))
+    return isinstance(node, (SumOver, Frobenius, Grad, Hessian, sp.log))
 
 
 def _groups(node):
@@ -308,7 +370,7 @@ class NotationPrinter(LatexPrinter):
             return r"\frac{1}{%s}" % self._print(expr.base)
         if isinstance(expr.base, Norm):
             return self._print_Norm(expr.base, self._print(expr.exp))
-        if isinstance(expr.base, (SumOver, Frobenius, Grad, Dot, Transpose, Frac, Inverse)):
+        if isinstance(expr.base, (SumOver, Frobenius, Grad, Hessian, Jacobian, Diag, Dot, Transpose, Frac, Inverse)):
             return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
         return super()._print_Pow(expr)
 
@@ -416,11 +478,24 @@ class NotationPrinter(LatexPrinter):
     def _print_Partial(self, expr):
         return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
 
+    def _operand(self, f):
+        """The function an operator (a gradient, a Hessian) applies to: in parentheses where it is a sum or product."""
+        tex = self._print(f)
+        if isinstance(f, (sp.Add, sp.Mul, Dot)) or tex.startswith("-"):
+            tex = r"\left(%s\right)" % tex
+        return tex
+
     def _print_Grad(self, expr):
-        f = self._print(expr.args[0])
-        if isinstance(expr.args[0], (sp.Add, sp.Mul, Dot)) or f.startswith("-"):
-            f = r"\left(%s\right)" % f
-        return r"\nabla_{%s} %s" % (self._print(expr.args[1]), f)
+        return r"\nabla_{%s} %s" % (self._print(expr.args[1]), self._operand(expr.args[0]))
+
+    def _print_Hessian(self, expr):
+        return r"\nabla^{2}_{%s} %s" % (self._print(expr.args[1]), self._operand(expr.args[0]))
+
+    def _print_Jacobian(self, expr):
+        return r"\frac{\partial %s}{\partial %s^{T}}" % (self._print(expr.args[0]), self._print(expr.args[1]))
+
+    def _print_Diag(self, expr):
+        return r"\operatorname{diag}%s" % _paren(self._print(expr.args[0]), expr.args)
 
     def _print_Function(self, expr, exp=None):
         name = type(expr).__name__

@@ -23,7 +23,8 @@ import re
 import sympy as sp
 
 from derivations.equations.notation import (
-    FUNCTION_LATEX, FUNCTION_PARAMETERS, Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, flatten,
+    FUNCTION_LATEX, FUNCTION_PARAMETERS, Diag, Dot, Frac, Frobenius, Grad, Hessian, Identity, Ind, Inverse, Jacobian, Norm,
+    Partial, SumOver, Transpose, ZeroVector, flatten,
     function_head, latex,
 )
 
@@ -174,7 +175,7 @@ class _Parser:
         if token is None or (expected is not None and token != expected):
             where = self.tokens[self.pos][1] if self.pos < len(self.tokens) else len(self.tex)
             raise ParseError(f"expected “{expected}”, found {_quoted(token)} at character {where + 1}" if expected else
-                             f"unexpected end of the formula", where, token)
+                             "unexpected end of the formula", where, token)
         self.pos += 1
         return token
 
@@ -408,6 +409,8 @@ class _Parser:
             self.take()
             self.take("_")
             variable = self.sub(self.group()).expression_all()
+            if isinstance(variable, Transpose):  # \\partial_{w^T} F: a Jacobian
+                return Jacobian(self.sum_body(), variable.args[0])
             return Partial(self.sum_body(), variable)
         if token == r"\sgn" or (token in (r"\operatorname", r"\mathrm", r"\text", r"\textrm") and
                                 self.word(1)[0] in ("sign", "sgn")):
@@ -430,10 +433,9 @@ class _Parser:
             self.take()
             return sp.exp(self.argument_factor(), evaluate=False)
         if token == r"\nabla":
-            self.take()
-            self.take("_")
-            variable = self.sub(self.group()).expression_all()
-            return Grad(self.sum_body(), variable)  # an operator: of the rest of the term, as a sum's body
+            return self.nabla()
+        if token in (r"\operatorname", r"\mathrm") and self.word(1)[0] == "diag":
+            return self.diagonal()
         if token == r"\begin":
             return self.cases()
         if token == "e" and self.peek(1) == "^":
@@ -570,13 +572,43 @@ class _Parser:
         if len(top) == 1 and top[0][0] in (r"\partial", "d") and len(bottom) > 1 and bottom[0][0] == top[0][0]:
             # \frac{\partial}{\partial v} f, \frac{d}{dv} f: the derivative of what follows
             v = self.sub(bottom[1:]).expression_all()
+            if isinstance(v, Transpose):  # \frac{\partial}{\partial w^T} F: a Jacobian
+                return Jacobian(self.sum_body(), v.args[0])
             return Partial(self.sum_body(), v)  # d/dz z s(z) is the derivative of z s(z), not s(z) times dz/dz
         if top and top[0][0] in (r"\partial", "d") and bottom and bottom[0][0] in (r"\partial", "d") and \
                 (top[0][0] == r"\partial" or len(top) > 1):
             f = self.sub(top[1:]).expression_all()
             v = self.sub(bottom[1:]).expression_all()
+            if isinstance(v, Transpose):  # \frac{\partial F}{\partial w^T}: the Jacobian of F
+                return Jacobian(f, v.args[0])
             return Partial(f, v)
         return Frac(self.sub(top).expression_all(), self.sub(bottom).expression_all())
+
+    def nabla(self):
+        """\\nabla_{v} f, a gradient; \\nabla^{2}_{v} f (or \\nabla_{v}^{2} f), a Hessian: of the rest of the term,
+        as a sum's body."""
+        self.take(r"\nabla")
+        order = self.order() if self.peek() == "^" else 1
+        self.take("_")
+        variable = self.sub(self.group()).expression_all()
+        if self.peek() == "^" and order == 1:
+            order = self.order()
+        try:
+            return (Grad if order == 1 else Hessian)(self.sum_body(), variable)
+        except TypeError as exc:  # \\nabla_w \\nabla_w L: the notation's own word for what to write
+            self.error(str(exc))
+
+    def order(self):
+        """The order ^{2} of a second derivative (the only order above 1 the notation has)."""
+        self.take("^")
+        if [t for t, _ in self.group()] != ["2"]:
+            self.error("\\nabla^{2} is the Hessian; the notation has no other power of \\nabla")
+        return 2
+
+    def diagonal(self):
+        """\\operatorname{diag}(v): the diagonal matrix of a vector."""
+        self.pos += 1 + self.word(1)[1]
+        return Diag(self.argument_factor())
 
     def summation(self):
         start = self.pos
@@ -805,7 +837,7 @@ def canonical(expr):
         return sp.Pow(args[0], -1)
     if isinstance(expr, (Norm, Identity, ZeroVector)):
         return type(expr)(*args)
-    if isinstance(expr, (SumOver, Ind, Grad, Partial, Transpose, Frobenius)):
+    if isinstance(expr, (SumOver, Ind, Grad, Partial, Transpose, Frobenius, Hessian, Jacobian, Diag)):
         return type(expr)(*args)
     if isinstance(expr, sp.core.function.AppliedUndef):
         return sp.Function(type(expr).__name__)(*args)

@@ -52,13 +52,13 @@ from sympy.core.relational import Relational
 from derivations.equations.evaluate import (
     FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point, reached_definitions,
 )
-from derivations.equations.general import General, index_symbol, label_base
+from derivations.equations.general import SymbolicSizes, index_symbol, label_base
 from derivations.equations.kernel import (
     MAX_ENUMERATED, Obligation, accurate_logs, is_zero as _kernel_is_zero, prove as kernel_prove,
     rational_in_exponentials_is_zero,
 )
-from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOver, subs_free
-from derivations.equations.regions import IndexComparison, Regions, is_index_like
+from derivations.equations.notation import DERIVATIVES, SumOver, subs_free
+from derivations.equations.regions import IndexComparison, Regions
 from derivations.equations.summation import expand_finite_sums
 
 __all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "name_clashes",
@@ -82,7 +82,7 @@ def has_derivative(eq, catalog):
     while todo:
         expr = todo.pop()
         for node in sp.preorder_traversal(expr):
-            if isinstance(node, (Partial, Grad)):
+            if isinstance(node, DERIVATIVES):
                 return True
             if isinstance(node, sp.core.function.AppliedUndef):
                 spec = catalog.functions.get(type(node).__name__)
@@ -285,7 +285,7 @@ def _prove_all_sizes(eq, n, catalog):
 def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
     space = eq.space
     regions = Regions(ties=not has_derivative(eq, catalog))
-    general = General(eq, catalog, regions, labels, _domain_respected(eq),
+    general = SymbolicSizes(eq, catalog, regions, labels, _domain_respected(eq),
                       lambda definition, links: _proved_all_sizes(definition, links, catalog))
     left, comp = general.side(sides[0])
     if general.shape(sides[1]) != general.shape(sides[0]):
@@ -506,9 +506,27 @@ def _towering(expr):
     return False
 
 
+EXP_REACH = 10 ** 4  # an exponential's argument past this: e^1e4 has 4343 digits, 1 + e^1e4 needs them all
+
+
+def _past_reach(expr):
+    """Whether an exponential in ``expr`` has an argument past EXP_REACH (or not told): a sum with it has no correct
+    digit within WITNESS_DIGITS, and sympy's evaluation without a precision bound shifts integers by its size in
+    bits (at the scale 1e6 of x and w, e^(x w) is e^1e12: a MemoryError after minutes)."""
+    for node in expr.atoms(sp.exp):
+        try:
+            arg = node.args[0].evalf(15, maxn=WITNESS_DIGITS, strict=True)
+        except sp.core.evalf.PrecisionExhausted:
+            return True
+        if not arg.is_number or abs(arg) > EXP_REACH:
+            return True
+    return False
+
+
 def _bounded(expr, digits=40):
     """``digits`` correct digits of ``expr`` within a working precision of WITNESS_DIGITS, else None: strict
-    evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree."""
+    evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree relative
+    to the value, where no exponential's argument is past EXP_REACH."""
     expr = accurate_logs(sp.sympify(expr), digits + 20)
     if _towering(expr):
         return None
@@ -518,9 +536,12 @@ def _bounded(expr, digits=40):
         pass
     if rational_in_exponentials_is_zero(expr):
         return sp.Float(0)
+    if _past_reach(expr):
+        return None
     low, high = (expr.evalf(n, strict=False) for n in (3 * digits + 60, 6 * digits + 120))
-    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * max(
-            1, abs(high)):
+    # agreement relative to the value: two values with no correct digit (a denominator 1 - 1/(1 + e^-1e6) that
+    # came out 0.e-462) agree absolutely, at 1e-1036000, where the value is 2e4
+    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * abs(high):
         return high.evalf(digits)
     return None
 
@@ -1048,7 +1069,7 @@ def _scaled_witness(eq, n, catalog, choices, deep=False, scales=None, draws=1):
 def _differentiated(eq, n, catalog):
     """What the link's sides (and the definitions they reach) differentiate: a kink of these has no derivative."""
     exprs = [e for side in eq.sides[n:n + 2] for e in (side, *reached_definitions(side, catalog))]
-    return [node.args[0] for e in exprs for node in sp.preorder_traversal(e) if isinstance(node, (Partial, Grad))]
+    return [node.args[0] for e in exprs for node in sp.preorder_traversal(e) if isinstance(node, DERIVATIVES)]
 
 
 def _on_a_kink_of(exprs, eq, catalog, point):

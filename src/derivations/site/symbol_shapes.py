@@ -146,14 +146,14 @@ def _non_scalar(general, expr):
 def product_rows(page, catalog=None):
     """(product LaTeX, shape LaTeX, equation id) for each product of two or more vectors or matrices on the page."""
     from derivations.equations import CATALOG
-    from derivations.equations.general import General
+    from derivations.equations.general import SymbolicSizes
     from derivations.equations.notation import latex
     from derivations.equations.regions import Regions
 
     catalog = catalog or CATALOG
     found = {}
     for eq in catalog.on_page(page):
-        general = General(eq, catalog, Regions(), {"y"}, {}, lambda definition, links: False)
+        general = SymbolicSizes(eq, catalog, Regions(), {"y"}, {}, lambda definition, links: False)
         for side in eq.sides:
             for node in sp.preorder_traversal(side):
                 if not isinstance(node, sp.Mul):
