@@ -354,6 +354,7 @@ class Problem:
                     + ", and the notation's SumOver, Frac, Ind, Partial, Grad, ...), or as a named function "
                       "(PROBLEM.function) with its definition and package code")
                 refuse(f"side {n} uses {name} ({node}), which the checks cannot evaluate: write {instead}")
+        space = self._letters_of(space, built, refuse)
         if kind == "definition":
             why = _head_problem(built[0], space)
             if why:
@@ -367,6 +368,27 @@ class Problem:
                       bold=self.bold)
         self.equations.append(eq)
         return eq
+
+    def _letters_of(self, space, sides, refuse):
+        """``space`` with the index letters of the statement it does not know, each bounded by the size of the axis
+        it indexes (``x_n``, a row of X (N, D): n runs over 1..N); an index no size bounds is refused here, before
+        any proof, naming the index, the space and the declaration that mends it."""
+        from derivations.equations.points import statement_letters
+
+        if not hasattr(space, "named"):
+            return space
+        found, refused = statement_letters(space, sides, self)
+        if refused:
+            name, sizes = refused[0]
+            sizes_of = sorted(set(space.sizes) | {n for axes in getattr(space, "axes", {}).values() for n in axes})
+            why = (f"it indexes arrays of different sizes ({', '.join(sizes)})" if sizes else
+                   "it indexes no array whose shape is declared (Problem(shapes=...), rows=, columns=)")
+            refuse(f"the index {name} has no size in the space {space.name}: {why}, so no proof could range over "
+                   f"it; give its size with the space's indices, such as {space.name.split('(')[0]}(indices="
+                   f"{{{name!r}: {(sizes or sizes_of or ['N'])[0]!r}}})"
+                   + (f" (its sizes: {', '.join(sizes_of)})" if sizes_of else
+                      " (this space has no size: an index needs a space with sizes)"))
+        return space.named(found) if found else space
 
     def function(self, name, tex, definition, package, gradients=None, show_args=True):
         """Declare a named function of the notation; returns the sympy function to write equations with.

@@ -663,7 +663,7 @@ def _proofs(eq, catalog, prove, proofs_done):
         proofs = [Proof(**p) for p in proofs_done[key]]
     else:
         proofs = prove_equation(eq, catalog, links=record_links(eq))
-        if key is not None:
+        if key is not None and not any(p.timed_out for p in proofs):  # undecided in its budget: tried again next time
             proofs_done[key] = [p.__dict__ for p in proofs]
     unproved, refuted = [], []
     for n, p in zip(record_links(eq), proofs):

@@ -451,7 +451,17 @@ class General:
         name = f"{index.name}_bound{self._fresh}"
         bound = sp.Symbol(name, integer=True, positive=True) if positive else sp.Symbol(name, integer=True)
         self.index_names.add(index.name)
-        inner = self.tr(body, comp).xreplace({index_symbol(index.name): bound})
+        # inside its sum the index runs over lo..hi, whatever its letter (an author's n as the site's i): its
+        # entries x_n are in range by the sum, not by a bound the space happens to give the letter i
+        shadowed, had = self.bounds.get(index.name), index.name in self.bounds
+        self.bounds[index.name] = hi
+        try:
+            inner = self.tr(body, comp).xreplace({index_symbol(index.name): bound})
+        finally:
+            if had:
+                self.bounds[index.name] = shadowed
+            else:
+                del self.bounds[index.name]
         out = sp.Sum(inner, (bound, lo, hi))
         if excluded is not sp.S.NaN:
             skip = self.tr(excluded)

@@ -8,8 +8,10 @@ import json
 import multiprocessing
 import os
 from pathlib import Path
+import threading
 import time
 
+from derivations.equations import progress
 from derivations.equations.checks import check_equation
 from derivations.equations.conditions import conditions_of, off_kinks
 from derivations.equations.prover import proof_key
@@ -30,26 +32,40 @@ def source_hash():
     return digest.hexdigest()[:16]
 
 
-def build_ledger(catalog, docs_dir=None, seed=0, jobs=None, proof_store=None, pages=None):
+def build_ledger(catalog, docs_dir=None, seed=0, jobs=None, proof_store=None, pages=None, report=None):
     """Check every equation (of ``pages`` only, if given); with ``docs_dir``, also match the catalog against the pages.
 
     Equations are checked in ``jobs`` processes (default: one per core).
     ``proof_store`` is a JSON file of the proofs and records found before, each
     under a hash of everything it depends on (:func:`derivations.equations.prover.proof_key`,
     :func:`record_key`): an unchanged equation is not checked or proved again.
+    ``report``, when given, receives every event of :mod:`derivations.equations.progress` (an equation or a link
+    that starts or ends), from whichever process checks it, in this process.
     """
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     store = _read_store(proof_store)
     ids = [eq.id for eq in catalog if pages is None or eq.page in pages]
-    _WORK.update(catalog=catalog, seed=seed, store=store)
+    _WORK.update(catalog=catalog, seed=seed, store=store, report=report)
     if jobs > 1 and len(ids) > 1 and "fork" in multiprocessing.get_all_start_methods():
         # whole equations to the workers, those with the most sizes to prove first, so that they end together
         order = sorted(ids, key=lambda eq_id: -len(catalog[eq_id].space.size_choices()))
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            done = dict(zip(order, pool.imap(_check, order)))
+        context = multiprocessing.get_context("fork")
+        channel = context.SimpleQueue() if report is not None else None
+        _WORK["report"] = channel.put if channel is not None else None  # the workers send; this process shows
+        reader = threading.Thread(target=_relay, args=(channel, report), daemon=True) if channel is not None else None
+        if reader is not None:
+            reader.start()
+        try:
+            with context.Pool(jobs) as pool:
+                done = dict(zip(order, pool.imap(_check, order)))
+        finally:
+            if reader is not None:
+                channel.put(None)
+                reader.join(timeout=5)
     else:
         done = {eq_id: _check(eq_id) for eq_id in ids}
+    progress.REPORT = None
     records = []
     for eq_id in ids:
         record, found = done[eq_id]
@@ -80,6 +96,27 @@ def _check(eq_id):
     """
     catalog, store = _WORK["catalog"], _WORK["store"]
     eq = catalog[eq_id]
+    progress.REPORT = _WORK.get("report")
+    progress.report(event="equation", state="start", id=eq.id, number=eq.shown_number, page=eq.page)
+    try:
+        return _check_one(eq, catalog, store)
+    finally:
+        progress.report(event="equation", state="end", id=eq.id, number=eq.shown_number, page=eq.page)
+
+
+def _relay(channel, report):
+    """Pass the workers' events to ``report`` until the end (None)."""
+    while True:
+        event = channel.get()
+        if event is None:
+            return
+        try:
+            report(event)
+        except Exception:  # noqa: BLE001 - the display's fault is not the ledger's
+            pass
+
+
+def _check_one(eq, catalog, store):
     found = {}
     key = "record:" + record_key(eq, catalog, _WORK["seed"])
     if key in store:

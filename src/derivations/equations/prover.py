@@ -49,6 +49,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from derivations.equations import progress
 from derivations.equations.evaluate import FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point
 from derivations.equations.general import General, index_symbol, label_base
 from derivations.equations.kernel import (
@@ -133,6 +134,7 @@ class Proof:
     reason: str = ""
     refuted: bool = False
     category: str = ""
+    timed_out: bool = False  # stopped by its time budget: undecided, and never kept in the proof store
 
     @property
     def text(self):
@@ -173,6 +175,9 @@ def _every_link(memos, eq, links, catalog, decide):
                 memo[key] = bool(decide(n))
             except _ERRORS:
                 memo[key] = False
+            except progress.LinkTimeout:
+                del memo[key]  # undecided, not false: a later link with time to spare decides it
+                raise
         if not memo[key]:
             return False
     return True
@@ -815,11 +820,25 @@ def _point_with(point, values, ev):
 
 
 def prove_link(eq, n, catalog):
-    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof` (never an exception: a reason instead)."""
+    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof` (never an exception: a reason instead).
+
+    The link runs under the time budget of :mod:`derivations.equations.progress`: past it, the work is stopped and
+    the proof says "could not decide in N s" (not proved; ``timed_out``)."""
+    state = {"outer": True}
     try:
-        return _prove_link(eq, n, catalog)
+        with progress.budgeted(eq, n) as state:
+            proof = _prove_link(eq, n, catalog)
+    except progress.LinkTimeout as exc:
+        if not state["outer"]:
+            raise  # a definition's link proved inside another link: the outer link's budget ran out
+        proof = Proof(False, "", f"could not decide in {exc.seconds:g} s (the time budget of a link: "
+                                 f"derivations verify --budget SECONDS, or DERIVATIONS_LINK_BUDGET)", timed_out=True)
     except Exception as exc:  # noqa: BLE001 - an author's space or function that raises: not proved, and why
-        return Proof(False, "", f"the prover stopped: {type(exc).__name__}: {exc}")
+        proof = Proof(False, "", f"the prover stopped: {type(exc).__name__}: {exc}")
+    if state["outer"]:
+        progress.report(event="link", state="end", id=eq.id, number=getattr(eq, "shown_number", ""), page=eq.page,
+                        link=n + 1, links=len(eq.sides) - 1, seconds=state.get("elapsed", 0.0), text=proof.text)
+    return proof
 
 
 def _prove_link(eq, n, catalog):
