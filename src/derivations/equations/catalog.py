@@ -22,7 +22,7 @@ import sympy as sp
 from derivations.equations.notation import (_Grouped, _open_ended, build, declare_parameters, expression_key, flatten, fn, latex,
                                             printer, vector_bases)
 
-__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "DeclarationError", "discover",
+__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemNotation", "ProblemError", "DeclarationError", "discover",
            "expression_key", "KINDS"]
 
 
@@ -470,14 +470,8 @@ class Catalog:
                                    f"{spec.problem} ({spec.where()}), which differ in {' and '.join(differ)}: one "
                                    f"name prints and computes one function; "
                                    f"import it from the first problem's module, or give the second another name")
-        for table, mine, what in ((self.columns, problem.columns, "columns"), (self.rows, problem.rows, "rows"),
-                                  (self.shapes, problem.shapes, "shapes")):
-            for key, value in mine.items():
-                if key in table and table[key] != value:
-                    owner = next((p for p in self.problems if getattr(p, what).get(key) == table[key]), None)
-                    raise ProblemError(f"{problem.page} declares {what}[{key!r}] = {value!r}, but {owner.page if owner else 'another problem'} "
-                                       f"declares {table[key]!r}: the notation is shared, so one letter reads one array "
-                                       f"one way on every page")
+        # columns, rows and shapes are the problem's own (for_equation): S of (D, D) here and of (N, C) on
+        # Problem 2's page are two matrices of two pages, not a clash
         from derivations.equations.fingerprint import behaviour
 
         for key, rule in problem.package_gradients.items():
@@ -495,10 +489,22 @@ class Catalog:
         self.problems.append(problem)
         self._number()
 
+    def for_equation(self, eq):
+        """The catalog as ``eq`` reads it: the columns, rows and shapes of the problem that declares it (of its
+        page), every equation and function of the site. One view per page, kept (the prover's memos are per
+        view); an equation of no problem's page reads every problem's tables."""
+        views = self.__dict__.setdefault("_views", {})
+        page = getattr(eq, "page", None)
+        if page not in views:
+            problem = next((p for p in self.problems if p.page == page), None)
+            views[page] = self if problem is None else ProblemNotation(self, problem)
+        return views[page]
+
     def replacing(self, eq):
         """A copy of the catalog with ``eq`` in place of the equation of the same id (for mutants)."""
         out = Catalog.__new__(Catalog)
         out.__dict__.update(self.__dict__)
+        out._views = {}  # views of this catalog would read its equations, not the copy's
         out.equations = dict(self.equations)
         out.equations[eq.id] = eq
         return out
@@ -553,6 +559,33 @@ class Catalog:
 
     def on_page(self, page):
         return [eq for eq in self if eq.page == page]
+
+
+class ProblemNotation:
+    """A catalog as one problem's equations read it (:meth:`Catalog.for_equation`): that problem's ``columns``,
+    ``rows`` and ``shapes``; everything else (equations, functions, package gradients) is the catalog's."""
+
+    def __init__(self, catalog, problem):
+        self.catalog, self.problem = catalog, problem
+        self.columns, self.rows, self.shapes = dict(problem.columns), dict(problem.rows), dict(problem.shapes)
+
+    def __getattr__(self, name):
+        return getattr(self.catalog, name)
+
+    def for_equation(self, eq):
+        return self.catalog.for_equation(eq)
+
+    def __getitem__(self, id):
+        return self.catalog[id]
+
+    def __iter__(self):
+        return iter(self.catalog)
+
+    def __len__(self):
+        return len(self.catalog)
+
+    def __repr__(self):
+        return f"<the catalog as {self.problem} reads it>"
 
 
 def _where(exc, name):

@@ -37,7 +37,7 @@ from sympy.core.relational import Relational
 from derivations.equations.evaluate import (Evaluator, InvalidValue, MissingValue, NotEvaluable, Point, Slopes,
                                             _strip_derivatives)
 from derivations.equations.notation import Frac, Grad, Ind, Partial, SumOver
-from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, proof_key,
+from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, notation_of, proof_key,
                                           prove_equation, statement_indices)
 from derivations.equations.regions import Regions
 
@@ -548,6 +548,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     the proofs found before for the same inputs; new ones are added to it.
     """
     start = time.perf_counter()
+    catalog = notation_of(catalog, eq)  # the columns, rows and shapes of eq's own problem
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}",
                     eq.latex(tag=False), eq.shapes())
     rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])

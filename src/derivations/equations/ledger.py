@@ -14,7 +14,7 @@ import time
 from derivations.equations import progress
 from derivations.equations.checks import check_equation
 from derivations.equations.conditions import conditions_of, off_kinks
-from derivations.equations.prover import proof_key
+from derivations.equations.prover import notation_of, proof_key
 from derivations.equations.pages import scan_docs
 
 __all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "mark_counts", "problems", "page_problems_of",
@@ -146,6 +146,7 @@ def record_key(eq, catalog, seed=0):
 
     from derivations.equations.fingerprint import fingerprint
 
+    catalog = notation_of(catalog, eq)  # its own problem's shapes
     digest = hashlib.sha256(proof_key(eq, catalog).encode())
     names = set()
     todo, seen = list(eq.sides), set()

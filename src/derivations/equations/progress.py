@@ -1,12 +1,14 @@
 """The time budget of a link's proof, and what ``derivations verify`` says while it proves.
 
 Every link (two neighbouring sides) that the prover takes on runs under a
-budget of :data:`BUDGET` seconds (``derivations verify --budget``, or the
-environment's ``DERIVATIONS_LINK_BUDGET``; 60 s by default). When it runs out,
-the work is stopped where it is (a ``SIGALRM`` raises :class:`LinkTimeout`, a
-``BaseException``, so that no ``except Exception`` on the way swallows it; it
-is raised again every second until the link's own handler takes it) and the
-link is reported "could not decide in N s": not proved, never a pass.
+budget of :data:`BUDGET` seconds of processor time (``derivations verify
+--budget``, or the environment's ``DERIVATIONS_LINK_BUDGET``; 60 s by default):
+processor time, so that a link gets the same verdict on a machine busy with
+other work as on an idle one. When it runs out, the work is stopped where it is
+(a ``SIGPROF`` raises :class:`LinkTimeout`, a ``BaseException``, so that no
+``except Exception`` on the way swallows it; it is raised again every second
+until the link's own handler takes it) and the link is reported "could not
+decide in N s": not proved, never a pass.
 
 Sympy calls do not yield, but they run Python code, and a signal handler runs
 between two of its bytecodes: the alarm stops them. The alarm needs the main
@@ -94,23 +96,23 @@ def budgeted(eq, n):
     ``limited`` says whether the budget can stop it (the main thread only). Reports the start and the end."""
     outer = not _ACTIVE
     seconds = budget_seconds()
-    limited = outer and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    limited = outer and threading.current_thread() is threading.main_thread() and hasattr(signal, "ITIMER_PROF")
     state = {"outer": outer, "limited": limited, "seconds": seconds, "start": time.perf_counter()}
     _ACTIVE.append((eq.id, n))
     previous = None
     if limited:
         def alarm(signum, frame):
-            signal.setitimer(signal.ITIMER_REAL, 1.0)  # again in a second, should anything catch this one
+            signal.setitimer(signal.ITIMER_PROF, 1.0)  # again in a second, should anything catch this one
             raise LinkTimeout(seconds)
-        previous = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        previous = signal.signal(signal.SIGPROF, alarm)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
     if outer:
         report(event="link", state="start", **_describe(eq, n))
     try:
         yield state
     finally:
         if limited:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
         _ACTIVE.pop()
         state["elapsed"] = time.perf_counter() - state["start"]

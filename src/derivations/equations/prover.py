@@ -60,13 +60,19 @@ from derivations.equations.notation import Dot, Frac, Grad, Ind, Partial, SumOve
 from derivations.equations.regions import IndexComparison, Regions, is_index_like
 from derivations.equations.summation import expand_finite_sums
 
-__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices",
+__all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "notation_of",
            "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
 
 ALL_SIZES = "all sizes"
 MAX_ENUMERATED_SIGNS = MAX_ENUMERATED
 _ERRORS = (NotEvaluable, IndexComparison, TypeError, ValueError, KeyError, IndexError, AttributeError,
            ZeroDivisionError, RecursionError)
+
+
+def notation_of(catalog, eq):
+    """The catalog as ``eq`` reads it: its own problem's columns, rows and shapes (``Catalog.for_equation``)."""
+    view = getattr(catalog, "for_equation", None)
+    return view(eq) if view is not None else catalog
 
 
 def is_zero(expr, signs=(), atoms=None, conditions=None):
@@ -215,7 +221,7 @@ def _prove_all_sizes(eq, n, catalog):
     0. A condition that is identically zero in a pattern (``s_j - s_p`` at
     ``j = p``) is then decided exactly, not taken for a kink.
     """
-    space = eq.space
+    space, catalog = eq.space, notation_of(catalog, eq)
     if space.general is None or not space.sizes or all(len(v) <= 1 for v in space.sizes.values()):
         raise NotEvaluable("the statement has no symbolic-size form")
     labels = _labels_of(eq)
@@ -825,14 +831,15 @@ def prove_link(eq, n, catalog):
     The link runs under the time budget of :mod:`derivations.equations.progress`: past it, the work is stopped and
     the proof says "could not decide in N s" (not proved; ``timed_out``)."""
     state = {"outer": True}
+    catalog = notation_of(catalog, eq)
     try:
         with progress.budgeted(eq, n) as state:
             proof = _prove_link(eq, n, catalog)
     except progress.LinkTimeout as exc:
         if not state["outer"]:
             raise  # a definition's link proved inside another link: the outer link's budget ran out
-        proof = Proof(False, "", f"could not decide in {exc.seconds:g} s (the time budget of a link: "
-                                 f"derivations verify --budget SECONDS, or DERIVATIONS_LINK_BUDGET)", timed_out=True)
+        proof = Proof(False, "", f"could not decide in {exc.seconds:g} s (of processor time: the time budget of a "
+                                 f"link, derivations verify --budget SECONDS or DERIVATIONS_LINK_BUDGET)", timed_out=True)
     except Exception as exc:  # noqa: BLE001 - an author's space or function that raises: not proved, and why
         proof = Proof(False, "", f"the prover stopped: {type(exc).__name__}: {exc}")
     if state["outer"]:
@@ -1009,6 +1016,7 @@ def proof_key(eq, catalog):
     """
     from derivations.equations.fingerprint import fingerprint
 
+    catalog = notation_of(catalog, eq)
     digest = hashlib.sha256(sp.__version__.encode())
     for path in sorted((PACKAGE_DIR / "equations").rglob("*.py")):  # the kernel package's files too
         digest.update(path.read_bytes())
