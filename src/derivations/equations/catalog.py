@@ -43,6 +43,40 @@ def _source_of(frame):
     return where, frame.f_lineno
 
 
+_PARSED = {}
+
+
+def _side_lines(sides, count):
+    """The line of each side in the module, read from the source of ``sides`` (a lambda returning a list, or a
+    function returning one): (0, ...) where it cannot be read (no source, or not a list of ``count`` sides)."""
+    import ast
+
+    code = getattr(sides, "__code__", None)
+    if code is None:
+        return (0,) * count
+    path = code.co_filename
+    if path not in _PARSED:
+        try:
+            _PARSED[path] = ast.parse(Path(path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            _PARSED[path] = None
+    tree = _PARSED[path]
+    if tree is None:
+        return (0,) * count
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno:
+            body = node.body
+        elif isinstance(node, ast.FunctionDef) and node.lineno <= code.co_firstlineno <= node.body[0].lineno and \
+                node.name == code.co_name:
+            body = next((r.value for r in ast.walk(node) if isinstance(r, ast.Return)), None)
+        else:
+            continue
+        if isinstance(body, (ast.List, ast.Tuple)) and len(body.elts) == count and \
+                not any(isinstance(e, ast.Starred) for e in body.elts):
+            return tuple(e.lineno for e in body.elts)
+    return (0,) * count
+
+
 def _caller():
     """The frame that called the declaring method (the author's module line)."""
     return inspect.currentframe().f_back.f_back
@@ -138,6 +172,12 @@ class Equation:
     shown_number: str = field(default="", compare=False)
     domain: tuple = ()
     bold: frozenset = field(default=vector_bases, compare=False)
+    side_lines: tuple = field(default=(), compare=False)  # the module line each side is written on (0: not known)
+
+    def side_source(self, n):
+        """'<file>, line <n>' of side ``n`` (1-based) where it is known, else of the declaration."""
+        line = self.side_lines[n - 1] if 0 < n <= len(self.side_lines) and self.side_lines[n - 1] else self.source[1]
+        return f"{self.source[0]}, line {line}"
 
     @property
     def anchor(self):
@@ -355,6 +395,7 @@ class Problem:
                       "(PROBLEM.function) with its definition and package code")
                 refuse(f"side {n} uses {name} ({node}), which the checks cannot evaluate: write {instead}")
         space = self._letters_of(space, built, refuse)
+        self._shapes_of(space, built, refuse)
         if kind == "definition":
             why = _head_problem(built[0], space)
             if why:
@@ -365,7 +406,7 @@ class Problem:
                 declare_parameters(spec.name, built[0].args)
         where, line = _source_of(caller)
         eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, line), domain=domain,
-                      bold=self.bold)
+                      bold=self.bold, side_lines=_side_lines(sides, len(built)))
         self.equations.append(eq)
         return eq
 
@@ -377,7 +418,10 @@ class Problem:
 
         if not hasattr(space, "named"):
             return space
-        found, refused = statement_letters(space, sides, self)
+        try:
+            found, refused = statement_letters(space, sides, self)
+        except Exception:  # noqa: BLE001 - an author's space that cannot list points: its checks say so
+            return space
         if refused:
             name, sizes = refused[0]
             sizes_of = sorted(set(space.sizes) | {n for axes in getattr(space, "axes", {}).values() for n in axes})
@@ -388,7 +432,27 @@ class Problem:
                    f"{{{name!r}: {(sizes or sizes_of or ['N'])[0]!r}}})"
                    + (f" (its sizes: {', '.join(sizes_of)})" if sizes_of else
                       " (this space has no size: an index needs a space with sizes)"))
-        return space.named(found) if found else space
+        try:
+            return space.named(found) if found else space
+        except (TypeError, ValueError) as exc:  # a size the statement reads that the space does not have
+            refuse(str(exc))
+
+    def _shapes_of(self, space, sides, refuse):
+        """Refuse a vector or matrix of the space that the sides use and ``shapes=`` does not declare, naming the
+        declaration to add (before, the checks said "the terms of X*w - y have different shapes: [(), (N, D)]")."""
+        from derivations.equations.points import shapes_advice, undeclared_shapes
+
+        if not hasattr(space, "axes"):
+            return
+        try:
+            missing = undeclared_shapes(space, sides, self)
+        except Exception:  # noqa: BLE001 - an author's space that cannot list points: its checks say so
+            return
+        if missing:
+            names = ", ".join(missing)
+            refuse(f"{names} {'is a vector or matrix' if len(missing) == 1 else 'are vectors or matrices'} of the "
+                   f"space {space.name}, whose shape this problem does not declare, so the shapes of the sides "
+                   f"cannot be read: {shapes_advice(missing)}")
 
     def function(self, name, tex, definition, package, gradients=None, show_args=True):
         """Declare a named function of the notation; returns the sympy function to write equations with.

@@ -640,8 +640,11 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                           "one of its kinks" + (f" (the kink points {off_kink} are not on its kinks)" if off_kink else "")
                           + ": add one to its space (Point(..., kink=True) with a condition exactly 0)")
     elif kinked and kink_sources - visited:
+        from derivations.equations.points import kink_advice
+
         record.message = ("no point lies exactly on the kink of " + ", ".join(sorted(kink_sources - visited))
-                          + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)")
+                          + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)"
+                          + kink_advice(eq, sampled[0], catalog, domain, kink_sources - visited))
     elif kinked and missing_kink:
         record.message = (f"links {missing_kink} are never compared with the package's convention (or the one-sided "
                           f"slopes) at a point on a kink")

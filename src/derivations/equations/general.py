@@ -43,6 +43,11 @@ def label_base(name):
     return sp.IndexedBase(name, integer=True, positive=True)
 
 
+def _shape_words(shape):
+    """A shape in words: 'a scalar', '(N, D)'."""
+    return "a scalar" if not shape else "(" + ", ".join(map(str, shape)) + ")"
+
+
 def _value_base(name):
     return sp.IndexedBase(name, real=True)
 
@@ -87,6 +92,12 @@ class General:
             raise NotEvaluable(f"{name} has no value in this statement's space")
 
     # -- names and shapes -------------------------------------------------------------------------
+    def shown(self, expr):
+        """``expr`` as the page prints it (LaTeX, this problem's bold letters), for a message."""
+        from derivations.equations.notation import latex
+
+        return latex(expr, bold=getattr(self.eq, "bold", None))
+
     def fresh(self, size, stem="m"):
         self._fresh += 1
         name = f"{stem}_{self._fresh}"
@@ -143,7 +154,8 @@ class General:
         if isinstance(expr, sp.Add):
             shapes = {self.shape(a) for a in expr.args}
             if len(shapes) > 1:
-                raise NotEvaluable(f"the terms of {expr} have different shapes: {sorted(shapes, key=str)}")
+                raise NotEvaluable(f"the terms of {self.shown(expr)} have different shapes: "
+                                   + ", ".join(_shape_words(sh) for sh in sorted(shapes, key=str)))
             return shapes.pop()
         if isinstance(expr, sp.Mul):
             chain = [s for s in (self.shape(a) for a in expr.args) if s]
@@ -154,17 +166,19 @@ class General:
             out = chain[0]
             for nxt in chain[1:]:
                 if len(out) == 1 and len(nxt) == 1:
-                    raise NotEvaluable(f"a product of two vectors in {expr}: write an inner product with Dot")
+                    raise NotEvaluable(f"a product of two vectors in {self.shown(expr)}: write an inner product "
+                                       f"with Dot")
                 left, right = (out if len(out) == 2 else (out[0], sp.Integer(1))), nxt
                 if len(right) == 1:
                     right = (right[0], sp.Integer(1))
                 if left[1] != right[0]:
-                    raise NotEvaluable(f"the shapes {out} and {nxt} in {expr} do not multiply")
+                    raise NotEvaluable(f"the shapes {_shape_words(out)} and {_shape_words(nxt)} in "
+                                       f"{self.shown(expr)} do not multiply")
                 out = (left[0], right[1]) if right[1] != 1 else (left[0],)
             return out
         if isinstance(expr, sp.Pow):
             if self.shape(expr.base):
-                raise NotEvaluable(f"a power of a vector or matrix: {expr}")
+                raise NotEvaluable(f"a power of a vector or matrix: {self.shown(expr)}")
             return ()
         return ()
 

@@ -135,7 +135,9 @@ def with_conditions(record, eq, catalog):
     a link is proved off the kinks only (read from the words of its proof, "..., off the kinks"), and
     ``conditions``, each condition its checks and proof used (:mod:`derivations.equations.conditions`). Read
     afresh from the equation and the record, so that a record kept in the store gets them too."""
-    return dict(record, off_kinks=off_kinks(record), conditions=conditions_of(eq, catalog, record))
+    return dict(record, off_kinks=off_kinks(record), conditions=conditions_of(eq, catalog, record),
+                side_sources=[eq.side_source(n) for n in range(1, len(eq.sides) + 1)] if hasattr(eq, "side_source")
+                else [])
 
 
 def record_key(eq, catalog, seed=0):
@@ -235,9 +237,25 @@ def problems(ledger):
             out.append(
                 f"equation ({r['number']}) {r['id']} on {r['page']} [{r['kind']}] is {r['result'].upper()}: "
                 f"{r['title']}\n  {r['message']}\n  shown as: {r['latex']}\n  written at src/derivations/{r['source']}"
+                + _sides_named(r)
             )
     out.extend(ledger["page_problems"])
     return out
+
+
+def _sides_named(record):
+    """Where the sides the message names are written ('; side 2 at src/derivations/problems/x.py, line 58'), for
+    the sides whose line differs from the declaration's."""
+    import re
+
+    sources = record.get("side_sources") or []
+    named = dict.fromkeys(int(n) for n in re.findall(r"\bside (\d+)\b", record.get("message", "")))
+    if "the sides have" in record.get("message", ""):
+        named.update(dict.fromkeys(range(1, len(sources) + 1)))
+    start = record["source"].rsplit(":", 1)[-1]
+    parts = [f"side {n} at src/derivations/{sources[n - 1]}" for n in named
+             if 0 < n <= len(sources) and not sources[n - 1].endswith(f"line {start}")]
+    return "; " + "; ".join(parts) if parts else ""
 
 
 def proof_counts(ledger):

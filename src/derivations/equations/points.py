@@ -27,7 +27,8 @@ from derivations.linear_classifier import linear_scores
 
 __all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "sample_scores", "score_matrix", "logits",
            "binary", "scalar", "vectors", "labelled_scores", "weights", "batch", "regression", "scalar_with_parameter",
-           "entries", "statement_letters", "PROOF_SIZES", "TARGETS"]
+           "entries", "statement_letters", "array_shapes", "undeclared_shapes", "shapes_advice", "kink_advice",
+           "PROOF_SIZES", "TARGETS"]
 
 # the sizes every statement with a free size is proved for, at least
 PROOF_SIZES = {"C": (2, 3, 4, 5), "N": (1, 2, 3), "D": (1, 2, 3)}
@@ -560,3 +561,138 @@ def entries(space, take=lambda points: points[:2] + points[-1:]):
 
     return Space(sample, space.every, space.sizes, space.general, space.bounds, space.fixed, f"entries({space.name})",
                  space.axes)
+
+
+# -- what an author must add: the shapes a statement needs, the kink points it lacks ---------------------------
+
+def _distinct_sizes(space):
+    """A choice of the space's sizes with no two equal (N = 2, D = 3), so that an array's shape names its sizes."""
+    for choice in reversed(space.size_choices()):
+        if len(set(choice.values())) == len(choice):
+            return choice
+    return None
+
+
+def array_shapes(space):
+    """{value name: its shape in size names} for every vector and matrix a point of ``space`` gives (derived values
+    too): the space's own ``axes``, else read from the arrays of a point whose sizes differ (N = 2, D = 3; None
+    where no point tells them apart). Labels are left out."""
+    out = {name: tuple(axes) for name, axes in space.axes.items()}
+    choice = _distinct_sizes(space) if space.sizes else {}
+
+    def candidates():
+        if choice is not None:
+            yield from itertools.islice(space.every(choice, set()), 1)
+        yield from space.sample(np.random.default_rng(0))  # random values: a derived value of zeros may not exist
+
+    names = set(space.sizes) | {"C", "N", "D"}
+    seen = None  # the arrays of a point whose sizes are alike: vectors and matrices of sizes not told
+    try:
+        for point in candidates():
+            try:
+                values = point.numeric_values()
+            except Exception:  # noqa: BLE001 - a derived value that does not exist here: another point
+                continue
+            arrays = {name: value for name, value in values.items()
+                      if name not in point.label_names and name not in out and np.ndim(value) > 0}
+            sizes = {v: n for n, v in point.indices.items() if n in names}
+            if len(sizes) != len([n for n in point.indices if n in names]):
+                seen = arrays if seen is None else seen
+                continue  # two sizes alike: an axis of 3 could be either
+            for name, value in arrays.items():
+                shape = tuple(sizes.get(length) for length in np.shape(value))
+                out[name] = shape if None not in shape else None
+            return {name: shape for name, shape in out.items() if name not in point.label_names}
+    except Exception:  # noqa: BLE001 - a space that cannot give a point: its checks say why
+        pass
+    return dict(out, **{name: None for name in seen or {}})
+
+
+def undeclared_shapes(space, sides, problem):
+    """{name: shape or None} of each vector or matrix the sides use whole (``w``, ``X``) or as a row or column
+    family (``x_i``) whose shape ``problem`` does not declare: without it the shapes of the sides cannot be read
+    (the terms of X w - y would be a matrix and a scalar), nor the statement proved at symbolic size."""
+    arrays = array_shapes(space)
+    rows, columns = getattr(problem, "rows", {}), getattr(problem, "columns", {})
+    declared = getattr(problem, "shapes", {})
+    missing = {}
+    for side in sides:
+        for node in _whole_and_entries(side):
+            if isinstance(node, sp.Symbol) and not node.is_integer and node.name in arrays and \
+                    node.name not in declared:
+                missing[node.name] = arrays[node.name]
+            elif isinstance(node, sp.Indexed) and node.base.label.name not in declared:
+                base = node.base.label.name
+                whole = rows.get(base) or columns.get(base)
+                if whole is None:
+                    continue
+                shape = declared.get(whole) or arrays.get(whole)
+                if whole not in declared and whole in arrays:
+                    missing[whole] = arrays[whole]
+                missing[base] = None if shape is None or len(shape) != 2 else (
+                    (shape[1],) if base in rows else (shape[0],))
+    return missing
+
+
+def _whole_and_entries(expr):
+    """Every node of ``expr`` but the letters of its indexed families (the s of s_j is no symbol of its own)."""
+    yield expr
+    if isinstance(expr, sp.Indexed):
+        for q in expr.indices:
+            yield from _whole_and_entries(q)
+        return
+    for a in getattr(expr, "args", ()):
+        yield from _whole_and_entries(a)
+
+
+def shapes_advice(missing):
+    """The declaration that mends ``missing`` (:func:`undeclared_shapes`), in words an author can paste."""
+    known = ", ".join(f"{name!r}: {shape!r}" for name, shape in missing.items() if shape is not None)
+    unknown = [name for name, shape in missing.items() if shape is None]
+    out = f"add {{{known}}} to Problem(..., shapes=...)" if known else "declare them in Problem(..., shapes=...)"
+    if unknown:
+        out += f" (and the shape of {', '.join(unknown)} in sizes, such as ('D',))"
+    return out
+
+
+def kink_advice(eq, point, catalog, domain, missing):
+    """For each kink in ``missing`` (its LaTeX, as the checks name it) that no point visits: where it lies (r = 0,
+    r = delta), solved from its condition at ``point``, and the argument of the stock space that adds such a point.
+    '' where nothing can be solved."""
+    from derivations.equations.checks import _source_text, kink_conditions
+
+    where = {}
+    for side in eq.sides:
+        found = kink_conditions(side, point, catalog, domain)
+        if found is None:
+            continue
+        for u, source in zip(found[0], found[2]):
+            text = _source_text(source)
+            if text not in missing or text in where:
+                continue
+            u = sp.sympify(u)
+            scalars = sorted((s for s in u.free_symbols if s.name in point.values and np.ndim(point.values[s.name]) == 0
+                              and s.name not in {str(r.lhs) for r in getattr(eq, "domain", ())}),
+                             key=lambda s: s.name)
+            for s in scalars[:1]:
+                try:
+                    roots = [r for r in sp.solve(u, s) if not r.has(sp.I)]
+                except Exception:  # noqa: BLE001 - sympy cannot solve it: say where in words only
+                    roots = []
+                if roots:
+                    where[text] = (s.name, roots)
+    if not where:
+        return ""
+    parts = [f"{text} is at {' and '.join(f'{name} = {root}' for root in roots)}"
+             for text, (name, roots) in where.items()]
+    name = getattr(eq.space, "name", "")
+    values = sorted({str(root) for _, roots in where.values() for root in roots})
+    if name.startswith("scalar_with_parameter("):
+        parameter = name.split(",")[1].strip(" ')")
+        hint = (f"add {', '.join(values)} to the kinks of {name}: kinks=lambda {parameter}: (..., "
+                f"{', '.join(values)})")
+    elif name.startswith("scalar("):
+        hint = f"add {', '.join(values)} to the kinks of {name}: kinks=(..., {', '.join(values)})"
+    else:
+        hint = "add a Point(..., kink=True) of its space there"
+    return f"; {'; '.join(parts)}: {hint}"
