@@ -203,3 +203,42 @@ def test_verify_says_which_link_it_is_proving(capsys):
     time.sleep(0.35)
     live.close()
     assert "\rproving (85.1) slow, link 1 of 2: 0 s" in tty.getvalue() and "\n" not in tty.getvalue()
+
+
+def test_a_cancellation_past_the_working_precision_is_no_witness():
+    """2 + e^-z / ((1 - 1/(1 + e^-z)) (1 + e^-z)) is 3, but at z = 1e10 the difference 1 - 1/(1 + e^-z) cancels past
+    any precision tried, and two evaluations agreed on 2: a logistic regression's gradient, proved for all sizes,
+    was refuted at such a point ('side 1 is -0'). Such a value is no witness (undecided), never a false one."""
+    from derivations.equations.prover import _bounded
+
+    t = sp.exp(-sp.Integer(10) ** 10)
+    cancelling = 2 + t / ((1 - 1 / (t + 1)) * (t + 1))
+    assert abs(cancelling.evalf(360, strict=False) - 2) < sp.Float(10) ** -100  # what two evaluations agreed on
+    assert _bounded(cancelling) is None
+    assert abs(_bounded(2 + sp.exp(-sp.Integer(3))) - (2 + sp.exp(-3)).evalf(40)) < sp.Float(10) ** -35
+
+
+def test_a_logistic_regression_in_the_authors_letters_is_proved_for_all_sizes():
+    """The issue's page: samples n, targets 0 or 1, sigma from Problem 1; its model and gradient, for all sizes."""
+    from derivations.problems.problem1 import sigma
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    problem = Problem("problem-78.md", 78, "Logistic regression", rows={"x": "X"}, bold=("y",), shapes=SHAPES)
+
+    def loss(v):
+        p = 1 / (1 + np.exp(-(v["X"] @ v["w"])))
+        return float(-np.mean(v["y"] * np.log(p) + (1 - v["y"]) * np.log(1 - p))), v["X"].T @ (p - v["y"]) / len(p)
+
+    L = problem.function("L_78", "L", "log-loss-78", lambda v, index, ev: loss(v)[0],
+                         {"w": lambda v, index: loss(v)[1]}, show_args=False)
+    data = pts.regression(targets="binary")
+    problem.equation("log-loss-78", "definition", "the loss", lambda: [
+        L(), -Frac(1, N) * SumOver(yv[n] * sp.log(sigma(Dot(x[n], w))) + (1 - yv[n]) * sp.log(1 - sigma(Dot(x[n], w))),
+                                   n, 1, N)], data)
+    problem.equation("log-gradient-78", "gradient", "its gradient", lambda: [
+        Grad(L(), w), Frac(1, N) * SumOver((sigma(Dot(x[n], w)) - yv[n]) * x[n], n, 1, N)], data)
+    catalog = Catalog([*CATALOG.problems, problem])
+    for eq_id, proved in (("log-loss-78", ["a definition: compared with the package"]),
+                          ("log-gradient-78", ["proved for all sizes"])):
+        record = check_equation(catalog[eq_id], catalog)
+        assert record.result == "pass" and record.proved_for == proved, (record.proved_for, record.message)

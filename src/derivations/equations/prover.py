@@ -434,11 +434,27 @@ def _bounded(expr, digits=40):
         pass
     if rational_in_exponentials_is_zero(expr):
         return sp.Float(0)
+    if _beyond_precision(expr, 6 * digits + 120):
+        return None  # 1 - 1/(1 + e^-1e10) cancels past any precision tried: two evaluations agree on noise
     low, high = (expr.evalf(n, strict=False) for n in (3 * digits + 60, 6 * digits + 120))
     if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * max(
             1, abs(high)):
         return high.evalf(digits)
     return None
+
+
+def _beyond_precision(expr, digits):
+    """Whether ``expr`` holds an exponential whose argument is past ``digits`` decimal digits (|x| > 2.3 digits):
+    beside 1, e^-x is lost at that precision, so that evaluations at two precisions agree on a wrong value (the
+    derivative of log(1 - sigma(z)) at z = 1e10 read as 0)."""
+    for node in expr.atoms(sp.exp):
+        try:
+            size = abs(sp.N(node.args[0], 15))
+        except (TypeError, ValueError):
+            return True
+        if not size.is_number or size > 2.3 * digits:
+            return True
+    return False
 
 
 def _differs(eq, n, catalog, point, deep=False):
