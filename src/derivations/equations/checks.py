@@ -673,7 +673,7 @@ def _proofs(eq, catalog, prove, proofs_done):
     for n, p in zip(record_links(eq), proofs):
         if p.refuted:
             refuted.append(f"link {n + 1} (sides {n + 1} and {n + 2}) is false: {p.reason}")
-        elif not p.proved and eq.prove is True:
+        elif not p.proved and (eq.prove is True or p.timed_out):  # past its budget: undecided, even if false
             unproved.append(f"link {n + 1} ({p.text})")
     return proofs, unproved, refuted
 
@@ -706,7 +706,7 @@ def _settle_scopes(record, eq, proofs, kinked):
                 texts.append(p.text + (", off the kinks" if kinked else ""))
                 scopes.append(p.category)
             else:
-                texts.append(f"not proved: {eq.prove}" if eq.prove is not True else p.text)
+                texts.append(f"not proved: {eq.prove}" if eq.prove is not True and not p.timed_out else p.text)
                 scopes.append("numeric")
     record.proved_for, record.scopes = texts, scopes
     record.proved_links = sum(s in ("all sizes", "range") for s in scopes)
