@@ -251,3 +251,12 @@ def test_a_logistic_regression_in_the_authors_letters_is_proved_for_all_sizes():
                           ("log-gradient-78", ["proved for all sizes"])):
         record = check_equation(catalog[eq_id], catalog)
         assert record.result == "pass" and record.proved_for == proved, (record.proved_for, record.message)
+
+
+def test_verify_refuses_a_budget_that_is_no_time(capsys):
+    from derivations.cli import main
+
+    assert main(["verify", "--budget", "0", "--docs", "", "--page", "problem-1.md"]) == 2
+    assert "derivations verify: --budget: the time budget of a link is a number of seconds above 0, got 0.0" in \
+        capsys.readouterr().err
+    assert progress.BUDGET is None  # nothing was set

@@ -137,21 +137,17 @@ class Display:
 
 
 def _verify(args):
-    from derivations.equations import progress
-
-    if args.budget is not None:
-        try:
-            progress.set_budget(args.budget)
-        except ValueError as exc:
-            print(f"derivations verify: --budget: {exc}", file=sys.stderr)
-            return 2
-    try:
-        progress.budget_seconds()
-    except ValueError as exc:
-        print(f"derivations verify: {exc}", file=sys.stderr)
-        return 2
     CATALOG = _catalog()  # first: a problem module that cannot be loaded is a message, not a traceback
     if CATALOG is None:
+        return 2
+    from derivations.equations import progress  # (importing the engine loads every problem module)
+
+    try:
+        if args.budget is not None:
+            progress.set_budget(args.budget)
+        progress.budget_seconds()
+    except ValueError as exc:
+        print(f"derivations verify: {'--budget: ' if args.budget is not None else ''}{exc}", file=sys.stderr)
         return 2
     from derivations.equations.ledger import build_ledger, format_table, problems, write_json
 
