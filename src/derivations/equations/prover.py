@@ -172,7 +172,8 @@ def _proved_all_sizes(eq, links, catalog):
 
 def _every_link(memos, eq, links, catalog, decide):
     """Whether ``decide(n)`` holds for every link ``n``, each answer kept per catalog and per the link's two sides."""
-    memo = memos.setdefault(catalog, {})
+    # per catalog, not per problem's view of it: a link is proved in its own problem's notation whichever asks
+    memo = memos.setdefault(getattr(catalog, "catalog", catalog), {})
     for n in links:
         key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
         if key not in memo:
