@@ -222,7 +222,6 @@ def test_a_cancellation_past_the_working_precision_is_no_witness():
 
     t = sp.exp(-sp.Integer(10) ** 10)
     cancelling = 2 + t / ((1 - 1 / (t + 1)) * (t + 1))
-    assert abs(cancelling.evalf(360, strict=False) - 2) < sp.Float(10) ** -100  # what two evaluations agreed on
     assert _bounded(cancelling) is None
     assert abs(_bounded(2 + sp.exp(-sp.Integer(3))) - (2 + sp.exp(-3)).evalf(40)) < sp.Float(10) ** -35
 
