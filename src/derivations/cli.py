@@ -51,9 +51,103 @@ def _too_wide(catalog, pages=None):
     return too_wide_for_a_phone([eq for eq in catalog if pages is None or eq.page in pages], typesetter)
 
 
+class Display:
+    """What verify says while it proves: on a terminal, one live line (each equation and link being worked on, and
+    for how long); elsewhere (a CI log) a line when a link has run ``slow`` seconds, and one when it ends, for the
+    slow links only. Fed the events of :mod:`derivations.equations.progress` (:func:`build_ledger`'s ``report``)."""
+
+    def __init__(self, stream=None, live=None, slow=10.0, tick=1.0):
+        import threading
+
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self.slow, self.tick = slow, tick
+        self.working = {}  # pid -> {"equation": event, "link": event}
+        self.announced = set()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.shown = 0  # the width of the live line on screen
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _name(event):
+        return f"({event['number']}) {event['id']}" if event.get("number") else event["id"]
+
+    def _link(self, event):
+        return f"{self._name(event)}, link {event['link']} of {event['links']}"
+
+    def __call__(self, event):
+        import time
+
+        with self.lock:
+            mine = self.working.setdefault(event["pid"], {})
+            kind, key = event["event"], (event["pid"], event["id"], event.get("link"))
+            if event["state"] == "start":
+                mine[kind] = dict(event, received=time.monotonic())
+                return
+            mine.pop(kind, None)
+            if kind == "link" and (key in self.announced or event.get("seconds", 0) >= self.slow):
+                self.announced.discard(key)
+                self._line(f"derivations verify: {self._link(event)}: {event['seconds']:.1f} s, {event['text']}")
+
+    def _line(self, text):
+        """A line of its own (the live line, if any, is cleared first and redrawn at the next tick)."""
+        if self.live and self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.shown = 0
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def _run(self):
+        import shutil
+        import time
+
+        while not self.stop.wait(self.tick):
+            with self.lock:
+                now = time.monotonic()
+                parts = []
+                for pid, mine in sorted(self.working.items()):
+                    link, equation = mine.get("link"), mine.get("equation")
+                    if link is not None:
+                        took = now - link["received"]
+                        parts.append(f"proving {self._link(link)}: {took:.0f} s")
+                        key = (pid, link["id"], link["link"])
+                        if not self.live and took >= self.slow and key not in self.announced:
+                            self.announced.add(key)
+                            self._line(f"derivations verify: proving {self._link(link)} on {link['page']}: "
+                                       f"{took:.0f} s so far")
+                    elif equation is not None:
+                        parts.append(f"checking {self._name(equation)}: {now - equation['received']:.0f} s")
+                if self.live:
+                    width = max(20, shutil.get_terminal_size((100, 20)).columns - 1)
+                    text = ("; ".join(parts))[:width]
+                    self.stream.write("\r" + text + " " * max(0, self.shown - len(text)) + "\r" + text)
+                    self.stream.flush()
+                    self.shown = len(text)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(timeout=2)
+        with self.lock:
+            if self.live and self.shown:
+                self.stream.write("\r" + " " * self.shown + "\r")
+                self.stream.flush()
+                self.shown = 0
+
+
 def _verify(args):
     CATALOG = _catalog()  # first: a problem module that cannot be loaded is a message, not a traceback
     if CATALOG is None:
+        return 2
+    from derivations.equations import progress  # (importing the engine loads every problem module)
+
+    try:
+        if args.budget is not None:
+            progress.set_budget(args.budget)
+        progress.budget_seconds()
+    except ValueError as exc:
+        print(f"derivations verify: {'--budget: ' if args.budget is not None else ''}{exc}", file=sys.stderr)
         return 2
     from derivations.equations.ledger import build_ledger, format_table, problems, write_json
 
@@ -71,7 +165,11 @@ def _verify(args):
             return 2
         pages = set(args.page)
     store = None if args.no_store else Path(args.store)
-    ledger = build_ledger(CATALOG, docs, pages=pages, proof_store=store)
+    display = Display()
+    try:
+        ledger = build_ledger(CATALOG, docs, pages=pages, proof_store=store, report=display)
+    finally:
+        display.close()
     if docs is not None:
         ledger["page_problems"] += _missing_from_nav(CATALOG, docs, pages)
         ledger["page_problems"] += _too_wide(CATALOG, pages)
@@ -136,6 +234,9 @@ def main(argv=None):
     verify.add_argument("--store", default=".cache/proofs.json",
                         help="proofs found before, reused while nothing they depend on changes")
     verify.add_argument("--no-store", action="store_true", help="prove every equation afresh")
+    verify.add_argument("--budget", type=float, default=None,
+                        help="seconds each link's proof may take before it is reported 'could not decide in N s' "
+                             "(default: DERIVATIONS_LINK_BUDGET, else 60)")
     verify.set_defaults(run=_verify)
     mutation = sub.add_parser("mutation", help="mutate every equation and count the mutants the checks catch")
     mutation.add_argument("--sample", type=int, default=None, help="check only this many mutants, drawn at random")

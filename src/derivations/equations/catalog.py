@@ -22,7 +22,7 @@ import sympy as sp
 from derivations.equations.notation import (_Grouped, _open_ended, build, declare_parameters, expression_key, flatten, fn, latex,
                                             printer, vector_bases)
 
-__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemError", "DeclarationError", "discover",
+__all__ = ["Equation", "FunctionSpec", "Problem", "Catalog", "ProblemNotation", "ProblemError", "DeclarationError", "discover",
            "expression_key", "KINDS"]
 
 
@@ -41,6 +41,40 @@ def _source_of(frame):
     source = Path(frame.f_code.co_filename).resolve()
     where = source.relative_to(PACKAGE_DIR).as_posix() if PACKAGE_DIR in source.parents else source.name
     return where, frame.f_lineno
+
+
+_PARSED = {}
+
+
+def _side_lines(sides, count):
+    """The line of each side in the module, read from the source of ``sides`` (a lambda returning a list, or a
+    function returning one): (0, ...) where it cannot be read (no source, or not a list of ``count`` sides)."""
+    import ast
+
+    code = getattr(sides, "__code__", None)
+    if code is None:
+        return (0,) * count
+    path = code.co_filename
+    if path not in _PARSED:
+        try:
+            _PARSED[path] = ast.parse(Path(path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            _PARSED[path] = None
+    tree = _PARSED[path]
+    if tree is None:
+        return (0,) * count
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno:
+            body = node.body
+        elif isinstance(node, ast.FunctionDef) and node.lineno <= code.co_firstlineno <= node.body[0].lineno and \
+                node.name == code.co_name:
+            body = next((r.value for r in ast.walk(node) if isinstance(r, ast.Return)), None)
+        else:
+            continue
+        if isinstance(body, (ast.List, ast.Tuple)) and len(body.elts) == count and \
+                not any(isinstance(e, ast.Starred) for e in body.elts):
+            return tuple(e.lineno for e in body.elts)
+    return (0,) * count
 
 
 def _caller():
@@ -138,6 +172,12 @@ class Equation:
     shown_number: str = field(default="", compare=False)
     domain: tuple = ()
     bold: frozenset = field(default=vector_bases, compare=False)
+    side_lines: tuple = field(default=(), compare=False)  # the module line each side is written on (0: not known)
+
+    def side_source(self, n):
+        """'<file>, line <n>' of side ``n`` (1-based) where it is known, else of the declaration."""
+        line = self.side_lines[n - 1] if 0 < n <= len(self.side_lines) and self.side_lines[n - 1] else self.source[1]
+        return f"{self.source[0]}, line {line}"
 
     @property
     def anchor(self):
@@ -357,6 +397,8 @@ class Problem:
                     + ", and the notation's SumOver, Frac, Ind, Partial, Grad, ...), or as a named function "
                       "(PROBLEM.function) with its definition and package code")
                 refuse(f"side {n} uses {name} ({node}), which the checks cannot evaluate: write {instead}")
+        space = self._letters_of(space, built, refuse)
+        self._shapes_of(space, built, refuse)
         if kind == "definition":
             why = _head_problem(built[0], space)
             if why:
@@ -367,9 +409,53 @@ class Problem:
                 declare_parameters(spec.name, built[0].args)
         where, line = _source_of(caller)
         eq = Equation(id, self.page, kind, title, built, space, number, prove, (where, line), domain=domain,
-                      bold=self.bold)
+                      bold=self.bold, side_lines=_side_lines(sides, len(built)))
         self.equations.append(eq)
         return eq
+
+    def _letters_of(self, space, sides, refuse):
+        """``space`` with the index letters of the statement it does not know, each bounded by the size of the axis
+        it indexes (``x_n``, a row of X (N, D): n runs over 1..N); an index no size bounds is refused here, before
+        any proof, naming the index, the space and the declaration that mends it."""
+        from derivations.equations.points import statement_letters
+
+        if not hasattr(space, "named"):
+            return space
+        try:
+            found, refused = statement_letters(space, sides, self)
+        except Exception:  # noqa: BLE001 - an author's space that cannot list points: its checks say so
+            return space
+        if refused:
+            name, sizes = refused[0]
+            sizes_of = sorted(set(space.sizes) | {n for axes in getattr(space, "axes", {}).values() for n in axes})
+            why = (f"it indexes arrays of different sizes ({', '.join(sizes)})" if sizes else
+                   "it indexes no array whose shape is declared (Problem(shapes=...), rows=, columns=)")
+            refuse(f"the index {name} has no size in the space {space.name}: {why}, so no proof could range over "
+                   f"it; give its size with the space's indices, such as {space.name.split('(')[0]}(indices="
+                   f"{{{name!r}: {(sizes or sizes_of or ['N'])[0]!r}}})"
+                   + (f" (its sizes: {', '.join(sizes_of)})" if sizes_of else
+                      " (this space has no size: an index needs a space with sizes)"))
+        try:
+            return space.named(found) if found else space
+        except (TypeError, ValueError) as exc:  # a size the statement reads that the space does not have
+            refuse(str(exc))
+
+    def _shapes_of(self, space, sides, refuse):
+        """Refuse a vector or matrix of the space that the sides use and ``shapes=`` does not declare, naming the
+        declaration to add (before, the checks said "the terms of X*w - y have different shapes: [(), (N, D)]")."""
+        from derivations.equations.points import shapes_advice, undeclared_shapes
+
+        if not hasattr(space, "axes"):
+            return
+        try:
+            missing = undeclared_shapes(space, sides, self)
+        except Exception:  # noqa: BLE001 - an author's space that cannot list points: its checks say so
+            return
+        if missing:
+            names = ", ".join(missing)
+            refuse(f"{names} {'is a vector or matrix' if len(missing) == 1 else 'are vectors or matrices'} of the "
+                   f"space {space.name}, whose shape this problem does not declare, so the shapes of the sides "
+                   f"cannot be read: {shapes_advice(missing)}")
 
     def function(self, name, tex, definition, package, gradients=None, show_args=True):
         """Declare a named function of the notation; returns the sympy function to write equations with.
@@ -451,14 +537,8 @@ class Catalog:
                                    f"{spec.problem} ({spec.where()}), which differ in {' and '.join(differ)}: one "
                                    f"name prints and computes one function; "
                                    f"import it from the first problem's module, or give the second another name")
-        for table, mine, what in ((self.columns, problem.columns, "columns"), (self.rows, problem.rows, "rows"),
-                                  (self.shapes, problem.shapes, "shapes")):
-            for key, value in mine.items():
-                if key in table and table[key] != value:
-                    owner = next((p for p in self.problems if getattr(p, what).get(key) == table[key]), None)
-                    raise ProblemError(f"{problem.page} declares {what}[{key!r}] = {value!r}, but {owner.page if owner else 'another problem'} "
-                                       f"declares {table[key]!r}: the notation is shared, so one letter reads one array "
-                                       f"one way on every page")
+        # columns, rows and shapes are the problem's own (for_equation): S of (D, D) here and of (N, C) on
+        # Problem 2's page are two matrices of two pages, not a clash
         from derivations.equations.fingerprint import behaviour
 
         for key, rule in problem.package_gradients.items():
@@ -476,10 +556,22 @@ class Catalog:
         self.problems.append(problem)
         self._number()
 
+    def for_equation(self, eq):
+        """The catalog as ``eq`` reads it: the columns, rows and shapes of the problem that declares it (of its
+        page), every equation and function of the site. One view per page, kept (the prover's memos are per
+        view); an equation of no problem's page reads every problem's tables."""
+        views = self.__dict__.setdefault("_views", {})
+        page = getattr(eq, "page", None)
+        if page not in views:
+            problem = next((p for p in self.problems if p.page == page), None)
+            views[page] = self if problem is None else ProblemNotation(self, problem)
+        return views[page]
+
     def replacing(self, eq):
         """A copy of the catalog with ``eq`` in place of the equation of the same id (for mutants)."""
         out = Catalog.__new__(Catalog)
         out.__dict__.update(self.__dict__)
+        out._views = {}  # views of this catalog would read its equations, not the copy's
         out.equations = dict(self.equations)
         out.equations[eq.id] = eq
         return out
@@ -534,6 +626,33 @@ class Catalog:
 
     def on_page(self, page):
         return [eq for eq in self if eq.page == page]
+
+
+class ProblemNotation:
+    """A catalog as one problem's equations read it (:meth:`Catalog.for_equation`): that problem's ``columns``,
+    ``rows`` and ``shapes``; everything else (equations, functions, package gradients) is the catalog's."""
+
+    def __init__(self, catalog, problem):
+        self.catalog, self.problem = catalog, problem
+        self.columns, self.rows, self.shapes = dict(problem.columns), dict(problem.rows), dict(problem.shapes)
+
+    def __getattr__(self, name):
+        return getattr(self.catalog, name)
+
+    def for_equation(self, eq):
+        return self.catalog.for_equation(eq)
+
+    def __getitem__(self, id):
+        return self.catalog[id]
+
+    def __iter__(self):
+        return iter(self.catalog)
+
+    def __len__(self):
+        return len(self.catalog)
+
+    def __repr__(self):
+        return f"<the catalog as {self.problem} reads it>"
 
 
 def _where(exc, name):

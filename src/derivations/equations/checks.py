@@ -38,7 +38,7 @@ from derivations.equations.evaluate import (DIVISION_BY_ZERO, Evaluator, Invalid
                                             Point, Slopes, _strip_derivatives)
 from derivations.equations.notation import DERIVATIVES, Frac, Ind, SumOver
 from derivations.equations.prover import (Proof, domain_assumptions, free_indices, has_derivative, low_indices,
-                                          name_clashes, proof_key, prove_equation, statement_indices)
+                                          name_clashes, notation_of, proof_key, prove_equation, statement_indices)
 from derivations.equations.regions import Regions
 
 __all__ = ["Record", "check_equation", "has_kink", "kink_conditions", "pattern_points", "METHODS", "MARKS"]
@@ -599,6 +599,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     the proofs found before for the same inputs; new ones are added to it.
     """
     start = time.perf_counter()
+    catalog = notation_of(catalog, eq)  # the columns, rows and shapes of eq's own problem
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}",
                     eq.latex(tag=False), eq.shapes())
     rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
@@ -695,8 +696,11 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                           "one of its kinks" + (f" (the kink points {off_kink} are not on its kinks)" if off_kink else "")
                           + ": add one to its space (Point(..., kink=True) with a condition exactly 0)")
     elif kinked and kink_sources - visited:
+        from derivations.equations.points import kink_advice
+
         record.message = ("no point lies exactly on the kink of " + ", ".join(sorted(kink_sources - visited))
-                          + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)")
+                          + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)"
+                          + kink_advice(eq, sampled[0], catalog, domain, kink_sources - visited))
     elif kinked and missing_kink:
         record.message = (f"links {missing_kink} are never compared with the package's convention (or the one-sided "
                           f"slopes) at a point on a kink")
@@ -719,13 +723,13 @@ def _proofs(eq, catalog, prove, proofs_done):
         proofs = [Proof(**p) for p in proofs_done[key]]
     else:
         proofs = prove_equation(eq, catalog, links=record_links(eq))
-        if key is not None:
+        if key is not None and not any(p.timed_out for p in proofs):  # undecided in its budget: tried again next time
             proofs_done[key] = [p.__dict__ for p in proofs]
     unproved, refuted = [], []
     for n, p in zip(record_links(eq), proofs):
         if p.refuted:
             refuted.append(f"link {n + 1} (sides {n + 1} and {n + 2}) is false: {p.reason}")
-        elif not p.proved and eq.prove is True:
+        elif not p.proved and (eq.prove is True or p.timed_out):  # past its budget: undecided, even if false
             unproved.append(f"link {n + 1} ({p.text})")
     return proofs, unproved, refuted
 
@@ -758,7 +762,7 @@ def _settle_scopes(record, eq, proofs, kinked):
                 texts.append(p.text + (", off the kinks" if kinked else ""))
                 scopes.append(p.category)
             else:
-                texts.append(f"not proved: {eq.prove}" if eq.prove is not True else p.text)
+                texts.append(f"not proved: {eq.prove}" if eq.prove is not True and not p.timed_out else p.text)
                 scopes.append("numeric")
     record.proved_for, record.scopes = texts, scopes
     record.proved_links = sum(s in ("all sizes", "range") for s in scopes)

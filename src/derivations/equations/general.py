@@ -46,6 +46,11 @@ def label_base(name):
     return sp.IndexedBase(name, integer=True, positive=True)
 
 
+def _shape_words(shape):
+    """A shape in words: 'a scalar', '(N, D)'."""
+    return "a scalar" if not shape else "(" + ", ".join(map(str, shape)) + ")"
+
+
 def _value_base(name):
     return sp.IndexedBase(name, real=True)
 
@@ -106,6 +111,12 @@ class SymbolicSizes:
             raise NotEvaluable(f"{name} has no value in this statement's space")
 
     # -- names and shapes -------------------------------------------------------------------------
+    def shown(self, expr):
+        """``expr`` as the page prints it (LaTeX, this problem's bold letters), for a message."""
+        from derivations.equations.notation import latex
+
+        return latex(expr, bold=getattr(self.eq, "bold", None))
+
     def fresh(self, size, stem="m"):
         self._fresh += 1
         name = f"{stem}_{self._fresh}"
@@ -195,7 +206,8 @@ class SymbolicSizes:
     def _shape_Add(self, expr):
         shapes = {self.shape(a) for a in expr.args}
         if len(shapes) > 1:
-            raise NotEvaluable(f"the terms of {expr} have different shapes: {sorted(shapes, key=str)}")
+            raise NotEvaluable(f"the terms of {self.shown(expr)} have different shapes: "
+                               + ", ".join(_shape_words(sh) for sh in sorted(shapes, key=str)))
         return shapes.pop()
 
     def _shape_Mul(self, expr):
@@ -208,12 +220,13 @@ class SymbolicSizes:
                 out = nxt
                 continue
             if len(out) == 1 and len(nxt) == 1:
-                raise NotEvaluable(f"a product of two vectors in {expr}: write an inner product with Dot")
+                raise NotEvaluable(f"a product of two vectors in {self.shown(expr)}: write an inner product with Dot")
             left, right = (out if len(out) == 2 else (out[0], sp.Integer(1))), nxt
             if len(right) == 1:
                 right = (right[0], sp.Integer(1))
             if left[1] != right[0]:
-                raise NotEvaluable(f"the shapes {out} and {nxt} in {expr} do not multiply")
+                raise NotEvaluable(f"the shapes {_shape_words(out)} and {_shape_words(nxt)} in {self.shown(expr)} do "
+                                   "not multiply")
             rows, cols = left[0], right[1]
             # x^T x is 1 x 1: a number, never the vector (1,) (a false Hessian x_n^T x_n for x_n x_n^T was proved so)
             out = () if rows == 1 and cols == 1 else (rows,) if cols == 1 else (rows, cols)
@@ -221,7 +234,7 @@ class SymbolicSizes:
 
     def _shape_Pow(self, expr):
         if self.shape(expr.base):
-            raise NotEvaluable(f"a power of a vector or matrix: {expr}")
+            raise NotEvaluable(f"a power of a vector or matrix: {self.shown(expr)}")
         return ()
 
     # -- translation -------------------------------------------------------------------------------
@@ -556,7 +569,17 @@ class SymbolicSizes:
         name = f"{index.name}_bound{self._fresh}"
         bound = sp.Symbol(name, integer=True, positive=True) if positive else sp.Symbol(name, integer=True)
         self.index_names.add(index.name)
-        inner = self.tr(body, comp).xreplace({index_symbol(index.name): bound})
+        # inside its sum the index runs over lo..hi, whatever its letter (an author's n as the site's i): its
+        # entries x_n are in range by the sum, not by a bound the space happens to give the letter i
+        shadowed, had = self.bounds.get(index.name), index.name in self.bounds
+        self.bounds[index.name] = hi
+        try:
+            inner = self.tr(body, comp).xreplace({index_symbol(index.name): bound})
+        finally:
+            if had:
+                self.bounds[index.name] = shadowed
+            else:
+                del self.bounds[index.name]
         out = sp.Sum(inner, (bound, lo, hi))
         if excluded is not sp.S.NaN:
             skip = self.tr(excluded)

@@ -36,6 +36,10 @@ def _memo(space):
     return memo[1]
 
 
+# the site's index letters and labels, which every derived value is compared over; an author's own letters are the
+# space's bounds (points.Space.named)
+_LETTERS = frozenset({"y", "p", "i", "j", "k", "l"})
+
 def _all_sizes(space):
     """Every value of each size with the others at their smallest, and every size at its largest together.
 
@@ -105,7 +109,7 @@ def rule_agrees(eq, name):
     rule = eq.space.general[name]
     try:
         for sizes in _all_sizes(eq.space):
-            for point in _ends(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 6):
+            for point in _ends(eq.space.every(sizes, _LETTERS | set(eq.space.bounds)), 6):
                 values, _ = point.symbolic_values()
                 if name not in values:
                     return False
@@ -139,7 +143,7 @@ def definition_agrees(eq, name, definition, catalog):
     params = [q.name for q in head.indices] if isinstance(head, sp.Indexed) else []
     try:
         for sizes in _all_sizes(eq.space):
-            for point in _ends(eq.space.every(sizes, {"y", "p", "i", "j", "k", "l"}), 2):
+            for point in _ends(eq.space.every(sizes, _LETTERS | set(eq.space.bounds)), 2):
                 shape = np.shape(point.symbolic_values()[0][name])
                 if len(shape) != len(params):
                     return False

@@ -8,11 +8,13 @@ import json
 import multiprocessing
 import os
 from pathlib import Path
+import threading
 import time
 
+from derivations.equations import progress
 from derivations.equations.checks import check_equation
 from derivations.equations.conditions import conditions_of, off_kinks
-from derivations.equations.prover import proof_key
+from derivations.equations.prover import notation_of, proof_key
 from derivations.equations.pages import scan_docs
 
 __all__ = ["source_hash", "build_ledger", "format_table", "proof_counts", "mark_counts", "problems", "page_problems_of",
@@ -30,26 +32,40 @@ def source_hash():
     return digest.hexdigest()[:16]
 
 
-def build_ledger(catalog, docs_dir=None, seed=0, jobs=None, proof_store=None, pages=None):
+def build_ledger(catalog, docs_dir=None, seed=0, jobs=None, proof_store=None, pages=None, report=None):
     """Check every equation (of ``pages`` only, if given); with ``docs_dir``, also match the catalog against the pages.
 
     Equations are checked in ``jobs`` processes (default: one per core).
     ``proof_store`` is a JSON file of the proofs and records found before, each
     under a hash of everything it depends on (:func:`derivations.equations.prover.proof_key`,
     :func:`record_key`): an unchanged equation is not checked or proved again.
+    ``report``, when given, receives every event of :mod:`derivations.equations.progress` (an equation or a link
+    that starts or ends), from whichever process checks it, in this process.
     """
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     store = _read_store(proof_store)
     ids = [eq.id for eq in catalog if pages is None or eq.page in pages]
-    _WORK.update(catalog=catalog, seed=seed, store=store)
+    _WORK.update(catalog=catalog, seed=seed, store=store, report=report)
     if jobs > 1 and len(ids) > 1 and "fork" in multiprocessing.get_all_start_methods():
         # whole equations to the workers, those with the most sizes to prove first, so that they end together
         order = sorted(ids, key=lambda eq_id: -len(catalog[eq_id].space.size_choices()))
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            done = dict(zip(order, pool.imap(_check, order)))
+        context = multiprocessing.get_context("fork")
+        channel = context.SimpleQueue() if report is not None else None
+        _WORK["report"] = channel.put if channel is not None else None  # the workers send; this process shows
+        reader = threading.Thread(target=_relay, args=(channel, report), daemon=True) if channel is not None else None
+        if reader is not None:
+            reader.start()
+        try:
+            with context.Pool(jobs) as pool:
+                done = dict(zip(order, pool.imap(_check, order)))
+        finally:
+            if reader is not None:
+                channel.put(None)
+                reader.join(timeout=5)
     else:
         done = {eq_id: _check(eq_id) for eq_id in ids}
+    progress.REPORT = None
     records = []
     for eq_id in ids:
         record, found = done[eq_id]
@@ -80,6 +96,27 @@ def _check(eq_id):
     """
     catalog, store = _WORK["catalog"], _WORK["store"]
     eq = catalog[eq_id]
+    progress.REPORT = _WORK.get("report")
+    progress.report(event="equation", state="start", id=eq.id, number=eq.shown_number, page=eq.page)
+    try:
+        return _check_one(eq, catalog, store)
+    finally:
+        progress.report(event="equation", state="end", id=eq.id, number=eq.shown_number, page=eq.page)
+
+
+def _relay(channel, report):
+    """Pass the workers' events to ``report`` until the end (None)."""
+    while True:
+        event = channel.get()
+        if event is None:
+            return
+        try:
+            report(event)
+        except Exception:  # noqa: BLE001 - the display's fault is not the ledger's
+            pass
+
+
+def _check_one(eq, catalog, store):
     found = {}
     key = "record:" + record_key(eq, catalog, _WORK["seed"])
     if key in store:
@@ -98,7 +135,9 @@ def with_conditions(record, eq, catalog):
     a link is proved off the kinks only (read from the words of its proof, "..., off the kinks"), and
     ``conditions``, each condition its checks and proof used (:mod:`derivations.equations.conditions`). Read
     afresh from the equation and the record, so that a record kept in the store gets them too."""
-    return dict(record, off_kinks=off_kinks(record), conditions=conditions_of(eq, catalog, record))
+    return dict(record, off_kinks=off_kinks(record), conditions=conditions_of(eq, catalog, record),
+                side_sources=[eq.side_source(n) for n in range(1, len(eq.sides) + 1)] if hasattr(eq, "side_source")
+                else [])
 
 
 def record_key(eq, catalog, seed=0):
@@ -109,6 +148,7 @@ def record_key(eq, catalog, seed=0):
 
     from derivations.equations.fingerprint import fingerprint
 
+    catalog = notation_of(catalog, eq)  # its own problem's shapes
     digest = hashlib.sha256(proof_key(eq, catalog).encode())
     names = set()
     todo, seen = list(eq.sides), set()
@@ -197,9 +237,25 @@ def problems(ledger):
             out.append(
                 f"equation ({r['number']}) {r['id']} on {r['page']} [{r['kind']}] is {r['result'].upper()}: "
                 f"{r['title']}\n  {r['message']}\n  shown as: {r['latex']}\n  written at src/derivations/{r['source']}"
+                + _sides_named(r)
             )
     out.extend(ledger["page_problems"])
     return out
+
+
+def _sides_named(record):
+    """Where the sides the message names are written ('; side 2 at src/derivations/problems/x.py, line 58'), for
+    the sides whose line differs from the declaration's."""
+    import re
+
+    sources = record.get("side_sources") or []
+    named = dict.fromkeys(int(n) for n in re.findall(r"\bside (\d+)\b", record.get("message", "")))
+    if "the sides have" in record.get("message", ""):
+        named.update(dict.fromkeys(range(1, len(sources) + 1)))
+    start = record["source"].rsplit(":", 1)[-1]
+    parts = [f"side {n} at src/derivations/{sources[n - 1]}" for n in named
+             if 0 < n <= len(sources) and not sources[n - 1].endswith(f"line {start}")]
+    return "; " + "; ".join(parts) if parts else ""
 
 
 def proof_counts(ledger):

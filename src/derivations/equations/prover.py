@@ -49,6 +49,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from derivations.equations import progress
 from derivations.equations.evaluate import (
     FORM_CHECKS, Evaluator, InvalidValue, NotEvaluable, Point, reached_definitions,
 )
@@ -62,12 +63,18 @@ from derivations.equations.regions import IndexComparison, Regions
 from derivations.equations.summation import expand_finite_sums
 
 __all__ = ["Regions", "Proof", "prove_link", "prove_equation", "proof_key", "is_zero", "free_indices", "name_clashes",
-           "low_indices", "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
+           "low_indices", "notation_of", "domain_assumptions", "rational_in_exponentials_is_zero", "ALL_SIZES"]
 
 ALL_SIZES = "all sizes"
 MAX_ENUMERATED_SIGNS = MAX_ENUMERATED
 _ERRORS = (NotEvaluable, IndexComparison, TypeError, ValueError, KeyError, IndexError, AttributeError,
            ZeroDivisionError, RecursionError)
+
+
+def notation_of(catalog, eq):
+    """The catalog as ``eq`` reads it: its own problem's columns, rows and shapes (``Catalog.for_equation``)."""
+    view = getattr(catalog, "for_equation", None)
+    return view(eq) if view is not None else catalog
 
 
 def is_zero(expr, signs=(), atoms=None, conditions=None):
@@ -182,6 +189,7 @@ class Proof:
     reason: str = ""
     refuted: bool = False
     category: str = ""
+    timed_out: bool = False  # stopped by its time budget: undecided, and never kept in the proof store
 
     @property
     def text(self):
@@ -213,7 +221,8 @@ def _proved_all_sizes(eq, links, catalog):
 
 def _every_link(memos, eq, links, catalog, decide):
     """Whether ``decide(n)`` holds for every link ``n``, each answer kept per catalog and per the link's two sides."""
-    memo = memos.setdefault(catalog, {})
+    # per catalog, not per problem's view of it: a link is proved in its own problem's notation whichever asks
+    memo = memos.setdefault(getattr(catalog, "catalog", catalog), {})
     for n in links:
         key = (eq.id, n, sp.srepr(eq.sides[n]), sp.srepr(eq.sides[n + 1]))
         if key not in memo:
@@ -222,6 +231,9 @@ def _every_link(memos, eq, links, catalog, decide):
                 memo[key] = bool(decide(n))
             except _ERRORS:
                 memo[key] = False
+            except progress.LinkTimeout:
+                del memo[key]  # undecided, not false: a later link with time to spare decides it
+                raise
         if not memo[key]:
             return False
     return True
@@ -259,7 +271,7 @@ def _prove_all_sizes(eq, n, catalog):
     0. A condition that is identically zero in a pattern (``s_j - s_p`` at
     ``j = p``) is then decided exactly, not taken for a kink.
     """
-    space = eq.space
+    space, catalog = eq.space, notation_of(catalog, eq)
     if space.general is None or not space.sizes or all(len(v) <= 1 for v in space.sizes.values()):
         raise NotEvaluable("the statement has no symbolic-size form")
     labels = _labels_of(eq)
@@ -506,27 +518,10 @@ def _towering(expr):
     return False
 
 
-EXP_REACH = 10 ** 4  # an exponential's argument past this: e^1e4 has 4343 digits, 1 + e^1e4 needs them all
-
-
-def _past_reach(expr):
-    """Whether an exponential in ``expr`` has an argument past EXP_REACH (or not told): a sum with it has no correct
-    digit within WITNESS_DIGITS, and sympy's evaluation without a precision bound shifts integers by its size in
-    bits (at the scale 1e6 of x and w, e^(x w) is e^1e12: a MemoryError after minutes)."""
-    for node in expr.atoms(sp.exp):
-        try:
-            arg = node.args[0].evalf(15, maxn=WITNESS_DIGITS, strict=True)
-        except sp.core.evalf.PrecisionExhausted:
-            return True
-        if not arg.is_number or abs(arg) > EXP_REACH:
-            return True
-    return False
-
-
 def _bounded(expr, digits=40):
     """``digits`` correct digits of ``expr`` within a working precision of WITNESS_DIGITS, else None: strict
     evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree relative
-    to the value, where no exponential's argument is past EXP_REACH."""
+    to the value, where no exponential's argument is past what that precision holds."""
     expr = accurate_logs(sp.sympify(expr), digits + 20)
     if _towering(expr):
         return None
@@ -536,14 +531,29 @@ def _bounded(expr, digits=40):
         pass
     if rational_in_exponentials_is_zero(expr):
         return sp.Float(0)
-    if _past_reach(expr):
-        return None
+    if _beyond_precision(expr, 6 * digits + 120):
+        return None  # 1 - 1/(1 + e^-1e10) cancels past any precision tried: two evaluations agree on noise
     low, high = (expr.evalf(n, strict=False) for n in (3 * digits + 60, 6 * digits + 120))
     # agreement relative to the value: two values with no correct digit (a denominator 1 - 1/(1 + e^-1e6) that
     # came out 0.e-462) agree absolutely, at 1e-1036000, where the value is 2e4
     if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 6 * digits) ** -(digits + 5) * abs(high):
         return high.evalf(digits)
     return None
+
+
+def _beyond_precision(expr, digits):
+    """Whether ``expr`` holds an exponential whose argument is past ``digits`` decimal digits (|x| > 2.3 digits):
+    beside 1, e^-x is lost at that precision, so that evaluations at two precisions agree on a wrong value (the
+    derivative of log(1 - sigma(z)) at z = 1e10 read as 0), and sympy's evaluation without a precision bound
+    shifts integers by its size in bits (e^(x w) at x, w of 1e6 is e^1e12: a MemoryError after minutes)."""
+    for node in expr.atoms(sp.exp):
+        try:
+            size = abs(sp.N(node.args[0], 15))
+        except (TypeError, ValueError):
+            return True
+        if not size.is_number or size > 2.3 * digits:
+            return True
+    return False
 
 
 def _differs(eq, n, catalog, point, deep=False):
@@ -934,11 +944,26 @@ def _point_with(point, values, ev):
 
 
 def prove_link(eq, n, catalog):
-    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof` (never an exception: a reason instead)."""
+    """Prove link ``n`` (sides n and n + 1) of ``eq``: a :class:`Proof` (never an exception: a reason instead).
+
+    The link runs under the time budget of :mod:`derivations.equations.progress`: past it, the work is stopped and
+    the proof says "could not decide in N s" (not proved; ``timed_out``)."""
+    state = {"outer": True}
+    catalog = notation_of(catalog, eq)
     try:
-        return _prove_link(eq, n, catalog)
+        with progress.budgeted(eq, n) as state:
+            proof = _prove_link(eq, n, catalog)
+    except progress.LinkTimeout as exc:
+        if not state["outer"]:
+            raise  # a definition's link proved inside another link: the outer link's budget ran out
+        proof = Proof(False, "", f"could not decide in {exc.seconds:g} s (of processor time: the time budget of a "
+                                 f"link, derivations verify --budget SECONDS or DERIVATIONS_LINK_BUDGET)", timed_out=True)
     except Exception as exc:  # noqa: BLE001 - an author's space or function that raises: not proved, and why
-        return Proof(False, "", f"the prover stopped: {type(exc).__name__}: {exc}")
+        proof = Proof(False, "", f"the prover stopped: {type(exc).__name__}: {exc}")
+    if state["outer"]:
+        progress.report(event="link", state="end", id=eq.id, number=getattr(eq, "shown_number", ""), page=eq.page,
+                        link=n + 1, links=len(eq.sides) - 1, seconds=state.get("elapsed", 0.0), text=proof.text)
+    return proof
 
 
 def _prove_link(eq, n, catalog):
@@ -1164,6 +1189,7 @@ def proof_key(eq, catalog):
     """
     from derivations.equations.fingerprint import fingerprint
 
+    catalog = notation_of(catalog, eq)
     digest = hashlib.sha256(sp.__version__.encode())
     for path in sorted((PACKAGE_DIR / "equations").rglob("*.py")):  # the kernel package's files too
         digest.update(path.read_bytes())

@@ -153,7 +153,7 @@ def product_rows(page, catalog=None):
     catalog = catalog or CATALOG
     found = {}
     for eq in catalog.on_page(page):
-        general = SymbolicSizes(eq, catalog, Regions(), {"y"}, {}, lambda definition, links: False)
+        general = SymbolicSizes(eq, catalog.for_equation(eq), Regions(), {"y"}, {}, lambda definition, links: False)
         for side in eq.sides:
             for node in sp.preorder_traversal(side):
                 if not isinstance(node, sp.Mul):

@@ -72,6 +72,7 @@ def example_rows(page, catalog=None):
     rows = []
     for eq_id in getattr(module, "EXAMPLE", ()):
         eq = catalog[eq_id]
+        notation = catalog.for_equation(eq)  # its own problem's columns and rows
         points = _points(eq)
         if not points:
             raise ExampleError(f"{page}: ({eq.shown_number}) {eq_id} has no point labelled '{POINT_LABEL}' in its space")
@@ -80,11 +81,11 @@ def example_rows(page, catalog=None):
             points = points[:1]
         values = []
         for point in sorted(points, key=lambda q: q.indices.get(name, 0)):
-            value = Evaluator(point, "package", catalog).value(eq.sides[0])
+            value = Evaluator(point, "package", notation).value(eq.sides[0])
             compared = 0
             for n, side in enumerate(eq.sides[1:], 2):
                 try:
-                    formula = Evaluator(point, "symbolic", catalog).value(side)
+                    formula = Evaluator(point, "symbolic", notation).value(side)
                 except NotEvaluable:
                     continue
                 compared += 1
