@@ -35,7 +35,8 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import COMPARE, certified_sign, is_zero
+from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, at_point
+from derivations.equations.kernel import is_zero
 from derivations.equations.notation import (
     Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, fn, latex,
 )
@@ -45,6 +46,7 @@ __all__ = ["encode", "decode", "Page", "judge", "BROWSER_MODULES", "MAX_INPUT"]
 
 # the modules the browser loads, as paths under src/ (what this module imports, and nothing that imports numpy)
 BROWSER_MODULES = ("derivations/equations/notation.py", "derivations/equations/parse.py",
+                   "derivations/equations/interpret.py",
                    "derivations/equations/kernel/__init__.py", "derivations/equations/kernel/numbers.py",
                    "derivations/equations/kernel/rules.py", "derivations/equations/kernel/feasible.py",
                    "derivations/equations/reader.py")
@@ -151,10 +153,6 @@ def _decode_value(data):
 
 # -- the page's data ---------------------------------------------------------------------------------------------
 
-class NotEvaluable(Exception):
-    """The checker cannot evaluate this side here (said so, never taken for equal or not equal)."""
-
-
 class Unknown(Exception):
     """The line uses a name the page's notation does not have here."""
 
@@ -220,61 +218,51 @@ def _is_matrix(v):
     return isinstance(v, sp.MatrixBase)
 
 
-class Evaluator:
-    """The value of a notation tree at a case, in the case's real symbols (a number, or a sympy Matrix)."""
+class Evaluator(Interpreter):
+    """The value of a notation tree at a case, in the case's real symbols (a number, or a sympy Matrix): the engine's
+    own interpreter (:mod:`interpret`), reading the case's values, with limits that keep a line within its budget."""
+
+    max_terms = 50
+    max_power = MAX_POWER
+    max_exponent = 10 ** 6
+    row_times_column_is_number = True
 
     def __init__(self, page, case, deadline):
-        self.page, self.case, self.deadline = page, case, deadline
-        self.indices = dict(case.indices)
-        self.locals = {}
+        super().__init__(case.indices, deadline=deadline)
+        self.page, self.case = page, case
 
-    def check_time(self):
-        if time.monotonic() > self.deadline:
-            raise TimeoutError
+    @staticmethod
+    def show(expr):
+        return f"${latex(expr)}$"
 
-    def index(self, expr):
-        v = self.ev(expr)
-        if not (isinstance(v, sp.Integer) or (isinstance(v, sp.Basic) and v.is_Integer)):
-            raise NotEvaluable(f"{latex(expr)} is used as an index, but it is not a whole number here")
-        return int(v)
-
-    def ev(self, expr):
-        self.check_time()
-        method = getattr(self, "_ev_" + type(expr).__name__, None)
-        if method is not None:
-            return method(expr)
-        if isinstance(expr, sp.Float):
-            return sp.Rational(expr)
-        if isinstance(expr, sp.Number) or expr is sp.E:
-            return expr
-        if isinstance(expr, sp.core.function.AppliedUndef):
-            return self._named(expr)
-        if isinstance(expr, Relational):
-            return expr.func(self.ev(expr.lhs), self.ev(expr.rhs))
-        raise NotEvaluable(f"the checker has no rule for {type(expr).__name__}")
-
-    def _ev_Symbol(self, expr):
-        name = expr.name
-        if name in self.locals:
-            return self.locals[name]
-        if name in self.indices:
-            return sp.Integer(self.indices[name])
+    def symbol(self, name):
         values = self.case.values
-        if name in values:
-            v = values[name]
-            if isinstance(v, list):
-                return sp.Matrix(v)
-            return v
-        raise Unknown(name)
+        if name not in values:
+            raise Unknown(name)
+        v = values[name]
+        return sp.Matrix(v) if isinstance(v, list) else v
+
+    def label(self, expr):
+        base = expr.base.label.name
+        if base not in self.case.labels:
+            return None
+        v, at = self.case.labels[base], [self.index(q) for q in expr.indices]
+        if len(at) != 1 or not 1 <= at[0] <= len(v):
+            raise NotEvaluable(f"${latex(expr)}$: there is no {base} number {at[0]} here")
+        return v[at[0] - 1]
+
+    def definition(self, name):
+        spec = self.page.functions.get(name)
+        if spec is None or spec["body"] is None:
+            raise NotEvaluable(f"the function {name} has no definition the checker can use")
+        return sp.Function(name)(*spec["params"]), [spec["body"]]
 
     def _ev_Indexed(self, expr):
+        label = self.label(expr)
+        if label is not None:
+            return sp.Integer(label)
         base = expr.base.label.name
         at = [self.index(q) for q in expr.indices]
-        if base in self.case.labels:
-            v = self.case.labels[base]
-            if len(at) != 1 or not 1 <= at[0] <= len(v):
-                raise NotEvaluable(f"{latex(expr)}: there is no {base} number {at[0]} here")
-            return sp.Integer(v[at[0] - 1])
         source = self.case.columns.get(base) or self.case.rows.get(base)
         if source is not None and len(at) == 1:
             if source not in self.case.values:
@@ -282,221 +270,33 @@ class Evaluator:
             whole = self.case.values[source]
             if base in self.case.columns:
                 if not 1 <= at[0] <= whole.shape[1]:
-                    raise NotEvaluable(f"{latex(expr)}: there is no column {at[0]} of {source} here")
+                    raise NotEvaluable(f"${latex(expr)}$: there is no column {at[0]} of {source} here")
                 return whole[:, at[0] - 1]
             if not 1 <= at[0] <= whole.shape[0]:
-                raise NotEvaluable(f"{latex(expr)}: there is no row {at[0]} of {source} here")
+                raise NotEvaluable(f"${latex(expr)}$: there is no row {at[0]} of {source} here")
             return whole[at[0] - 1, :].T
         if base not in self.case.values:
             raise Unknown(base)
         v = self.case.values[base]
         if _is_matrix(v):
             if len(at) != 2 or not (1 <= at[0] <= v.shape[0] and 1 <= at[1] <= v.shape[1]):
-                raise NotEvaluable(f"{latex(expr)}: {base} is a {v.shape[0]} x {v.shape[1]} matrix here")
+                raise NotEvaluable(f"${latex(expr)}$: {base} is a {v.shape[0]} x {v.shape[1]} matrix here")
             return v[at[0] - 1, at[1] - 1]
         if not isinstance(v, list) or len(at) != 1:
-            raise NotEvaluable(f"{latex(expr)}: {base} takes {'one index' if isinstance(v, list) else 'no index'} here")
+            raise NotEvaluable(f"${latex(expr)}$: {base} takes {'one index' if isinstance(v, list) else 'no index'} here")
         if not 1 <= at[0] <= len(v):
-            raise NotEvaluable(f"{latex(expr)}: {base} has entries 1..{len(v)} here, not {at[0]}")
+            raise NotEvaluable(f"${latex(expr)}$: {base} has entries 1..{len(v)} here, not {at[0]}")
         return v[at[0] - 1]
 
-    def _ev_Add(self, expr):
-        out = None
-        for a in expr.args:
-            v = self.ev(a)
-            if out is not None and _is_matrix(out) != _is_matrix(v):
-                raise NotEvaluable("a vector added to a number")
-            out = v if out is None else out + v
-        return out
-
-    def _ev_Mul(self, expr):
-        out = None
-        for a in expr.args:
-            v = self.ev(a)
-            if out is None:
-                out = v
-            elif _is_matrix(out) and _is_matrix(v):
-                if out.shape[1] != v.shape[0]:
-                    if out.shape == v.shape and out.shape[1] == 1:
-                        raise NotEvaluable("a product of two column vectors: write the inner product as a^T b")
-                    raise NotEvaluable(f"the shapes do not multiply: {out.shape} times {v.shape}")
-                out = out * v
-                if out.shape == (1, 1):  # a row times a column (w^T x): a number
-                    out = out[0, 0]
-            else:
-                out = out * v
-        return out
-
-    def _ev_Pow(self, expr):
-        base, power = self.ev(expr.base), self.ev(expr.exp)
-        if _is_matrix(base) or _is_matrix(power):
-            raise NotEvaluable("a power of a vector or a matrix")
-        if power.is_number and abs(sp.N(power, 15)) > MAX_POWER:  # s_1^{10^6} would take sympy's expand forever
-            raise NotEvaluable(f"a power too large to evaluate: {latex(expr)}")
-        return base ** power
-
-    def _ev_Frac(self, expr):
-        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
-        if _is_matrix(b):
-            raise NotEvaluable("a division by a vector or a matrix")
-        if b == 0:
-            raise NotEvaluable(f"a division by zero: {latex(expr)}")
-        return a / b
-
-    def _scalar(self, v, what):
-        if _is_matrix(v):
-            raise NotEvaluable(f"{what} of a vector")
-        return v
-
-    def _ev_exp(self, expr):
-        a = self._scalar(self.ev(expr.args[0]), "an exponential")
-        if a.is_number and abs(sp.N(a, 15)) > 10 ** 6:
-            raise NotEvaluable(f"an exponential too large to evaluate: {latex(expr)}")
-        return sp.exp(a)
-
-    def _ev_log(self, expr):
-        return sp.log(self._scalar(self.ev(expr.args[0]), "a logarithm"))
-
-    def _ev_Max(self, expr):
-        return _extremum([self._scalar(self.ev(a), "a max") for a in expr.args], 1)
-
-    def _ev_Min(self, expr):
-        return _extremum([self._scalar(self.ev(a), "a min") for a in expr.args], -1)
-
-    def _ev_Abs(self, expr):
-        return _abs(self._scalar(self.ev(expr.args[0]), "an absolute value"))
-
-    def _ev_Ind(self, expr):
-        cond = expr.args[0]
-        if not isinstance(cond, Relational):
-            raise NotEvaluable("an indicator holds a relation")
-        lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
-        if _is_matrix(lhs) or _is_matrix(rhs):
-            raise NotEvaluable("an indicator of a relation between vectors")
-        decided = _relation(cond.func, lhs, rhs)
-        if decided is not None:
-            return sp.Integer(1 if decided else 0)
-        return sp.Piecewise((1, cond.func(lhs, rhs, evaluate=False)), (0, True))
-
-    def _ev_SumOver(self, expr):
-        body, index, lo, hi, excluded = expr.args
-        skip = None if excluded is sp.S.NaN else self.index(excluded)
-        had, saved = index.name in self.indices, self.indices.get(index.name)
-        total = None
-        try:
-            lo_, hi_ = self.index(lo), self.index(hi)
-            if hi_ - lo_ > 50:
-                raise NotEvaluable("a sum of more than 50 terms")
-            for k in range(lo_, hi_ + 1):
-                if k == skip:
-                    continue
-                self.indices[index.name] = k
-                v = self.ev(body)
-                total = v if total is None else total + v
-        finally:
-            if had:
-                self.indices[index.name] = saved
-            else:
-                self.indices.pop(index.name, None)
-        return sp.Integer(0) if total is None else total  # an empty sum is 0
-
-    def _ev_Product(self, expr):
-        body, (index, lo, hi) = expr.args[0], expr.args[1]
-        had, saved = index.name in self.indices, self.indices.get(index.name)
-        total = sp.Integer(1)  # an empty product is 1
-        try:
-            lo_, hi_ = self.index(lo), self.index(hi)
-            if hi_ - lo_ > 50:
-                raise NotEvaluable("a product of more than 50 factors")
-            for k in range(lo_, hi_ + 1):
-                self.indices[index.name] = k
-                v = self.ev(body)
-                if _is_matrix(v):
-                    raise NotEvaluable("a product of vectors")
-                total = total * v
-        finally:
-            if had:
-                self.indices[index.name] = saved
-            else:
-                self.indices.pop(index.name, None)
-        return total
-
-    def _ev_Dot(self, expr):
-        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
-        if not (_is_matrix(a) and _is_matrix(b) and a.shape == b.shape and a.shape[1] == 1):
-            raise NotEvaluable(f"an inner product of two column vectors, not of {latex(expr.args[0])} and {latex(expr.args[1])}")
-        return (a.T * b)[0, 0]
-
-    def _ev_Transpose(self, expr):
-        a = self.ev(expr.args[0])
-        return a.T if _is_matrix(a) else a
-
-    def _ev_Norm(self, expr):
-        a = self.ev(expr.args[0])
-        return sp.sqrt(sum(e ** 2 for e in a)) if _is_matrix(a) else sp.Abs(a)
-
-    def _ev_Frobenius(self, expr):
-        a = self.ev(expr.args[0])
-        return sum(e ** 2 for e in a) if _is_matrix(a) else a ** 2
-
-    def _ev_Identity(self, expr):
-        return sp.eye(self.index(expr.args[0]))
-
-    def _ev_ZeroVector(self, expr):
-        return sp.zeros(self.index(expr.args[0]), 1)
-
-    def _ev_Inverse(self, expr):
-        a = self.ev(expr.args[0])
-        if not _is_matrix(a) or a.shape[0] != a.shape[1] or a.det() == 0:
-            raise NotEvaluable("an inverse of a matrix that has none here")
-        return a.inv()
-
-    def _named(self, expr):
-        name = type(expr).__name__
-        spec = self.page.functions.get(name)
-        if spec is None or spec["body"] is None:
-            raise NotEvaluable(f"the function {name} has no definition the checker can use")
-        saved_locals, saved_indices = dict(self.locals), dict(self.indices)
-        try:
-            if len(spec["params"]) != len(expr.args):
-                raise NotEvaluable(f"{latex(expr)}: {name} takes {len(spec['params'])} arguments")
-            values = []
-            for param, arg in zip(spec["params"], expr.args):
-                if isinstance(param, sp.Indexed):
-                    values.append(("index", param.indices[0].name, self.index(arg.indices[0])))
-                else:
-                    values.append(("local", param.name, self.ev(arg)))
-            for kind, pname, value in values:
-                (self.indices if kind == "index" else self.locals)[pname] = value
-            return self.ev(spec["body"])
-        finally:
-            self.locals, self.indices = saved_locals, saved_indices
-
-    def _variables(self, var):
-        """The real symbols a derivative is taken with respect to, in the shape of the variable."""
-        v = self.ev(var)
-        entries = list(v) if _is_matrix(v) else [v]
-        if not all(isinstance(e, sp.Symbol) for e in entries):
-            raise NotEvaluable(f"a derivative with respect to {latex(var)}, which is not a free variable here")
-        return v
-
-    def _derivative(self, expr):
-        f, var = expr.args
-        value = self.ev(f)
+    def differentiable(self, value):
         if _is_matrix(value):
             raise NotEvaluable("the derivative of a vector")
         # max(a, b) as the piecewise b if b > a, else a: its derivative takes the kink's convention 1(u > 0)
         value = value.replace(lambda e: isinstance(e, sp.Max) and len(e.args) == 2,
                               lambda e: sp.Piecewise((e.args[1], e.args[1] > e.args[0]), (e.args[0], True)))
-        if value.has(sp.Max, sp.Min, sp.Abs):
+        if value.has(sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling):
             raise NotEvaluable("a derivative through a max, a min or an absolute value of more than two terms")
-        at = self._variables(var)
-        if _is_matrix(at):
-            return at.applyfunc(lambda s: sp.diff(value, s))
-        return sp.diff(value, at)
-
-    _ev_Partial = _derivative
-    _ev_Grad = _derivative
+        return value
 
 
 # -- judging -----------------------------------------------------------------------------------------------------
@@ -519,72 +319,6 @@ def _entries(v):
     return list(v) if _is_matrix(v) else [v]
 
 
-# -- signs of numbers: kernel.certified_sign, as the build's evaluator decides them --------------------------------
-
-def _sign(u):
-    """The sign of the number ``u``, told for certain (kernel.certified_sign: never sympy's own comparison, whose evalf
-    takes log(1 + 1e-200) as 0), or NotEvaluable."""
-    sign = certified_sign(u)
-    if sign is None:
-        raise NotEvaluable(f"I cannot tell the sign of {latex(sp.sympify(u))} for certain")
-    return sign
-
-
-def _relation(func, lhs, rhs):
-    """True or False where ``lhs - rhs`` is a number (decided by its certified sign), else None."""
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
-    if not diff.is_number:
-        return None
-    return bool(COMPARE[func](_sign(diff), 0))
-
-
-def _extremum(args, direction):
-    """max (1) or min (-1): of numbers, the one each certified comparison picks; else sympy's Max or Min."""
-    if not all(sp.sympify(a).is_number for a in args):
-        return sp.Max(*args) if direction > 0 else sp.Min(*args)
-    best = args[0]
-    for a in args[1:]:
-        if _sign(direction * (a - best)) > 0:
-            best = a
-    return best
-
-
-def _abs(a):
-    return a * _sign(a) if sp.sympify(a).is_number else sp.Abs(a)
-
-
-def _at(expr, subs):
-    """``expr`` at the point ``subs``, every relation, max, min and absolute value of numbers decided by its certified
-    sign: a plain substitution would let sympy decide them by its own comparison."""
-    expr = sp.sympify(expr)
-    if not expr.args:
-        return subs.get(expr, expr)
-    if isinstance(expr, Relational):
-        lhs, rhs = _at(expr.lhs, subs), _at(expr.rhs, subs)
-        decided = _relation(type(expr), lhs, rhs)
-        return expr.func(lhs, rhs, evaluate=False) if decided is None else sp.true if decided else sp.false
-    if isinstance(expr, sp.Piecewise):
-        pieces = []
-        for value, cond in expr.args:
-            cond = _at(cond, subs)
-            if cond is sp.false:
-                continue
-            pieces.append((_at(value, subs), cond))
-            if cond is sp.true:
-                break
-        if pieces and pieces[0][1] is sp.true:
-            return pieces[0][0]
-        return sp.Piecewise(*pieces) if pieces else sp.nan
-    args = [_at(a, subs) for a in expr.args]
-    if isinstance(expr, (sp.Max, sp.Min)):
-        return _extremum(args, 1 if isinstance(expr, sp.Max) else -1)
-    if isinstance(expr, sp.Abs):
-        return _abs(args[0])
-    if isinstance(expr, (sp.Indexed, sp.IndexedBase)):
-        return subs.get(expr, expr)
-    return expr.func(*args)
-
-
 def _shape(v):
     return v.shape if _is_matrix(v) else None
 
@@ -592,7 +326,7 @@ def _shape(v):
 def _numeric(expr, subs, digits):
     """The value at a point, to ``digits`` digits, or None where it has no real value."""
     try:
-        value = _at(expr, subs)
+        value = at_point(sp.sympify(expr), subs)
     except NotEvaluable:  # a sign that cannot be told for certain: no value to compare, never a guessed one
         return None
     if value.has(sp.Piecewise):
@@ -854,14 +588,14 @@ def _judge(page, eq, todo, target, deadline, seed):
         ev = Evaluator(page, case, deadline)
         try:
             page_value = ev.ev(target)
-        except (NotEvaluable, Unknown) as exc:
+        except (NotEvaluable, InvalidValue, Unknown) as exc:
             return {"status": "undecided", "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
         for side in todo:
             try:
                 reader_value = Evaluator(page, case, deadline).ev(side)
             except Unknown:
                 raise
-            except NotEvaluable as exc:
+            except (NotEvaluable, InvalidValue) as exc:
                 return {"status": "undecided", "message": f"I cannot evaluate your line at {case.label}: {exc}"}
             except (TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
                 return {"status": "undecided",
@@ -986,7 +720,7 @@ def _mistake(page, eq, side, case, reader_value, found, rng, deadline):
             return None
         try:
             value = Evaluator(page, case, deadline).ev(mutant["tree"])
-        except (NotEvaluable, Unknown, TypeError, ValueError, ZeroDivisionError):
+        except (NotEvaluable, InvalidValue, Unknown, TypeError, ValueError, ZeroDivisionError):
             continue
         if _shape(value) != _shape(reader_value):
             continue
@@ -1003,7 +737,7 @@ def _agree(page, eq, a, b, rng, deadline, per_case=10):
     for case in eq.cases[:4]:
         try:
             va, vb = Evaluator(page, case, deadline).ev(a), Evaluator(page, case, deadline).ev(b)
-        except (NotEvaluable, Unknown, TypeError, ValueError, ZeroDivisionError):
+        except (NotEvaluable, InvalidValue, Unknown, TypeError, ValueError, ZeroDivisionError):
             return False
         if _shape(va) != _shape(vb):
             return False
