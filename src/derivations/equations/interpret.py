@@ -273,12 +273,12 @@ class Interpreter:
         if isinstance(expr, sp.Integer):
             return int(expr)
         if isinstance(expr, sp.Symbol):
-            if expr.name in self.indices:
-                return int(self.indices[expr.name])
-            if not expr.is_integer:
+            if not expr.is_integer:  # never read by its name alone: a plain i is not the point's index i
                 raise InvalidValue(f"{expr.name} is used as an index, but it is not an integer symbol: write it with "
                                    f"derivations.equations.symbols ({expr.name} = sp.Symbol({expr.name!r}, "
                                    f"integer=True, positive=True))")
+            if expr.name in self.indices:
+                return int(self.indices[expr.name])
             raise MissingValue(f"index {expr.name} has no value at this point")
         if isinstance(expr, sp.Indexed):
             value = self.label(expr)
