@@ -646,19 +646,12 @@ class PackageEvaluator(Evaluator):
     def _ev_Add(self, expr):
         return reduce(operator.add, [self.ev(a) for a in expr.args])
 
-    def _ev_Mul(self, expr):
-        out = None
-        for a in expr.args:
-            v = self.ev(a)
-            if out is None:
-                out = v
-            elif np.ndim(out) == 2 and np.ndim(v) == 2:
-                if np.shape(out)[1] != np.shape(v)[0] and 1 not in (np.size(out), np.size(v)):
-                    raise NotEvaluable(f"the shapes do not multiply: {np.shape(out)} times {np.shape(v)}")
-                out = out @ v if np.shape(out)[1] == np.shape(v)[0] else out * v  # a 1 x 1 result is a number
-            else:
-                out = out * v
-        return out
+    def _times(self, out, v):
+        if not (np.ndim(out) == 2 and np.ndim(v) == 2):
+            return out * v
+        if np.shape(out)[1] != np.shape(v)[0] and 1 not in (np.size(out), np.size(v)):
+            raise NotEvaluable(f"the shapes do not multiply: {np.shape(out)} times {np.shape(v)}")
+        return out @ v if np.shape(out)[1] == np.shape(v)[0] else out * v  # a 1 x 1 result is a number
 
     def _ev_Pow(self, expr):
         base = self.ev(expr.base)

@@ -37,7 +37,7 @@ from sympy.core.relational import Relational
 from derivations.equations.kernel import COMPARE, accurate_logs, certified_sign, rational_in_exponentials_is_zero
 from derivations.equations.notation import Ind
 
-__all__ = ["Interpreter", "NotEvaluable", "MissingValue", "InvalidValue", "evalf_digits", "number", "at_point",
+__all__ = ["Interpreter", "NotEvaluable", "MissingValue", "ShapeError", "InvalidValue", "evalf_digits", "number", "at_point",
            "DECIDED", "DIGITS"]
 
 DIGITS = 40
@@ -50,6 +50,11 @@ class NotEvaluable(Exception):
 
 class MissingValue(NotEvaluable):
     """The point does not carry a value this side reads (a point of another kind in a union of spaces)."""
+
+
+class ShapeError(NotEvaluable):
+    """The shapes of the values do not combine (a column times a column, a vector plus a number): the line has no
+    value at these sizes."""
 
 
 class InvalidValue(Exception):
@@ -305,7 +310,7 @@ class Interpreter:
         for a in expr.args:
             v = self.ev(a)
             if out is not None and _is_matrix(out) != _is_matrix(v):
-                raise NotEvaluable("a vector added to a number")
+                raise ShapeError("a vector added to a number")
             out = v if out is None else out + v
         return out
 
@@ -313,24 +318,24 @@ class Interpreter:
         out = None
         for a in expr.args:
             v = self.ev(a)
-            if out is None:
-                out = v
-            elif _is_matrix(out) and _is_matrix(v):
-                if out.shape[1] != v.shape[0]:
-                    if out.shape == v.shape and out.shape[1] == 1:
-                        raise NotEvaluable("a product of two column vectors: write the inner product as $a^T b$")
-                    raise NotEvaluable(f"the shapes do not multiply: {out.shape} times {v.shape}")
-                out = out * v
-                if out.shape == (1, 1) and self.row_times_column_is_number:
-                    out = out[0, 0]
-            else:
-                out = out * v
+            out = v if out is None else self._times(out, v)
         return out
+
+    def _times(self, out, v):
+        """out times v: a matrix product where both are matrices (their shapes must agree), else a scaling."""
+        if not (_is_matrix(out) and _is_matrix(v)):
+            return out * v
+        if out.shape[1] != v.shape[0]:
+            if out.shape == v.shape and out.shape[1] == 1:
+                raise ShapeError("a product of two column vectors: write the inner product as $a^T b$")
+            raise ShapeError(f"the shapes do not multiply: {out.shape} times {v.shape}")
+        out = out * v
+        return out[0, 0] if out.shape == (1, 1) and self.row_times_column_is_number else out
 
     def _ev_Pow(self, expr):
         base, power = self.ev(expr.base), self.ev(expr.exp)
         if (_is_matrix(base) and len(base) > 1) or _is_matrix(power):
-            raise NotEvaluable("a power of a vector or a matrix")
+            raise ShapeError("a power of a vector or a matrix")
         if self.max_power is not None and getattr(power, "is_number", False) and \
                 abs(sp.N(power, 15)) > self.max_power:  # s_1^{10^6} would take sympy's expand forever
             raise NotEvaluable(f"a power too large to evaluate: {self.show(expr)}")
@@ -459,7 +464,7 @@ class Interpreter:
     def _indicator(self, cond, lhs, rhs):
         """1(lhs rel rhs): decided where lhs - rhs is a number, else the regions' atom or a Piecewise."""
         if _is_matrix(lhs) or _is_matrix(rhs):
-            raise NotEvaluable("an indicator of a relation between vectors")
+            raise ShapeError("an indicator of a relation between vectors")
         decided = decide(cond.func, lhs, rhs, self.show)
         if decided is not None:  # numbers (indices, labels, exact values): decided, = and >= included
             return self._truth(decided)
@@ -507,7 +512,7 @@ class Interpreter:
         out = terms[0]
         for t in terms[1:]:
             if _is_matrix(out) != _is_matrix(t):
-                raise NotEvaluable("a sum of vectors and numbers")
+                raise ShapeError("a sum of vectors and numbers")
             out = out + t
         return out
 
@@ -528,7 +533,7 @@ class Interpreter:
     def _ev_Dot(self, expr):
         a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
         if not (_is_matrix(a) and _is_matrix(b) and a.shape == b.shape and a.shape[1] == 1):
-            raise NotEvaluable(f"an inner product of two column vectors, not of {self.show(expr.args[0])} and "
+            raise ShapeError(f"an inner product of two column vectors, not of {self.show(expr.args[0])} and "
                                f"{self.show(expr.args[1])}")
         return (a.T * b)[0, 0]
 
