@@ -433,16 +433,24 @@ def _exact(expr, subs):
         value = sp.piecewise_fold(value)
     if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan) or not value.is_number or value.has(sp.Piecewise):
         return None
-    if value.is_real is False:
-        return None
-    if value.is_real is None:  # told at a precision where it is certain (a root of a negative value: not real)
-        try:
-            imaginary = sp.im(value).evalf(30, strict=True)
-        except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
-            raise NotEvaluable("cannot tell whether the value is real") from None
-        if imaginary != 0:
-            return None
-    return value
+    return value if _real(value) else None
+
+
+def _real(value):
+    """Whether a number written with logs and roots is real: each log's argument positive, each root's base not
+    negative, told by certified signs (sympy's own is_real decides log(1 - e^-11000) by a low-precision evalf, and
+    has called it not real)."""
+    for node in sp.preorder_traversal(value):
+        if isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_Integer):
+            argument = node.args[0]
+            sign = certified_sign(argument)
+            if sign is None:
+                raise NotEvaluable("cannot tell the sign of a log's or a root's argument for certain")
+            if sign < 0 or (sign == 0 and isinstance(node, sp.log)):
+                return False
+        elif isinstance(node, sp.Number) and not node.is_real:
+            return False
+    return not value.has(sp.I)
 
 
 def _compare_at(a, b, point, cache):
@@ -829,8 +837,8 @@ def _in_subdifferential(d):
     except (NotImplementedError, TypeError, ValueError):
         return False
     for solution in solutions:
-        for free in ([0] * len(ts), [1] * len(ts), [sp.Rational(1, 2)] * len(ts)):
-            values = {t: sp.sympify(solution.get(t, t)).xreplace(dict(zip(ts, free))) for t in ts}
+        for free in (sp.S.Zero, sp.S.One, sp.S.Half):  # a t the equations leave free: its ends and middle
+            values = {t: sp.sympify(sp.sympify(solution.get(t, t)).xreplace({q: free for q in ts})) for t in ts}
             if all(v.is_number and certified_sign(v) in (0, 1) and certified_sign(1 - v) in (0, 1)
                    for v in values.values()) and \
                     all(certified_sign(sp.sympify(e).xreplace(values)) == 0 for e in equations):
