@@ -367,6 +367,8 @@ def _region(expr, subs):
         return expr
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
+            if _too_large(cond, subs):
+                raise NotEvaluable("a power too large to evaluate exactly at this point")
             truth = at_point(cond, subs)
             if truth is sp.true:
                 return _region(value, subs)
