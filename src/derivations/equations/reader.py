@@ -2,8 +2,8 @@ r"""Judge a reader's own line of a derivation against the page's equation: sympy
 
 This module runs in the reader's browser (Pyodide) and, on the same inputs, in
 CPython under pytest, so both say the same. It imports nothing but sympy,
-mpmath and the engine's sympy-only modules (:mod:`notation`, :mod:`parse`,
-:mod:`kernel`, :mod:`feasible`); never numpy.
+mpmath and the engine's sympy-only modules (:mod:`notation`, :mod:`parse`, :mod:`interpret`, the one
+interpreter of the notation, :mod:`kernel`, :mod:`feasible`); never numpy.
 
 What the browser gets from the build (:mod:`derivations.site.reader_export`),
 one JSON per page: each equation's sides as notation trees, the *cases* the
