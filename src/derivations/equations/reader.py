@@ -438,14 +438,28 @@ def _exact(expr, subs):
     return value if _real(value) else None
 
 
+def _quick_sign(u):
+    """The sign of the number ``u`` from a strict evaluation at 40 digits, working precision capped (a log's argument
+    1 - (1 - e^-11000) would take thousands of digits: None then, and the point is undecided), else None."""
+    u = sp.sympify(u)
+    if u.is_Rational:
+        return 1 if u > 0 else -1 if u < 0 else 0
+    try:
+        value = u.evalf(40, maxn=400, strict=True)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return None
+    if not value.is_number or value.has(sp.I) or not value.is_Float:
+        return None
+    return 1 if value > 0 else -1 if value < 0 else None
+
+
 def _real(value):
     """Whether a number written with logs and roots is real: each log's argument positive, each root's base not
     negative, told by certified signs (sympy's own is_real decides log(1 - e^-11000) by a low-precision evalf, and
     has called it not real)."""
     for node in sp.preorder_traversal(value):
         if isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_Integer):
-            argument = node.args[0]
-            sign = certified_sign(argument)
+            sign = _quick_sign(node.args[0])
             if sign is None:
                 raise NotEvaluable("cannot tell the sign of a log's or a root's argument for certain")
             if sign < 0 or (sign == 0 and isinstance(node, sp.log)):
