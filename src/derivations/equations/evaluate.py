@@ -2,12 +2,16 @@
 
 ``symbolic``: every named function is replaced by the formula that defines it
 on the page, derivatives are taken by sympy, and the result is evaluated
-exactly or at 40 significant digits, so large logits cannot overflow.
+exactly or at 40 significant digits, so large logits cannot overflow. The
+rules are :class:`derivations.equations.interpret.Interpreter`'s, the one
+interpreter of the notation (the reader's in the browser too); this module
+adds the point (sizes, indices, labels, a space's values) and the catalog.
 
 ``package``: every named function is computed by the ``derivations``
 package in float64; a derivative is either the package's own analytic
 gradient (``analytic``) or centred finite differences of the package's
-function (``finite-differences``).
+function (``finite-differences``): :class:`PackageEvaluator`, the numpy layer
+over the same rules.
 """
 
 from __future__ import annotations
@@ -18,31 +22,16 @@ import operator
 
 import numpy as np
 import sympy as sp
-from sympy.core.relational import Relational
 
-from derivations.equations.kernel import COMPARE as _COMPARE, accurate_logs, certified_sign, rational_in_exponentials_is_zero
+from derivations.equations.interpret import (DIGITS, InvalidValue, Interpreter, MissingValue, NotEvaluable, at_point,
+                                             evalf_digits)
+from derivations.equations.kernel import COMPARE as _COMPARE, certified_sign
 from derivations.equations.notation import Ind
 from derivations.gradient_check import numerical_gradient
+from sympy.core.relational import Relational
 
-__all__ = ["Point", "Evaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Undefined", "Slopes",
-           "one_sided_slopes",
-           "unevaluable", "EVALUATED_FUNCTIONS"]
-
-DIGITS = 40
-MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343
-
-
-class NotEvaluable(Exception):
-    """This side cannot be evaluated this way at this point (not a failure by itself)."""
-
-
-class MissingValue(NotEvaluable):
-    """The point does not carry a value this side reads (a point of another kind in a union of spaces)."""
-
-
-class InvalidValue(Exception):
-    """This side has no real value at this point (complex, or a sum over a reversed range): a failure."""
-
+__all__ = ["Point", "Evaluator", "PackageEvaluator", "NotEvaluable", "MissingValue", "InvalidValue", "Undefined", "Slopes",
+           "one_sided_slopes", "unevaluable", "evalf_digits", "EVALUATED_FUNCTIONS"]
 
 DIVISION_BY_ZERO = "a division by zero"
 
@@ -151,6 +140,7 @@ class Point:
         return values, subs
 
 
+
 FORM_CHECKS = []  # the prover puts its proved_links here when it is imported: this module never imports the prover
 
 
@@ -191,9 +181,10 @@ def _number(v):
     return None
 
 
-def _exact_relation(cond, lhs, rhs, mode):
-    """0 or 1 when both sides are numbers (exactly, with = and >= as written), else None."""
-    if mode == "package" and all(isinstance(v, (int, float, np.integer, np.floating)) or
+def _exact_relation(cond, lhs, rhs):
+    """The package's 1(lhs rel rhs): 0 or 1 when both sides are numbers (floats compared as floats; exact numbers,
+    labels and indices exactly, with = and >= as written), else None."""
+    if all(isinstance(v, (int, float, np.integer, np.floating)) or
                                  (isinstance(v, np.ndarray) and v.ndim == 0) for v in (lhs, rhs)):
         return int(bool(_COMPARE[type(cond)](float(lhs), float(rhs))))
     a, b = _number(lhs), _number(rhs)
@@ -205,85 +196,6 @@ def _exact_relation(cond, lhs, rhs, mode):
         raise NotEvaluable(f"cannot tell the sign of {diff} for certain, to decide {cond}")
     return int(bool(_COMPARE[type(cond)](sign, 0)))
 
-
-def _numeric_extremum(args, direction):
-    """max (1) or min (-1) of numbers, each comparison's sign certified (:func:`kernel.certified_sign`)."""
-    best = _number(args[0])
-    for a in args[1:]:
-        a = _number(a)
-        sign = certified_sign(direction * (a - best))
-        if sign is None:
-            raise NotEvaluable(f"cannot tell which of {a} and {best} is larger for certain")
-        if sign > 0:
-            best = a
-    return best
-
-
-def _certified_round(number, up):
-    """floor (``up`` False) or ceiling of a number, the integer told for certain (each side certified), else
-    NotEvaluable."""
-    guess = int(sp.floor(evalf_digits(number, DIGITS)))  # a candidate; each side of it is then certified
-    for n in (guess, guess - 1, guess + 1):
-        low, high = (n - 1, n) if up else (n, n + 1)
-        # floor: n <= a < n + 1; ceiling: n - 1 < a <= n
-        above, below = certified_sign(number - low), certified_sign(high - number)
-        if above is None or below is None:
-            break
-        if (above > 0 and below >= 0) if up else (above >= 0 and below > 0):
-            return sp.Integer(n)
-    raise NotEvaluable(f"cannot tell for certain which integers {number} lies between")
-
-
-_DECIDED = (Relational, sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
-
-
-def _at_point(expr, subs):
-    """``expr`` with the point's values ``subs`` put in, every relation, piece, max, min, |.|, sign, Heaviside, floor
-    and ceiling of a number decided by kernel.certified_sign: a plain substitution lets sympy decide them by its own
-    comparison, whose evalf takes log(1 + e^-150) as 0 (max(u log(1 + e^-150), 0) e^300 came out -1e65 at u < 0).
-    A sign that cannot be told for certain is NotEvaluable, never a guess."""
-    if not isinstance(expr, sp.Basic):
-        return expr
-    if not expr.has(*_DECIDED):
-        return expr.xreplace(subs)
-    if isinstance(expr, Relational):
-        lhs, rhs = _at_point(expr.lhs, subs), _at_point(expr.rhs, subs)
-        diff = _number(sp.sympify(lhs) - sp.sympify(rhs))
-        if diff is None:
-            return expr.func(lhs, rhs, evaluate=False)
-        sign = certified_sign(diff)
-        if sign is None:
-            raise NotEvaluable(f"cannot tell the sign of {diff} for certain, to decide {expr}")
-        return sp.true if _COMPARE[type(expr)](sign, 0) else sp.false
-    if isinstance(expr, sp.Piecewise):
-        pieces = []
-        for value, cond in expr.args:
-            cond = _at_point(cond, subs)
-            if cond is sp.false:
-                continue
-            pieces.append((_at_point(value, subs), cond))
-            if cond is sp.true:
-                break
-        if pieces and pieces[0][1] is sp.true:
-            return pieces[0][0]
-        return sp.Piecewise(*pieces) if pieces else sp.nan
-    args = [_at_point(a, subs) for a in expr.args]
-    numbers = [_number(a) for a in args]
-    if isinstance(expr, (sp.Max, sp.Min)) and None not in numbers:
-        return _numeric_extremum(numbers, 1 if isinstance(expr, sp.Max) else -1)
-    if isinstance(expr, (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)) and numbers[0] is not None:
-        a = numbers[0]
-        if isinstance(expr, (sp.floor, sp.ceiling)):
-            return _certified_round(a, isinstance(expr, sp.ceiling))
-        sign = certified_sign(a)
-        if sign is None:
-            raise NotEvaluable(f"cannot tell the sign of {a} for certain")
-        if isinstance(expr, sp.Abs):
-            return sign * a
-        if isinstance(expr, sp.sign):
-            return sp.Integer(sign)
-        return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else args[1] if len(args) > 1 else sp.Rational(1, 2)
-    return expr.func(*args)
 
 
 class _Rewritten(dict):
@@ -458,37 +370,6 @@ def _to_matrix(v):
     return sp.Matrix(np.asarray(v, dtype=object).tolist())
 
 
-def evalf_digits(expr, digits):
-    """``digits`` correct digits of ``expr``, raising the working precision through cancellations (1 - sigma(1e4)).
-
-    A value that is exactly zero has no significant digits to find: sympy
-    would raise the precision to MAX_PRECISION digits (seconds) before
-    giving up. So a first try stops at ten times ``digits``; if that fails, a
-    value that is exactly zero as a rational function of its exponentials is
-    zero, and anything else goes on to MAX_PRECISION. A value with a term that
-    is exactly zero but not seen to be (e^100 (log 4 - 2 log 2)) has no
-    significant digits in that term at any precision: then the value is taken
-    at two working precisions, and kept when they agree to ``digits`` digits
-    (each term's error shrinks with the precision, a zero term's with it).
-    Else NotEvaluable: never a float's digits in place of sympy's.
-    """
-    expr = accurate_logs(sp.sympify(expr), digits + 20)
-    try:
-        return expr.evalf(digits, maxn=10 * digits, strict=True)
-    except sp.core.evalf.PrecisionExhausted:
-        pass
-    if rational_in_exponentials_is_zero(expr):
-        return sp.Float(0)
-    try:
-        return expr.evalf(digits, maxn=max(MAX_PRECISION, 10 * digits), strict=True)
-    except sp.core.evalf.PrecisionExhausted:
-        pass
-    low, high = (expr.evalf(n, strict=False) for n in (4 * digits + 100, 8 * digits + 200))
-    if low.is_number and high.is_number and abs(low - high) <= sp.Float(10, 8 * digits) ** -(digits + 5) * max(1, abs(high)):
-        return high.evalf(digits)
-    raise NotEvaluable(f"sympy could not reach {digits} digits")
-
-
 # what to write instead of a sympy object the evaluator has no rule for
 INSTEAD = {
     "Sum": "the notation's SumOver(body, k, lo, hi)",
@@ -561,7 +442,7 @@ def _evaluated_functions():
     return sorted(name[4:] for name in dir(Evaluator) if name.startswith("_ev_"))
 
 
-class Evaluator:
+class Evaluator(Interpreter):
     """Evaluates notation trees at one point, ``symbolic`` or ``package``.
 
     ``catalog`` gives the equations that define named functions, the
@@ -571,9 +452,15 @@ class Evaluator:
     ``regions`` (symbolic mode, for the prover) replaces every max, absolute
     value and indicator of a condition on the values by a sign variable of
     that condition (:class:`derivations.equations.prover.Regions`).
+
+    ``Evaluator(point, "package", ...)`` is a :class:`PackageEvaluator`.
     """
 
+    def __new__(cls, point, mode, *args, **kwargs):
+        return super().__new__(PackageEvaluator if cls is Evaluator and mode == "package" else cls)
+
     def __init__(self, point, mode, catalog, derivative="analytic", numeric_values=None, regions=None, domain=None):
+        super().__init__({k: int(v) for k, v in point.indices.items()}, regions=regions)
         self.point = point
         self.domain = domain
         self.mode = mode
@@ -581,10 +468,7 @@ class Evaluator:
         self.equations = catalog.equations
         self.columns, self.rows = catalog.columns, catalog.rows
         self.derivative = derivative
-        self.regions = regions
         self.labels = point.label_names
-        self.indices = {k: int(v) for k, v in point.indices.items()}
-        self.locals = {}  # the parameters of the named function being evaluated, bound to its arguments' values
         self.moved = {}  # primitive values moved from the point's own (finite differences): name -> value
         self.nested = False  # inside a derivative taken by finite differences (its steps are larger)
         # every denominator met as written (symbolic mode), before sympy combines anything: a point where one is 0
@@ -609,7 +493,7 @@ class Evaluator:
         if self.mode == "symbolic":
             self.defined()
             if isinstance(out, sp.MatrixBase):
-                out = out.applyfunc(lambda e: _at_point(e, self.subs))
+                out = out.applyfunc(lambda e: at_point(e, self.subs))
                 exact = not out.atoms(sp.Float)  # a float64 inside (a derived value the package computed) is no exact value
                 out = out.applyfunc(self._evalf)
                 if any(not e.is_number or e.has(sp.zoo, sp.nan, sp.oo) for e in out):
@@ -620,7 +504,7 @@ class Evaluator:
                                 [e.as_real_imag()[0] for e in out] if exact else ())
             if isinstance(out, (int, float, np.integer)):
                 return np.array(float(out))  # a float64 from outside sympy: no more digits than that
-            num = _at_point(sp.sympify(out), self.subs)
+            num = at_point(sp.sympify(out), self.subs)
             exact = not num.atoms(sp.Float)
             num = self._evalf(num)
             if num.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not num.is_number:
@@ -659,7 +543,7 @@ class Evaluator:
     def defined(self):
         """Raise :class:`Undefined` where a recorded denominator is exactly 0 at this point (told for certain)."""
         for denominator in self.denominators:
-            number = _number(_at_point(denominator, self.subs))
+            number = _number(at_point(denominator, self.subs))
             if number is not None and certified_sign(number) == 0:
                 raise Undefined(f"{DIVISION_BY_ZERO}: {denominator} is 0 here")
 
@@ -673,59 +557,35 @@ class Evaluator:
         assert self.mode == "symbolic"
         return self.ev(expr)
 
-    # -- indices ----------------------------------------------------------
-    def index(self, expr):
-        expr = sp.sympify(expr)
-        if isinstance(expr, sp.Integer):
-            return int(expr)
-        if isinstance(expr, sp.Symbol):
-            if not expr.is_integer:
-                raise InvalidValue(f"{expr.name} is used as an index, but it is not an integer symbol: write it with "
-                                   f"derivations.equations.symbols ({expr.name} = sp.Symbol({expr.name!r}, "
-                                   f"integer=True, positive=True))")
-            if expr.name not in self.indices:
-                raise MissingValue(f"index {expr.name} has no value at this point")
-            return self.indices[expr.name]
-        if isinstance(expr, sp.Indexed) and expr.base.label.name in self.labels:
-            row = self.index(expr.indices[0]) - 1
-            labels = np.asarray(self.values[expr.base.label.name])
-            if not 0 <= row < len(labels):
-                raise NotEvaluable(f"{expr} is out of range: {len(labels)} labels")
-            return int(labels[row])
-        if isinstance(expr, (sp.Add, sp.Mul)):
-            value = sp.sympify(expr.subs({s: self.index(s) for s in expr.free_symbols}))
-            if not value.is_Integer:  # int() would round k/2 = -1/2 to 0
-                raise InvalidValue(f"the index {expr} is {value} here, not an integer")
-            return int(value)
-        raise NotEvaluable(f"cannot read {expr} as an index")
-
-    # -- evaluation -------------------------------------------------------
-    def ev(self, expr):
-        method = getattr(self, "_ev_" + type(expr).__name__, None)
-        if method is not None:
-            return method(expr)
-        if isinstance(expr, sp.Number):
-            return sp.Rational(expr) if self.mode == "symbolic" else float(expr)
-        if isinstance(expr, sp.NumberSymbol):  # e (what exp(1) becomes), pi: exact in sympy, their float in numpy
-            return expr if self.mode == "symbolic" else float(expr)
-        if isinstance(expr, sp.core.function.AppliedUndef):
-            return self._named(expr)
-        if isinstance(expr, Relational):
-            return expr.func(self.ev(expr.lhs), self.ev(expr.rhs))
-        raise NotEvaluable(f"no rule for {type(expr).__name__}")
-
-    def _ev_Symbol(self, expr):
-        name = expr.name
-        if name in self.locals:
-            return self.locals[name]
-        if name in self.indices:
-            return sp.Integer(self.indices[name]) if self.mode == "symbolic" else float(self.indices[name])
+    # -- where values come from ----------------------------------------------------------------------------------------------
+    def symbol(self, name):
         if name not in self.values:
             raise MissingValue(f"{name} has no value at this point")
         v = self.values[name]
-        if self.mode == "symbolic" and isinstance(v, np.ndarray):
-            return _to_matrix(v)
-        return _column(v) if self.mode == "package" else v
+        return _to_matrix(v) if isinstance(v, np.ndarray) else v
+
+    def label(self, expr):
+        name = expr.base.label.name
+        if name not in self.labels:
+            return None
+        row = self.index(expr.indices[0]) - 1
+        labels = np.asarray(self.values[name])
+        if not 0 <= row < len(labels):
+            raise NotEvaluable(f"{expr} is out of range: {len(labels)} labels")
+        return int(labels[row])
+
+    def definition(self, name):
+        spec = self.catalog.functions.get(name)
+        if spec is None:
+            raise NotEvaluable(f"the function {name} is declared by no problem")
+        if spec.definition is None:
+            raise NotEvaluable(f"{name} has no definition on a page")
+        definition = self.equations[spec.definition]
+        # a later form stands for the definition only where it is proved equal to it (asked only when it is reached)
+        forms = (form if n == 1 or _form_proved(definition, n, self.catalog) else
+                 f"form {n + 1} of {spec.definition} is not proved equal to its definition"
+                 for n, form in enumerate(definition.sides[1:], 1))
+        return definition.sides[0], forms
 
     def _ev_Indexed(self, expr):
         base = expr.base.label.name
@@ -755,358 +615,6 @@ class Evaluator:
             _in_range(expr, (k,), arr.shape[:1])
             return arr[k - 1]
         return _to_matrix(arr) if self.mode == "symbolic" else _column(np.asarray(arr, dtype=np.float64))
-
-    def _ev_Add(self, expr):
-        return reduce(operator.add, [self.ev(a) for a in expr.args])
-
-    def _ev_Mul(self, expr):
-        out = None
-        for a in expr.args:
-            v = self.ev(a)
-            if out is None:
-                out = v
-            elif self.mode == "package" and np.ndim(out) == 2 and np.ndim(v) == 2:
-                if np.shape(out)[1] != np.shape(v)[0] and 1 not in (np.size(out), np.size(v)):
-                    raise NotEvaluable(f"the shapes do not multiply: {np.shape(out)} times {np.shape(v)}")
-                out = out @ v if np.shape(out)[1] == np.shape(v)[0] else out * v  # a 1 x 1 result is a number
-            else:
-                out = out * v
-        return out
-
-    def _ev_Pow(self, expr):
-        base = self.ev(expr.base)
-        if self.mode == "package" and np.ndim(base) == 2 and np.size(base) > 1:  # as sympy: no power of a vector
-            raise NotEvaluable(f"a power of a vector or matrix of shape {np.shape(base)}")
-        power = self.ev(expr.exp)
-        if isinstance(power, sp.Rational) and not power.is_Integer:
-            self._real_argument(base, "a root of a negative value", strict=False)
-        if isinstance(power, sp.Number) and power.is_negative:
-            self.divides_by(base)
-        return base ** power
-
-    def _ev_Frac(self, expr):
-        bottom = self.ev(expr.args[1])
-        if np.ndim(bottom) == 2 and np.size(bottom) > 1 or isinstance(bottom, sp.MatrixBase) and len(bottom) > 1:
-            raise NotEvaluable(f"a division by a vector or matrix of shape {np.shape(bottom)}")
-        self.divides_by(bottom)
-        return self.ev(expr.args[0]) / bottom
-
-    def _ev_exp(self, expr):
-        a = self.ev(expr.args[0])
-        return sp.exp(a) if self.mode == "symbolic" else np.exp(a)
-
-    def _ev_log(self, expr):
-        a = self.ev(expr.args[0])
-        self._real_argument(a, "the log of a value that is not positive")
-        return sp.log(a) if self.mode == "symbolic" else np.log(a)
-
-    def _real_argument(self, a, what, strict=True):
-        """A log or a root of a number that is not positive has no real value: sympy would rewrite exp(log u) as u."""
-        if self.mode == "symbolic" and not isinstance(a, sp.MatrixBase) and not sp.sympify(a).is_number:
-            self.real_arguments.append(sp.sympify(a))
-        if self.mode != "symbolic" or self.regions is not None or isinstance(a, sp.MatrixBase):
-            return
-        number = sp.sympify(a).xreplace(self.subs)
-        if number.is_number and number.is_real is not False:
-            value = self._evalf(number)
-            if value.is_number and (value < 0 or (strict and value == 0)):
-                raise InvalidValue(f"{what} ({value})")
-
-    def _extremum(self, expr, direction):
-        args = [self.ev(a) for a in expr.args]
-        if self.mode != "symbolic":
-            return reduce(np.maximum if direction > 0 else np.minimum, args)
-        if self.regions is None:
-            if all(_number(a) is not None for a in args):
-                return _numeric_extremum(args, direction)
-            return sp.Max(*args) if direction > 0 else sp.Min(*args)
-        return self.regions.from_source(expr, lambda: self.regions.extremum(args, direction))
-
-    def _ev_Max(self, expr):
-        return self._extremum(expr, 1)
-
-    def _ev_Min(self, expr):
-        return self._extremum(expr, -1)
-
-    def _number_sign(self, a):
-        """The sign of ``a`` where it is a number (told for certain, never by sympy's own comparison), else None."""
-        number = _number(a)
-        if number is None:
-            return None
-        sign = certified_sign(number)
-        if sign is None:
-            raise NotEvaluable(f"cannot tell the sign of {number} for certain")
-        return sign
-
-    def _ev_Abs(self, expr):
-        return self._absolute(expr, self.ev(expr.args[0]))
-
-    def _absolute(self, expr, a):
-        """|a|: a kink at a = 0 (a sign variable of ``regions``), never sympy's Abs, whose derivative sign(0) is 0."""
-        if self.mode != "symbolic":
-            return np.abs(a)
-        if self.regions is None:
-            sign = self._number_sign(a)
-            return sp.Abs(a) if sign is None else sign * a
-        return self.regions.from_source(expr, lambda: (self.regions.positive(a) - self.regions.positive(-a)) * a)
-
-    def _ev_sign(self, expr):
-        a = self.ev(expr.args[0])
-        if self.mode != "symbolic":
-            return np.sign(a)
-        if self.regions is None:
-            sign = self._number_sign(a)
-            return sp.sign(a) if sign is None else sp.Integer(sign)
-        return self.regions.from_source(expr, lambda: self.regions.positive(a) - self.regions.positive(-a))
-
-    def _ev_Heaviside(self, expr):
-        """H(a): 0 below 0, 1 above, and at 0 its second argument (sympy's default 1/2)."""
-        a = self.ev(expr.args[0])
-        at_zero = self.ev(expr.args[1]) if len(expr.args) > 1 else sp.Rational(1, 2)
-        if self.mode != "symbolic":
-            return np.heaviside(np.asarray(a, dtype=np.float64), float(at_zero))
-        if self.regions is None:
-            sign = self._number_sign(a)
-            if sign is None:
-                return sp.Heaviside(a, at_zero)
-            return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else at_zero
-        return self.regions.from_source(expr, lambda: self.regions.positive(a) + at_zero * self.regions.equal(a, 0))
-
-    def _rounding(self, expr, up):
-        """floor (``up`` False) or ceiling of a value; of a number, the integer told for certain."""
-        a = self.ev(expr.args[0])
-        if self.mode != "symbolic":
-            return np.ceil(a) if up else np.floor(a)
-        number = _number(a)
-        if number is None:
-            return sp.ceiling(a) if up else sp.floor(a)
-        return _certified_round(number, up)
-
-    def _ev_floor(self, expr):
-        return self._rounding(expr, up=False)
-
-    def _ev_ceiling(self, expr):
-        return self._rounding(expr, up=True)
-
-    def _elementary(self, expr):
-        """sin, cos, tan, sinh, cosh, tanh: sympy's function of the value, or numpy's of the float."""
-        name = type(expr).__name__
-        a = self.ev(expr.args[0])
-        if name == "tan":  # sin a / cos a: no value where cos a = 0, even times 0
-            self.divides_by(sp.cos(a))
-        return getattr(sp, name)(a) if self.mode == "symbolic" else getattr(np, name)(a)
-
-    _ev_sin = _ev_cos = _ev_tan = _ev_sinh = _ev_cosh = _ev_tanh = _elementary
-
-    def _ev_Ind(self, expr):
-        cond = expr.args[0]
-        if isinstance(cond, (sp.And, sp.Or, sp.Not)):  # 1(a and b) = 1(a) 1(b), 1(not a) = 1 - 1(a), exactly
-            parts = [self._ev_Ind(Ind(c)) for c in cond.args]
-            if isinstance(cond, sp.Not):
-                return 1 - parts[0]
-            if isinstance(cond, sp.And):
-                return reduce(operator.mul, parts)
-            return 1 - reduce(operator.mul, [1 - part for part in parts])
-        if isinstance(cond, Relational):
-            lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
-            exact = _exact_relation(cond, lhs, rhs, self.mode)
-            if exact is not None:  # numbers (indices, labels, exact values): decided, = and >= included
-                return sp.Integer(exact) if self.mode == "symbolic" else float(exact)
-            if self.mode != "symbolic":
-                raise NotEvaluable(f"cannot decide {cond} here")
-            if self.regions is not None:
-                return self.regions.from_source(expr, lambda: self.regions.indicator(cond.func(lhs, rhs, evaluate=False)))
-            return sp.Piecewise((1, cond.func(lhs, rhs)), (0, True))
-        rel = self.ev(cond)
-        if rel in (sp.true, sp.false) or isinstance(rel, (bool, np.bool_)):
-            return sp.Integer(1 if rel else 0) if self.mode == "symbolic" else (1.0 if rel else 0.0)
-        if self.mode == "symbolic":
-            if self.regions is not None:
-                return self.regions.condition(rel)
-            return sp.Piecewise((1, rel), (0, True))
-        return 1.0 if bool(rel) else 0.0
-
-    def _ev_SumOver(self, expr):
-        """The sum over ``lo..hi`` (none when ``hi < lo``: an empty range is 0), skipping ``excluded``."""
-        body, index, lo, hi, excluded = expr.args
-        if not isinstance(index, sp.Symbol):
-            raise NotEvaluable(f"a sum must run over an index symbol, not {index}")
-        skip = None if excluded is sp.S.NaN else self.index(excluded)
-        had, saved = index.name in self.indices, self.indices.get(index.name)
-        terms = []
-        try:
-            for k in range(self.index(lo), self.index(hi) + 1):
-                if k == skip:
-                    continue
-                self.indices[index.name] = k
-                terms.append(self.ev(body))
-        finally:
-            if had:
-                self.indices[index.name] = saved
-            else:
-                self.indices.pop(index.name, None)
-        if not terms:
-            return sp.Integer(0) if self.mode == "symbolic" else 0.0
-        return reduce(operator.add, terms)
-
-    def _ev_Product(self, expr):
-        """sympy's Product(body, (k, lo, hi), ...): the product over lo..hi (none when hi < lo: an empty range is 1)."""
-        return self._product(expr.args[0], list(expr.args[1:]))
-
-    def _product(self, body, limits):
-        if not limits:
-            return self.ev(body)
-        index, lo, hi = limits[-1]  # sympy's last limit is the outermost
-        if not isinstance(index, sp.Symbol):
-            raise NotEvaluable(f"a product must run over an index symbol, not {index}")
-        had, saved = index.name in self.indices, self.indices.get(index.name)
-        factors = []
-        try:
-            for k in range(self.index(lo), self.index(hi) + 1):
-                self.indices[index.name] = k
-                factors.append(self._product(body, limits[:-1]))
-        finally:
-            if had:
-                self.indices[index.name] = saved
-            else:
-                self.indices.pop(index.name, None)
-        if not factors:
-            return sp.Integer(1) if self.mode == "symbolic" else 1.0
-        return reduce(operator.mul, factors)
-
-    def _ev_Dot(self, expr):
-        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
-        if np.shape(a) != np.shape(b) or (len(np.shape(a)) == 2 and np.shape(a)[1] != 1):
-            raise NotEvaluable(f"an inner product of shapes {np.shape(a)} and {np.shape(b)}: two column vectors")
-        return (a.T * b)[0, 0] if self.mode == "symbolic" else float((a.T @ b).item())
-
-    def _ev_Transpose(self, expr):
-        a = self.ev(expr.args[0])
-        return a.T
-
-    def _ev_Norm(self, expr):
-        a = self.ev(expr.args[0])
-        if self.mode == "symbolic":
-            entries = list(a) if isinstance(a, sp.MatrixBase) else [a]
-            if len(entries) == 1:  # the norm of a scalar is |a|: a kink like |.|
-                return self._absolute(expr, entries[0])
-            return sp.sqrt(sum(e ** 2 for e in entries))
-        return float(np.linalg.norm(np.asarray(a, dtype=np.float64)))
-
-    def _ev_Identity(self, expr):
-        n = self.index(expr.args[0])
-        return sp.eye(n) if self.mode == "symbolic" else np.eye(n)
-
-    def _ev_ZeroVector(self, expr):
-        n = self.index(expr.args[0])
-        return sp.zeros(n, 1) if self.mode == "symbolic" else np.zeros((n, 1))
-
-    def _ev_Inverse(self, expr):
-        a = self.ev(expr.args[0])
-        shape = a.shape if hasattr(a, "shape") else ()
-        if len(shape) != 2 or shape[0] != shape[1]:
-            raise NotEvaluable(f"the inverse of a matrix that is not square: shape {shape}")
-        if self.mode == "symbolic":
-            if a.det() == 0:
-                raise NotEvaluable("the matrix has no inverse here (its determinant is 0)")
-            return a.inv()
-        try:
-            return np.linalg.inv(np.asarray(a, dtype=np.float64))
-        except np.linalg.LinAlgError:
-            raise NotEvaluable("the matrix has no inverse here (it is singular)") from None
-
-    def _ev_Frobenius(self, expr):
-        a = self.ev(expr.args[0])
-        if self.mode == "symbolic":
-            return sum(e ** 2 for e in a)
-        return float(np.sum(np.asarray(a) ** 2))
-
-    # -- named functions ---------------------------------------------------
-    def _named(self, expr):
-        name = type(expr).__name__
-        spec = self.catalog.functions.get(name)
-        if spec is None:
-            raise NotEvaluable(f"the function {name} is declared by no problem")
-        if self.mode == "package":
-            if spec.package is None:
-                raise NotEvaluable(f"the package has no value for {name}")
-            try:
-                return spec.package(self.values, self.index, self.ev, *expr.args)
-            except (NotEvaluable, InvalidValue):
-                raise
-            except TypeError as exc:
-                raise NotEvaluable(f"the package function of {name} raised TypeError: {exc} (it is called as "
-                                   f"package(values, index, evaluate, *arguments), one argument per argument of "
-                                   f"{name} on the page)") from None
-            except Exception as exc:  # noqa: BLE001 - an author's package function: its error, named
-                raise NotEvaluable(f"the package function of {name} raised {type(exc).__name__}: {exc}") from None
-        if spec.definition is None:
-            raise NotEvaluable(f"{name} has no definition on a page")
-        definition = self.equations[spec.definition]
-        head = definition.sides[0]
-        # every argument is read in the caller's context first, then bound: g(b, a) never reads its own new a for b
-        bound_locals, bound_indices = self._arguments(name, head, expr)
-        saved_locals, saved_indices = self.locals, dict(self.indices)
-        try:
-            self.locals = bound_locals  # the body sees its own parameters only, never an enclosing function's
-            self.indices.update(bound_indices)
-            errors = []
-            for n, form in enumerate(definition.sides[1:], 1):
-                # a later form stands for the definition only where it is proved equal to it
-                if n > 1 and not _form_proved(definition, n, self.catalog):
-                    errors.append(f"form {n + 1} of {spec.definition} is not proved equal to its definition")
-                    continue
-                try:
-                    return self.ev(form)
-                except NotEvaluable as exc:
-                    errors.append(str(exc))
-            raise NotEvaluable(f"no form of {name} can be evaluated here: {'; '.join(errors)}")
-        finally:
-            self.locals, self.indices = saved_locals, saved_indices
-
-    def _arguments(self, name, head, expr):
-        """({parameter name: value}, {index name: value}): the arguments of ``expr`` bound to the parameters of
-        its definition's first side ``head`` (a value parameter to the argument's value, an entry s_k to the index
-        of the argument, which must be an entry of the same s)."""
-        if len(head.args) != len(expr.args):
-            raise NotEvaluable(f"{name} takes {len(head.args)} argument(s), as its definition {head} says, "
-                               f"but is called with {len(expr.args)}: {expr}")
-        values, indices = {}, {}
-        for param, arg in zip(head.args, expr.args):
-            if isinstance(param, sp.Indexed):
-                if not (isinstance(arg, sp.Indexed) and arg.base == param.base and len(arg.indices) == 1):
-                    raise NotEvaluable(f"{name}'s parameter {param} is an entry of {param.base}: it takes "
-                                       f"{param.base} at another index, not {arg}")
-                indices[param.indices[0].name] = self.index(arg.indices[0])
-            elif isinstance(param, sp.Symbol) and param.is_integer:  # an index parameter: f(k) at k = 2
-                indices[param.name] = self.index(arg)
-            else:
-                values[param.name] = self.ev(arg)
-        return values, indices
-
-    # -- derivatives ---------------------------------------------------------
-    def _variable(self, var):
-        """(primitive name, location) of a differentiation variable."""
-        if isinstance(var, sp.Symbol):
-            if var.name not in self.point.values:
-                raise NotEvaluable(f"cannot differentiate with respect to {var.name}: not a free variable here")
-            return var.name, ()
-        if not isinstance(var, sp.Indexed):
-            raise NotEvaluable(f"cannot differentiate with respect to {var}: a variable is a symbol or an entry w_j")
-        base = var.base.label.name
-        if len(var.indices) != 1:
-            raise NotEvaluable(f"cannot differentiate with respect to {var}: one index, as in w_j")
-        k = self.index(var.indices[0])
-        name = self.columns.get(base) or self.rows.get(base) or base
-        if name not in self.point.values:
-            raise NotEvaluable(f"cannot differentiate with respect to {base}: not a free variable here")
-        shape = np.shape(self.point.values[name])
-        _in_range(var, (k,), shape[1:] if base in self.columns else shape[:1])
-        if base in self.columns:
-            return name, (slice(None), k - 1)
-        if base in self.rows:
-            return name, (k - 1,)
-        return base, (k - 1,)
 
     def _child(self, mode, values=None, regions=None, derivative=None, moved=None, locals_=None):
         """An evaluator at this point in this one's context: the same indices (a sum's, a named function's) and
@@ -1152,66 +660,166 @@ class Evaluator:
             return spec.gradients[name] if own else None
         return getattr(self.catalog, "package_gradients", {}).get((expression_key(f), str(var)))
 
-    def _frozen(self, f):
-        """(value of ``f``, back, held): ``f`` evaluated (symbolic mode) with every parameter of the named function
-        being evaluated held as a symbol of its own (``held``: name -> symbol, or Matrix of symbols), and ``back`` the
-        substitution of their values. A parameter is an independent variable of its definition: d/dz of a body whose
-        parameter is bound to 2z must not see the 2z, and d/dp of it is taken at p's value."""
-        if not self.locals:
-            return self.ev(f), {}, {}
-        held, back = {}, {}
-        for name, value in self.locals.items():
-            if isinstance(value, sp.MatrixBase):
-                syms = sp.Matrix(value.rows, value.cols, lambda r, c: sp.Dummy(f"{name}_{r + 1}_{c + 1}", real=True))
-                back.update(zip(syms, value))
-                held[name] = syms
-            else:
-                sym = sp.Dummy(name, real=True)
-                back[sym] = value
-                held[name] = sym
-        before = set(self.regions.variables) if self.regions is not None else set()
-        saved, self.locals = self.locals, held
-        recorded = len(self.denominators)
-        try:
-            inner = self.ev(f)
-        finally:
-            self.locals = saved
-            self.denominators[recorded:] = [d.xreplace(back) for d in self.denominators[recorded:]]
-        if self.regions is not None:  # an atom whose condition holds a held symbol would never be told at a point
-            dummies, conditions = set(back), getattr(self.regions, "conditions", None)
-            for atom in set(self.regions.variables) - before:
-                condition = conditions.get(atom) if conditions is not None else None
-                if condition is None or sp.sympify(condition[1]).free_symbols & dummies:
-                    raise NotEvaluable("a derivative inside a named function through a max, |.| or indicator of its "
-                                       "parameters: decided at points only")
-        return inner, back, held
+    def before_derivative(self, f):
+        if self.point.kink and self.on_kink(f):
+            raise NotEvaluable("not differentiable at a kink")
 
-    @staticmethod
-    def _diff(inner, target):
-        """d inner / d target, entry by entry for a vector or matrix target (a sympy Matrix then)."""
-        if isinstance(target, (np.ndarray, sp.MatrixBase)):
-            shape = target.shape
-            entries = np.asarray(target.tolist() if isinstance(target, sp.MatrixBase) else target, dtype=object)
-            grads = np.empty(entries.shape, dtype=object)
-            for idx in np.ndindex(entries.shape):
-                grads[idx] = sp.diff(inner, entries[idx])
-            return _to_matrix(grads.reshape(shape))
-        return sp.diff(inner, target)
+
+class PackageEvaluator(Evaluator):
+    """The numpy layer over the interpreter: the same notation in float64, every named function by the package's own
+    code, derivatives by the package's analytic gradient, centred finite differences or one-sided slopes."""
+
+    def _leaf(self, expr):
+        if isinstance(expr, (sp.Number, sp.NumberSymbol)):  # e, pi: their float
+            return float(expr)
+        return super()._leaf(expr)
+
+    def _ev_Symbol(self, expr):
+        name = expr.name
+        if name in self.locals:
+            return self.locals[name]
+        if name in self.indices:
+            return float(self.indices[name])
+        if name not in self.values:
+            raise MissingValue(f"{name} has no value at this point")
+        return _column(self.values[name])
+
+    def _ev_Add(self, expr):
+        return reduce(operator.add, [self.ev(a) for a in expr.args])
+
+    def _times(self, out, v):
+        if not (np.ndim(out) == 2 and np.ndim(v) == 2):
+            return out * v
+        if np.shape(out)[1] != np.shape(v)[0] and 1 not in (np.size(out), np.size(v)):
+            raise NotEvaluable(f"the shapes do not multiply: {np.shape(out)} times {np.shape(v)}")
+        return out @ v if np.shape(out)[1] == np.shape(v)[0] else out * v  # a 1 x 1 result is a number
+
+    def _ev_Pow(self, expr):
+        base = self.ev(expr.base)
+        if np.ndim(base) == 2 and np.size(base) > 1:  # as sympy: no power of a vector
+            raise NotEvaluable(f"a power of a vector or matrix of shape {np.shape(base)}")
+        return base ** self.ev(expr.exp)
+
+    def _ev_Frac(self, expr):
+        bottom = self.ev(expr.args[1])
+        if np.ndim(bottom) == 2 and np.size(bottom) > 1:
+            raise NotEvaluable(f"a division by a vector or matrix of shape {np.shape(bottom)}")
+        return self.ev(expr.args[0]) / bottom
+
+    def _numpy(self, expr):
+        """exp, log, sin, cos, tan, sinh, cosh, tanh, |.|, sign: numpy's function of the float."""
+        return getattr(np, _NUMPY.get(type(expr).__name__, type(expr).__name__))(self.ev(expr.args[0]))
+
+    _ev_exp = _ev_log = _ev_Abs = _ev_sign = _numpy
+    _ev_sin = _ev_cos = _ev_tan = _ev_sinh = _ev_cosh = _ev_tanh = _numpy
+
+    def _extremum(self, expr, direction):
+        return reduce(np.maximum if direction > 0 else np.minimum, [self.ev(a) for a in expr.args])
+
+    def _ev_Heaviside(self, expr):
+        at_zero = self.ev(expr.args[1]) if len(expr.args) > 1 else 0.5
+        return np.heaviside(np.asarray(self.ev(expr.args[0]), dtype=np.float64), float(at_zero))
+
+    def _rounding(self, expr, up):
+        a = self.ev(expr.args[0])
+        return np.ceil(a) if up else np.floor(a)
+
+    def _truth(self, holds):
+        return 1.0 if holds else 0.0
+
+    def _indicator(self, cond, lhs, rhs):
+        exact = _exact_relation(cond, lhs, rhs)
+        if exact is None:
+            raise NotEvaluable(f"cannot decide {cond} here")
+        return self._truth(exact)
+
+    def _condition(self, rel):
+        return self._truth(bool(rel))
+
+    def _zero(self):
+        return 0.0
+
+    def _one(self):
+        return 1.0
+
+    def _ev_Dot(self, expr):
+        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
+        if np.shape(a) != np.shape(b) or (len(np.shape(a)) == 2 and np.shape(a)[1] != 1):
+            raise NotEvaluable(f"an inner product of shapes {np.shape(a)} and {np.shape(b)}: two column vectors")
+        return float((a.T @ b).item())
+
+    def _ev_Transpose(self, expr):
+        return self.ev(expr.args[0]).T
+
+    def _ev_Norm(self, expr):
+        return float(np.linalg.norm(np.asarray(self.ev(expr.args[0]), dtype=np.float64)))
+
+    def _ev_Frobenius(self, expr):
+        return float(np.sum(np.asarray(self.ev(expr.args[0])) ** 2))
+
+    def _ev_Identity(self, expr):
+        return np.eye(self.index(expr.args[0]))
+
+    def _ev_ZeroVector(self, expr):
+        return np.zeros((self.index(expr.args[0]), 1))
+
+    def _ev_Inverse(self, expr):
+        a = self.ev(expr.args[0])
+        shape = a.shape if hasattr(a, "shape") else ()
+        if len(shape) != 2 or shape[0] != shape[1]:
+            raise NotEvaluable(f"the inverse of a matrix that is not square: shape {shape}")
+        try:
+            return np.linalg.inv(np.asarray(a, dtype=np.float64))
+        except np.linalg.LinAlgError:
+            raise NotEvaluable("the matrix has no inverse here (it is singular)") from None
+
+    def _named(self, expr):
+        name = type(expr).__name__
+        spec = self.catalog.functions.get(name)
+        if spec is None:
+            raise NotEvaluable(f"the function {name} is declared by no problem")
+        if spec.package is None:
+            raise NotEvaluable(f"the package has no value for {name}")
+        try:
+            return spec.package(self.values, self.index, self.ev, *expr.args)
+        except (NotEvaluable, InvalidValue):
+            raise
+        except TypeError as exc:
+            raise NotEvaluable(f"the package function of {name} raised TypeError: {exc} (it is called as "
+                               f"package(values, index, evaluate, *arguments), one argument per argument of "
+                               f"{name} on the page)") from None
+        except Exception as exc:  # noqa: BLE001 - an author's package function: its error, named
+            raise NotEvaluable(f"the package function of {name} raised {type(exc).__name__}: {exc}") from None
+
+    def _variable(self, var):
+        """(primitive name, location) of a differentiation variable."""
+        if isinstance(var, sp.Symbol):
+            if var.name not in self.point.values:
+                raise NotEvaluable(f"cannot differentiate with respect to {var.name}: not a free variable here")
+            return var.name, ()
+        if not isinstance(var, sp.Indexed):
+            raise NotEvaluable(f"cannot differentiate with respect to {var}: a variable is a symbol or an entry w_j")
+        base = var.base.label.name
+        if len(var.indices) != 1:
+            raise NotEvaluable(f"cannot differentiate with respect to {var}: one index, as in w_j")
+        k = self.index(var.indices[0])
+        name = self.columns.get(base) or self.rows.get(base) or base
+        if name not in self.point.values:
+            raise NotEvaluable(f"cannot differentiate with respect to {base}: not a free variable here")
+        shape = np.shape(self.point.values[name])
+        _in_range(var, (k,), shape[1:] if base in self.columns else shape[:1])
+        if base in self.columns:
+            return name, (slice(None), k - 1)
+        if base in self.rows:
+            return name, (k - 1,)
+        return base, (k - 1,)
 
     def _derivative(self, expr):
-        """d f / d var: with respect to a value of the point (s_k, W, z), or to a parameter of the named function
-        being evaluated (its definition h'(z) = dh(z)/dz, called at h'(2z): the derivative of h at 2z)."""
+        """d f / d var in float64: the package's gradient, finite differences or one-sided slopes."""
         f, var = expr.args
         if isinstance(var, sp.Symbol) and var.name in self.locals:
             return self._parameter_derivative(f, var.name)
         name, loc = self._variable(var)
-        if self.mode == "symbolic":
-            if self.point.kink and self.on_kink(f):
-                raise NotEvaluable("not differentiable at a kink")
-            inner, back, _ = self._frozen(f)  # a sign variable of Regions is a constant in its region: diff treats it so
-            target = self.values[name][loc] if loc else self.values[name]
-            out = self._diff(inner, target)
-            return out.xreplace(back) if back else out
         if self.derivative == "analytic":
             rule = self._package_gradient(f, var, name)
             if rule is None:
@@ -1240,7 +848,6 @@ class Evaluator:
             return float(np.asarray(child.ev(f)).item())
 
         return self._numeric_derivative(f, along, start)
-
     def _numeric_derivative(self, f, along, start):
         """One-sided slopes, or centred differences of ``along`` at ``start``: steps of 1e-6, or where a derivative
         is taken of a derivative (each difference of differences divides rounding by a step again), 2e-4 times the
@@ -1257,9 +864,6 @@ class Evaluator:
         value = self.locals[name]
         if self.point.kink and self.on_kink(f):
             raise NotEvaluable("not differentiable at a kink")
-        if self.mode == "symbolic":
-            inner, back, held = self._frozen(f)
-            return self._diff(inner, held[name]).xreplace(back)
         if self.derivative == "analytic":
             raise NotEvaluable(f"the package's gradients are with respect to the point's values, not the parameter "
                                f"{name} of a named function")
@@ -1343,4 +947,5 @@ def _numeric_jacobian(along, start, h):
     return np.stack(columns, axis=1)
 
 
+_NUMPY = {"Abs": "abs"}
 EVALUATED_FUNCTIONS = tuple(_evaluated_functions())

@@ -2,8 +2,8 @@ r"""Judge a reader's own line of a derivation against the page's equation: sympy
 
 This module runs in the reader's browser (Pyodide) and, on the same inputs, in
 CPython under pytest, so both say the same. It imports nothing but sympy,
-mpmath and the engine's sympy-only modules (:mod:`notation`, :mod:`parse`,
-:mod:`kernel`, :mod:`feasible`); never numpy.
+mpmath and the engine's sympy-only modules (:mod:`notation`, :mod:`parse`, :mod:`interpret`, the one
+interpreter of the notation, :mod:`kernel`, :mod:`feasible`); never numpy.
 
 What the browser gets from the build (:mod:`derivations.site.reader_export`),
 one JSON per page: each equation's sides as notation trees, the *cases* the
@@ -13,17 +13,31 @@ softmax ``f`` already expanded), the named functions with their definitions,
 and the known wrong versions (mutants) of each side. The reader's line is read
 by :func:`derivations.equations.parse.parse_equation` (never ``eval``).
 
-The verdict, per the project's first rule:
+The verdict, per the project's first rule ("equal" meets the standard of "proved", #28):
 
-* **equal** only when, at every case, :func:`kernel.is_zero` proves the
-  difference zero for every real value of the symbols ("proved by sympy at the
-  equation's sizes"), or, when either side is piecewise (an indicator, a max, an
-  absolute value), when the two sides are equal at every one of N points, some
-  of them exactly on each kink, and the verdict says so in those words;
-* **not equal** only with a counterexample: a point where both sides,
-  re-evaluated at higher precision, really differ;
+* **equal, proved** when, at every case, :func:`kernel.is_zero` proves the
+  difference zero for every real value of the symbols, and the second route,
+  each side evaluated apart at points of magnitude 1, 10^3 and 10^6, finds no
+  difference (a proof and a point that disagree are "cannot decide");
+* **equal at N points** when either side is piecewise (an indicator, a max, an
+  absolute value): at every case, at points of every scale, exactly on each
+  kink and threshold of either side (conditions not linear in one symbol too:
+  an exact root of the condition, the others drawn) and beside it, each point
+  compared exactly (the region both sides take there proved equal by the
+  kernel, or the difference's sign certified); the verdict names the sizes and
+  scales;
+* **a subgradient** when the line differs from the page's side only exactly on
+  a kink, and its value there is the page's with each indicator at the kink
+  taken anywhere in [0, 1] (a gradient of a convex loss: another valid
+  subgradient); the kink is named;
+* **not equal** only with a counterexample: a point where the two exact values
+  differ for certain, or a line whose shapes do not combine where the page's do;
+  a known mistake is named only when it agrees with the line at every point;
 * otherwise it **cannot decide**, and says why (timeout, a side it cannot
-  evaluate, a proof out of sympy's reach with no point that tells the sides apart).
+  evaluate, a difference it cannot tell from 0): never "equal".
+
+The cases are the equation's smallest sizes and one where every size and index
+differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 """
 
 from __future__ import annotations
@@ -35,7 +49,8 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import COMPARE, certified_sign, is_zero
+from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, ShapeError, at_point
+from derivations.equations.kernel import certified_sign, is_zero
 from derivations.equations.notation import (
     Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, fn, latex,
 )
@@ -45,6 +60,7 @@ __all__ = ["encode", "decode", "Page", "judge", "BROWSER_MODULES", "MAX_INPUT"]
 
 # the modules the browser loads, as paths under src/ (what this module imports, and nothing that imports numpy)
 BROWSER_MODULES = ("derivations/equations/notation.py", "derivations/equations/parse.py",
+                   "derivations/equations/interpret.py",
                    "derivations/equations/kernel/__init__.py", "derivations/equations/kernel/numbers.py",
                    "derivations/equations/kernel/rules.py", "derivations/equations/kernel/feasible.py",
                    "derivations/equations/reader.py")
@@ -151,10 +167,6 @@ def _decode_value(data):
 
 # -- the page's data ---------------------------------------------------------------------------------------------
 
-class NotEvaluable(Exception):
-    """The checker cannot evaluate this side here (said so, never taken for equal or not equal)."""
-
-
 class Unknown(Exception):
     """The line uses a name the page's notation does not have here."""
 
@@ -220,61 +232,51 @@ def _is_matrix(v):
     return isinstance(v, sp.MatrixBase)
 
 
-class Evaluator:
-    """The value of a notation tree at a case, in the case's real symbols (a number, or a sympy Matrix)."""
+class Evaluator(Interpreter):
+    """The value of a notation tree at a case, in the case's real symbols (a number, or a sympy Matrix): the engine's
+    own interpreter (:mod:`interpret`), reading the case's values, with limits that keep a line within its budget."""
+
+    max_terms = 50
+    max_power = MAX_POWER
+    max_exponent = 10 ** 6
+    row_times_column_is_number = True
 
     def __init__(self, page, case, deadline):
-        self.page, self.case, self.deadline = page, case, deadline
-        self.indices = dict(case.indices)
-        self.locals = {}
+        super().__init__(case.indices, deadline=deadline)
+        self.page, self.case = page, case
 
-    def check_time(self):
-        if time.monotonic() > self.deadline:
-            raise TimeoutError
+    @staticmethod
+    def show(expr):
+        return f"${latex(expr)}$"
 
-    def index(self, expr):
-        v = self.ev(expr)
-        if not (isinstance(v, sp.Integer) or (isinstance(v, sp.Basic) and v.is_Integer)):
-            raise NotEvaluable(f"{latex(expr)} is used as an index, but it is not a whole number here")
-        return int(v)
-
-    def ev(self, expr):
-        self.check_time()
-        method = getattr(self, "_ev_" + type(expr).__name__, None)
-        if method is not None:
-            return method(expr)
-        if isinstance(expr, sp.Float):
-            return sp.Rational(expr)
-        if isinstance(expr, sp.Number) or expr is sp.E:
-            return expr
-        if isinstance(expr, sp.core.function.AppliedUndef):
-            return self._named(expr)
-        if isinstance(expr, Relational):
-            return expr.func(self.ev(expr.lhs), self.ev(expr.rhs))
-        raise NotEvaluable(f"the checker has no rule for {type(expr).__name__}")
-
-    def _ev_Symbol(self, expr):
-        name = expr.name
-        if name in self.locals:
-            return self.locals[name]
-        if name in self.indices:
-            return sp.Integer(self.indices[name])
+    def symbol(self, name):
         values = self.case.values
-        if name in values:
-            v = values[name]
-            if isinstance(v, list):
-                return sp.Matrix(v)
-            return v
-        raise Unknown(name)
+        if name not in values:
+            raise Unknown(name)
+        v = values[name]
+        return sp.Matrix(v) if isinstance(v, list) else v
+
+    def label(self, expr):
+        base = expr.base.label.name
+        if base not in self.case.labels:
+            return None
+        v, at = self.case.labels[base], [self.index(q) for q in expr.indices]
+        if len(at) != 1 or not 1 <= at[0] <= len(v):
+            raise NotEvaluable(f"${latex(expr)}$: there is no {base} number {at[0]} here")
+        return v[at[0] - 1]
+
+    def definition(self, name):
+        spec = self.page.functions.get(name)
+        if spec is None or spec["body"] is None:
+            raise NotEvaluable(f"the function {name} has no definition the checker can use")
+        return sp.Function(name)(*spec["params"]), [spec["body"]]
 
     def _ev_Indexed(self, expr):
+        label = self.label(expr)
+        if label is not None:
+            return sp.Integer(label)
         base = expr.base.label.name
         at = [self.index(q) for q in expr.indices]
-        if base in self.case.labels:
-            v = self.case.labels[base]
-            if len(at) != 1 or not 1 <= at[0] <= len(v):
-                raise NotEvaluable(f"{latex(expr)}: there is no {base} number {at[0]} here")
-            return sp.Integer(v[at[0] - 1])
         source = self.case.columns.get(base) or self.case.rows.get(base)
         if source is not None and len(at) == 1:
             if source not in self.case.values:
@@ -282,355 +284,266 @@ class Evaluator:
             whole = self.case.values[source]
             if base in self.case.columns:
                 if not 1 <= at[0] <= whole.shape[1]:
-                    raise NotEvaluable(f"{latex(expr)}: there is no column {at[0]} of {source} here")
+                    raise NotEvaluable(f"${latex(expr)}$: there is no column {at[0]} of {source} here")
                 return whole[:, at[0] - 1]
             if not 1 <= at[0] <= whole.shape[0]:
-                raise NotEvaluable(f"{latex(expr)}: there is no row {at[0]} of {source} here")
+                raise NotEvaluable(f"${latex(expr)}$: there is no row {at[0]} of {source} here")
             return whole[at[0] - 1, :].T
         if base not in self.case.values:
             raise Unknown(base)
         v = self.case.values[base]
         if _is_matrix(v):
             if len(at) != 2 or not (1 <= at[0] <= v.shape[0] and 1 <= at[1] <= v.shape[1]):
-                raise NotEvaluable(f"{latex(expr)}: {base} is a {v.shape[0]} x {v.shape[1]} matrix here")
+                raise NotEvaluable(f"${latex(expr)}$: {base} is a {v.shape[0]} x {v.shape[1]} matrix here")
             return v[at[0] - 1, at[1] - 1]
         if not isinstance(v, list) or len(at) != 1:
-            raise NotEvaluable(f"{latex(expr)}: {base} takes {'one index' if isinstance(v, list) else 'no index'} here")
+            raise NotEvaluable(f"${latex(expr)}$: {base} takes {'one index' if isinstance(v, list) else 'no index'} here")
         if not 1 <= at[0] <= len(v):
-            raise NotEvaluable(f"{latex(expr)}: {base} has entries 1..{len(v)} here, not {at[0]}")
+            raise NotEvaluable(f"${latex(expr)}$: {base} has entries 1..{len(v)} here, not {at[0]}")
         return v[at[0] - 1]
 
-    def _ev_Add(self, expr):
-        out = None
-        for a in expr.args:
-            v = self.ev(a)
-            if out is not None and _is_matrix(out) != _is_matrix(v):
-                raise NotEvaluable("a vector added to a number")
-            out = v if out is None else out + v
-        return out
-
-    def _ev_Mul(self, expr):
-        out = None
-        for a in expr.args:
-            v = self.ev(a)
-            if out is None:
-                out = v
-            elif _is_matrix(out) and _is_matrix(v):
-                if out.shape[1] != v.shape[0]:
-                    if out.shape == v.shape and out.shape[1] == 1:
-                        raise NotEvaluable("a product of two column vectors: write the inner product as a^T b")
-                    raise NotEvaluable(f"the shapes do not multiply: {out.shape} times {v.shape}")
-                out = out * v
-                if out.shape == (1, 1):  # a row times a column (w^T x): a number
-                    out = out[0, 0]
-            else:
-                out = out * v
-        return out
-
-    def _ev_Pow(self, expr):
-        base, power = self.ev(expr.base), self.ev(expr.exp)
-        if _is_matrix(base) or _is_matrix(power):
-            raise NotEvaluable("a power of a vector or a matrix")
-        if power.is_number and abs(sp.N(power, 15)) > MAX_POWER:  # s_1^{10^6} would take sympy's expand forever
-            raise NotEvaluable(f"a power too large to evaluate: {latex(expr)}")
-        return base ** power
-
-    def _ev_Frac(self, expr):
-        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
-        if _is_matrix(b):
-            raise NotEvaluable("a division by a vector or a matrix")
-        if b == 0:
-            raise NotEvaluable(f"a division by zero: {latex(expr)}")
-        return a / b
-
-    def _scalar(self, v, what):
-        if _is_matrix(v):
-            raise NotEvaluable(f"{what} of a vector")
-        return v
-
-    def _ev_exp(self, expr):
-        a = self._scalar(self.ev(expr.args[0]), "an exponential")
-        if a.is_number and abs(sp.N(a, 15)) > 10 ** 6:
-            raise NotEvaluable(f"an exponential too large to evaluate: {latex(expr)}")
-        return sp.exp(a)
-
-    def _ev_log(self, expr):
-        return sp.log(self._scalar(self.ev(expr.args[0]), "a logarithm"))
-
-    def _ev_Max(self, expr):
-        return _extremum([self._scalar(self.ev(a), "a max") for a in expr.args], 1)
-
-    def _ev_Min(self, expr):
-        return _extremum([self._scalar(self.ev(a), "a min") for a in expr.args], -1)
-
-    def _ev_Abs(self, expr):
-        return _abs(self._scalar(self.ev(expr.args[0]), "an absolute value"))
-
-    def _ev_Ind(self, expr):
-        cond = expr.args[0]
-        if not isinstance(cond, Relational):
-            raise NotEvaluable("an indicator holds a relation")
-        lhs, rhs = self.ev(cond.lhs), self.ev(cond.rhs)
-        if _is_matrix(lhs) or _is_matrix(rhs):
-            raise NotEvaluable("an indicator of a relation between vectors")
-        decided = _relation(cond.func, lhs, rhs)
-        if decided is not None:
-            return sp.Integer(1 if decided else 0)
-        return sp.Piecewise((1, cond.func(lhs, rhs, evaluate=False)), (0, True))
-
-    def _ev_SumOver(self, expr):
-        body, index, lo, hi, excluded = expr.args
-        skip = None if excluded is sp.S.NaN else self.index(excluded)
-        had, saved = index.name in self.indices, self.indices.get(index.name)
-        total = None
-        try:
-            lo_, hi_ = self.index(lo), self.index(hi)
-            if hi_ - lo_ > 50:
-                raise NotEvaluable("a sum of more than 50 terms")
-            for k in range(lo_, hi_ + 1):
-                if k == skip:
-                    continue
-                self.indices[index.name] = k
-                v = self.ev(body)
-                total = v if total is None else total + v
-        finally:
-            if had:
-                self.indices[index.name] = saved
-            else:
-                self.indices.pop(index.name, None)
-        return sp.Integer(0) if total is None else total  # an empty sum is 0
-
-    def _ev_Product(self, expr):
-        body, (index, lo, hi) = expr.args[0], expr.args[1]
-        had, saved = index.name in self.indices, self.indices.get(index.name)
-        total = sp.Integer(1)  # an empty product is 1
-        try:
-            lo_, hi_ = self.index(lo), self.index(hi)
-            if hi_ - lo_ > 50:
-                raise NotEvaluable("a product of more than 50 factors")
-            for k in range(lo_, hi_ + 1):
-                self.indices[index.name] = k
-                v = self.ev(body)
-                if _is_matrix(v):
-                    raise NotEvaluable("a product of vectors")
-                total = total * v
-        finally:
-            if had:
-                self.indices[index.name] = saved
-            else:
-                self.indices.pop(index.name, None)
-        return total
-
-    def _ev_Dot(self, expr):
-        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
-        if not (_is_matrix(a) and _is_matrix(b) and a.shape == b.shape and a.shape[1] == 1):
-            raise NotEvaluable(f"an inner product of two column vectors, not of {latex(expr.args[0])} and {latex(expr.args[1])}")
-        return (a.T * b)[0, 0]
-
-    def _ev_Transpose(self, expr):
-        a = self.ev(expr.args[0])
-        return a.T if _is_matrix(a) else a
-
-    def _ev_Norm(self, expr):
-        a = self.ev(expr.args[0])
-        return sp.sqrt(sum(e ** 2 for e in a)) if _is_matrix(a) else sp.Abs(a)
-
-    def _ev_Frobenius(self, expr):
-        a = self.ev(expr.args[0])
-        return sum(e ** 2 for e in a) if _is_matrix(a) else a ** 2
-
-    def _ev_Identity(self, expr):
-        return sp.eye(self.index(expr.args[0]))
-
-    def _ev_ZeroVector(self, expr):
-        return sp.zeros(self.index(expr.args[0]), 1)
-
-    def _ev_Inverse(self, expr):
-        a = self.ev(expr.args[0])
-        if not _is_matrix(a) or a.shape[0] != a.shape[1] or a.det() == 0:
-            raise NotEvaluable("an inverse of a matrix that has none here")
-        return a.inv()
-
-    def _named(self, expr):
-        name = type(expr).__name__
-        spec = self.page.functions.get(name)
-        if spec is None or spec["body"] is None:
-            raise NotEvaluable(f"the function {name} has no definition the checker can use")
-        saved_locals, saved_indices = dict(self.locals), dict(self.indices)
-        try:
-            if len(spec["params"]) != len(expr.args):
-                raise NotEvaluable(f"{latex(expr)}: {name} takes {len(spec['params'])} arguments")
-            values = []
-            for param, arg in zip(spec["params"], expr.args):
-                if isinstance(param, sp.Indexed):
-                    values.append(("index", param.indices[0].name, self.index(arg.indices[0])))
-                else:
-                    values.append(("local", param.name, self.ev(arg)))
-            for kind, pname, value in values:
-                (self.indices if kind == "index" else self.locals)[pname] = value
-            return self.ev(spec["body"])
-        finally:
-            self.locals, self.indices = saved_locals, saved_indices
-
-    def _variables(self, var):
-        """The real symbols a derivative is taken with respect to, in the shape of the variable."""
-        v = self.ev(var)
-        entries = list(v) if _is_matrix(v) else [v]
-        if not all(isinstance(e, sp.Symbol) for e in entries):
-            raise NotEvaluable(f"a derivative with respect to {latex(var)}, which is not a free variable here")
-        return v
-
-    def _derivative(self, expr):
-        f, var = expr.args
-        value = self.ev(f)
+    def differentiable(self, value):
         if _is_matrix(value):
             raise NotEvaluable("the derivative of a vector")
         # max(a, b) as the piecewise b if b > a, else a: its derivative takes the kink's convention 1(u > 0)
         value = value.replace(lambda e: isinstance(e, sp.Max) and len(e.args) == 2,
                               lambda e: sp.Piecewise((e.args[1], e.args[1] > e.args[0]), (e.args[0], True)))
-        if value.has(sp.Max, sp.Min, sp.Abs):
+        if value.has(sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling):
             raise NotEvaluable("a derivative through a max, a min or an absolute value of more than two terms")
-        at = self._variables(var)
-        if _is_matrix(at):
-            return at.applyfunc(lambda s: sp.diff(value, s))
-        return sp.diff(value, at)
-
-    _ev_Partial = _derivative
-    _ev_Grad = _derivative
+        return value
 
 
 # -- judging -----------------------------------------------------------------------------------------------------
 
-PIECEWISE = (sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign)
+PIECEWISE = (sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign, sp.floor, sp.ceiling)
+SCALES = (1, 10 ** 3, 10 ** 6)  # the magnitudes of the values tried: a line wrong only for large values is seen
+MAX_EXACT_POWER = 10 ** 4  # an exact power with a larger exponent is not computed at a point (3^(3^27) never ends)
+MAX_KINKS = 12  # conditions whose kinks are visited, per case
+BESIDE = (sp.Rational(1, 10 ** 3), sp.Rational(1, 10 ** 12))  # how far beside a kink (times its size)
 
 
 class Check:
-    """The running judgement of one line: what each case said."""
+    """The running judgement of one line: what each case and point said, and the points it was said at."""
 
     def __init__(self, deadline):
         self.deadline = deadline
         self.proved_cases = 0
         self.points = 0
         self.kink_points = 0
+        self.beside_points = 0
+        self.region_proved = 0
         self.piecewise = False
+        self.scales = set()
+        self.visited = []  # (case, point) of every point of the verdict: a mistake's name is confirmed on them
+
+    def tick(self):
+        if time.monotonic() > self.deadline:
+            raise TimeoutError
+
+
+class Point:
+    """A point of a case: the value of each real symbol, its scale, and whether it lies on (or beside) a kink."""
+
+    def __init__(self, subs, scale, kink=None, beside=False):
+        self.subs, self.scale, self.kink, self.beside = subs, scale, kink, beside
 
 
 def _entries(v):
     return list(v) if _is_matrix(v) else [v]
 
 
-# -- signs of numbers: kernel.certified_sign, as the build's evaluator decides them --------------------------------
-
-def _sign(u):
-    """The sign of the number ``u``, told for certain (kernel.certified_sign: never sympy's own comparison, whose evalf
-    takes log(1 + 1e-200) as 0), or NotEvaluable."""
-    sign = certified_sign(u)
-    if sign is None:
-        raise NotEvaluable(f"I cannot tell the sign of {latex(sp.sympify(u))} for certain")
-    return sign
-
-
-def _relation(func, lhs, rhs):
-    """True or False where ``lhs - rhs`` is a number (decided by its certified sign), else None."""
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
-    if not diff.is_number:
-        return None
-    return bool(COMPARE[func](_sign(diff), 0))
-
-
-def _extremum(args, direction):
-    """max (1) or min (-1): of numbers, the one each certified comparison picks; else sympy's Max or Min."""
-    if not all(sp.sympify(a).is_number for a in args):
-        return sp.Max(*args) if direction > 0 else sp.Min(*args)
-    best = args[0]
-    for a in args[1:]:
-        if _sign(direction * (a - best)) > 0:
-            best = a
-    return best
-
-
-def _abs(a):
-    return a * _sign(a) if sp.sympify(a).is_number else sp.Abs(a)
-
-
-def _at(expr, subs):
-    """``expr`` at the point ``subs``, every relation, max, min and absolute value of numbers decided by its certified
-    sign: a plain substitution would let sympy decide them by its own comparison."""
-    expr = sp.sympify(expr)
-    if not expr.args:
-        return subs.get(expr, expr)
-    if isinstance(expr, Relational):
-        lhs, rhs = _at(expr.lhs, subs), _at(expr.rhs, subs)
-        decided = _relation(type(expr), lhs, rhs)
-        return expr.func(lhs, rhs, evaluate=False) if decided is None else sp.true if decided else sp.false
-    if isinstance(expr, sp.Piecewise):
-        pieces = []
-        for value, cond in expr.args:
-            cond = _at(cond, subs)
-            if cond is sp.false:
-                continue
-            pieces.append((_at(value, subs), cond))
-            if cond is sp.true:
-                break
-        if pieces and pieces[0][1] is sp.true:
-            return pieces[0][0]
-        return sp.Piecewise(*pieces) if pieces else sp.nan
-    args = [_at(a, subs) for a in expr.args]
-    if isinstance(expr, (sp.Max, sp.Min)):
-        return _extremum(args, 1 if isinstance(expr, sp.Max) else -1)
-    if isinstance(expr, sp.Abs):
-        return _abs(args[0])
-    if isinstance(expr, (sp.Indexed, sp.IndexedBase)):
-        return subs.get(expr, expr)
-    return expr.func(*args)
-
-
 def _shape(v):
     return v.shape if _is_matrix(v) else None
 
 
-def _numeric(expr, subs, digits):
-    """The value at a point, to ``digits`` digits, or None where it has no real value."""
-    try:
-        value = _at(expr, subs)
-    except NotEvaluable:  # a sign that cannot be told for certain: no value to compare, never a guessed one
-        return None
+# -- the value of a line at a point: its region, then an exact number ------------------------------------------------
+
+def _region(expr, subs):
+    """``expr`` with each piece (indicator, max, min, |.|, sign, Heaviside, floor) replaced by the branch it takes at
+    the point ``subs``, told by certified signs; the symbols stay. Equal regions are equal at the point, and on the
+    whole region around it."""
+    expr = sp.sympify(expr)
+    if not expr.has(*PIECEWISE):
+        return expr
+    if isinstance(expr, sp.Piecewise):
+        for value, cond in expr.args:
+            if _too_large(cond, subs):
+                raise NotEvaluable("a power too large to evaluate exactly at this point")
+            truth = at_point(cond, subs)
+            if truth is sp.true:
+                return _region(value, subs)
+            if truth is not sp.false:
+                raise NotEvaluable(f"cannot decide ${latex(cond)}$ at this point")
+        return sp.nan
+    if isinstance(expr, (sp.Max, sp.Min)):
+        values = [_exact(a, subs) for a in expr.args]
+        if any(v is None for v in values):
+            raise NotEvaluable("a max or min of a value that has none here")
+        best = 0
+        for n in range(1, len(values)):
+            sign = certified_sign(values[n] - values[best])
+            if sign is None:
+                raise NotEvaluable("cannot tell which value is the largest")
+            if sign * (1 if isinstance(expr, sp.Max) else -1) > 0:
+                best = n
+        return _region(expr.args[best], subs)
+    if isinstance(expr, (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)):
+        inner = _region(expr.args[0], subs)
+        value = _exact(inner, subs)
+        if value is None:
+            raise NotEvaluable("a piece of a value that has none here")
+        if isinstance(expr, (sp.floor, sp.ceiling)):
+            return at_point(expr.func(value), {})
+        sign = certified_sign(value)
+        if sign is None:
+            raise NotEvaluable("cannot tell the sign of a piece's argument")
+        if isinstance(expr, sp.Abs):
+            return inner if sign >= 0 else -inner
+        if isinstance(expr, sp.sign):
+            return sp.Integer(sign)
+        return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else _region(
+            expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2), subs)
+    return expr.func(*[_region(a, subs) for a in expr.args])
+
+
+def _too_large(expr, subs):
+    """Whether putting ``subs`` into ``expr`` would compute an exact power with a huge exponent (u^{u^{u^u}} at 3)."""
+    for node in sp.postorder_traversal(expr):
+        if isinstance(node, sp.Pow) and not node.exp.is_Integer or isinstance(node, sp.Pow) and abs(node.exp) > 64:
+            exponent = node.exp.xreplace(subs)
+            base = node.base.xreplace(subs)
+            if not (exponent.is_number and base.is_number):
+                continue
+            try:
+                size = abs(sp.N(exponent, 15))
+            except (TypeError, ValueError):
+                return True
+            if not size.is_number or size.has(sp.zoo, sp.oo, sp.nan) or (
+                    size > MAX_EXACT_POWER and base.is_Rational and abs(base) not in (0, 1)):
+                return True
+    return False
+
+
+def _exact(expr, subs):
+    """The exact number ``expr`` is at ``subs`` (pieces decided for certain), or None where it has no real value.
+    NotEvaluable where a sign cannot be told, or the number is too large to compute exactly."""
+    expr = sp.sympify(expr)
+    if _too_large(expr, subs):
+        raise NotEvaluable("a power too large to evaluate exactly at this point")
+    value = at_point(expr, subs)
     if value.has(sp.Piecewise):
         value = sp.piecewise_fold(value)
-    value = sp.N(value, digits)
-    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan) or not value.is_number:
+    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan) or not value.is_number or value.has(sp.Piecewise):
         return None
-    re_, im_ = value.as_real_imag()
-    re_, im_ = sp.N(re_, digits), sp.N(im_, digits)
-    if not (re_.is_Float or re_.is_Integer or re_.is_Rational):
-        return None
-    if im_ != 0 and abs(im_) > sp.Float(10) ** (-digits + 5) * (1 + abs(re_)):
-        return None
-    return mpmath.mpf(str(re_)) if not re_.is_Rational else mpmath.mpf(re_.p) / re_.q
+    return value if _real(value) else None
 
 
-def _differ(a, b, digits):
-    if (a is None) != (b is None):
-        return True
-    if a is None:
+def _quick_sign(u):
+    """The sign of the number ``u`` from a strict evaluation at 40 digits, working precision capped (a log's argument
+    1 - (1 - e^-11000) would take thousands of digits: None then, and the point is undecided), else None."""
+    u = sp.sympify(u)
+    if u.is_Rational:
+        return 1 if u > 0 else -1 if u < 0 else 0
+    try:
+        value = u.evalf(40, maxn=400, strict=True)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return None
+    if not value.is_number or value.has(sp.I) or not value.is_Float:
+        return None
+    return 1 if value > 0 else -1 if value < 0 else None
+
+
+def _real(value):
+    """Whether a number written with logs and roots is real: each log's argument positive, each root's base not
+    negative, told by certified signs (sympy's own is_real decides log(1 - e^-11000) by a low-precision evalf, and
+    has called it not real)."""
+    for node in sp.preorder_traversal(value):
+        if isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_Integer):
+            sign = _quick_sign(node.args[0])
+            if sign is None:
+                raise NotEvaluable("cannot tell the sign of a log's or a root's argument for certain")
+            if sign < 0 or (sign == 0 and isinstance(node, sp.log)):
+                return False
+        elif isinstance(node, sp.Number) and not node.is_real:
+            return False
+    return not value.has(sp.I)
+
+
+def _compare_at(a, b, point, cache):
+    """How the entries ``a`` (the reader's) and ``b`` (the page's) compare at ``point``: ("equal", how),
+    ("differ", value a, value b), ("undefined",) where neither has a value, or ("undecided", why)."""
+    try:
+        ra, rb = _region(a, point.subs), _region(b, point.subs)
+        key = (ra, rb)
+        if key not in cache:
+            cache[key] = not ra.has(*PIECEWISE) and not rb.has(*PIECEWISE) and is_zero(ra - rb)
+        va, vb = _exact(ra, point.subs), _exact(rb, point.subs)
+        if va is None and vb is None:
+            return ("undefined",)
+        if (va is None) != (vb is None):
+            return ("differ", va, vb)
+        if cache[key]:
+            return ("equal", "region")
+        if _apart(va, vb) is None:
+            return ("undecided", "a value I cannot evaluate to 30 digits")
+        sign = certified_sign(va - vb)
+    except NotEvaluable as exc:
+        return ("undecided", str(exc))
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError, RecursionError, OverflowError) as exc:
+        return ("undecided", f"{type(exc).__name__}")
+    if sign is None:
+        return ("undecided", "the difference is too small to tell from 0 for certain")
+    return ("equal", "exact") if sign == 0 else ("differ", va, vb)
+
+
+def _apart(va, vb):
+    """Whether two exact numbers differ at 30 digits, each evaluated apart (a first look: never a 30-digit evalf of
+    their difference, which for an exact 0 at values near 10^6 would raise its precision without end)."""
+    try:
+        x, y = sp.N(va, 30), sp.N(vb, 30)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not (x.is_number and y.is_number) or x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or y.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    return bool(abs(x - y) > sp.Float(10) ** -20 * max(1, abs(x), abs(y)))
+
+
+def _numeric_differs(a, b, point, cheap=False):
+    """Whether the two values, each computed apart at ``point``, differ (the second route at a point of a case the
+    kernel proved: a proof and a point that disagree are never equal): at 30 digits, confirmed by certified signs
+    unless ``cheap``."""
+    try:
+        va, vb = _exact(a, point.subs), _exact(b, point.subs)
+    except NotEvaluable:
         return False
-    scale = max(mpmath.mpf(1), abs(a), abs(b))
-    return abs(a - b) > scale * mpmath.mpf(10) ** (-(digits // 2))
+    if va is None or vb is None:
+        return (va is None) != (vb is None)
+    if not _apart(va, vb):
+        return False
+    return cheap or certified_sign(va - vb) not in (0, None)
 
 
-def _conditions(*exprs):
-    """The u of every condition u > 0 (u = lhs - rhs) in the piecewise parts of ``exprs``: where their kinks are."""
+# -- where to look: scales, kinks and beside them --------------------------------------------------------------------
+
+def _conditions(*values):
+    """The u of every condition u = 0 where a piece of ``values`` changes (indicators, max, min, |.|, sign)."""
     out = []
-    for e in exprs:
-        for entry in _entries(e):
-            entry = sp.sympify(entry)
-            for node in sp.preorder_traversal(entry):
+
+    def relation(cond):
+        if isinstance(cond, Relational):
+            out.append(cond.lhs - cond.rhs)
+        elif isinstance(cond, (sp.And, sp.Or, sp.Not)):
+            for c in cond.args:
+                relation(c)
+
+    for v in values:
+        for entry in _entries(v):
+            for node in sp.preorder_traversal(sp.sympify(entry)):
                 if isinstance(node, sp.Piecewise):
                     for _, cond in node.args:
-                        if isinstance(cond, Relational):
-                            out.append(cond.lhs - cond.rhs)
-                elif isinstance(node, (sp.Max, sp.Min)) and len(node.args) == 2:
-                    out.append(node.args[0] - node.args[1])
+                        relation(cond)
+                elif isinstance(node, (sp.Max, sp.Min)):
+                    out += [p - q for n, p in enumerate(node.args) for q in node.args[n + 1:]]
                 elif isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
                     out.append(node.args[0])
     unique = []
@@ -640,39 +553,395 @@ def _conditions(*exprs):
     return unique
 
 
-def _points(symbols, kinks, rng, count):
-    """Points as substitutions: small integers first (a counterexample a reader checks by hand), then fractions,
-    then larger values; and for each kink u, points with u exactly 0 (one symbol solved for)."""
+def _roots(g, t):
+    """Exact real roots of the function ``g`` of one symbol ``t``: a polynomial's (degree up to 4), else sympy's
+    solve of a small expression (log u = 0, e^u = 5, 1/u = 2)."""
+    try:
+        poly = sp.Poly(g, t)
+        if poly.degree() <= 0:
+            return []
+        if poly.degree() <= 4 and all(c.is_number for c in poly.coeffs()):
+            return list(dict.fromkeys(sp.real_roots(poly)))
+    except (sp.PolynomialError, sp.polys.polyerrors.GeneratorsNeeded, ValueError, TypeError, NotImplementedError):
+        pass
+    if sp.count_ops(g) > 24:
+        return []
+    try:
+        found = sp.solve(g, t)
+    except (NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        return []
+    return [r for r in found if r.is_number and r.is_real]
+
+
+def _base(symbols, rng, scale):
+    if scale == 1:
+        return {s: sp.Integer(rng.randint(-3, 3)) if rng.random() < 0.6 else
+                sp.Rational(rng.randint(-12, 12), rng.choice((2, 3, 5, 7))) for s in symbols}
+    return {s: sp.Integer(rng.choice((-1, 1)) * rng.randint(1, 9) * scale) + sp.Rational(rng.randint(-9, 9), 7)
+            for s in symbols}
+
+
+def _points(symbols, kinks, rng, count, deadline):
+    """Points as substitutions: small integers and fractions (a counterexample a reader checks by hand), values near
+    10^3 and 10^6, and for each kink u = 0 points exactly on it and beside it (one symbol solved for, the others
+    drawn: conditions not linear in any symbol too)."""
     symbols = sorted(symbols, key=lambda s: s.name)
     out = []
     for n in range(count):
-        if n < count // 2:
-            draw = [sp.Integer(rng.randint(-3, 3)) for _ in symbols]
-        elif n < 3 * count // 4:
-            draw = [sp.Rational(rng.randint(-12, 12), rng.choice((2, 3, 4, 5))) for _ in symbols]
-        else:
-            draw = [sp.Rational(rng.randint(-4000, 4000), 997) for _ in symbols]
-        out.append((dict(zip(symbols, draw)), False))
-    for u in kinks:
-        linear = [s for s in sorted(u.free_symbols, key=lambda s: s.name)
-                  if s in symbols and sp.diff(u, s).is_number and sp.diff(u, s) != 0]
-        if not linear:
-            continue
-        for n in range(3):
-            base = {s: sp.Integer(rng.randint(-3, 3)) for s in symbols}
-            target = linear[n % len(linear)]
-            rest = u.xreplace({s: v for s, v in base.items() if s != target})
-            solved = sp.solve(sp.Eq(rest, 0), target)
-            if len(solved) == 1 and solved[0].is_Rational:
-                base[target] = solved[0]
-                out.append((base, True))
+        scale = SCALES[0] if n < count // 2 else SCALES[1 + n % 2]
+        out.append(Point(_base(symbols, rng, scale), scale))
+    if len(symbols) > 1:  # a point mixing magnitudes (one value large, another small)
+        out.append(Point({s: _base([s], rng, rng.choice(SCALES))[s] for s in symbols}, SCALES[-1]))
+    for u in kinks[:MAX_KINKS]:
+        free = [s for s in symbols if s in u.free_symbols]
+        for n in range(2):
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            if not free:
+                break
+            base = _base(symbols, rng, SCALES[0] if n == 0 else SCALES[1])
+            target = free[n % len(free)]
+            g = u.xreplace({s: v for s, v in base.items() if s != target})
+            for root in _roots(g, target)[:3]:
+                out.append(Point({**base, target: root}, 1, kink=u))
+                near = sp.Rational(str(sp.N(root, 40))) if not root.is_Rational else root
+                size = max(sp.Integer(1), abs(near))
+                for step in BESIDE:
+                    for sign in (1, -1):
+                        out.append(Point({**base, target: near + sign * step * size}, 1, kink=u, beside=True))
     return out
+
+
+# -- the verdict -----------------------------------------------------------------------------------------------------
+
+def _judge(page, eq, todo, target, deadline, seed):
+    rng = random.Random(seed)
+    check = Check(deadline)
+    on_kinks = []  # differences at points exactly on a kink: a subgradient may be the reader's choice
+    for case in eq.cases:
+        ev = Evaluator(page, case, deadline)
+        try:
+            page_value = ev.ev(target)
+        except (NotEvaluable, InvalidValue, Unknown) as exc:
+            return {"status": "undecided",
+                    "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
+        for side in todo:
+            try:
+                reader_value = Evaluator(page, case, deadline).ev(side)
+            except Unknown:
+                raise
+            except ShapeError as exc:
+                return {"status": "not-equal", "shape": True,
+                        "message": f"not equal: at {case.label} your line cannot be formed ({exc}); "
+                                   f"({eq.number}) is {_shape_words(page_value)} there"}
+            except (NotEvaluable, InvalidValue) as exc:
+                return {"status": "undecided", "message": f"I cannot evaluate your line at {case.label}: {exc}"}
+            if _shape(reader_value) != _shape(page_value):
+                return {"status": "not-equal", "shape": True,
+                        "message": f"not equal: at {case.label} your line is {_shape_words(reader_value)}, "
+                                   f"({eq.number}) is {_shape_words(page_value)}"}
+            verdict = _compare(case, side, reader_value, page_value, check, rng, eq)
+            if verdict is None:
+                continue
+            if verdict.get("_kink"):
+                on_kinks.append(verdict)
+                continue
+            return _finish(page, eq, side, verdict, check, rng)
+    if on_kinks:
+        return _at_kinks(page, eq, on_kinks, check, rng)
+    return _equal(eq, check)
+
+
+def _kink_tex(u):
+    """A kink u = 0 in the page's names of the case's symbols (W_{1,2}, s_{1})."""
+    names = {s: sp.Symbol(_symbol_tex(s), real=True) for s in u.free_symbols}
+    return latex(sp.Eq(u.xreplace(names), 0, evaluate=False))
+
+
+def _on_kink(point, kinks):
+    """The condition u of ``kinks`` that is exactly 0 at ``point``, or None."""
+    for u in kinks:
+        try:
+            if _exact(u, point.subs) == 0:
+                return u
+        except NotEvaluable:
+            continue
+    return None
+
+
+def _shape_words(v):
+    if _shape(v) is None:
+        return "a number"
+    return f"a vector of {v.shape[0]} entries" if v.shape[1] == 1 else f"a {v.shape[0]} x {v.shape[1]} matrix"
+
+
+def _compare(case, side, reader_value, page_value, check, rng, eq):
+    """None when no point of this case tells the sides apart (the check records how), else a verdict: not equal
+    (with ``_found``), on a kink only (``_kink``), or undecided."""
+    pairs = list(zip(_entries(reader_value), _entries(page_value)))
+    piecewise = any(sp.sympify(x).has(*PIECEWISE) for pair in pairs for x in pair)
+    symbols = set(case.primitive)
+    proved = False
+    if not piecewise:
+        proved = True
+        for a, b in pairs:
+            check.tick()
+            if not is_zero(sp.sympify(a) - sp.sympify(b)):
+                proved = False
+                break
+    kinks = _conditions(reader_value, page_value) if piecewise else []
+    points = _points(symbols, kinks, rng, 10 if proved else 16, check.deadline)
+    cache, undecided, kink_differences = {}, [], []
+    for point in points:
+        check.tick()
+        check.visited.append((case, point))
+        check.points += 1
+        check.kink_points += point.kink is not None and not point.beside
+        check.beside_points += point.beside
+        check.scales.add(point.scale)
+        for n, (a, b) in enumerate(pairs):
+            if proved:  # the second route: each side computed apart at the point
+                if _numeric_differs(a, b, point):
+                    return {"status": "undecided",
+                            "message": f"the kernel proves your line equal to ({eq.number}) at {case.label}, but "
+                                       f"at a point the two values differ: the routes disagree, so I cannot say"}
+                continue
+            outcome = _compare_at(a, b, point, cache)
+            if outcome[0] == "differ":
+                difference = {"case": case, "side": side, "point": point, "entry": n, "values": outcome[1:],
+                              "reader": reader_value, "page": page_value}
+                point.kink = _on_kink(point, kinks)  # a drawn point may lie on a kink too (small integers often do)
+                if point.kink is not None:
+                    kink_differences.append(difference)
+                    break
+                return {"_found": difference}
+            if outcome[0] == "undecided":
+                undecided.append(outcome[1])
+            elif outcome == ("equal", "region"):
+                check.region_proved += 1
+    if proved:
+        check.proved_cases += 1
+        return None
+    check.piecewise = True
+    if kink_differences:
+        return {"_kink": True, "differences": kink_differences}
+    if undecided:
+        return {"status": "undecided",
+                "message": f"at {case.label}, no point I tried tells your line from ({eq.number}), but at "
+                           f"{len(undecided)} of them I could not decide ({undecided[0]}): I cannot say"}
+    if not piecewise:
+        return {"status": "undecided",
+                "message": f"I could not prove your line equal to ({eq.number}) at {case.label}, and no point "
+                           f"I tried tells them apart: I cannot say"}
+    return None
+
+
+def _scales_tex(check):
+    return ", ".join("1" if s == 1 else f"$10^{{{len(str(s)) - 1}}}$" for s in sorted(check.scales))
+
+
+def _equal(eq, check):
+    scales = _scales_tex(check)
+    if check.piecewise:
+        kink = (f", {check.kink_points} of them exactly on a kink and {check.beside_points} beside one"
+                if check.kink_points or check.beside_points else "")
+        return {"status": "equal", "how": "points",
+                "message": f"equal at {check.points} points{kink}, at the sizes {eq.sizes} and values of "
+                           f"magnitude {scales}, each compared exactly: piecewise, so checked at points, not "
+                           f"proved. {_convention(eq)}"}
+    return {"status": "equal", "how": "proved",
+            "message": f"equal: proved by the engine's kernel at the equation's sizes ({eq.sizes}), for every real "
+                       f"value of the symbols, and re-checked apart at {check.points} points of magnitude {scales}."}
+
+
+def _convention(eq):
+    if eq.sides[-1].has(Ind):
+        return ("On a kink your line takes the page's values, whose convention is that an indicator "
+                "$\\mathbf{1}(u > 0)$ is 0 where $u = 0$ exactly.")
+    return "On a kink your line takes the page's values."
+
+
+def _finish(page, eq, side, verdict, check, rng):
+    """A verdict of "not equal" with its counterexample and, where one agrees at every point, the mistake's name."""
+    if "_found" not in verdict:
+        return verdict
+    d = verdict.pop("_found")
+    out = _not_equal(eq, d)
+    out["mistake"] = _mistake(page, eq, side, check)
+    out["counterexample"]["derived"] = _derived(d["case"], side, d["point"].subs)
+    return out
+
+
+def _not_equal(eq, d, why=""):
+    case, point = d["case"], d["point"]
+    va, vb = d["values"]
+    entry = d["entry"] + 1 if _is_matrix(d["page"]) else None
+    where = "" if entry is None else f" (entry {entry})"
+    counter = _counterexample(case, point.subs, va, vb, d["reader"], d["page"], point.kink is not None, entry)
+    on = f" exactly on the kink ${_kink_tex(point.kink)}$" if point.kink is not None else ""
+    return {"status": "not-equal", "counterexample": counter,
+            "message": f"not equal: at {case.label}{on}, your line is {counter['reader']} and ({eq.number}) is "
+                       f"{counter['page']}{where}{why}"}
+
+
+def _at_kinks(page, eq, found, check, rng):
+    """The line differs from the page's side only on kinks: a subgradient where its value lies in the
+    subdifferential there (the page's indicators at 0 free in [0, 1]), else not equal, the kink named."""
+    for verdict in found:
+        for d in verdict["differences"]:
+            if eq.kind != "gradient" or not eq.sides[-1].has(Ind) or not _in_subdifferential(d):
+                out = _not_equal(eq, d, why=": outside the subdifferential there (the page's indicators at the kink "
+                                            "may take any value from 0 to 1, and no such choice gives your value)"
+                                 if eq.kind == "gradient" else "")
+                out["mistake"] = _mistake(page, eq, d["side"], check)
+                return out
+    d = found[0]["differences"][0]
+    counter = _counterexample(d["case"], d["point"].subs, *d["values"], d["reader"], d["page"], True,
+                              d["entry"] + 1 if _is_matrix(d["page"]) else None)
+    kink = latex(sp.Eq(_page_condition(eq), 0))
+    return {"status": "subgradient", "counterexample": counter,
+            "message": f"a subgradient: your line equals ({eq.number}) off the kink ${kink}$; on it (at "
+                       f"{d['case'].label}) your line is {counter['reader']} and ({eq.number}) is "
+                       f"{counter['page']}. Both lie in the subdifferential there, so both are valid subgradients: "
+                       f"the page's convention is $\\mathbf{{1}}(u > 0)$, 0 where $u = 0$ exactly."}
+
+
+def _page_condition(eq):
+    for node in sp.preorder_traversal(eq.sides[-1]):
+        if isinstance(node, Ind) and isinstance(node.args[0], Relational):
+            return node.args[0].lhs - node.args[0].rhs
+    return sp.Symbol("u")
+
+
+def _in_subdifferential(d):
+    """Whether the reader's value at a kink point is the page's value with each indicator at 0 there replaced by
+    some t in [0, 1] (the same t for the same condition)."""
+    point, page_value, reader_value = d["point"], d["page"], d["reader"]
+    relaxed, params = [], {}
+
+    def relax(expr):
+        expr = sp.sympify(expr)
+        if not expr.has(sp.Piecewise):
+            return expr
+        if isinstance(expr, sp.Piecewise) and len(expr.args) == 2 and expr.args[1][1] is sp.true and \
+                isinstance(expr.args[0][1], Relational) and {expr.args[0][0], expr.args[1][0]} <= {0, 1}:
+            cond = expr.args[0][1]
+            u = cond.lhs - cond.rhs
+            if _exact(u, point.subs) == 0:
+                key = next((k for k in params if sp.expand(k - u) == 0 or sp.expand(k + u) == 0), u)
+                params.setdefault(key, sp.Dummy("t"))
+                return params[key] if expr.args[0][0] == 1 else 1 - params[key]
+        return expr.func(*[relax(a) for a in expr.args])
+
+    for entry in _entries(page_value):
+        relaxed.append(relax(entry))
+    if not params:
+        return False
+    mine = [_exact(e, point.subs) for e in _entries(reader_value)]
+    theirs = [_exact(_region(e, point.subs), point.subs) if not e.has(*params.values()) else
+              at_point(e, point.subs) for e in relaxed]
+    if any(v is None for v in mine + theirs):
+        return False
+    ts = list(params.values())
+    equations = [sp.expand(a - b) for a, b in zip(mine, theirs)]
+    equations = [e for e in equations if e != 0]
+    if not equations:
+        return True
+    try:
+        solutions = sp.solve(equations, ts, dict=True)
+    except (NotImplementedError, TypeError, ValueError):
+        return False
+    for solution in solutions:
+        for free in (sp.S.Zero, sp.S.One, sp.S.Half):  # a t the equations leave free: its ends and middle
+            values = {t: sp.sympify(sp.sympify(solution.get(t, t)).xreplace({q: free for q in ts})) for t in ts}
+            if all(v.is_number and certified_sign(v) in (0, 1) and certified_sign(1 - v) in (0, 1)
+                   for v in values.values()) and \
+                    all(certified_sign(sp.sympify(e).xreplace(values)) == 0 for e in equations):
+                return True
+    return False
+
+
+def _derived(case, side, subs):
+    """The values the line reads that the page derives (the scores s_j of W and x_i): shown beside the symbols."""
+    _, bases = _names(side)
+    out = []
+    primitive = set(case.primitive)
+    for name in sorted(bases):
+        value = case.values.get(name)
+        if not isinstance(value, list) or all(v in primitive for v in value):
+            continue
+        for n, v in enumerate(value[:6], 1):
+            try:
+                out.append([f"{latex(sp.Symbol(name))}_{{{n}}}", _format(_exact(v, subs))])
+            except NotEvaluable:
+                continue
+    return out
+
+
+def _mistake(page, eq, side, check):
+    """The known wrong version of the equation (a mutant) that the reader's line agrees with, if any: the same tree,
+    or the same value, exactly, at every point the verdict was reached on (never a name confirmed elsewhere)."""
+    for mutant in eq.mutants:
+        if same(side, mutant["tree"]):
+            return mutant["name"]
+    for mutant in eq.mutants:
+        if time.monotonic() > check.deadline:
+            return None
+        if _agree_at(page, side, mutant["tree"], check.visited, check.deadline) and \
+                _agree(page, eq, side, mutant["tree"], random.Random(1), check.deadline, cases=len(eq.cases)):
+            return mutant["name"]
+    return None
+
+
+def _pairs(page, case, a, b, deadline):
+    """[(entry of a, entry of b)] of two trees at ``case``, or None where either has no value or their shapes
+    differ."""
+    try:
+        va, vb = Evaluator(page, case, deadline).ev(a), Evaluator(page, case, deadline).ev(b)
+    except (NotEvaluable, InvalidValue, Unknown, TypeError, ValueError, ZeroDivisionError):
+        return None
+    return list(zip(_entries(va), _entries(vb))) if _shape(va) == _shape(vb) else None
+
+
+def _agree_at(page, a, b, visited, deadline):
+    """Whether the trees ``a`` and ``b`` take the same value, exactly, at every (case, point) of ``visited``."""
+    values, cache = {}, {}
+    for case, point in visited:
+        if time.monotonic() > deadline:
+            return False
+        if case.label not in values:
+            values[case.label] = _pairs(page, case, a, b, deadline)
+        if values[case.label] is None:
+            return False
+        for x, y in values[case.label]:
+            if _numeric_differs(x, y, point, cheap=True):  # most names fail here, at 30 digits
+                return False
+    for case, point in visited:  # then exactly: a name is confirmed on every point
+        for x, y in values[case.label]:
+            if time.monotonic() > deadline or _compare_at(x, y, point, cache)[0] not in ("equal", "undefined"):
+                return False
+    return bool(visited)
+
+
+def _agree(page, eq, a, b, rng, deadline, per_case=16, cases=4):
+    """Whether two lines take the same values at the first ``cases`` cases, at points each, on and beside their kinks
+    too, at every scale (a name, not a proof): points as a verdict draws them."""
+    visited = []
+    for case in eq.cases[:cases]:
+        pairs = _pairs(page, case, a, b, deadline)
+        if pairs is None:
+            return False
+        kinks = _conditions(*[sp.Matrix([p[k] for p in pairs]) for k in (0, 1)])
+        visited += [(case, p) for p in _points(set(case.primitive), kinks, rng, per_case, deadline)]
+    return _agree_at(page, a, b, visited, deadline)
 
 
 def _format(v):
     if v is None:
         return "no real value"
-    text = mpmath.nstr(v, 8)
+    if isinstance(v, sp.Integer):
+        return str(v)
+    text = mpmath.nstr(mpmath.mpf(str(sp.N(v, 20))), 8)
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -684,7 +953,8 @@ def _symbol_tex(sym):
 
 
 def _value_tex(v):
-    v = sp.Rational(v)
+    if not v.is_Rational:  # a root of a condition not linear in one symbol (an exact algebraic number)
+        return sp.latex(v)
     return sp.latex(v) if v.q != 1 else str(v.p)
 
 
@@ -797,7 +1067,8 @@ def _braced(text):
 def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     """The verdict on a reader's ``text`` (LaTeX: a right side, or a whole step ``left = right``) for equation ``eq_id``.
 
-    Returns a dict: ``status`` is ``equal``, ``not-equal``, ``undecided``, ``unknown-symbol`` or ``parse-error``;
+    Returns a dict: ``status`` is ``equal``, ``not-equal``, ``subgradient`` (equal off a kink, and on it another
+    value of the subdifferential than the page's), ``undecided``, ``unknown-symbol`` or ``parse-error``;
     ``message`` says it in words; ``read`` is the line as the checker read it (LaTeX); ``counterexample`` and
     ``mistake`` when not equal.
     """
@@ -844,174 +1115,9 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     except Unknown as exc:
         return dict(out, status="unknown-symbol", token=str(exc),
                     message=_unknown_message(str(exc), eq, page, indexed=False))
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError, RecursionError, OverflowError, MemoryError,
+            NotImplementedError, NotEvaluable, InvalidValue) as exc:  # never a crash: said, and nothing concluded
+        return dict(out, status="undecided",
+                    message=f"the checker could not finish on your line ({type(exc).__name__}): I cannot say")
 
 
-def _judge(page, eq, todo, target, deadline, seed):
-    rng = random.Random(seed)
-    check = Check(deadline)
-    sizes = set()
-    for case in eq.cases:
-        ev = Evaluator(page, case, deadline)
-        try:
-            page_value = ev.ev(target)
-        except (NotEvaluable, Unknown) as exc:
-            return {"status": "undecided", "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
-        for side in todo:
-            try:
-                reader_value = Evaluator(page, case, deadline).ev(side)
-            except Unknown:
-                raise
-            except NotEvaluable as exc:
-                return {"status": "undecided", "message": f"I cannot evaluate your line at {case.label}: {exc}"}
-            except (TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
-                return {"status": "undecided",
-                        "message": f"I cannot evaluate your line at {case.label}: {type(exc).__name__}: {exc}"}
-            if _shape(reader_value) != _shape(page_value):
-                def shape(v):
-                    return "a number" if _shape(v) is None else (
-                        f"a vector of {v.shape[0]} entries" if v.shape[1] == 1 else f"a {v.shape[0]} x {v.shape[1]} matrix")
-                return {"status": "not-equal", "shape": True,
-                        "message": f"not equal: at {case.label} your line is {shape(reader_value)}, "
-                                   f"({eq.number}) is {shape(page_value)}"}
-            verdict = _compare(case, reader_value, page_value, side, target, check, rng, eq)
-            if verdict is not None:
-                found = verdict.pop("_found", None)
-                verdict["mistake"] = _mistake(page, eq, side, case, reader_value, found, rng, deadline)
-                if found is not None:
-                    verdict["counterexample"]["derived"] = _derived(case, side, found[0])
-                return verdict
-        sizes.add(case.label)
-    if check.piecewise:
-        kink = f", {check.kink_points} of them exactly on a kink" if check.kink_points else ""
-        return {"status": "equal", "how": "points",
-                "message": f"equal at {check.points} points{kink} ({eq.sizes}): piecewise, so checked at points, "
-                           f"not proved. {_convention(eq)}"}
-    return {"status": "equal", "how": "proved",
-            "message": f"equal: proved by sympy at the equation's sizes ({eq.sizes}), for every real value of "
-                       f"the symbols."}
-
-
-def _convention(eq):
-    if eq.sides[-1].has(Ind):
-        return ("On a kink your line takes the page's values, whose convention is that an indicator "
-                "1(u > 0) is 0 where u = 0 exactly.")
-    return "On a kink your line takes the page's values."
-
-
-def _compare(case, reader_value, page_value, reader, target, check, rng, eq):
-    """None when equal at this case (the check records how), else the verdict."""
-    pairs = list(zip(_entries(reader_value), _entries(page_value)))
-    piecewise = any(sp.sympify(a).has(*PIECEWISE) or sp.sympify(b).has(*PIECEWISE) for a, b in pairs)
-    symbols = set(case.primitive)
-    if not piecewise:
-        unproved = []
-        for n, (a, b) in enumerate(pairs):
-            check.deadline and time.monotonic() > check.deadline and _raise_timeout()
-            if not is_zero(sp.sympify(a) - sp.sympify(b)):
-                unproved.append(n)
-        if not unproved:
-            check.proved_cases += 1
-            return None
-        found = _search(case, pairs, unproved, symbols, [], rng, 24, check)
-        if found:
-            return _not_equal(case, found, reader_value, page_value, eq, reader, target)
-        return {"status": "undecided",
-                "message": f"I could not prove your line equal to ({eq.number}) at {case.label}, and no point "
-                           f"I tried tells them apart: I cannot say"}
-    check.piecewise = True
-    kinks = _conditions(reader_value, page_value)
-    found = _search(case, pairs, range(len(pairs)), symbols, kinks, rng, 16, check)
-    if found:
-        return _not_equal(case, found, reader_value, page_value, eq, reader, target)
-    return None
-
-
-def _raise_timeout():
-    raise TimeoutError
-
-
-def _search(case, pairs, entries, symbols, kinks, rng, count, check):
-    for subs, kink in _points(symbols, kinks, rng, count):
-        if time.monotonic() > check.deadline:
-            raise TimeoutError
-        check.points += 1
-        check.kink_points += kink
-        for n in entries:
-            a, b = pairs[n]
-            va, vb = _numeric(a, subs, DIGITS), _numeric(b, subs, DIGITS)
-            if _differ(va, vb, DIGITS):
-                # re-evaluated at twice the precision: a counterexample must really differ
-                va2, vb2 = _numeric(a, subs, 2 * DIGITS), _numeric(b, subs, 2 * DIGITS)
-                if _differ(va2, vb2, DIGITS):
-                    return subs, kink, n, va2, vb2
-    return None
-
-
-def _not_equal(case, found, reader_value, page_value, eq, reader, target):
-    subs, kink, entry, va, vb = found
-    where = "" if not _is_matrix(page_value) else f" (entry {entry + 1})"
-    counter = _counterexample(case, subs, va, vb, reader_value, page_value, kink, entry + 1 if _is_matrix(page_value) else None)
-    on = " exactly on a kink" if kink else ""
-    return {"status": "not-equal", "counterexample": counter, "_found": found,
-            "message": f"not equal: at {case.label}{on}, your line is {counter['reader']} and ({eq.number}) is "
-                       f"{counter['page']}{where}"}
-
-
-def _derived(case, side, subs):
-    """The values the line reads that the page derives (the scores s_j of W and x_i): shown beside the symbols."""
-    _, bases = _names(side)
-    out = []
-    primitive = set(case.primitive)
-    for name in sorted(bases):
-        value = case.values.get(name)
-        if not isinstance(value, list) or all(v in primitive for v in value):
-            continue
-        for n, v in enumerate(value[:6], 1):
-            out.append([f"{latex(sp.Symbol(name))}_{{{n}}}", _format(_numeric(v, subs, DIGITS))])
-    return out
-
-
-def _mistake(page, eq, side, case, reader_value, found, rng, deadline):
-    """The known wrong version of the equation (a mutant) that the reader's line agrees with, if any: the same tree,
-    or the same values where the line was refuted and at every case after."""
-    for mutant in eq.mutants:
-        if same(side, mutant["tree"]):
-            return mutant["name"]
-    if found is None:
-        return None
-    subs = found[0]
-    mine = [_numeric(v, subs, DIGITS) for v in _entries(reader_value)]
-    for mutant in eq.mutants:
-        if time.monotonic() > deadline:
-            return None
-        try:
-            value = Evaluator(page, case, deadline).ev(mutant["tree"])
-        except (NotEvaluable, Unknown, TypeError, ValueError, ZeroDivisionError):
-            continue
-        if _shape(value) != _shape(reader_value):
-            continue
-        if any(_differ(a, _numeric(b, subs, DIGITS), DIGITS) for a, b in zip(mine, _entries(value))):
-            continue
-        if _agree(page, eq, side, mutant["tree"], rng, deadline):
-            return mutant["name"]
-    return None
-
-
-def _agree(page, eq, a, b, rng, deadline, per_case=10):
-    """Whether two lines take the same values at every case, at points each, on their kinks too (a name, not a proof)."""
-    tried = 0
-    for case in eq.cases[:4]:
-        try:
-            va, vb = Evaluator(page, case, deadline).ev(a), Evaluator(page, case, deadline).ev(b)
-        except (NotEvaluable, Unknown, TypeError, ValueError, ZeroDivisionError):
-            return False
-        if _shape(va) != _shape(vb):
-            return False
-        pairs = list(zip(_entries(va), _entries(vb)))
-        kinks = _conditions(va, vb)
-        for subs, _ in _points(set(case.primitive), kinks, rng, per_case):
-            for x, y in pairs:
-                if _differ(_numeric(x, subs, DIGITS), _numeric(y, subs, DIGITS), DIGITS):
-                    return False
-            tried += 1
-    return tried > 0

@@ -16,9 +16,11 @@ checker's Python sources, KaTeX's script), served by the site itself.
 
 from __future__ import annotations
 
+from dataclasses import replace
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import os
 from pathlib import Path
@@ -40,7 +42,7 @@ __all__ = ["page_data", "reader_files", "site_files", "WHEELS_DIR", "PYODIDE_FIL
 KINDS = ("identity", "gradient")  # the statements a reader re-derives (a definition is given, not derived)
 WHEELS_DIR = Path(".cache") / "reader-wheels"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-MAX_CASES = 6  # the smallest sizes first, until this many cases: the browser proves every one of them
+MAX_CASES = 5  # the smallest sizes first, until this many cases, then one where every size and index differs
 MAX_MUTANTS = 40
 
 
@@ -59,11 +61,76 @@ def _value(v):
     return {"matrix": [[reader.encode(_plain(x)) for x in row] for row in arr]}
 
 
+def _case(point):
+    """One case as the browser reads it: the point's sizes, indices and labels, and its values in real symbols."""
+    values, subs = point.symbolic_values()
+    label_names = point.label_names
+    shown = [f"{k} = {v}" for k, v in point.indices.items()]
+    shown += [f"{name}_{n + 1} = {int(q)}" for name in sorted(label_names)
+              for n, q in enumerate(np.asarray(values[name]).tolist())]
+    return {
+        "label": ", ".join(shown) or "every value",
+        "indices": {k: int(v) for k, v in point.indices.items()},
+        "labels": {name: [int(q) for q in np.asarray(values[name]).tolist()] for name in label_names},
+        "values": {name: _value(v) for name, v in values.items() if name not in label_names},
+        "primitive": sorted([[s.name, dict(s._assumptions_orig)] for s in subs]),
+    }
+
+
+SIZE_NAMES = ("C", "D", "N")
+
+
+def _spread(point):
+    """How far apart a point's sizes, indices and labels are: the more distinct values (none of them 1), the more
+    mistakes of a size or an index it tells apart (x_1 for x_i, 1/N, a row for a column)."""
+    labels = [int(q) for name in point.label_names for q in np.asarray(point.values[name]).tolist()]
+    indices = [int(v) for k, v in point.indices.items() if k not in SIZE_NAMES]
+    sizes = [int(v) for k, v in point.indices.items() if k in SIZE_NAMES]
+    own = indices + labels[:1]
+    return (len(set(sizes)), len(set(own)), -sum(1 for v in own if v == 1), sum(sizes))
+
+
+def _widened(point):
+    """A one-sample point (N = 1, X of one row) as sample i = 2 of a batch of N rows, N unlike C and D: the sample
+    index and the batch size then matter, as on the page (the other rows take other labels)."""
+    X, y = point.values.get("X"), point.values.get("y")
+    if point.indices.get("N") != 1 or X is None or y is None or np.shape(X)[0] != 1:
+        return point
+    taken = {int(point.indices.get(k, 0)) for k in ("C", "D")}
+    rows = next(n for n in (3, 4, 2, 6) if n not in taken)
+    num_classes, label = int(point.indices.get("C", 2)), int(np.asarray(y)[0])
+    others = [q for q in range(1, num_classes + 1) if q != label] or [label]
+    labels = [others[n % len(others)] for n in range(rows)]
+    labels[1] = label
+    values = dict(point.values, X=np.zeros((rows, np.shape(X)[1])), y=np.array(labels))
+    return replace(point, indices=dict(point.indices, N=rows, i=2), values=values)
+
+
+def _distinct_case(eq, catalog, labels):
+    """The case at the sizes that differ most (the largest C among them), at the point whose indices and labels
+    differ most, a one-sample point widened to a batch: where rows and columns, samples and batches, i and j, and
+    a factor such as (C - 2)(C - 3) that vanishes at small sizes are told apart."""
+    choices = eq.space.size_choices()
+    if not choices or not choices[0]:
+        return None
+    sizes = max(choices, key=lambda s: (len(set(s.values())), min(s.values()) > 1, s.get("C", 0), s.get("N", 0),
+                                       -s.get("D", 0)))
+    free = statement_indices(eq, eq.sides, catalog, sizes, labels)
+    first = next(iter(eq.space.every(sizes, free)), None)
+    if first is None:
+        return None
+    if _labels_matter(eq.sides, first):
+        free |= set(first.label_names) | {"p"}
+    best = max(itertools.islice(eq.space.every(sizes, free), 5000), key=_spread)
+    return _case(_widened(best))
+
+
 def _cases(eq, catalog):
-    """The statement's cases: every index and label the prover ranges over, at the smallest sizes."""
+    """The statement's cases: every index and label the prover ranges over, at the smallest sizes, and one case
+    where every size and index differs (:func:`_distinct_case`)."""
     labels = _labels_of(eq)
     combos = sorted(eq.space.size_choices(), key=lambda s: (int(np.prod(list(s.values()) or [1])), sorted(s.items())))
-    out, free_names = [], set()
+    out = []
     for sizes in combos:
         free = statement_indices(eq, eq.sides, catalog, sizes, labels)
         first = next(iter(eq.space.every(sizes, free)), None)
@@ -71,27 +138,19 @@ def _cases(eq, catalog):
             continue
         if _labels_matter(eq.sides, first):
             free |= set(first.label_names) | {"p"}
-        free_names |= free
         for point in eq.space.every(sizes, free):
-            values, subs = point.symbolic_values()
-            label_names = point.label_names
-            shown = [f"{k} = {v}" for k, v in point.indices.items()]
-            shown += [f"{name}_{n + 1} = {int(q)}" for name in sorted(label_names)
-                      for n, q in enumerate(np.asarray(values[name]).tolist())]
-            out.append({
-                "label": ", ".join(shown) or "every value",
-                "indices": {k: int(v) for k, v in point.indices.items()},
-                "labels": {name: [int(q) for q in np.asarray(values[name]).tolist()] for name in label_names},
-                "values": {name: _value(v) for name, v in values.items() if name not in label_names},
-                "primitive": sorted([[s.name, dict(s._assumptions_orig)] for s in subs]),
-            })
+            out.append(_case(point))
         if len(out) >= MAX_CASES:
             break
-    sizes_text = "; ".join(sorted({", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in ("C", "D", "N"))
+    out = out[:MAX_CASES]
+    distinct = _distinct_case(eq, catalog, labels)
+    if distinct is not None and distinct["label"] not in {c["label"] for c in out}:
+        out.append(distinct)
+    sizes_text = "; ".join(sorted({", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES)
                                    for c in out} - {""})) or "no size"
     varying = {k for c in out for k in c["indices"] if len({str(d["indices"].get(k)) for d in out}) > 1}
     varying |= {f"{k}_i" for c in out for k in c["labels"] if len({str(d["labels"].get(k)) for d in out}) > 1}
-    every = sorted(n for n in varying if n not in ("C", "D", "N"))
+    every = sorted(n for n in varying if n not in SIZE_NAMES)
     if every:
         sizes_text += ", every " + " and ".join(every)
     return out, sizes_text
