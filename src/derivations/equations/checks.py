@@ -10,7 +10,10 @@ equality pattern of the free indices (``k = p`` and ``k != p``, ``j = y_i`` and
 
 Every link of an identity or a gradient, and every link of a definition after
 the first (the first *is* the definition, compared with the package), must
-also be *proved* by :mod:`derivations.equations.prover`. An equation may say
+also be *proved* by :mod:`derivations.equations.prover`. Every link of an
+inequality (side 1 >= side 2) goes to the prover as well: proved where the
+kernel decides it, failed where a point is found with side 1 below side 2,
+and otherwise "checked numerically", which its mark says. An equation may say
 why it cannot be (``prove="reason"``): then the prover still runs, and a link
 it finds false fails; only a link it cannot decide is left to the samples.
 
@@ -523,7 +526,7 @@ def _points_only_failures(eq):
     """An identity or gradient whose space gives points to check and none to prove at (a worked example) says what
     the values are there: each link has a side that is a number. Else a general formula passes by one point that fits it
     (log-sum-exp minus s_p^2 is the cross-entropy wherever s_p = 1)."""
-    if eq.space.sizes or eq.kind not in ("identity", "gradient"):  # definitions and inequalities are never proved
+    if eq.space.sizes or eq.kind not in ("identity", "gradient"):  # a definition is compared; an inequality unproved is "checked"
         return []
     try:
         proves_somewhere = next(iter(eq.space.every({}, set())), None) is not None
@@ -718,15 +721,14 @@ def _proofs(eq, catalog, prove, proofs_done):
     for n, p in zip(record_links(eq), proofs):
         if p.refuted:
             refuted.append(f"link {n + 1} (sides {n + 1} and {n + 2}) is false: {p.reason}")
-        elif not p.proved and eq.prove is True:
+        elif not p.proved and eq.prove is True and eq.kind != "inequality":  # an inequality: checked numerically
             unproved.append(f"link {n + 1} ({p.text})")
     return proofs, unproved, refuted
 
 
 def record_links(eq):
-    """The links the prover must prove: all of them, or for a definition every link after the defining one."""
-    if eq.kind == "inequality":  # checked numerically at every point, by every method; the prover proves equalities
-        return []
+    """The links the prover must prove: all of them, or for a definition every link after the defining one (an
+    inequality's too: proved where the prover decides it, else checked numerically, and the mark says so)."""
     links = range(len(eq.sides) - 1)
     return [n for n in links if not (eq.kind == "definition" and n == 0)]
 
@@ -739,8 +741,10 @@ def _settle_scopes(record, eq, proofs, kinked):
         if eq.kind == "definition" and n == 0:
             texts.append("a definition: compared with the package")
             scopes.append("definition")
-        elif eq.kind == "inequality":
-            texts.append("an inequality: checked numerically at every point, not proved")
+        elif eq.kind == "inequality" and not (n in by_link and by_link[n].proved):
+            why = f"not proved: {eq.prove}" if eq.prove is not True else by_link[n].text if n in by_link else \
+                "not proved"
+            texts.append(f"an inequality: checked numerically at every point; {why}")
             scopes.append("numeric")
         elif n not in by_link:
             texts.append("not proved (numeric checks only)")

@@ -296,6 +296,80 @@ PROBLEM.equation(
 
 # -- at a kink: subgradients ----------------------------------------------------------------------
 
+v = sp.Symbol("v", real=True)  # the hinge's argument at another point, in the hinge's subgradient inequality
+
+
+def _hinge_pairs():
+    """Two real values, u and v (the hinge's argument at W and at another point W'): random, of size 1e4, and on
+    the kinks u = 0, v = 0 and both."""
+    def sample(rng):
+        draws = [(rng.normal(), rng.normal()) for _ in range(6)] + [(1e4, -1e4), (-1e4, 1e4), (0.5, -0.5)]
+        kinks = [(0.0, rng.normal()), (0.0, -abs(rng.normal())), (0.0, abs(rng.normal())), (rng.normal(), 0.0),
+                 (0.0, 0.0)]
+        return [Point("random", {}, {"u": a, "v": b}) for a, b in draws] + \
+            [Point(f"kink u = {a:g}, v = {b:.3g}", {}, {"u": a, "v": b}, kink=True) for a, b in kinks]
+
+    def every(sizes, free):
+        yield Point("no size", {}, {"u": 0.0, "v": 0.0})
+
+    return pts.Space(sample, every, {}, {})
+
+
+def _with_other_weights(space, sizes):
+    """``space`` with another point of the weights, W', at each of its points (near, far, and W itself, so that a
+    point on a kink of W is on the same kink at W'), the feature index k running over 1..D."""
+    def sample(rng):
+        out = []
+        for point in space.sample(rng):
+            here = np.asarray(point.values["W"], dtype=np.float64)
+            for scale in (0.0, 0.3, 3.0):
+                out.append(Point(f"{point.label}, W' at distance ~{scale:g}", point.indices, dict(
+                    point.values, **{"W'": here + scale * rng.normal(size=here.shape)}), point.derived, point.kink,
+                    point.labels))
+        return out
+
+    def every(sizes_, free):
+        for point in space.every(sizes_, free):
+            yield Point(point.label, point.indices, dict(point.values, **{"W'": np.zeros_like(point.values["W"])}),
+                        point.derived, point.kink, point.labels)
+
+    return pts.Space(sample, every, sizes, space.general, dict(space.bounds, k=D))
+
+
+def _margin(weights, c):
+    """The hinge's argument for class c, x_i^T (w_c - w_{y_i}) + 1, written with the entries of ``weights``."""
+    return SumOver(X_[i, k] * weights[k, c], k, 1, D) - SumOver(X_[i, k] * weights[k, y[i]], k, 1, D) + 1
+
+
+def _step(c):
+    """x_i^T (w'_c - w_c): how far the score of class c moves from W to W'."""
+    return SumOver(X_[i, k] * (Wp_[k, c] - W_[k, c]), k, 1, D)
+
+
+PROBLEM.equation(
+    "hinge-subgradient", "inequality",
+    "the hinge lies above its line through u with the slope 1(u > 0): at its kink too, where the slope is 0",
+    lambda: [sp.Max(0, v), sp.Max(0, u) + Ind(u > 0) * (v - u)],
+    _hinge_pairs(),
+)
+
+PROBLEM.equation(
+    "hinge-subgradient-right", "inequality",
+    "the hinge lies above its line through u with the slope 1(u >= 0): at its kink, the other end slope 1",
+    lambda: [sp.Max(0, v), sp.Max(0, u) + Ind(u >= 0) * (v - u)],
+    _hinge_pairs(),
+)
+
+PROBLEM.equation(
+    "svm-sample-subgradient", "inequality",
+    "the sum rule for one sample: each hinge's slope 1(margin > 0) times x_i, with + in column j and - in column "
+    "y_i, summed over the hinges, is a subgradient of L_i",
+    lambda: [SumOver(sp.Max(0, _margin(Wp_, j)), j, 1, C, y[i]),
+             Li() + SumOver(Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * (_step(j) - _step(y[i])),
+                            j, 1, C, y[i])],
+    _with_other_weights(weights, {"C": (2, 3), "D": (1, 2)}),
+)
+
 subgradient_space = only(_subgradient_points(np.random.default_rng(18)))
 
 PROBLEM.equation(
