@@ -25,6 +25,12 @@ proves the difference zero for every 0/1 value of every atom at once. Such a
 proof holds off the kinks (a condition exactly zero); there the numeric checks
 compare the formula with the package's convention.
 
+**Inequalities** (side 1 >= side 2) go the same two ways, the kernel asked
+for ``a - b >= 0`` instead (``Obligation.relation``), with a guess of parts
+(:func:`separate_atoms`) that it uses only where they add up; a witness is a
+point where side 1 is certified below side 2, searched at each scale on both
+sides of 0. What neither route decides stays "checked numerically".
+
 **What "proved" claims** (a :class:`Proof`'s ``category``): "all sizes" when
 the first prover succeeds, or when the statement is about one size only and
 says so (``Space.fixed``); "range" when only the second does (the sizes are

@@ -165,7 +165,7 @@ def nonnegative(expr, atom, conditions, holds, split=None, facts=(), depth=0):
             more = facts_of(present, values, conditions)
             if not again(expr.xreplace(dict(zip(present, map(sp.Integer, values)))), more) and not (
                     more and infeasible(_monomials_as_variables(_opaque(0, facts + more)[1]))):
-                return False
+                return False  # a case whose conditions cannot hold together is skipped
         return True
     inside = any(atom(a) for a in expr.atoms(sp.Symbol, AppliedUndef)) or expr.has(sp.KroneckerDelta)
     if not inside and _decide(expr, facts, holds):  # sums with no atom inside first as opaque values
