@@ -35,12 +35,12 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
    nonnegative terms by sympy's assumptions.
 
 **What it trusts**, all of it: sympy's expression construction and exact arithmetic (``expand``, ``together``,
-``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``) and its assumptions system (``is_positive``,
-``is_nonnegative``, ``is_nonzero``, ``is_real``, ``is_integer`` of the symbols the prover declares); ``simplify``,
-``expand_log``,
+``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``, ``as_coefficients_dict``) and its assumptions system
+(``is_positive``, ``is_nonzero``, ``is_real``, ``is_integer`` of the symbols the prover declares, and
+``is_nonnegative`` of an expression: a square, an exponential, a positive symbol); ``simplify``, ``expand_log``,
 ``logcombine``, ``powsimp`` (without ``force``) as value-keeping rewrites, each answer 0 rechecked; ``evalf`` with
-``strict=True`` and mpmath's ``log1p`` for signs of numbers; ``sqf_list`` and ``count_roots`` (Sturm) on polynomials with rational
-coefficients; Fourier-Motzkin elimination in :mod:`.feasible`.
+``strict=True`` and mpmath's ``log1p`` for signs of numbers; ``sqf_list`` and ``count_roots`` (Sturm sequences) on
+polynomials with rational coefficients; Fourier-Motzkin elimination in :mod:`.feasible`.
 Nothing else: not the translation to symbolic sizes, not the regions, not the proof store. A zero difference may
 fail to be shown zero (then "not proved", never proved wrongly); every all-sizes proof is also confirmed by a
 second route outside this package (:func:`derivations.equations.prover.prove_link`).
