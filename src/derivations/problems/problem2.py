@@ -315,35 +315,34 @@ def _hinge_pairs():
     return pts.Space(sample, every, {}, {})
 
 
-def _with_other_weights(space, sizes):
+def _with_other_weights(space, sizes, derived):
     """``space`` with another point of the weights, W', at each of its points (near, far, and W itself, so that a
-    point on a kink of W is on the same kink at W'), the feature index k running over 1..D."""
+    point on a kink of W is on the same kink at W'), each with the ``derived`` values too (the scores at W')."""
     def sample(rng):
         out = []
         for point in space.sample(rng):
             here = np.asarray(point.values["W"], dtype=np.float64)
             for scale in (0.0, 0.3, 3.0):
                 out.append(Point(f"{point.label}, W' at distance ~{scale:g}", point.indices, dict(
-                    point.values, **{"W'": here + scale * rng.normal(size=here.shape)}), point.derived, point.kink,
-                    point.labels))
+                    point.values, **{"W'": here + scale * rng.normal(size=here.shape)}), dict(
+                    point.derived or {}, **derived), point.kink, point.labels))
         return out
 
     def every(sizes_, free):
         for point in space.every(sizes_, free):
             yield Point(point.label, point.indices, dict(point.values, **{"W'": np.zeros_like(point.values["W"])}),
-                        point.derived, point.kink, point.labels)
+                        dict(point.derived or {}, **derived), point.kink, point.labels)
 
     return pts.Space(sample, every, sizes, space.general, dict(space.bounds, k=D))
 
 
-def _margin(weights, c):
-    """The hinge's argument for class c, x_i^T (w_c - w_{y_i}) + 1, written with the entries of ``weights``."""
-    return SumOver(X_[i, k] * weights[k, c], k, 1, D) - SumOver(X_[i, k] * weights[k, y[i]], k, 1, D) + 1
+sp_ = sp.IndexedBase("s'")  # the scores of sample i at W'
 
 
-def _step(c):
-    """x_i^T (w'_c - w_c): how far the score of class c moves from W to W'."""
-    return SumOver(X_[i, k] * (Wp_[k, c] - W_[k, c]), k, 1, D)
+def _other_scores(values, indices):
+    """s' = x_i^T W', the scores of sample i at the other point W'."""
+    x_i, other = values["X"][indices["i"] - 1], values["W'"]
+    return x_i @ other if np.asarray(other).dtype == object else np.asarray(x_i, dtype=np.float64) @ other
 
 
 PROBLEM.equation(
@@ -362,12 +361,12 @@ PROBLEM.equation(
 
 PROBLEM.equation(
     "svm-sample-subgradient", "inequality",
-    "the sum rule for one sample: each hinge's slope 1(margin > 0) times x_i, with + in column j and - in column "
-    "y_i, summed over the hinges, is a subgradient of L_i",
-    lambda: [SumOver(sp.Max(0, _margin(Wp_, j)), j, 1, C, y[i]),
-             Li() + SumOver(Ind(Dot(w[j], x[i]) - Dot(w[y[i]], x[i]) + 1 > 0) * (_step(j) - _step(y[i])),
-                            j, 1, C, y[i])],
-    _with_other_weights(weights, {"C": (2, 3), "D": (1, 2)}),
+    "the sum rule for one sample, in the scores s' = x_i^T W' of another point: each hinge's slope 1(margin > 0) "
+    "on s'_j - s_j and, with -, on s'_{y_i} - s_{y_i}, summed over the hinges, gives a line under L_i",
+    lambda: [SumOver(sp.Max(0, sp_[j] - sp_[y[i]] + 1), j, 1, C, y[i]),
+             Li() + SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (sp_[j] - s[j]), j, 1, C, y[i])
+             - SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (sp_[y[i]] - s[y[i]]), j, 1, C, y[i])],
+    _with_other_weights(weights, {"C": (2, 3), "D": (1, 2)}, {"s'": _other_scores}),
 )
 
 subgradient_space = only(_subgradient_points(np.random.default_rng(18)))
