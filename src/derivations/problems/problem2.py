@@ -15,7 +15,8 @@ from derivations.linear_svm import svm_score_gradient
 from derivations.equations.symbols import C, D, G, Gm, N, S, W, X, i, j, k, l, lam, s, u, w, wv, x, xv, y
 from derivations.problems._worked import WORKED, number, only, weights_point, with_example
 
-PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S", "V", "W'"),
+PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"},
+                  bold=("S", "V", "W'"),
                   shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "s": ("C",),
                           "S": ("N", "C"), "G": ("N", "C"), "V": ("D", "C"), "W'": ("D", "C")})
 # the subgradient inequality compares the loss at W with the loss at any other point W' (entries W'_{k,j})
@@ -336,11 +337,11 @@ def _with_other_weights(space, sizes, derived):
     return pts.Space(sample, every, sizes, space.general, dict(space.bounds, k=D))
 
 
-sp_ = sp.IndexedBase("s'")  # the scores of sample i at W'
+r_ = sp.IndexedBase("r")  # the scores of sample i at W'
 
 
 def _other_scores(values, indices):
-    """s' = x_i^T W', the scores of sample i at the other point W'."""
+    """r = x_i^T W', the scores of sample i at the other point W'."""
     x_i, other = values["X"][indices["i"] - 1], values["W'"]
     return x_i @ other if np.asarray(other).dtype == object else np.asarray(x_i, dtype=np.float64) @ other
 
@@ -361,12 +362,12 @@ PROBLEM.equation(
 
 PROBLEM.equation(
     "svm-sample-subgradient", "inequality",
-    "the sum rule for one sample, in the scores s' = x_i^T W' of another point: each hinge's slope 1(margin > 0) "
-    "on s'_j - s_j and, with -, on s'_{y_i} - s_{y_i}, summed over the hinges, gives a line under L_i",
-    lambda: [SumOver(sp.Max(0, sp_[j] - sp_[y[i]] + 1), j, 1, C, y[i]),
-             Li() + SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (sp_[j] - s[j]), j, 1, C, y[i])
-             - SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (sp_[y[i]] - s[y[i]]), j, 1, C, y[i])],
-    _with_other_weights(weights, {"C": (2, 3), "D": (1, 2)}, {"s'": _other_scores}),
+    "the sum rule for one sample, in the scores r = x_i^T W' of another point: each hinge's slope 1(margin > 0) "
+    "on r_j - s_j and, with -, on r_{y_i} - s_{y_i}, summed over the hinges, gives a line under L_i",
+    lambda: [SumOver(sp.Max(0, r_[j] - r_[y[i]] + 1), j, 1, C, y[i]),
+             Li() + SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (r_[j] - s[j]), j, 1, C, y[i])
+             - SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (r_[y[i]] - s[y[i]]), j, 1, C, y[i])],
+    _with_other_weights(weights, {"C": (2, 3), "D": (1, 2)}, {"r": _other_scores}),
 )
 
 subgradient_space = only(_subgradient_points(np.random.default_rng(18)))
