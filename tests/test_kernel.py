@@ -161,3 +161,89 @@ def test_atoms_as_reals_first():
     assert is_zero(sp.log(sp.exp(u) + sp.exp(v)) - m - sp.log(sp.exp(u - m) + sp.exp(v - m)), signs=[b1])
     assert is_zero(sp.exp(b1 ** 2 * u) - sp.exp(b1 * u), signs=[b1])
     assert not is_zero(sp.exp(b1 * b2 * u) - sp.exp(b1 * u), signs=[b1, b2])
+
+
+# -- inequalities (relation ">="): the rules of kernel.order -------------------------------------------------
+
+def at_least(lhs, rhs, bounds=None, split=None):
+    """The kernel's verdict on lhs >= rhs, max and indicators written as atoms by the regions (ties exact)."""
+    from derivations.equations.regions import Regions
+
+    regions = Regions(ties=True)
+    diff = regions.rewrite(sp.sympify(lhs)) - regions.rewrite(sp.sympify(rhs))
+    return prove(Obligation(diff, tuple(regions.variables), regions.is_atom, dict(regions.conditions),
+                            bounds or {}, relation=">=", split=split)).proved
+
+
+def ind(rel):
+    return sp.Piecewise((1, rel), (0, True))
+
+
+def test_atom_cases_with_linear_facts():
+    # the hinge above its line through u with the slope 1(u > 0), or 1(u >= 0): each case by Fourier-Motzkin
+    assert at_least(sp.Max(0, v), sp.Max(0, u) + ind(u > 0) * (v - u))
+    assert at_least(sp.Max(0, v), sp.Max(0, u) + ind(u >= 0) * (v - u))
+    assert not at_least(sp.Max(0, v), sp.Max(0, u) + 2 * ind(u > 0) * (v - u))  # a slope outside 0..1
+    assert at_least(sp.Max(u, v), u) and at_least(sp.Max(u, v), v)  # convexity of max: max(a, b) >= a
+    assert not at_least(sp.Max(u, v), u + sp.Rational(1, 100))
+
+
+def test_strict_and_non_strict_at_equality():
+    assert at_least(ind(u >= 0), ind(u > 0))
+    assert not at_least(ind(u > 0), ind(u >= 0))  # false at u = 0 only
+
+
+def test_products_are_variables_of_the_linear_facts():
+    # max(0, u v) >= u v: the case u v <= 0 with u v one real variable
+    assert at_least(sp.Max(0, u * v), u * v)
+    assert not at_least(sp.Max(0, u * v), u * v + sp.Rational(1, 10 ** 9))
+
+
+def test_real_roots_of_a_polynomial():
+    from derivations.equations.kernel.order import polynomial_nonnegative
+
+    assert at_least((u - 3) ** 2, 0) and at_least(u ** 4 - 2 * u ** 2 + 1, 0)
+    assert not at_least((u - 3) ** 2 - sp.Rational(1, 10 ** 6), 0)  # negative within 1e-3 of 3
+    assert at_least(u ** 4 + 1, u ** 3 / 1000) and not at_least(u ** 2, u ** 3 / 1000)  # false beyond u = 1000
+    x = sp.Symbol("x", positive=True)
+    assert polynomial_nonnegative(x ** 3 + x, x) and not polynomial_nonnegative(u ** 3 + u, u)
+
+
+def test_nonnegative_terms_and_numbers():
+    assert at_least(sp.exp(u) + u ** 2, 0)
+    assert not at_least(sp.exp(u), 1)  # below 1 for u < 0: not shown
+    assert at_least(sp.Max(0, u) + sp.exp(-50), u)  # a nonnegative number dropped
+    assert not at_least(sp.Max(0, u), u + sp.exp(-50))  # off by e^-50 wherever u >= 0
+
+
+def test_termwise_sums_and_range_facts():
+    assert at_least(sp.Sum(a[k] ** 2, (k, 1, C)), 0, BOUNDS)
+    assert not at_least(sp.Sum(a[k] ** 2 - sp.Rational(1, 100), (k, 1, C)), 0, BOUNDS)
+    hinge = sp.Sum(sp.Max(0, b[k]) - sp.Max(0, a[k]) - ind(a[k] > 0) * (b[k] - a[k]), (k, 1, C))
+    assert at_least(hinge, 0, BOUNDS)  # every term >= 0, its atoms at the bound index
+    assert not at_least(hinge - sp.Sum(ind(a[k] > 0) * (b[k] - a[k]), (k, 1, C)), 0, BOUNDS)
+    assert at_least(C ** 2, sp.Sum(1, (k, 1, C)), BOUNDS)  # C^2 >= C for every size C >= 1
+    assert not at_least(5, sp.Sum(1, (k, 1, C)), BOUNDS)  # false from C = 6 on
+
+
+def test_parts_are_used_only_where_they_add_up():
+    # 7 hinges of 2 atoms each: 2^14 cases together (more than the kernel tries), 7 * 2^2 in parts
+    from derivations.equations.prover import separate_atoms
+
+    us, vs = sp.symbols("u1:8", real=True), sp.symbols("v1:8", real=True)
+    terms = [sp.Max(0, q) - sp.Max(0, p) - ind(p > 0) * (q - p) for p, q in zip(us, vs)]
+    assert at_least(sp.Add(*terms), 0, split=separate_atoms)
+    assert not at_least(sp.Add(*terms), 0)  # no parts: too many cases, not proved (never guessed)
+    wrong = sp.Add(*terms[:-1]) + terms[-1] - ind(us[-1] > 0) * (vs[-1] - us[-1])
+    assert not at_least(wrong, 0, split=separate_atoms)
+    # parts that leave out what is negative do not add up: not used
+    assert not at_least(wrong, 0, split=lambda e, atoms: [e + ind(us[-1] > 0) * (vs[-1] - us[-1]), sp.Integer(0)])
+
+
+def test_a_sign_function_has_its_condition_at_other_indices():
+    from derivations.equations.kernel.order import condition_of
+
+    f = sp.Function("b1")
+    conditions = {f(j): ("sign", a[j] - 1)}
+    assert condition_of(f(k), conditions) == ("sign", a[k] - 1)
+    assert condition_of(sp.Function("b2")(k), conditions) is None

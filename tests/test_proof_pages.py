@@ -31,7 +31,8 @@ def test_the_subgradient_inequality_holds_at_points_on_a_kink_and_is_marked_chec
     assert record.result == "pass", record.message
     assert record.kind == "inequality" and record.mark == "checked"
     assert record.kink_points >= 20 and "package" in record.methods and "sympy" in record.methods
-    assert record.proved_for == ["an inequality: checked numerically at every point, not proved"]
+    # the batch loss at W' is the package's only (no definition to prove with): the prover cannot decide it
+    assert record.proved_for[0].startswith("an inequality: checked numerically at every point; not proved")
 
 
 @pytest.mark.parametrize("factor", [-1, 3])  # the sign of V flipped; a slope of 3, outside the hinge's 0 to 1

@@ -10,7 +10,10 @@ equality pattern of the free indices (``k = p`` and ``k != p``, ``j = y_i`` and
 
 Every link of an identity or a gradient, and every link of a definition after
 the first (the first *is* the definition, compared with the package), must
-also be *proved* by :mod:`derivations.equations.prover`. An equation may say
+also be *proved* by :mod:`derivations.equations.prover`. Every link of an
+inequality (side 1 >= side 2) goes to the prover as well: proved where the
+kernel decides it, failed where a point is found with side 1 below side 2,
+and otherwise "checked numerically", which its mark says. An equation may say
 why it cannot be (``prove="reason"``): then the prover still runs, and a link
 it finds false fails; only a link it cannot decide is left to the samples.
 
@@ -574,7 +577,7 @@ def _points_only_failures(eq):
     """An identity or gradient whose space gives points to check and none to prove at (a worked example) says what
     the values are there: each link has a side that is a number. Else a general formula passes by one point that fits it
     (log-sum-exp minus s_p^2 is the cross-entropy wherever s_p = 1)."""
-    if eq.space.sizes or eq.kind not in ("identity", "gradient"):  # definitions and inequalities are never proved
+    if eq.space.sizes or eq.kind not in ("identity", "gradient"):  # a definition is compared; an inequality unproved is "checked"
         return []
     try:
         proves_somewhere = next(iter(eq.space.every({}, set())), None) is not None
@@ -591,98 +594,148 @@ def _points_only_failures(eq):
             for n in range(len(eq.sides) - 1) if not (states_values(eq.sides[n]) or states_values(eq.sides[n + 1]))]
 
 
+@dataclass
+class _Tally:
+    """What the numeric checks of one equation found so far, link by link."""
+
+    links: int
+    failures: list
+    methods: set = field(default_factory=set)
+    package_checked: bool = False
+    fd_checked: bool = False
+    per_link: list = None  # comparisons made, per link
+    kink_links: list = None  # comparisons with the package's convention (or the one-sided slopes) on a kink
+    off_kink: list = field(default_factory=list)  # kink points that are not on a kink of this equation
+    visited: set = field(default_factory=set)  # the kink sources some point lies exactly on
+
+    def __post_init__(self):
+        self.per_link, self.kink_links = [0] * self.links, [0] * self.links
+
+
 def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
     """Run every check of ``eq``; return its :class:`Record` (``result`` pass, fail, unproved or unchecked).
 
     ``prove=False`` runs the numeric checks alone, without the prover.
     ``proofs_done`` maps :func:`derivations.equations.prover.proof_key` to
     the proofs found before for the same inputs; new ones are added to it.
+    The steps: :func:`_sample` the points, :func:`_evaluate` every side at each, :func:`_visit_kinks`,
+    :func:`_compare` the neighbouring sides, then :func:`_proofs` and :func:`_record_result`.
     """
     start = time.perf_counter()
     catalog = notation_of(catalog, eq)  # the columns, rows and shapes of eq's own problem
     record = Record(eq.id, eq.page, eq.shown_number, eq.kind, eq.title, eq.latex(), f"{eq.source[0]}:{eq.source[1]}",
                     eq.latex(tag=False), eq.shapes())
-    rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
     try:
-        sampled = eq.points(rng)
-        points = sampled + pattern_points(eq, sampled, catalog)
+        sampled, points = _sample(eq, catalog, seed)
     except Exception as exc:  # noqa: BLE001 - an author's space that cannot list its points: a message, not a crash
         record.result = "fail"
         record.message = f"its space cannot give its points: {type(exc).__name__}: {exc}"
         record.seconds = time.perf_counter() - start
         return record
     domain = domain_assumptions(eq)
-    record.points = len(points)
-    record.links = len(eq.sides) - 1
-    methods, failures = set(), low_indices(points) + _domain_failures(eq, points) + \
-        _shape_failures(eq, catalog, sampled) + _points_only_failures(eq)
-    package_checked = fd_checked = False
-    per_link = [0] * record.links
-    kinked = any(has_kink(side, catalog) for side in eq.sides) or (
-        bool(sampled) and any(has_kink(side, catalog, point=sampled[0]) for side in eq.sides))
-    kink_links = [0] * record.links
-    off_kink = []
-    # every max, |.|, indicator or derived value with a kink must be visited exactly on its kink by some point
-    kink_sources = _kink_sources(eq, sampled[0], catalog, domain)[0] if kinked and sampled else set()
-    visited = set()
+    record.points, record.links = len(points), len(eq.sides) - 1
+    tally = _Tally(record.links, low_indices(points) + _domain_failures(eq, points)
+                   + _shape_failures(eq, catalog, sampled) + _points_only_failures(eq))
+    kinked, kink_sources = _kinks(eq, catalog, sampled, domain)
     for point in points:
-        evaluated = [_evaluations(side, point, catalog, domain) for side in eq.sides]
-        for n, (values, why, invalid, missing) in enumerate(evaluated):
-            if invalid:
-                no = "no value" if DIVISION_BY_ZERO in invalid else "no real value"
-                failures.append(f"side {n + 1} has {no} at {point.describe()}\n    {invalid}")
-            elif not values and not missing:
-                failures.append(f"side {n + 1} cannot be evaluated at {point.describe()}\n    "
-                                + "; ".join(f"{m}: {r}" for m, r in why.items()))
-        zero = _kink_sources(eq, point, catalog, domain)[1] if point.kink else set()
-        on_kink = bool(zero)
-        visited |= zero
-        if point.kink and not on_kink:
-            off_kink.append(point.label)
-        for n in range(record.links):
-            compared = 0
-            for m1, v1 in evaluated[n][0].items():
-                for m2, v2 in evaluated[n + 1][0].items():
-                    if m1 == m2 == "sympy" and _digits(v1, v2):  # both exact: to 37 digits, never through float64
-                        agree = np.shape(np.squeeze(v1)) == np.shape(np.squeeze(v2)) and \
-                            (_agree_digits(v1, v2) if eq.kind != "inequality" else _at_least_digits(v1, v2))
-                    else:  # (whose overflow made e^z e^z and e^{2z} at z = 1e4 differ: inf - inf)
-                        agree = _agree(v1, v2, *_tolerance(m1, m2)) if eq.kind != "inequality" else \
-                            _at_least(v1, v2, *_tolerance(m1, m2))
-                    if agree is None:
-                        continue
-                    compared += 1
-                    record.comparisons += 1
-                    per_link[n] += 1
-                    methods.update((m1, m2))
-                    package_checked |= "package" in (m1, m2)
-                    fd_checked |= "finite differences" in (m1, m2)
-                    if on_kink and ({"package", "one-sided slopes"} & {m1, m2}):
-                        kink_links[n] += 1
-                    if not agree:
-                        verb = "differ" if eq.kind != "inequality" else "are not in order (>=)"
-                        shown = (_fmt(v1), _fmt(v2))
-                        if shown[0] == shown[1] and _digits(v1, v2):  # apart past float64's digits: show all 40
-                            shown = tuple(", ".join(str(x) for x in getattr(v, "digits")) for v in (v1, v2))
-                        failures.append(
-                            f"side {n + 1} and side {n + 2} {verb} at {point.describe()}\n"
-                            f"    side {n + 1} ({m1}): {shown[0]}\n    side {n + 2} ({m2}): {shown[1]}"
-                        )
-            if not compared and all(evaluated[k][0] for k in (n, n + 1)) and eq.kind != "inequality":
-                failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
+        evaluated = _evaluate(eq, point, catalog, domain, tally)
+        on_kink = _visit_kinks(eq, point, catalog, domain, tally)
+        _compare(eq, point, evaluated, on_kink, record, tally)
         record.kink_points += on_kink
     # a name read two ways (after the points: an evaluation's own message, such as a real index, says more)
-    failures += name_clashes(eq, catalog, sampled[0] if sampled else None)
-    failures += _real_value_failures(eq, sampled, catalog, domain)
-    record.methods = sorted(methods)
+    tally.failures += name_clashes(eq, catalog, sampled[0] if sampled else None)
+    tally.failures += _real_value_failures(eq, sampled, catalog, domain)
+    record.methods = sorted(tally.methods)
     proofs, unproved, refuted = _proofs(eq, catalog, prove, proofs_done)
     # an identity is proved at its ties too; a derivative only exists off the kinks
     _settle_scopes(record, eq, proofs, kinked and has_derivative(eq, catalog))
-    unchecked = [n + 1 for n, count in enumerate(per_link) if count == 0]
-    missing_kink = [n + 1 for n, count in enumerate(kink_links) if count == 0]
-    if failures or refuted:
+    _record_result(record, eq, tally, unproved, refuted, kinked, kink_sources, sampled, catalog, domain)
+    record.seconds = time.perf_counter() - start
+    return record
+
+
+def _sample(eq, catalog, seed):
+    """(sampled points, every point checked): the space's draws (seeded by the equation's id), then one point per
+    equality pattern of its free indices."""
+    rng = np.random.default_rng([seed, zlib.crc32(eq.id.encode())])
+    sampled = eq.points(rng)
+    return sampled, sampled + pattern_points(eq, sampled, catalog)
+
+
+def _kinks(eq, catalog, sampled, domain):
+    """(whether ``eq`` has kinks, the kink sources a point must lie exactly on): every max, |.|, indicator or
+    derived value with a kink must be visited exactly on its kink by some point."""
+    kinked = any(has_kink(side, catalog) for side in eq.sides) or (
+        bool(sampled) and any(has_kink(side, catalog, point=sampled[0]) for side in eq.sides))
+    return kinked, _kink_sources(eq, sampled[0], catalog, domain)[0] if kinked and sampled else set()
+
+
+def _evaluate(eq, point, catalog, domain, tally):
+    """Every side at ``point`` by every method (:func:`_evaluations`); a side with no real value or none at all is
+    a failure."""
+    evaluated = [_evaluations(side, point, catalog, domain) for side in eq.sides]
+    for n, (values, why, invalid, missing) in enumerate(evaluated):
+        if invalid:
+            no = "no value" if DIVISION_BY_ZERO in invalid else "no real value"
+            tally.failures.append(f"side {n + 1} has {no} at {point.describe()}\n    {invalid}")
+        elif not values and not missing:
+            tally.failures.append(f"side {n + 1} cannot be evaluated at {point.describe()}\n    "
+                                  + "; ".join(f"{m}: {r}" for m, r in why.items()))
+    return evaluated
+
+
+def _visit_kinks(eq, point, catalog, domain, tally):
+    """Whether a kink point lies exactly on a kink of ``eq`` (the kinks it lies on are noted as visited)."""
+    zero = _kink_sources(eq, point, catalog, domain)[1] if point.kink else set()
+    tally.visited |= zero
+    if point.kink and not zero:
+        tally.off_kink.append(point.label)
+    return bool(zero)
+
+
+def _compare(eq, point, evaluated, on_kink, record, tally):
+    """Each link at ``point``: every method of one side against every method of the other, equal (an inequality:
+    in order, >=) within the tolerance of the less exact method, to 37 digits where both are exact."""
+    ordered = eq.kind == "inequality"
+    for n in range(record.links):
+        compared = 0
+        for m1, v1 in evaluated[n][0].items():
+            for m2, v2 in evaluated[n + 1][0].items():
+                if m1 == m2 == "sympy" and _digits(v1, v2):  # both exact: to 37 digits, never through float64
+                    agree = np.shape(np.squeeze(v1)) == np.shape(np.squeeze(v2)) and \
+                        (_at_least_digits if ordered else _agree_digits)(v1, v2)
+                else:  # (whose overflow made e^z e^z and e^{2z} at z = 1e4 differ: inf - inf)
+                    agree = (_at_least if ordered else _agree)(v1, v2, *_tolerance(m1, m2))
+                if agree is None:
+                    continue
+                compared += 1
+                record.comparisons += 1
+                tally.per_link[n] += 1
+                tally.methods.update((m1, m2))
+                tally.package_checked |= "package" in (m1, m2)
+                tally.fd_checked |= "finite differences" in (m1, m2)
+                if on_kink and ({"package", "one-sided slopes"} & {m1, m2}):
+                    tally.kink_links[n] += 1
+                if not agree:
+                    verb = "are not in order (>=)" if ordered else "differ"
+                    shown = (_fmt(v1), _fmt(v2))
+                    if shown[0] == shown[1] and _digits(v1, v2):  # apart past float64's digits: show all 40
+                        shown = tuple(", ".join(str(x) for x in getattr(v, "digits")) for v in (v1, v2))
+                    tally.failures.append(
+                        f"side {n + 1} and side {n + 2} {verb} at {point.describe()}\n"
+                        f"    side {n + 1} ({m1}): {shown[0]}\n    side {n + 2} ({m2}): {shown[1]}"
+                    )
+        if not compared and all(evaluated[k][0] for k in (n, n + 1)) and not ordered:
+            tally.failures.append(f"side {n + 1} and side {n + 2} could not be compared at {point.describe()}")
+
+
+def _record_result(record, eq, tally, unproved, refuted, kinked, kink_sources, sampled, catalog, domain):
+    """The equation's result and message, the most concrete failure first."""
+    unchecked = [n + 1 for n, count in enumerate(tally.per_link) if count == 0]
+    missing_kink = [n + 1 for n, count in enumerate(tally.kink_links) if count == 0]
+    if tally.failures or refuted:
         record.result = "fail"
-        lines = failures + refuted  # a sampled point where the sides differ first: the most concrete
+        lines = tally.failures + refuted  # a sampled point where the sides differ first: the most concrete
         record.message = lines[0] + (f"\n  (and {len(lines) - 1} more)" if len(lines) > 1 else "")
     elif unchecked:
         record.message = f"links {unchecked} were never evaluated at any point"
@@ -693,25 +746,25 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
                             "checked numerically; a link the prover finds false fails all the same)")
     elif kinked and not record.kink_points:
         record.message = ("it has a max, an absolute value or an indicator of values, but no point lies exactly on "
-                          "one of its kinks" + (f" (the kink points {off_kink} are not on its kinks)" if off_kink else "")
+                          "one of its kinks" + (f" (the kink points {tally.off_kink} are not on its kinks)"
+                                                if tally.off_kink else "")
                           + ": add one to its space (Point(..., kink=True) with a condition exactly 0)")
-    elif kinked and kink_sources - visited:
+    elif kinked and kink_sources - tally.visited:
         from derivations.equations.points import kink_advice
 
-        record.message = ("no point lies exactly on the kink of " + ", ".join(sorted(kink_sources - visited))
+        record.message = ("no point lies exactly on the kink of " + ", ".join(sorted(kink_sources - tally.visited))
                           + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)"
-                          + kink_advice(eq, sampled[0], catalog, domain, kink_sources - visited))
+                          + (kink_advice(eq, sampled[0], catalog, domain, kink_sources - tally.visited)
+                             if sampled else ""))
     elif kinked and missing_kink:
         record.message = (f"links {missing_kink} are never compared with the package's convention (or the one-sided "
                           f"slopes) at a point on a kink")
-    elif eq.kind == "gradient" and not (fd_checked or record.proved_links == record.links):
+    elif eq.kind == "gradient" and not (tally.fd_checked or record.proved_links == record.links):
         record.message = "a gradient needs finite differences of the package or a sympy proof"
-    elif eq.kind == "definition" and not package_checked:
+    elif eq.kind == "definition" and not tally.package_checked:
         record.message = "a definition must be compared with the package"
     else:
         record.result = "pass"
-    record.seconds = time.perf_counter() - start
-    return record
 
 
 def _proofs(eq, catalog, prove, proofs_done):
@@ -729,15 +782,14 @@ def _proofs(eq, catalog, prove, proofs_done):
     for n, p in zip(record_links(eq), proofs):
         if p.refuted:
             refuted.append(f"link {n + 1} (sides {n + 1} and {n + 2}) is false: {p.reason}")
-        elif not p.proved and (eq.prove is True or p.timed_out):  # past its budget: undecided, even if false
+        elif not p.proved and eq.kind != "inequality" and (eq.prove is True or p.timed_out):  # timed out: undecided
             unproved.append(f"link {n + 1} ({p.text})")
     return proofs, unproved, refuted
 
 
 def record_links(eq):
-    """The links the prover must prove: all of them, or for a definition every link after the defining one."""
-    if eq.kind == "inequality":  # checked numerically at every point, by every method; the prover proves equalities
-        return []
+    """The links the prover must prove: all of them, or for a definition every link after the defining one (an
+    inequality's too: proved where the prover decides it, else checked numerically, and the mark says so)."""
     links = range(len(eq.sides) - 1)
     return [n for n in links if not (eq.kind == "definition" and n == 0)]
 
@@ -750,8 +802,10 @@ def _settle_scopes(record, eq, proofs, kinked):
         if eq.kind == "definition" and n == 0:
             texts.append("a definition: compared with the package")
             scopes.append("definition")
-        elif eq.kind == "inequality":
-            texts.append("an inequality: checked numerically at every point, not proved")
+        elif eq.kind == "inequality" and not (n in by_link and by_link[n].proved):
+            why = f"not proved: {eq.prove}" if eq.prove is not True else by_link[n].text if n in by_link else \
+                "not proved"
+            texts.append(f"an inequality: checked numerically at every point; {why}")
             scopes.append("numeric")
         elif n not in by_link:
             texts.append("not proved (numeric checks only)")

@@ -259,7 +259,8 @@ def _sides_named(record):
 
 
 def proof_counts(ledger):
-    """Links that must be proved (of identities, gradients, and definitions after their first line) by how far they are."""
+    """Links that go to the prover (of identities, gradients, inequalities, and definitions after their first line) by
+    how far they are proved."""
     counts = {"all sizes": 0, "a range of sizes": 0, "not proved": 0}
     for r in ledger["equations"]:
         for scope in r.get("scopes", []):
@@ -284,7 +285,8 @@ def mark_counts(ledger, page=None):
 def _short(r):
     if r["kind"] == "definition":
         return "definition"
-    return "; ".join(dict.fromkeys(t.replace("proved for ", "") if t.startswith("proved") else "NOT PROVED"
+    unproved = "checked numerically" if r["kind"] == "inequality" else "NOT PROVED"  # an inequality may stay checked
+    return "; ".join(dict.fromkeys(t.replace("proved for ", "") if t.startswith("proved") else unproved
                                    for t in r["proved_for"])) or "-"
 
 
@@ -301,7 +303,7 @@ def format_table(ledger):
     counts = proof_counts(ledger)
     lines.append(f"\n{passed} of {len(ledger['equations'])} equations pass, "
                  f"{len(ledger['page_problems'])} problems on the pages, in {ledger['seconds']:.1f}s")
-    lines.append("links of identities and gradients: " + ", ".join(f"{n} proved for {k}" if k != "not proved"
+    lines.append("links of identities, gradients and inequalities: " + ", ".join(f"{n} proved for {k}" if k != "not proved"
                                                                    else f"{n} not proved" for k, n in counts.items()))
     return "\n".join(lines)
 

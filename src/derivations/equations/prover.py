@@ -25,6 +25,12 @@ proves the difference zero for every 0/1 value of every atom at once. Such a
 proof holds off the kinks (a condition exactly zero); there the numeric checks
 compare the formula with the package's convention.
 
+**Inequalities** (side 1 >= side 2) go the same two ways, the kernel asked
+for ``a - b >= 0`` instead (``Obligation.relation``), with a guess of parts
+(:func:`separate_atoms`) that it uses only where they add up; a witness is a
+point where side 1 is certified below side 2, searched at each scale on both
+sides of 0. What neither route decides stays "checked numerically".
+
 **What "proved" claims** (a :class:`Proof`'s ``category``): "all sizes" when
 the first prover succeeds, or when the statement is about one size only and
 says so (``Space.fixed``); "range" when only the second does (the sizes are
@@ -55,8 +61,8 @@ from derivations.equations.evaluate import (
 )
 from derivations.equations.general import SymbolicSizes, index_symbol, label_base
 from derivations.equations.kernel import (
-    MAX_ENUMERATED, Obligation, accurate_logs, is_zero as _kernel_is_zero, prove as kernel_prove,
-    rational_in_exponentials_is_zero,
+    MAX_ENUMERATED, Obligation, accurate_logs, certified_sign, is_nonnegative, is_zero as _kernel_is_zero,
+    prove as kernel_prove, rational_in_exponentials_is_zero,
 )
 from derivations.equations.notation import DERIVATIVES, SumOver, subs_free
 from derivations.equations.regions import IndexComparison, Regions
@@ -80,6 +86,53 @@ def notation_of(catalog, eq):
 def is_zero(expr, signs=(), atoms=None, conditions=None):
     """True when ``expr`` is zero in every sign region: :func:`derivations.equations.kernel.is_zero`."""
     return _kernel_is_zero(expr, signs, atoms, conditions=conditions)
+
+
+def separate_atoms(expr, present):
+    """A guess of parts of ``expr`` for the kernel's rule *parts* (a search, not trusted: the kernel uses parts only
+    where they add up to ``expr``): ``expr`` as a polynomial in its atoms, its terms gathered into parts, atoms of
+    one product or whose coefficients are one value up to a number in one part (the hinge of sample i at W and at
+    W'), terms without atoms a part of their own. Each part has fewer atoms, so fewer cases, than the whole."""
+    try:
+        terms = sp.Poly(expr, *present).terms()
+    except sp.PolynomialError:
+        return [expr]
+    root = {a: a for a in present}
+
+    def find(a):
+        while root[a] != a:
+            a = root[a]
+        return a
+    by_value = {}
+    for monomial, coeff in terms:
+        mine = [a for a, e in zip(present, monomial) if e]
+        primitive = sp.expand(coeff).as_content_primitive()[1]
+        for a in (mine + by_value.setdefault(-primitive if primitive.could_extract_minus_sign() else primitive,
+                                             mine)[:1]) if mine else ():
+            root[find(a)] = find(mine[0])
+    parts = {}
+    for monomial, coeff in terms:
+        mine = [a for a, e in zip(present, monomial) if e]
+        key = find(mine[0]) if mine else None
+        parts[key] = parts.get(key, 0) + coeff * sp.Mul(*[a ** e for a, e in zip(present, monomial)])
+    return list(parts.values())
+
+
+def _relation(eq):
+    """What a link claims of side n - side n + 1: "==" (0), or for an inequality ">=" (at least 0)."""
+    return ">=" if eq.kind == "inequality" else "=="
+
+
+def _shown(eq, expr, signs=(), atoms=None, conditions=None):
+    """The kernel's word on a concrete difference: zero, or for an inequality at least 0, in every region."""
+    if eq.kind == "inequality":
+        return is_nonnegative(expr, signs, atoms, conditions, split=separate_atoms)
+    return is_zero(expr, signs, atoms, conditions)
+
+
+def _refutes(eq, number):
+    """Whether the 40-digit value of side n - side n + 1 at a point is worth confirming as a witness."""
+    return number < 0 if eq.kind == "inequality" else abs(number) > 1e-12
 
 
 def has_derivative(eq, catalog):
@@ -307,7 +360,8 @@ def _prove_pattern(eq, sides, catalog, labels, distinct_groups):
                      if not str(group[0]).startswith("own"))
     verdict = kernel_prove(Obligation(diff, tuple(regions.variables), regions.is_atom, dict(regions.conditions),
                                       dict(space.bounds, **general.bounds), tuple(labels), distinct,
-                                      tuple(d for d in dict.fromkeys(general.denominators) if not d.is_number)))
+                                      denominators=tuple(d for d in dict.fromkeys(general.denominators) if not d.is_number),
+                                      relation=_relation(eq), split=separate_atoms))
     return verdict.proved, regions, verdict.residue
 
 
@@ -457,7 +511,7 @@ def _general_witness(eq, n, catalog, diff, regions):
             number = sp.N(concrete.xreplace(values), 30)
         except _ERRORS:
             continue
-        if number.is_number and number.is_real is not False and abs(number) > 1e-12:
+        if number.is_number and number.is_real is not False and _refutes(eq, number):
             found = _differs(eq, n, catalog, point)
             if found:
                 return found
@@ -579,10 +633,16 @@ def _differs(eq, n, catalog, point, deep=False):
     (shape_a, a), (shape_b, b) = values
     if shape_a != shape_b:
         return f"{point.describe()}: the sides have shapes {shape_a or 'scalar'} and {shape_b or 'scalar'}"
+    show = lambda v: _short(float(v[0])) if len(v) == 1 else _short(np.array([float(x) for x in v]))  # noqa: E731
+    if eq.kind == "inequality":
+        below = [_below(x, y, vx, vy, deep) for x, y, vx, vy in zip(*exprs, a, b)]
+        if not any(below):
+            return None
+        return (f"{point.describe()}: side {n + 1} is {show(a)}, below side {n + 2}, {show(b)} (by "
+                f"{float(max(below)):.3g})")
     gaps = [_exact_gap(x, y, vx, vy, deep) for x, y, vx, vy in zip(*exprs, a, b)]
     if not any(gaps):
         return None
-    show = lambda v: _short(float(v[0])) if len(v) == 1 else _short(np.array([float(x) for x in v]))  # noqa: E731
     gap = max(gaps)
     return f"{point.describe()}: side {n + 1} is {show(a)}, side {n + 2} is {show(b)} (they differ by {float(gap):.3g})"
 
@@ -610,6 +670,18 @@ def _exact_gap(a, b, value_a, value_b, deep=False):
     except sp.core.evalf.PrecisionExhausted:
         return 0
     return abs(gap) if gap.is_number and gap.is_real and gap != 0 else 0
+
+
+def _below(a, b, value_a, value_b, deep=False):
+    """How far ``a`` is shown below ``b`` (a witness against a >= b), else 0: the gap of :func:`_exact_gap`, its
+    sign read from the 40-digit values where they are apart in their first 30 digits, else certified."""
+    gap = _exact_gap(a, b, value_a, value_b, deep)
+    if not gap:
+        return 0
+    coarse = value_a - value_b
+    if abs(coarse) > sp.Float(10) ** -30 * max(1, abs(value_a), abs(value_b)):
+        return -coarse if coarse < 0 else 0
+    return gap if certified_sign(sp.sympify(a - b)) == -1 else 0
 
 
 def _absolutely(expr, value):
@@ -820,25 +892,26 @@ def _range_at(eq, n, catalog, sizes, by_order_type=False):
         if not undefined.proved:  # a side divides by a value that may be 0: no value there, however sympy cancels it
             return count, f"at {point.describe_indices()}, {undefined.reason}", False
         for item in items:
-            if not is_zero(sp.sympify(item), regions.variables, regions.is_atom, regions.conditions):
+            if not _shown(eq, sp.sympify(item), regions.variables, regions.is_atom, regions.conditions):
                 witness = _range_witness(eq, n, catalog, point, regions, sp.sympify(item), ev)
                 if witness:
                     return count, f"the sides differ at {witness}", True
-                region = _failing_region(sp.sympify(item), regions)
+                region = _failing_region(eq, sp.sympify(item), regions)
                 where = f" where {region}" if region else ""
-                return count, (f"sympy cannot show the sides equal at {point.describe_indices()}{where} "
+                shown = "in order (>=)" if eq.kind == "inequality" else "equal"
+                return count, (f"sympy cannot show the sides {shown} at {point.describe_indices()}{where} "
                                f"(every value a symbol), and no sampled point there tells them apart"), False
     return count, "", False
 
 
-def _failing_region(diff, regions):
+def _failing_region(eq, diff, regions):
     """The first sign assignment where the difference is not shown zero, in words (or '')."""
     present = [a for a in regions.variables if diff.has(a)]
     if not present or len(present) > 10:
         return ""
     for combo in itertools.product((0, 1), repeat=len(present)):
         assignment = dict(zip(present, combo))
-        if not is_zero(diff.xreplace(assignment)):
+        if not _shown(eq, diff.xreplace(assignment)):
             return _region_text(regions, assignment)
     return ""
 
@@ -915,7 +988,7 @@ def _range_witness(eq, n, catalog, point, regions, diff, ev):
             number = sp.N(number, 40)
         except (TypeError, ValueError):
             continue
-        if not number.is_number or number.is_real is False or number == 0:
+        if not number.is_number or number.is_real is False or not _refutes(eq, number):
             continue
         concrete = _point_with(point, values, ev)
         found = _differs(eq, n, catalog, concrete) if concrete is not None else None
@@ -1079,9 +1152,10 @@ def _scaled_witness(eq, n, catalog, choices, deep=False, scales=None, draws=1):
             if draws > 1:
                 continue  # a size the space has no point at: nothing to compare there
             return None
-        found = _differs(eq, n, catalog, point, deep)
-        if found:
-            return found
+        for at in [point] + ([_mirrored(eq, point)] if eq.kind == "inequality" else []):
+            found = _differs(eq, n, catalog, at, deep)
+            if found:
+                return found
         for near, on in itertools.islice(_beside_kinks(eq, n, catalog, point), 9 if draw == 0 else 0):
             if on and not ties and _on_a_kink_of(differentiated, eq, catalog, near):
                 continue  # no derivative there: the statement holds off the kinks
@@ -1108,6 +1182,15 @@ def _on_a_kink_of(exprs, eq, catalog, point):
         return any(sp.simplify(sp.sympify(u).xreplace(ev.subs).xreplace(truth)) == 0 for u in probe.kinks)
     except (NotEvaluable, InvalidValue, *_ERRORS):
         return True
+
+
+def _mirrored(eq, point):
+    """``point`` with every value negated but labels and values a declared domain keeps signed: an inequality false
+    on one side only (u^2 >= u^3/1000 for u > 1000) is tried at each scale on both sides."""
+    domain = domain_assumptions(eq)
+    values = {name: v if name in point.label_names or name in domain else -np.asarray(v) if np.ndim(v) else -v
+              for name, v in point.values.items()}
+    return Point(f"{point.label}, negated", dict(point.indices), values, point.derived, False, point.labels)
 
 
 def _beside_kinks(eq, n, catalog, point):

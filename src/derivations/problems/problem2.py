@@ -15,7 +15,8 @@ from derivations.linear_svm import svm_score_gradient
 from derivations.equations.symbols import C, D, G, Gm, N, S, W, X, i, j, k, l, lam, s, u, w, wv, x, xv, y
 from derivations.problems._worked import WORKED, number, only, weights_point, with_example
 
-PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"}, bold=("S", "V", "W'"),
+PROBLEM = Problem("problem-2.md", 2, "SVM gradients", columns={"w": "W"}, rows={"x": "X"},
+                  bold=("S", "V", "W'"),
                   shapes={"W": ("D", "C"), "X": ("N", "D"), "w": ("D",), "x": ("D",), "s": ("C",),
                           "S": ("N", "C"), "G": ("N", "C"), "V": ("D", "C"), "W'": ("D", "C")})
 # the subgradient inequality compares the loss at W with the loss at any other point W' (entries W'_{k,j})
@@ -295,6 +296,79 @@ PROBLEM.equation(
 )
 
 # -- at a kink: subgradients ----------------------------------------------------------------------
+
+v = sp.Symbol("v", real=True)  # the hinge's argument at another point, in the hinge's subgradient inequality
+
+
+def _hinge_pairs():
+    """Two real values, u and v (the hinge's argument at W and at another point W'): random, of size 1e4, and on
+    the kinks u = 0, v = 0 and both."""
+    def sample(rng):
+        draws = [(rng.normal(), rng.normal()) for _ in range(6)] + [(1e4, -1e4), (-1e4, 1e4), (0.5, -0.5)]
+        kinks = [(0.0, rng.normal()), (0.0, -abs(rng.normal())), (0.0, abs(rng.normal())), (rng.normal(), 0.0),
+                 (0.0, 0.0)]
+        return [Point("random", {}, {"u": a, "v": b}) for a, b in draws] + \
+            [Point(f"kink u = {a:g}, v = {b:.3g}", {}, {"u": a, "v": b}, kink=True) for a, b in kinks]
+
+    def every(sizes, free):
+        yield Point("no size", {}, {"u": 0.0, "v": 0.0})
+
+    return pts.Space(sample, every, {}, {})
+
+
+def _with_other_weights(space, sizes, derived):
+    """``space`` with another point of the weights, W', at each of its points (near, far, and W itself, so that a
+    point on a kink of W is on the same kink at W'), each with the ``derived`` values too (the scores at W')."""
+    def sample(rng):
+        out = []
+        for point in space.sample(rng):
+            here = np.asarray(point.values["W"], dtype=np.float64)
+            for scale in (0.0, 0.3, 3.0):
+                out.append(Point(f"{point.label}, W' at distance ~{scale:g}", point.indices, dict(
+                    point.values, **{"W'": here + scale * rng.normal(size=here.shape)}), dict(
+                    point.derived or {}, **derived), point.kink, point.labels))
+        return out
+
+    def every(sizes_, free):
+        for point in space.every(sizes_, free):
+            yield Point(point.label, point.indices, dict(point.values, **{"W'": np.zeros_like(point.values["W"])}),
+                        dict(point.derived or {}, **derived), point.kink, point.labels)
+
+    return pts.Space(sample, every, sizes, space.general, dict(space.bounds, k=D))
+
+
+r_ = sp.IndexedBase("r")  # the scores of sample i at W'
+
+
+def _other_scores(values, indices):
+    """r = x_i^T W', the scores of sample i at the other point W'."""
+    x_i, other = values["X"][indices["i"] - 1], values["W'"]
+    return x_i @ other if np.asarray(other).dtype == object else np.asarray(x_i, dtype=np.float64) @ other
+
+
+PROBLEM.equation(
+    "hinge-subgradient", "inequality",
+    "the hinge lies above its line through u with the slope 1(u > 0): at its kink too, where the slope is 0",
+    lambda: [sp.Max(0, v), sp.Max(0, u) + Ind(u > 0) * (v - u)],
+    _hinge_pairs(),
+)
+
+PROBLEM.equation(
+    "hinge-subgradient-right", "inequality",
+    "the hinge lies above its line through u with the slope 1(u >= 0): at its kink, the other end slope 1",
+    lambda: [sp.Max(0, v), sp.Max(0, u) + Ind(u >= 0) * (v - u)],
+    _hinge_pairs(),
+)
+
+PROBLEM.equation(
+    "svm-sample-subgradient", "inequality",
+    "the sum rule for one sample, in the scores r = x_i^T W' of another point: each hinge's slope 1(margin > 0) "
+    "on r_j - s_j and, with -, on r_{y_i} - s_{y_i}, summed over the hinges, gives a line under L_i",
+    lambda: [SumOver(sp.Max(0, r_[j] - r_[y[i]] + 1), j, 1, C, y[i]),
+             Li() + SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (r_[j] - s[j]), j, 1, C, y[i])
+             - SumOver(Ind(s[j] - s[y[i]] + 1 > 0) * (r_[y[i]] - s[y[i]]), j, 1, C, y[i])],
+    _with_other_weights(weights, {"C": (2, 3), "D": (1, 2)}, {"r": _other_scores}),
+)
 
 subgradient_space = only(_subgradient_points(np.random.default_rng(18)))
 

@@ -6,7 +6,9 @@ into atoms, searching for witnesses, caching) only builds obligations or refuses
 every positive value), every value of its integer symbols allowed by the index facts (``bounds``: each index in
 1..its size, each size >= 1; ``distinct``: indices stated unequal), every 0/1 value of each atom (``atoms``,
 ``is_atom``) allowed by its condition (``conditions``: atom -> ("sign", u), 1(u > 0), or ("equal", u), 1(u = 0)),
-and every value of each ``KroneckerDelta`` consistent with its arguments.
+and every value of each ``KroneckerDelta`` consistent with its arguments; a sign function's condition at other
+indices is its condition with those indices put in. With ``relation`` ">=" it claims ``difference >= 0`` there
+instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`.
 
 **How it is decided** (each rule in :mod:`.rules`, with its soundness argument and a unit test of its own):
 
@@ -30,11 +32,17 @@ and every value of each ``KroneckerDelta`` consistent with its arguments.
    written first, then expanded), *exponentiate logs* (a real sum of logs of positive values is 0 iff the product
    of their powers is 1), and ``simplify``'s 0 only after an independent evaluation at random points agrees.
 
+8. *inequalities* (:mod:`.order`): atom and delta cases with the conditions each adds, termwise sums, linear
+   facts (Fourier-Motzkin), real roots of a polynomial in one variable (square-free factors, Sturm counts), and
+   nonnegative terms by sympy's assumptions.
+
 **What it trusts**, all of it: sympy's expression construction and exact arithmetic (``expand``, ``together``,
-``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``) and its assumptions system (``is_positive``,
-``is_nonzero``, ``is_real``, ``is_integer`` of the symbols the prover declares); ``simplify``, ``expand_log``,
+``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``, ``as_coefficients_dict``) and its assumptions system
+(``is_positive``, ``is_nonzero``, ``is_real``, ``is_integer`` of the symbols the prover declares, and
+``is_nonnegative`` of an expression: a square, an exponential, a positive symbol); ``simplify``, ``expand_log``,
 ``logcombine``, ``powsimp`` (without ``force``) as value-keeping rewrites, each answer 0 rechecked; ``evalf`` with
-``strict=True`` and mpmath's ``log1p`` for signs of numbers; Fourier-Motzkin elimination in :mod:`.feasible`.
+``strict=True`` and mpmath's ``log1p`` for signs of numbers; ``sqf_list`` and ``count_roots`` (Sturm sequences) on
+polynomials with rational coefficients; Fourier-Motzkin elimination in :mod:`.feasible`.
 Nothing else: not the translation to symbolic sizes, not the regions, not the proof store. A zero difference may
 fail to be shown zero (then "not proved", never proved wrongly); every all-sizes proof is also confirmed by a
 second route outside this package (:func:`derivations.equations.prover.prove_link`).
@@ -48,6 +56,7 @@ import itertools
 import sympy as sp
 
 from derivations.equations.kernel.feasible import infeasible
+from derivations.equations.kernel.order import facts_of, nonnegative
 from derivations.equations.kernel.numbers import (
     COMPARE, accurate_logs, certified_sign, exact_zero, rational_in_exponentials_is_zero, simplified_zero,
 )
@@ -56,8 +65,8 @@ from derivations.equations.kernel.rules import (
     solve_for, split_sums, sum_rules, undefined_among, undefined_at,
 )
 
-__all__ = ["Obligation", "Verdict", "prove", "is_zero", "implied", "certified_sign", "accurate_logs", "COMPARE",
-           "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
+__all__ = ["Obligation", "Verdict", "prove", "is_zero", "is_nonnegative", "implied", "certified_sign", "accurate_logs",
+           "COMPARE", "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
 
 MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
 MAX_DEPTH = 16
@@ -75,6 +84,8 @@ class Obligation:
     labels: tuple = ()  # label arrays (y): y[i] is an index in 1..C
     distinct: tuple = ()  # groups of indices, pairwise unequal within a group
     denominators: tuple = ()  # what the sides divide by as written: each must be shown nonzero (rule 6)
+    relation: str = "=="  # "==": the difference is 0; ">=": it is at least 0
+    split: object = None  # a guess of parts of a difference >= 0 (searched outside): used only where they add up
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,9 @@ def prove(ob):
     if diff.has(sp.Piecewise):
         return Verdict(False, "a case distinction on indices is left that the index facts do not decide", diff)
     diff = distinct_deltas(diff, ob.distinct)
+    if ob.relation == ">=":
+        shown = is_nonnegative(diff, ob.atoms, ob.is_atom, ob.conditions, holds, ob.split)
+        return Verdict(shown, "" if shown else "not shown at least 0", diff)
     if is_zero(diff, ob.atoms, ob.is_atom, conditions=ob.conditions):
         return Verdict(True, "", diff)
     bad = undefined_at(diff)
@@ -105,20 +119,10 @@ def prove(ob):
     return Verdict(False, why, diff)
 
 
-def _feasible_impossible(atoms, values, conditions):
-    """Whether no real values meet the conditions of this assignment of the atoms (shown, not guessed)."""
-    if not conditions:
-        return False
-    wanted = []
-    for atom, value in zip(atoms, values):
-        if atom not in conditions:
-            return False
-        kind, u = conditions[atom]
-        if kind == "sign":
-            wanted.append((u, ">") if value else (-sp.sympify(u), ">="))
-        elif value:
-            wanted.append((u, "=="))
-    return infeasible(wanted)
+def is_nonnegative(expr, signs=(), atoms=None, conditions=None, holds=lambda rel: rel == sp.true, split=None):
+    """True when ``expr`` >= 0 at every point and every allowed 0/1 value of the atoms (:mod:`.order`)."""
+    sign_set = set(signs)
+    return nonnegative(expr, lambda e: e in sign_set or bool(atoms and atoms(e)), conditions or {}, holds, split)
 
 
 def _equal_case(expr, atom, condition, conditions):
@@ -205,7 +209,8 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
                 return False
         if len(present) > MAX_ENUMERATED:
             return False
-        return all(_feasible_impossible(present, combo, conditions) or again(expr.xreplace(dict(zip(present, combo))))
+        return all(infeasible(list(facts_of(present, combo, conditions))) or again(expr.xreplace(dict(zip(
+            present, combo))))
                    for combo in itertools.product((0, 1), repeat=len(present)))
     if expr.has(sp.Sum):
         groups, rest = split_sums(expr)

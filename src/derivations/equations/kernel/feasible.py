@@ -20,21 +20,17 @@ MAX_CONSTRAINTS = 80
 
 
 def _linear(expr, variables):
-    """{variable: coefficient} and the constant of a linear expression, or None."""
-    try:
-        poly = sp.Poly(expr, *variables)
-    except (sp.PolynomialError, sp.GeneratorsNeeded):
-        return None
-    if poly.total_degree() > 1:
-        return None
+    """{variable: coefficient} and the constant of a linear expression with rational coefficients, or None."""
     coeffs, constant = {}, sp.Integer(0)
-    for monomial, coeff in poly.terms():
+    for monomial, coeff in sp.expand(expr).as_coefficients_dict().items():
         if not coeff.is_Rational:
             return None
-        if sum(monomial) == 0:
+        if monomial == 1:
             constant = coeff
+        elif monomial in variables:
+            coeffs[monomial] = coeff
         else:
-            coeffs[variables[monomial.index(1)]] = coeff
+            return None
     return coeffs, constant
 
 

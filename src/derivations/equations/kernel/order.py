@@ -1,0 +1,175 @@
+"""The kernel's rules for ``difference >= 0`` (an inequality, side 1 >= side 2): each a case split that covers every
+value, or a decision made exactly. Each rule has a unit test of its own in ``tests/test_kernel.py``.
+
+* *parts*: a sum of parts each >= 0 is >= 0; the parts are guessed outside the kernel (fewer atoms each, fewer
+  cases) and used only where they add up to the expression exactly.
+* *atom cases*: a 0/1 atom is 0 or 1; each case is shown >= 0 under the condition that case adds (1(u > 0) = 1:
+  u > 0; = 0: u <= 0; 1(u = 0) = 1: u = 0), a case whose conditions cannot hold together being skipped only where
+  :func:`.feasible.infeasible` shows it. A sign function at other indices has its condition at those indices
+  (:func:`condition_of`). Kronecker deltas split the same way (:func:`.rules.delta_cases`).
+* *termwise sums*: ``sum_k f(k) >= 0`` where ``f(k) >= 0`` for every k and the range is not reversed (the index
+  facts show hi >= lo - 1: an empty sum is 0, and sympy's reversed sum, which is negated, never arises).
+* *linear facts*: an expression linear in real values is >= 0 under the case's conditions when those conditions
+  and ``expr < 0`` cannot hold together (Fourier-Motzkin, exact): max(0, b) >= b, max(a, b) >= a.
+* *real roots*: a polynomial in one real variable with rational coefficients is >= 0 (on [0, oo) or (0, oo) for
+  a nonnegative or positive variable) iff, in its square-free factorisation c * prod q_i^m_i, every q_i of odd
+  m_i has no root there (Sturm's count, exact), so that its sign is that at one point of the domain (0, or 1),
+  and c times those signs is >= 0.
+* *nonnegative terms*: a sum of terms each nonnegative by sympy's assumptions (squares of reals, exponentials,
+  positive symbols, sums of such over ranges that are not reversed) is >= 0; a number by its certified sign.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derivations.equations.kernel.feasible import infeasible
+from derivations.equations.kernel.numbers import certified_sign
+from derivations.equations.kernel.rules import canonical_sums, delta_cases, expand, normal_sums, opaque_sums, \
+    undefined_at
+
+__all__ = ["nonnegative", "condition_of", "facts_of", "polynomial_nonnegative"]
+
+MAX_CASES = 12  # atoms split into at most 2**12 cases
+
+
+def condition_of(atom, conditions):
+    """The condition of ``atom``: its own, or that of the same sign function at other indices with the indices
+    replaced (an obligation's sign function f(args) is 1 of its condition at args, whatever the args)."""
+    if atom in conditions or not isinstance(atom, AppliedUndef):
+        return conditions.get(atom)
+    for other, (kind, u) in conditions.items():
+        if type(other) is type(atom) and len(other.args) == len(atom.args):
+            return kind, sp.sympify(u).xreplace(dict(zip(other.args, atom.args)))
+    return None
+
+
+def facts_of(atoms, values, conditions):
+    """The conditions an assignment of 0/1 values to the atoms adds (atoms without a condition add none)."""
+    out = []
+    for atom, value in zip(atoms, values):
+        kind, u = condition_of(atom, conditions) or (None, None)
+        if kind == "sign":
+            out.append((u, ">") if value else (-sp.sympify(u), ">="))
+        elif kind == "equal" and value:
+            out.append((u, "=="))
+    return tuple(out)
+
+
+def polynomial_nonnegative(expr, x):
+    """Rule *real roots* (see the module's docstring): decided exactly, by square-free factors and Sturm counts."""
+    try:
+        poly = sp.Poly(expr, x)
+    except sp.PolynomialError:
+        return False
+    if not all(c.is_Rational for c in poly.coeffs()):
+        return False
+    low = sp.Integer(0) if x.is_nonnegative else None
+    constant, factors = poly.sqf_list()
+    sign = sp.sign(constant)
+    for q, m in factors:
+        if m % 2:
+            if q.count_roots(low, None) - (1 if x.is_positive and q.eval(0) == 0 else 0) > 0:
+                return False  # a root of odd multiplicity in the domain (0 itself is outside it for a positive x)
+            sign *= sp.sign(q.eval(0 if low is None else 1))
+    return sign >= 0
+
+
+def _opaque(expr, facts):
+    """``expr`` and the facts with each sum (split by *linearity* first) and each real entry one real variable, the
+    same in all of them (a value about which nothing is known but what is true of it: rule *opaque sums*)."""
+    table = {}
+    opaque = opaque_sums(canonical_sums(normal_sums(sp.Tuple(expr, *[sp.sympify(u) for u, _ in facts]))))
+    opaque = opaque.replace(lambda e: isinstance(e, sp.Indexed) and e.is_real and not e.is_integer,
+                            lambda e: table.setdefault(e, sp.Dummy(f"v{len(table)}", real=True)))
+    return opaque[0], [(u, op) for u, (_, op) in zip(opaque[1:], facts)]
+
+
+def _decide(expr, facts, holds):
+    """Rules *nonnegative terms*, *real roots*, *linear facts* on an expression without atoms or deltas."""
+    expr, facts = _opaque(expr, facts) if facts or expr.has(sp.Sum, sp.Indexed) else (expr, facts)
+    if expr.is_number:
+        sign = certified_sign(expr)
+        return sign is not None and sign >= 0
+    if facts and infeasible(_monomials_as_variables(list(facts) + [(-expr, ">")])):
+        return True
+    if expr.is_nonnegative or all(t.is_nonnegative for t in sp.Add.make_args(expr)):
+        return True
+    if len(expr.free_symbols) == 1 and polynomial_nonnegative(expr, *expr.free_symbols):
+        return True
+    if all(x.is_integer for x in expr.free_symbols) and holds(sp.Ge(expr, 0)):
+        return True  # sizes and indices: the range facts (C^2 >= C)
+    constant, rest = expr.as_independent(*expr.free_symbols, as_Add=True)
+    if constant != 0 and not constant.is_Rational and certified_sign(constant) in (0, 1):
+        return _decide(rest, facts, holds)  # a nonnegative number (e^-50) dropped: what is left must be >= 0
+    return False
+
+
+def _monomials_as_variables(facts):
+    """The facts with each product of two or more values one real variable (x W as v): a system that no real
+    values of the new variables meet is met by no values of the old, whose products are some real values."""
+    table, out = {}, []
+    for u, op in facts:
+        terms = sp.expand(u).as_coefficients_dict()
+        out.append((sp.Add(*[c * (m if m.is_number or m.is_Symbol else table.setdefault(m, sp.Dummy(
+            f"m{len(table)}", real=True))) for m, c in terms.items()]), op))
+    return out
+
+
+def _gather(expr, atom):
+    """(bodies by range, rest): each term with a sum among its factors written inside that sum (one whose body holds
+    an atom first): ``c sum_k f(k) = sum_k c f(k)`` for c in which k is not free, and sums over one range add."""
+    groups, rest = {}, []
+    for term in sp.Add.make_args(expr):
+        factors = sp.Mul.make_args(term)
+        sums = sorted((f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1),
+                      key=lambda f: not any(atom(a) for a in f.atoms(sp.Symbol, AppliedUndef)))
+        others = sp.Mul(*[f for f in factors if not sums or f is not sums[0]])
+        if not sums or sums[0].limits[0][0] in others.free_symbols:
+            rest.append(term)
+            continue
+        groups.setdefault(sums[0].limits[0], []).append(others * sums[0].function)
+    return {limits: sp.Add(*bodies) for limits, bodies in groups.items()}, sp.Add(*rest)
+
+
+def nonnegative(expr, atom, conditions, holds, split=None, facts=(), depth=0):
+    """Whether ``expr`` >= 0 at every point and every allowed 0/1 value of the atoms (``atom(e)`` says which are
+    atoms), given ``facts`` (``(u, op)``: u > 0, u >= 0 or u = 0) and the index facts ``holds``; ``split(expr,
+    atoms)`` may guess parts, each then shown >= 0 where they add up to ``expr`` exactly (rule *parts*)."""
+    expr = sp.sympify(expr)
+    if expr.has(sp.Float):  # a float is the rational it stands for
+        expr = expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)})
+    if depth > 16 or undefined_at(expr) is not None:
+        return False
+    expr = expand(expr.replace(lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0,
+                               lambda e: e.base))  # b**n = b for an atom b
+    expr = canonical_sums(expr)
+    again = lambda e, more=(): nonnegative(e, atom, conditions, holds, split, facts + more, depth + 1)  # noqa: E731
+    deltas = [d for d in expr.atoms(sp.KroneckerDelta) if not (d.args[0].is_number and d.args[1].is_number)]
+    if deltas:
+        zero, one = delta_cases(expr, deltas[0])
+        return one is not None and again(zero) and again(one)
+    sums = expr.atoms(sp.Sum)
+    present = sorted((a for a in expr.atoms(sp.Symbol, AppliedUndef) if atom(a) and not any(s.has(a) for s in sums)),
+                     key=sp.default_sort_key)
+    if present:
+        parts = split(expr, present) if split else [expr]
+        if len(parts) > 1 and expand(sp.Add(*parts) - expr) == 0 and all(again(part) for part in parts):
+            return True
+        if len(present) > MAX_CASES:
+            return False
+        for values in itertools.product((0, 1), repeat=len(present)):
+            more = facts_of(present, values, conditions)
+            if not again(expr.xreplace(dict(zip(present, map(sp.Integer, values)))), more) and not (
+                    more and infeasible(_monomials_as_variables(_opaque(0, facts + more)[1]))):
+                return False  # a case whose conditions cannot hold together is skipped
+        return True
+    inside = any(atom(a) for a in expr.atoms(sp.Symbol, AppliedUndef)) or expr.has(sp.KroneckerDelta)
+    if not inside and _decide(expr, facts, holds):  # sums with no atom inside first as opaque values
+        return True
+    groups, rest = _gather(expr, atom) if sums else ({}, expr)
+    return bool(groups) and all(holds(sp.Ge(hi - lo + 1, 0)) and again(body) for (_, lo, hi), body in
+                                groups.items()) and again(rest)
