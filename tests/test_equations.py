@@ -100,6 +100,15 @@ def test_a_worked_example_s_mutant_is_equivalent_only_when_it_is_the_same_number
     assert _equivalent(CATALOG["example-svm-loss"], changed, CATALOG) == ""  # never "the same number" when it is not
 
 
+def test_a_mutant_that_leaves_a_true_weaker_inequality_is_no_mistake_when_proved():
+    # max(0, v) >= 1(u > 0)(v - u) (max(0, u) dropped) is true: it survived as a "mistake" no check could catch
+    hinge = [m for m in mutants(CATALOG) if m.equation == "hinge-subgradient" and m.side == 1]
+    weaker = next(m for m in hinge if m.operator == "drop term" and m.description.startswith(r"\mathbf{1}"))
+    assert not check_mutant(weaker, CATALOG).caught and weaker.equivalent.startswith("a true inequality still")
+    wrong = next(m for m in hinge if m.operator == "drop term" and m.description == r"\max(0, u)")
+    assert check_mutant(wrong, CATALOG).caught and not wrong.equivalent
+
+
 def test_side_mutants_cover_the_four_kinds_of_typo():
     ops = {op for op, _ in side_mutants(CATALOG["svm-grad-wyi"].sides[1])}
     assert {"flip sign", "swap index", "change constant", "drop term"} <= ops

@@ -218,6 +218,12 @@ def _equivalent(eq, mutant, catalog):
             mutant.tree.atoms(sp.Function) - mutant.tree.atoms(sp.Max, sp.Min, sp.Abs)):
         difference = sp.sympify(original - mutant.tree).doit()
         return "the same number" if is_zero(difference) else ""
+    if eq.kind == "inequality":  # a typo that leaves a true, weaker inequality says nothing false: proved so
+        sides = list(eq.sides)
+        sides[mutant.side] = mutant.tree
+        weaker = replace(eq, id=f"{eq.id}-mutant", prove=True, sides=sides)
+        proofs = prove_equation(weaker, catalog.replacing(weaker))
+        return "a true inequality still: " + proofs[0].text if proofs and all(p.proved for p in proofs) else ""
     same = replace(eq, id=f"{eq.id}-mutant", kind="identity", prove=True, sides=[eq.sides[mutant.side], mutant.tree])
     proof = prove_link(same, 0, catalog.replacing(same))
     return proof.text if proof.proved else ""
