@@ -56,12 +56,15 @@ def mark_word(record):
 
 
 def range_short(record):
-    """The sizes of a range proof in a few characters: C ≤ 5, N ≤ 3 (the widest range of the equation's links)."""
-    highest = {}
+    """The sizes of a range proof in a few characters: C ≤ 5, N ≤ 3 (the widest range of the equation's links); C = 2
+    where every link is proved at that one size (a statement about two classes)."""
+    highest, single = {}, {}
     for text in record.get("proved_for", []):
         for name, low, high in RANGE.findall(text):
             highest[name] = max(highest.get(name, 0), int(high or low))
-    return ", ".join(f"{name}\u2009\u2264\u2009{value}" for name, value in sorted(highest.items(), key=lambda kv: "CND".index(kv[0])))
+            single[name] = single.get(name, True) and not high and int(low) == highest[name]
+    return ", ".join(f"{name}\u2009{'=' if single[name] else chr(0x2264)}\u2009{value}"
+                     for name, value in sorted(highest.items(), key=lambda kv: "CND".index(kv[0])))
 
 
 def _mark_text(record):
