@@ -63,6 +63,7 @@ BROWSER_MODULES = ("derivations/equations/notation.py", "derivations/equations/p
                    "derivations/equations/interpret.py",
                    "derivations/equations/kernel/__init__.py", "derivations/equations/kernel/numbers.py",
                    "derivations/equations/kernel/rules.py", "derivations/equations/kernel/feasible.py",
+                   "derivations/equations/kernel/order.py",
                    "derivations/equations/reader.py")
 MAX_INPUT = 600  # characters of a reader's line: a homework step, not a page
 MAX_POWER = 64  # a numeric power larger than this is refused (10^{10^{10}} would never finish)
