@@ -169,10 +169,11 @@
     el.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  // a message: words as text (never HTML: it quotes what the reader typed), \( ... \) and math in words typeset
+  // a message: words as text (never HTML: it quotes what the reader typed), \( ... \), $ ... $ and math in words
+  // typeset
   function rich(el, message) {
     el.textContent = "";
-    String(message).split(/\\\(|\\\)/).forEach(function (part, n) {
+    String(message).split(/\\\(|\\\)|\$/).forEach(function (part, n) {  // \( ... \) or $ ... $
       if (n % 2) { var span = document.createElement("span"); tex(span, part, false); el.appendChild(span); }
       else words(el, part);
     });
@@ -197,7 +198,8 @@
     var v = msg.verdict;
     out.setAttribute("data-status", v.status);
     var titles = { "equal": "Equal", "not-equal": "Not equal", "undecided": "Cannot decide",
-                   "unknown-symbol": "Not in this page's notation", "parse-error": "Could not read your line" };
+                   "unknown-symbol": "Not in this page's notation", "parse-error": "Could not read your line",
+                   "subgradient": "A subgradient: equal off the kink, and a valid choice on it" };
     out.appendChild(element("p", "reader-status", v.title || titles[v.status] || v.status));
     if (v.read) {
       var read = element("p", "reader-read", "Read as: ");

@@ -1095,9 +1095,10 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
         bases |= b
     case0 = eq.cases[0]
     known_bases = set(case0.values) | set(case0.labels) | set(page.columns) | set(page.rows)
+    whole = set().union(*(_names(side)[0] for side in eq.sides))  # what the equation itself writes whole (x of (2.6))
     for name in sorted(symbols):
         in_case = name in case0.indices or name in case0.values
-        if not in_case or isinstance(case0.values.get(name), list):
+        if not in_case or (isinstance(case0.values.get(name), list) and name not in whole):
             return dict(out, status="unknown-symbol", token=name,
                         message=_unknown_message(name, eq, page, indexed=False))
     for name in sorted(bases - known_bases):
