@@ -556,6 +556,9 @@ DEEP_DIGITS = 1500  # for a link no proof covers: a difference of e^-1000 is see
 TOWER = 10**30  # an exponent past this needs its own 30 digits and more to be exact: no witness is read past it
 
 
+REACH_DIGITS = 10**6  # an exponential past e^(2.3e6) beside 1: its gap alone is past a million digits
+
+
 def _towering(expr):
     """Whether an exponential in ``expr`` has an argument past TOWER (e^{e^{e^u}} at u = 1e6, whose inner e^{e^u}
     has 434,294 digits before its point): mpmath would compute the argument to all of them, with no bound on its
@@ -577,8 +580,8 @@ def _bounded(expr, digits=40):
     evaluation, an exact zero of exponentials, or two evaluations (at 3 and 6 times ``digits``) that agree relative
     to the value, where no exponential's argument is past what that precision holds."""
     expr = accurate_logs(sp.sympify(expr), digits + 20)
-    if _towering(expr):
-        return None
+    if _towering(expr) or _beyond_precision(expr, REACH_DIGITS):
+        return None  # 1 - 1/(1 + e^-1e10): sympy's evalf widens its precision by the gap, 1.4e10 bits (24 GB)
     try:
         return expr.evalf(digits, maxn=WITNESS_DIGITS, strict=True)
     except sp.core.evalf.PrecisionExhausted:
