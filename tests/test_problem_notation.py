@@ -60,8 +60,8 @@ def test_a_problem_names_a_matrix_another_problem_has_with_its_own_shape(monkeyp
                                                            (r"\mathbf{x}", r"\mathbb{R}^{D}")]
     # its products are read with its S (with Problem 2's S of (N, C), x^T S x would not multiply)
     assert [(product, shape) for product, shape, _ in symbol_shapes.product_rows(problem.page, catalog)] == [
-        (r"\mathbf{x}^{T} \mathbf{S} \mathbf{x}", r"\mathbb{R}^{1}"),
-        (r"\mathbf{x}^{T} \mathbf{S}^{T} \mathbf{x}", r"\mathbb{R}^{1}")]
+        (r"\mathbf{x}^{T} \mathbf{S} \mathbf{x}", r"\mathbb{R}"),
+        (r"\mathbf{x}^{T} \mathbf{S}^{T} \mathbf{x}", r"\mathbb{R}")]
 
 
 def test_a_function_declared_differently_by_two_problems_names_both():

@@ -54,7 +54,8 @@ def _symbol_tex(name, problem, prose=""):
 
 
 def _shape_tex(shape):
-    return r"\mathbb{R}^{%s}" % r" \times ".join(shape)
+    """The set a value of ``shape`` lies in: R for a number (x^T S x, a 1 x 1 product, is one), else R^{D x C}."""
+    return r"\mathbb{R}^{%s}" % r" \times ".join(shape) if shape else r"\mathbb{R}"
 
 
 def shape_rows(page, catalog=None, prose=""):
