@@ -238,18 +238,22 @@ def kink_conditions(expr, point, catalog, domain=None):
     return probe.kinks, values, probe.sources
 
 
+def _kinks_at(eq, point, catalog, domain):
+    """(condition, its exact value at ``point``, its source as the page prints it) of every kink of ``eq``'s sides."""
+    for side in eq.sides:
+        found = kink_conditions(side, point, catalog, domain)
+        if found is not None:
+            for condition, value, source in zip(*found):
+                yield condition, value, _source_text(source)
+
+
 def _kink_sources(eq, point, catalog, domain):
     """(every kink source of ``eq``, those whose condition is exactly zero at ``point``)."""
     every, zero = set(), set()
-    for side in eq.sides:
-        found = kink_conditions(side, point, catalog, domain)
-        if found is None:
-            continue
-        for value, source in zip(found[1], found[2]):
-            key = _source_text(source)
-            every.add(key)
-            if value == 0:
-                zero.add(key)
+    for _, value, key in _kinks_at(eq, point, catalog, domain):
+        every.add(key)
+        if value == 0:
+            zero.add(key)
     return every, zero
 
 
@@ -260,6 +264,42 @@ def _source_text(source):
 
         return latex(source)
     return str(source)
+
+
+def kink_advice(eq, point, catalog, domain, missing):
+    """For each kink in ``missing`` (its LaTeX, as the checks name it) that no point visits: where it lies (r = 0,
+    r = delta), solved from its condition at ``point``, and the argument of the stock space that adds such a point.
+    '' where nothing can be solved."""
+    where = {}
+    for u, _, text in _kinks_at(eq, point, catalog, domain):
+        if text not in missing or text in where:
+            continue
+        u = sp.sympify(u)
+        scalars = sorted((s for s in u.free_symbols if s.name in point.values and np.ndim(point.values[s.name]) == 0
+                          and s.name not in {str(r.lhs) for r in getattr(eq, "domain", ())}),
+                         key=lambda s: s.name)
+        for s in scalars[:1]:
+            try:
+                roots = [r for r in sp.solve(u, s) if not r.has(sp.I)]
+            except Exception:  # noqa: BLE001 - sympy cannot solve it: say where in words only
+                roots = []
+            if roots:
+                where[text] = (s.name, roots)
+    if not where:
+        return ""
+    parts = [f"{text} is at {' and '.join(f'{name} = {root}' for root in roots)}"
+             for text, (name, roots) in where.items()]
+    name = getattr(eq.space, "name", "")
+    values = sorted({str(root) for _, roots in where.values() for root in roots})
+    if name.startswith("scalar_with_parameter("):
+        parameter = name.split(",")[1].strip(" ')")
+        hint = (f"add {', '.join(values)} to the kinks of {name}: kinks=lambda {parameter}: (..., "
+                f"{', '.join(values)})")
+    elif name.startswith("scalar("):
+        hint = f"add {', '.join(values)} to the kinks of {name}: kinks=(..., {', '.join(values)})"
+    else:
+        hint = "add a Point(..., kink=True) of its space there"
+    return f"; {'; '.join(parts)}: {hint}"
 
 
 def _pattern_signature(point, names):
@@ -750,8 +790,6 @@ def _record_result(record, eq, tally, unproved, refuted, kinked, kink_sources, s
                                                 if tally.off_kink else "")
                           + ": add one to its space (Point(..., kink=True) with a condition exactly 0)")
     elif kinked and kink_sources - tally.visited:
-        from derivations.equations.points import kink_advice
-
         record.message = ("no point lies exactly on the kink of " + ", ".join(sorted(kink_sources - tally.visited))
                           + ": add a kink point for each (Point(..., kink=True) where its condition is exactly 0)"
                           + (kink_advice(eq, sampled[0], catalog, domain, kink_sources - tally.visited)

@@ -27,7 +27,7 @@ from derivations.linear_classifier import linear_scores
 
 __all__ = ["Point", "Space", "one_hot", "max_of", "one_sample", "whole_batch", "sample_scores", "score_matrix", "logits",
            "binary", "scalar", "vectors", "labelled_scores", "weights", "batch", "regression", "scalar_with_parameter",
-           "entries", "statement_letters", "array_shapes", "undeclared_shapes", "shapes_advice", "kink_advice",
+           "entries", "statement_letters", "array_shapes", "undeclared_shapes", "shapes_advice",
            "PROOF_SIZES", "TARGETS"]
 
 # the sizes every statement with a free size is proved for, at least
@@ -653,46 +653,3 @@ def shapes_advice(missing):
     if unknown:
         out += f" (and the shape of {', '.join(unknown)} in sizes, such as ('D',))"
     return out
-
-
-def kink_advice(eq, point, catalog, domain, missing):
-    """For each kink in ``missing`` (its LaTeX, as the checks name it) that no point visits: where it lies (r = 0,
-    r = delta), solved from its condition at ``point``, and the argument of the stock space that adds such a point.
-    '' where nothing can be solved."""
-    from derivations.equations.checks import _source_text, kink_conditions
-
-    where = {}
-    for side in eq.sides:
-        found = kink_conditions(side, point, catalog, domain)
-        if found is None:
-            continue
-        for u, source in zip(found[0], found[2]):
-            text = _source_text(source)
-            if text not in missing or text in where:
-                continue
-            u = sp.sympify(u)
-            scalars = sorted((s for s in u.free_symbols if s.name in point.values and np.ndim(point.values[s.name]) == 0
-                              and s.name not in {str(r.lhs) for r in getattr(eq, "domain", ())}),
-                             key=lambda s: s.name)
-            for s in scalars[:1]:
-                try:
-                    roots = [r for r in sp.solve(u, s) if not r.has(sp.I)]
-                except Exception:  # noqa: BLE001 - sympy cannot solve it: say where in words only
-                    roots = []
-                if roots:
-                    where[text] = (s.name, roots)
-    if not where:
-        return ""
-    parts = [f"{text} is at {' and '.join(f'{name} = {root}' for root in roots)}"
-             for text, (name, roots) in where.items()]
-    name = getattr(eq.space, "name", "")
-    values = sorted({str(root) for _, roots in where.values() for root in roots})
-    if name.startswith("scalar_with_parameter("):
-        parameter = name.split(",")[1].strip(" ')")
-        hint = (f"add {', '.join(values)} to the kinks of {name}: kinks=lambda {parameter}: (..., "
-                f"{', '.join(values)})")
-    elif name.startswith("scalar("):
-        hint = f"add {', '.join(values)} to the kinks of {name}: kinks=(..., {', '.join(values)})"
-    else:
-        hint = "add a Point(..., kink=True) of its space there"
-    return f"; {'; '.join(parts)}: {hint}"
