@@ -895,9 +895,9 @@ class PackageEvaluator(Evaluator):
         return self._ev_Jacobian(Jacobian(Grad(f, var), var))
 
     def _ev_Jacobian(self, expr):
-        """dF/dv^T of a vector F by a vector v: entry (a, b) = dF_a / dv_b. Symbolic: sympy's derivative of each entry
-        (as a gradient's). Package: centred differences of F (each difference a vector), with the steps of a
-        derivative of a derivative where F takes one; the package declares no analytic Jacobian."""
+        """dF/dv^T of a vector F by a vector v: entry (a, b) = dF_a / dv_b, by centred differences of F (each difference
+        a vector), with the steps of a derivative of a derivative where F takes one; the package declares no analytic
+        Jacobian (the symbolic one is the interpreter's)."""
         f, var = expr.args
         if var.name in self.locals:
             raise NotEvaluable(f"a Jacobian with respect to the parameter {var.name} of a named function")
@@ -906,13 +906,6 @@ class PackageEvaluator(Evaluator):
             raise NotEvaluable(f"a Jacobian with respect to {var.name}, which is no vector here")
         if self.point.kink and self.on_kink(f):
             raise NotEvaluable("not differentiable at a kink")
-        if self.mode == "symbolic":
-            inner, back, _ = self._frozen(f)
-            if not isinstance(inner, sp.MatrixBase) or inner.cols != 1:
-                raise NotEvaluable(f"the Jacobian of {f}, which is no vector here (of a scalar: Grad)")
-            target = list(self.values[name])
-            out = sp.Matrix(inner.rows, len(target), lambda a, b: sp.diff(inner[a], target[b]))
-            return out.xreplace(back) if back else out
         if self.derivative != "finite-differences":
             raise NotEvaluable(f"the package has no {self.derivative} Jacobian: finite differences only")
         base = np.array(self.moved.get(name, self.point.values[name]), dtype=np.float64)
@@ -928,12 +921,10 @@ class PackageEvaluator(Evaluator):
         return _numeric_jacobian(along, base, 2e-4 * max(1.0, float(np.max(np.abs(base)))) if nested else 1e-6)
 
     def _ev_Diag(self, expr):
-        """The diagonal matrix of a vector."""
+        """The diagonal matrix of a vector, in float64 (the symbolic one is the interpreter's)."""
         v = self.ev(expr.args[0])
         if np.ndim(v) == 0 or min(np.shape(v)) != 1:
             raise NotEvaluable(f"Diag takes a vector, got shape {np.shape(v)}")
-        if self.mode == "symbolic":
-            return sp.diag(*list(v))
         return np.diag(np.asarray(v, dtype=np.float64).ravel())
 
 
