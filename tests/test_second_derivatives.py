@@ -122,3 +122,20 @@ def test_the_witness_search_takes_no_garbage_for_a_value():
     started = time.perf_counter()
     assert _bounded(1 - 1 / (1 + sp.exp(-sp.Integer(10) ** 12))) is None  # e^(x w) at the scale 1e6: no MemoryError
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("derivative", [Hessian, Jacobian], ids=["Hessian", "Jacobian"])
+def test_a_second_derivative_by_a_matrix_is_refused_at_declaration(derivative):
+    """Before: Hessian(L, W) with W declared a D x D matrix was accepted at declaration, to fail (or run) in the
+    checks; a second derivative by a matrix is a four-index array that no check compares."""
+    W = sp.Symbol("W")
+    mine = Problem("example-matrix.md", "Z", "By a matrix", shapes={**lp.PROBLEM.shapes, "W": ("D", "D")})
+    f = lp.L() if derivative is Hessian else Transpose(X) * X * w
+    started = time.perf_counter()
+    with pytest.raises(DeclarationError, match=r"differentiates with respect to W, which shapes= declares a D x D "
+                                               r"matrix") as refusal:
+        mine.equation("by-matrix", "gradient", "by a matrix", lambda: [derivative(f, W), Transpose(X) * X], lp.data)
+    assert time.perf_counter() - started < 1
+    assert "test_second_derivatives.py, line" in str(refusal.value)
+    # the same derivative by the vector w is accepted at declaration
+    mine.equation("by-vector", "gradient", "by a vector", lambda: [derivative(f, w), Transpose(X) * X], lp.data)

@@ -399,6 +399,7 @@ class Problem:
                 refuse(f"side {n} uses {name} ({node}), which the checks cannot evaluate: write {instead}")
         space = self._letters_of(space, built, refuse)
         self._shapes_of(space, built, refuse)
+        self._second_derivative_variables(built, refuse)
         if kind == "definition":
             why = _head_problem(built[0], space)
             if why:
@@ -456,6 +457,23 @@ class Problem:
             refuse(f"{names} {'is a vector or matrix' if len(missing) == 1 else 'are vectors or matrices'} of the "
                    f"space {space.name}, whose shape this problem does not declare, so the shapes of the sides "
                    f"cannot be read: {shapes_advice(missing)}")
+
+    def _second_derivative_variables(self, sides, refuse):
+        """Refuse a Hessian or Jacobian with respect to a symbol this problem declares a matrix (``W``, D x C): the
+        notation's second derivatives are matrices of a vector's entries (k, l); by a matrix they would be a
+        four-index array, which no check can compare (before, ``Hessian(L, W)`` was accepted at declaration)."""
+        from derivations.equations.notation import Hessian, Jacobian
+
+        for side in sides:
+            for node in side.atoms(Hessian, Jacobian):
+                var = node.args[1]
+                shape = self.shapes.get(var.name)
+                if shape is not None and len(shape) != 1:
+                    kind = type(node).__name__
+                    refuse(f"{kind}(f, {var}) differentiates with respect to {var}, which shapes= declares a "
+                           f"{' x '.join(shape)} matrix: {kind} takes a vector symbol (shape (D,)), its entries "
+                           f"(k, l) the second derivatives by v_k and v_l; differentiate by a column of {var} "
+                           f"(a vector of its own, such as w_j) or write the entries with Partial", "TypeError")
 
     def function(self, name, tex, definition, package, gradients=None, show_args=True):
         """Declare a named function of the notation; returns the sympy function to write equations with.
