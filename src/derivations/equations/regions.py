@@ -46,6 +46,69 @@ def _sign(u):
     return sign
 
 
+_ENTIRE_FUNCTIONS = (sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh)
+
+
+def _entire(e):
+    """Whether ``e`` is, as written, an entire function of its real values: numbers, symbols and entries, sums and
+    products, whole powers, a positive number to an entire power, exp, sin, cos, sinh and cosh of entire arguments,
+    finite sums of entire terms, and Kronecker deltas of indices (constants in the values)."""
+    if isinstance(e, (sp.Symbol, sp.Indexed, sp.Idx)):
+        return True
+    if e.is_Number:
+        return e.is_real is True
+    if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, _ENTIRE_FUNCTIONS):
+        return all(_entire(a) for a in e.args)
+    if isinstance(e, sp.Pow):
+        base, power = e.args
+        if power.is_Integer and power >= 0:
+            return _entire(base)
+        return base.is_Number and base.is_positive is True and _entire(power)
+    if isinstance(e, sp.KroneckerDelta):
+        return all(is_index_like(a) for a in e.args)
+    if isinstance(e, sp.Sum):
+        return _entire(e.function) and all(is_index_like(a) for lim in e.limits for a in lim[1:])
+    return False
+
+
+def _values_in(e):
+    """The real values of ``e`` (symbols and entries that are not integers), and those that appear inside a sum."""
+    values = {a for a in e.atoms(sp.Symbol, sp.Indexed) if not a.is_integer
+              and not (isinstance(a, sp.Symbol) and any(a in s.variables for s in e.atoms(sp.Sum)))}
+    in_sums = set().union(*(s.function.atoms(sp.Symbol, sp.Indexed) for s in e.atoms(sp.Sum)))
+    return {a for a in values if not any(isinstance(b, sp.Indexed) and b.base == getattr(a, "base", None) and b != a
+                                         for b in values | in_sums)}, in_sums
+
+
+def null_zero_set(diff):
+    """Whether the set where ``diff`` = 0 has measure zero, at every size and index value, so that an equality of it
+    may be left out off the kinks.
+
+    Soundness: an entire function of real variables (:func:`_entire`) that is not identically zero has a zero set of
+    measure zero (it is real-analytic on the connected space R^n). It is not identically zero where (1) its value
+    with every real value 0 is a number sympy's assumptions show nonzero (a margin s_j - s_y + 1 is 1 there), or (2)
+    it is a polynomial in one value v, found outside every sum and no other entry of v's array beside it (s_k and s_y
+    may be one entry at k = y), whose leading coefficient is a nonzero number. Anything else is not shown: the
+    equality is kept as an atom, exactly (a floor, an arctan of 1/u, a named function)."""
+    diff = sp.sympify(diff)
+    if not _entire(diff):
+        return False
+    alone, in_sums = _values_in(diff)
+    bound = set().union(*(s.variables for s in diff.atoms(sp.Sum)))
+    everything = {a for a in diff.atoms(sp.Symbol, sp.Indexed) | in_sums if not a.is_integer and a not in bound}
+    at_zero = sp.sympify(diff.xreplace({a: sp.Integer(0) for a in everything})).doit()
+    if at_zero.is_nonzero:
+        return True
+    for v in alone - in_sums:
+        try:
+            lead = sp.Poly(diff, v).LC()
+        except sp.PolynomialError:
+            continue
+        if lead.is_Number and lead != 0 and sp.Poly(diff, v).degree() >= 1:
+            return True
+    return False
+
+
 class IndexComparison(ValueError):
     """A condition compares indices or labels only: no sign region, an exact case."""
 
@@ -213,8 +276,10 @@ class Regions:
         return 1 - b - self._equal_atom(canonical, key, args)
 
     def _equal_atom(self, diff, key, args):
-        """1(diff = 0): an atom of its own where ties are exact; 0 off the kinks (the measure-zero set is left out)."""
-        if not self.ties:
+        """1(diff = 0): an atom of its own where ties are exact; 0 off the kinks where the set diff = 0 has measure
+        zero (:func:`null_zero_set`), and an atom otherwise (the zero set of ⌊u⌋ - 7000 is an interval, of s_k - s_y
+        inside a sum over k the whole space at k = y: no "kink" to leave out)."""
+        if not self.ties and null_zero_set(diff):
             return sp.Integer(0)
         e = self._atom(("equal", key), args, "e")
         self.conditions.setdefault(e, ("equal", diff))

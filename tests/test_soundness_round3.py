@@ -1,0 +1,60 @@
+"""False statements of the third white-box review (the issue "Proved that a reader can trust"), each refused at its
+class, with a true twin that still passes where one exists."""
+
+from dataclasses import replace
+
+import pytest
+import sympy as sp
+
+from derivations.equations import CATALOG
+from derivations.equations.checks import check_equation
+from derivations.equations.notation import Ind, Partial, build
+from derivations.equations.points import Point, Space
+from derivations.equations.regions import null_zero_set
+from derivations.equations.symbols import u
+
+
+def statement(*sides, space, kind="identity", base="ce-logsumexp"):
+    eq = replace(CATALOG[base], sides=[build(lambda: side) for side in sides], space=space, kind=kind)
+    return eq, CATALOG.replacing(eq)
+
+
+def real_line(kinks):
+    """One real value u: random points at scale 3, and points exactly on the kinks the statement names."""
+    def sample(rng):
+        points = [Point("random", {}, {"u": float(rng.normal(scale=3))}) for _ in range(6)]
+        return points + [Point(f"kink u = {v}", {}, {"u": v}, kink=True) for v in kinks]
+
+    def every(sizes, free):
+        yield Point("no size", {}, {"u": 0.0})
+
+    return Space(sample, every, {}, {})
+
+
+def test_an_equality_true_on_an_interval_is_no_kink_to_leave_out():
+    """Before: with a derivative in the statement every equality 1(a = 0) was read as 0 off the kinks, as if its set
+    had measure zero; ⌊u⌋ = 7000 holds on [7000, 7001), where the left side is u - 7000.5, and the statement was
+    "proved for all sizes, off the kinks"."""
+    false = Partial(u, u) * Ind(sp.Eq(sp.floor(u), 7000)) * (u - sp.Rational(14001, 2))
+    eq, catalog = statement(false, sp.Integer(0), space=real_line([7000.5]), kind="gradient")
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" or "all sizes" not in " ".join(record.proved_for), record
+    # its true twin: on that interval the left side is u - 7000.5 itself
+    true = Partial(u, u) * Ind(sp.Eq(sp.floor(u), 7000)) * (u - sp.Rational(14001, 2))
+    eq, catalog = statement(true, Ind(sp.Eq(sp.floor(u), 7000)) * (u - sp.Rational(14001, 2)),
+                            space=real_line([7000.5]), kind="gradient")
+    assert check_equation(eq, catalog).result == "pass"
+
+
+@pytest.mark.parametrize("expr, null", [
+    (u - 1, True), (u ** 2, True), (sp.exp(2 * u) * u + 3, True),
+    (sp.floor(u) - 7000, False),  # an interval
+    (sp.sin(u) ** 2 + sp.cos(u) ** 2 - 1, False),  # zero everywhere, not shown otherwise
+    (sp.atan(u) + sp.atan(1 / u) - sp.pi / 2, False),  # zero on u > 0: analytic off 0, not entire
+    (sp.IndexedBase("s")[sp.Symbol("k", integer=True)] - sp.IndexedBase("s")[sp.Symbol("y", integer=True)], False),
+    (sp.IndexedBase("s")[sp.Symbol("k", integer=True)] - sp.IndexedBase("s")[sp.Symbol("y", integer=True)] + 1, True),
+    (sp.Sum(sp.IndexedBase("x")[sp.Symbol("t")] ** 2, (sp.Symbol("t"), 1, sp.Symbol("D", integer=True, positive=True)))
+     + 1, True),
+], ids=["u-1", "u^2", "u e^2u + 3", "floor", "sin^2+cos^2-1", "atan", "s_k - s_y (k = y)", "margin", "sum + 1"])
+def test_an_equality_is_left_out_only_where_its_set_has_measure_zero(expr, null):
+    assert null_zero_set(expr) is null
