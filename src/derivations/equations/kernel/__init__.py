@@ -58,7 +58,7 @@ import sympy as sp
 from derivations.equations.kernel.feasible import infeasible
 from derivations.equations.kernel.order import facts_of, nonnegative
 from derivations.equations.kernel.numbers import (
-    COMPARE, accurate_logs, certified_sign, exact_zero, rational_in_exponentials_is_zero, simplified_zero,
+    accurate_logs, certified_sign, exact_zero, rational_in_exponentials_is_zero, simplified_zero,
 )
 from derivations.equations.kernel.rules import (
     canonical_sums, delta_cases, discharge_ranges, distinct_deltas, expand, implied, normal_sums, opaque_sums,
@@ -66,7 +66,7 @@ from derivations.equations.kernel.rules import (
 )
 
 __all__ = ["Obligation", "Verdict", "prove", "is_zero", "is_nonnegative", "implied", "certified_sign", "accurate_logs",
-           "COMPARE", "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
+           "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
 
 MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
 MAX_DEPTH = 16

@@ -9,18 +9,13 @@ survives :func:`recheck_zero`, an independent evaluation at random points.
 
 from __future__ import annotations
 
-import operator
 import random
 
 import mpmath
 import sympy as sp
 
-__all__ = ["COMPARE", "accurate_logs", "certified_sign", "rational_in_exponentials_is_zero", "simplified_zero",
+__all__ = ["accurate_logs", "certified_sign", "rational_in_exponentials_is_zero", "simplified_zero",
            "recheck_zero", "logs_exponentiated_zero", "exact_zero"]
-
-# a relation's test on a sign or on two numbers: the one table for the evaluator and the regions
-COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
-           sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
 
 DIGITS = (40, 120, 400, 1200)  # the rising precisions of a sign; past the last, the sign is not told
 
