@@ -247,3 +247,16 @@ def test_a_sign_function_has_its_condition_at_other_indices():
     conditions = {f(j): ("sign", a[j] - 1)}
     assert condition_of(f(k), conditions) == ("sign", a[k] - 1)
     assert condition_of(sp.Function("b2")(k), conditions) is None
+
+
+
+def test_a_delta_of_a_bound_index_is_no_one_case():
+    # delta(y_k, 1) inside a sum over k is 1 for some k and 0 for others: the two cases "0 for every k" and "1 for
+    # every k" do not cover it. T U - T^2 (T = sum_k delta(y_k, 1) a_k, U = sum_k a_k) is 0 in both, yet -2 at
+    # C = 2, y = (1, 2), a = (1, -2); it was proved >= 0 when the inequality rules split such a delta
+    t = sp.Sum(sp.KroneckerDelta(y[k], 1) * a[k], (k, 1, C))
+    u_sum = sp.Sum(a[j], (j, 1, C))
+    assert not prove(Obligation(t * u_sum - t ** 2, bounds=BOUNDS, labels=("y",), relation=">=")).proved
+    assert prove(Obligation(sp.Sum(sp.KroneckerDelta(y[k], 1) * a[k] ** 2, (k, 1, C)), bounds=BOUNDS,
+                            labels=("y",), relation=">=")).proved  # each term >= 0 in both its cases
+    assert rules.free_delta(t) is None and rules.free_delta(sp.KroneckerDelta(j, p) * t) == sp.KroneckerDelta(j, p)

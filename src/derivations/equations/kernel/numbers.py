@@ -69,14 +69,10 @@ def certified_sign(u):
             return None
         if value != 0:
             return 1 if value > 0 else -1
-    return 0 if _simplifies_to_zero(u) else None
-
-
-def _simplifies_to_zero(u):
     try:
-        return sp.simplify(u) == 0 and recheck_zero(u)
+        return 0 if sp.simplify(u) == 0 and recheck_zero(u) else None
     except Exception:  # noqa: BLE001 - sympy could not: not shown zero
-        return False
+        return None
 
 
 def recheck_zero(expr, tries=3, seed=0):
@@ -103,10 +99,6 @@ def recheck_zero(expr, tries=3, seed=0):
     return True
 
 
-class _NotReal(Exception):
-    """An exponent not known to be real: exp of it is no positive variable."""
-
-
 def rational_in_exponentials_is_zero(expr):
     """Zero as a rational function once each exponential of a monomial is a variable of its own.
 
@@ -128,16 +120,13 @@ def rational_in_exponentials_is_zero(expr):
             if not coeff.is_Rational:
                 coeff, monomial = sp.Integer(1), term
             if monomial.is_extended_real is not True:
-                raise _NotReal  # exp(sqrt(u)) or exp((-1)**u): real symbols, an exponent that need not be real
+                return e  # exp(sqrt(u)) or exp((-1)**u), an exponent that need not be real: it stays, not proved
             if monomial not in table:
                 table[monomial] = sp.Dummy(f"E{len(table)}", positive=True)  # fresh: no author's E0 is it
             out *= table[monomial] ** coeff
         return out
 
-    try:
-        replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
-    except _NotReal:
-        return False
+    replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
     if replaced.has(sp.exp):
         return False
     # terms grouped by the variables of their denominators first, each group over one common denominator (a sum

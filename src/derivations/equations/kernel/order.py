@@ -28,8 +28,10 @@ from sympy.core.function import AppliedUndef
 
 from derivations.equations.kernel.feasible import infeasible
 from derivations.equations.kernel.numbers import certified_sign
-from derivations.equations.kernel.rules import canonical_sums, delta_cases, expand, normal_sums, opaque_sums, \
-    undefined_at
+from derivations.equations.kernel.rules import (
+    atom_powers, atoms_outside_sums, canonical_sums, delta_cases, exact, expand, free_delta, normal_sums, opaque_sums,
+    split_sums, undefined_at,
+)
 
 __all__ = ["nonnegative", "condition_of", "facts_of", "polynomial_nonnegative"]
 
@@ -119,42 +121,20 @@ def _monomials_as_variables(facts):
     return out
 
 
-def _gather(expr, atom):
-    """(bodies by range, rest): each term with a sum among its factors written inside that sum (one whose body holds
-    an atom first): ``c sum_k f(k) = sum_k c f(k)`` for c in which k is not free, and sums over one range add."""
-    groups, rest = {}, []
-    for term in sp.Add.make_args(expr):
-        factors = sp.Mul.make_args(term)
-        sums = sorted((f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1),
-                      key=lambda f: not any(atom(a) for a in f.atoms(sp.Symbol, AppliedUndef)))
-        others = sp.Mul(*[f for f in factors if not sums or f is not sums[0]])
-        if not sums or sums[0].limits[0][0] in others.free_symbols:
-            rest.append(term)
-            continue
-        groups.setdefault(sums[0].limits[0], []).append(others * sums[0].function)
-    return {limits: sp.Add(*bodies) for limits, bodies in groups.items()}, sp.Add(*rest)
-
-
 def nonnegative(expr, atom, conditions, holds, split=None, facts=(), depth=0):
     """Whether ``expr`` >= 0 at every point and every allowed 0/1 value of the atoms (``atom(e)`` says which are
     atoms), given ``facts`` (``(u, op)``: u > 0, u >= 0 or u = 0) and the index facts ``holds``; ``split(expr,
     atoms)`` may guess parts, each then shown >= 0 where they add up to ``expr`` exactly (rule *parts*)."""
-    expr = sp.sympify(expr)
-    if expr.has(sp.Float):  # a float is the rational it stands for
-        expr = expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)})
+    expr = exact(expr)
     if depth > 16 or undefined_at(expr) is not None:
         return False
-    expr = expand(expr.replace(lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0,
-                               lambda e: e.base))  # b**n = b for an atom b
-    expr = canonical_sums(expr)
+    expr = atom_powers(expr, atom)
     again = lambda e, more=(): nonnegative(e, atom, conditions, holds, split, facts + more, depth + 1)  # noqa: E731
-    deltas = [d for d in expr.atoms(sp.KroneckerDelta) if not (d.args[0].is_number and d.args[1].is_number)]
-    if deltas:
-        zero, one = delta_cases(expr, deltas[0])
+    delta = free_delta(expr)
+    if delta is not None:
+        zero, one = delta_cases(expr, delta)
         return one is not None and again(zero) and again(one)
-    sums = expr.atoms(sp.Sum)
-    present = sorted((a for a in expr.atoms(sp.Symbol, AppliedUndef) if atom(a) and not any(s.has(a) for s in sums)),
-                     key=sp.default_sort_key)
+    present = atoms_outside_sums(expr, atom)
     if present:
         parts = split(expr, present) if split else [expr]
         if len(parts) > 1 and expand(sp.Add(*parts) - expr) == 0 and all(again(part) for part in parts):
@@ -170,6 +150,7 @@ def nonnegative(expr, atom, conditions, holds, split=None, facts=(), depth=0):
     inside = any(atom(a) for a in expr.atoms(sp.Symbol, AppliedUndef)) or expr.has(sp.KroneckerDelta)
     if not inside and _decide(expr, facts, holds):  # sums with no atom inside first as opaque values
         return True
-    groups, rest = _gather(expr, atom) if sums else ({}, expr)
+    groups, rest = split_sums(expr, lambda f: not any(atom(a) for a in f.atoms(sp.Symbol, AppliedUndef))) \
+        if expr.has(sp.Sum) else ({}, expr)
     return bool(groups) and all(holds(sp.Ge(hi - lo + 1, 0)) and again(body) for (_, lo, hi), body in
                                 groups.items()) and again(rest)

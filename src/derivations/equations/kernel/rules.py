@@ -8,10 +8,12 @@ from __future__ import annotations
 import itertools
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.core.relational import Relational
 
-__all__ = ["expand", "canonical_sums", "normal_sums", "opaque_sums", "split_sums", "sum_rules", "implied",
-           "discharge_ranges", "delta_cases", "distinct_deltas", "solve_for", "undefined_at", "undefined_among"]
+__all__ = ["exact", "atom_powers", "atoms_outside_sums", "expand", "canonical_sums", "normal_sums", "opaque_sums",
+           "split_sums", "sum_rules", "implied", "discharge_ranges", "delta_cases", "free_delta", "distinct_deltas",
+           "solve_for", "undefined_at", "undefined_among"]
 
 SIZE_NAMES = ("C", "N", "D")
 
@@ -19,6 +21,26 @@ SIZE_NAMES = ("C", "N", "D")
 def expand(expr):
     """``sp.expand``, but an exponential of a sum stays one (sympy would make it a ``Product``)."""
     return sp.expand(expr, power_exp=False) if isinstance(expr, sp.Basic) and expr.has(sp.Sum) else sp.expand(expr)
+
+
+def exact(expr):
+    """``expr`` with each float the rational it stands for: 1e20 + 1 - 1e20 is 1, never 0."""
+    expr = sp.sympify(expr)
+    return expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)}) if expr.has(sp.Float) else expr
+
+
+def atom_powers(expr, atom):
+    """Rule *b**n = b*: a positive integer power of an atom (0 or 1) is the atom; then expanded, bound variables
+    renamed (:func:`canonical_sums`)."""
+    return canonical_sums(expand(expand(expr).replace(
+        lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0, lambda e: e.base)))
+
+
+def atoms_outside_sums(expr, atom):
+    """The atoms of ``expr`` (``atom(e)`` says which) not inside a sum, in a fixed order: each is one 0/1 value."""
+    sums = expr.atoms(sp.Sum)
+    return sorted((a for a in expr.atoms(sp.Symbol, AppliedUndef) if atom(a) and not any(s.has(a) for s in sums)),
+                  key=sp.default_sort_key)
 
 
 # bound variables by nesting depth: dummies, so that no author's symbol is captured, the same ones every time, so
@@ -85,19 +107,21 @@ def opaque_sums(expr):
     return expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1, opaque)
 
 
-def split_sums(expr):
-    """Rule *one sum per range*: (bodies by range, rest), the terms ``c * Sum(f, (k, lo, hi))`` with ``c`` free of
-    ``k`` gathered into one body per range (sums over the same range add). The expression is zero if every body is
-    zero for every value of its index and the rest is zero."""
+def split_sums(expr, first=lambda factor: 0):
+    """Rule *one sum per range*: (bodies by range, rest), each term ``c * Sum(f, (k, lo, hi))`` with ``k`` not free
+    in ``c`` written inside its sum (``c sum_k f(k) = sum_k c f(k)``; of a term with several sums, the first by the
+    key ``first``), and the sums over one range added into one body. The expression is zero if every body is zero
+    for every value of its index and the rest is zero; >= 0 if each body is >= 0 for every value of its index, the
+    range not reversed (an empty sum is 0), and the rest is >= 0 (rule *termwise sums*)."""
     groups, rest = {}, []
     for term in sp.Add.make_args(expand(expr)):
         factors = sp.Mul.make_args(term)
-        sums = [f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1]
-        if len(sums) != 1 or sp.Mul(*[f for f in factors if f is not sums[0]]).has(sums[0].limits[0][0]):
+        sums = sorted((f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1), key=first)
+        others = sp.Mul(*[f for f in factors if not sums or f is not sums[0]])
+        if not sums or sums[0].limits[0][0] in others.free_symbols:
             rest.append(term)
             continue
-        total = sums[0]
-        groups.setdefault(total.limits[0], []).append(sp.Mul(*[f for f in factors if f is not total]) * total.function)
+        groups.setdefault(sums[0].limits[0], []).append(others * sums[0].function)
     return {limits: sp.Add(*bodies) for limits, bodies in groups.items()}, sp.Add(*rest)
 
 
@@ -191,26 +215,20 @@ def implied(rel, bounds, labels=()):
     symbols = sorted(rel.free_symbols, key=lambda s: s.name)
     if not symbols or any(not s.is_integer for s in symbols):
         return False
-    sizes = {getattr(s, "name", s) for s in symbols if s.name in SIZE_NAMES}
+    # each size 1 + t; an index's end, a size named in ``bounds``, is the size of that name as the prover declares it
     size_of = {name: sp.Symbol(name, integer=True, positive=True) for name in SIZE_NAMES}
-    shifted = {s: 1 + sp.Dummy(f"t_{s.name}", integer=True, nonnegative=True) for s in symbols if s.name in sizes}
+    shift = {s: 1 + sp.Dummy(f"t_{s.name}", integer=True, nonnegative=True) for s in [*symbols, *size_of.values()]
+             if s.name in SIZE_NAMES}
     options = []
     for s in symbols:
-        if s.name in sizes:
-            continue
+        end = getattr(ranges.get(s) or bounds.get(s.name), "name", ranges.get(s) or bounds.get(s.name))
         slack = sp.Dummy(f"slack_{s.name}", integer=True, nonnegative=True)
-        size = ranges.get(s) or bounds.get(s.name)
-        size = getattr(size, "name", size)
-        ends = [1 + slack] + ([size_of[size].xreplace(shifted) - slack if size in size_of else None] if size else [])
-        options.append([(s, e) for e in ends if e is not None])
+        options.append([shift[s]] if s in shift else [1 + slack] + ([shift[size_of[end]] - slack] if end in size_of
+                                                                     else []))
     big, small = (rel.lhs, rel.rhs) if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)) else (rel.rhs, rel.lhs)
     strict = isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
-    for choice in itertools.product(*options):
-        values = {**{s: shifted[s] for s in symbols if s in shifted}, **dict(choice)}
-        values.update({size_of[n]: v for n, v in ((s.name, v) for s, v in shifted.items())})
-        if _nonnegative_polynomial((big - small).xreplace(values).xreplace(values), strict):
-            return True
-    return False
+    return any(_nonnegative_polynomial((big - small).xreplace(dict(zip(symbols, choice))), strict)
+               for choice in itertools.product(*options))
 
 
 def discharge_ranges(expr, holds):
@@ -228,19 +246,21 @@ def distinct_deltas(expr, distinct):
     return expr.xreplace(zero) if zero else expr
 
 
-def _substitutable(e):
-    return isinstance(e, sp.Symbol) or (isinstance(e, sp.Indexed) and e.is_integer)
+def free_delta(expr):
+    """The first Kronecker delta of ``expr`` whose arguments are free in it (not a sum's bound index: such a delta is
+    0 for some values of the index and 1 for others, no one case) and not both numbers; None if there is none."""
+    free = expr.free_symbols
+    return next((d for d in sorted(expr.atoms(sp.KroneckerDelta), key=sp.default_sort_key)
+                 if d.free_symbols <= free and not (d.args[0].is_number and d.args[1].is_number)), None)
 
 
 def delta_cases(expr, delta):
     """Rule *delta cases*: (case 0, case 1) of ``delta``: 0, and 1 with one argument written as the other (valid
     where they are equal); case 1 is None where neither argument can be substituted (then not proved)."""
-    a, b = delta.args
     zero = expr.xreplace({delta: sp.Integer(0)})
-    if _substitutable(a):
-        return zero, expr.xreplace({delta: sp.Integer(1)}).xreplace({a: b})
-    if _substitutable(b):
-        return zero, expr.xreplace({delta: sp.Integer(1)}).xreplace({b: a})
+    for x, value in (delta.args, delta.args[::-1]):
+        if isinstance(x, sp.Symbol) or (isinstance(x, sp.Indexed) and x.is_integer):
+            return zero, expr.xreplace({delta: sp.Integer(1)}).xreplace({x: value})
     return zero, None
 
 
@@ -248,16 +268,12 @@ def solve_for(condition, free):
     """Rule *equal case*: (x, value) with ``condition = 0`` exactly when ``x = value``, for a real symbol or entry x
     in which it is linear with a nonzero numeric slope; None if there is none."""
     for x in sorted(condition.atoms(sp.Symbol, sp.Indexed), key=sp.default_sort_key):
-        if x.is_integer or (isinstance(x, sp.Symbol) and x not in free) or (isinstance(x, sp.Indexed) and not (
-                x.free_symbols <= free)):
+        if x.is_integer or not (x.free_symbols <= free if isinstance(x, sp.Indexed) else x in free):
             continue
         try:
-            poly = sp.Poly(condition, x)
-        except sp.PolynomialError:
+            slope, rest = sp.Poly(condition, x).all_coeffs()  # degree 1, else a ValueError
+        except (sp.PolynomialError, ValueError):
             continue
-        if poly.degree() != 1:
-            continue
-        slope, rest = poly.all_coeffs()
         if slope.is_number and slope != 0 and not rest.has(x):
             return x, -rest / slope
     return None
@@ -269,14 +285,11 @@ def undefined_at(expr):
     0/0 at a point has no value there: ``(u**2 - 1)/(u - 1) - (u + 1)`` cancels to 0 but is undefined at u = 1.
     A denominator is nonzero when sympy's assumptions say so (exp(m) with m real, 1 + exp(m), a positive sum), of
     it or of the numerator and denominator of it written as one fraction (:func:`_nonzero`)."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_number:
-            if not _nonzero(node.base):
-                return node.base
-        hidden = _HIDDEN_DENOMINATOR.get(type(node))
-        if hidden is not None and not node.args[0].is_number and not _nonzero(hidden(node.args[0])):
-            return hidden(node.args[0])  # tan u is sin u / cos u: undefined where cos u = 0
-    return None
+    nodes = list(sp.preorder_traversal(expr))
+    bases = [n.base for n in nodes if isinstance(n, sp.Pow) and n.exp.is_negative and not n.base.is_number]
+    hidden = [_HIDDEN_DENOMINATOR[type(n)](n.args[0]) for n in nodes if type(n) in _HIDDEN_DENOMINATOR
+              and not n.args[0].is_number]  # tan u is sin u / cos u: undefined where cos u = 0
+    return undefined_among(bases + hidden)
 
 
 def undefined_among(denominators):
@@ -284,15 +297,7 @@ def undefined_among(denominators):
     combined anything: ``u**3 * u**-1`` is built as ``u**2``): the first not shown nonzero for every value (as in
     :func:`undefined_at`: by sympy's assumptions, of it or of it written as one fraction), else None. A
     difference proved zero is zero only where every one of them is nonzero."""
-    for denominator in denominators:
-        denominator = sp.sympify(denominator)
-        if denominator.is_number:
-            if denominator.is_zero:
-                return denominator
-            continue
-        if not _nonzero(denominator):
-            return denominator
-    return None
+    return next((d for d in map(sp.sympify, denominators) if (d.is_zero if d.is_number else not _nonzero(d))), None)
 
 
 _HIDDEN_DENOMINATOR = {sp.tan: sp.cos, sp.sec: sp.cos, sp.cot: sp.sin, sp.csc: sp.sin, sp.tanh: sp.cosh,
