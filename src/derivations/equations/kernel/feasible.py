@@ -21,17 +21,10 @@ MAX_CONSTRAINTS = 80
 
 def _linear(expr, variables):
     """{variable: coefficient} and the constant of a linear expression with rational coefficients, or None."""
-    coeffs, constant = {}, sp.Integer(0)
-    for monomial, coeff in sp.expand(expr).as_coefficients_dict().items():
-        if not coeff.is_Rational:
-            return None
-        if monomial == 1:
-            constant = coeff
-        elif monomial in variables:
-            coeffs[monomial] = coeff
-        else:
-            return None
-    return coeffs, constant
+    terms = sp.expand(expr).as_coefficients_dict()
+    if any(not c.is_Rational or (m != 1 and m not in variables) for m, c in terms.items()):
+        return None
+    return {m: c for m, c in terms.items() if m != 1}, terms.get(sp.Integer(1), sp.Integer(0))
 
 
 def infeasible(conditions):

@@ -40,8 +40,6 @@ def accurate_logs(expr, digits=60):
         with mpmath.workdps(digits + 30):
             return sp.Float(mpmath.log1p(mpmath.mpf(str(tv))), digits + 20)
 
-    if not expr.has(sp.log):
-        return expr
     return expr.replace(lambda e: isinstance(e, sp.log) and e.args[0].is_number, value)
 
 
@@ -136,11 +134,9 @@ def rational_in_exponentials_is_zero(expr):
     for term in sp.Add.make_args(sp.expand(replaced, deep=False, power_base=False, multinomial=False)):
         key = frozenset(term.as_numer_denom()[1].free_symbols)
         by_denominator[key] = by_denominator.get(key, 0) + term
-    if len(by_denominator) > 1 and all(sp.expand(sp.together(group).as_numer_denom()[0]) == 0
-                                       for group in by_denominator.values()):
-        return True
-    numerator = sp.together(replaced).as_numer_denom()[0]
-    return sp.expand(numerator) == 0
+    return len(by_denominator) > 1 and all(sp.expand(sp.together(group).as_numer_denom()[0]) == 0
+                                           for group in by_denominator.values()) or \
+        sp.expand(sp.together(replaced).as_numer_denom()[0]) == 0
 
 
 def logs_exponentiated_zero(expr):
@@ -160,8 +156,7 @@ def logs_exponentiated_zero(expr):
     rest = sp.Add(*rest)
     if not logs or any(x.is_positive is not True for _, x in logs) or rest.is_extended_real is not True:
         return False
-    product = sp.Mul(*[x ** c for c, x in logs]) * sp.exp(rest)
-    one = product - 1
+    one = sp.Mul(*[x ** c for c, x in logs]) * sp.exp(rest) - 1
     return rational_in_exponentials_is_zero(one) or (not one.has(sp.exp) and sp.cancel(sp.together(one)) == 0)
 
 
@@ -171,11 +166,8 @@ def exact_zero(expr):
     if expr == 0 or rational_in_exponentials_is_zero(expr):
         return True
     expr = sp.expand(expr)
-    if expr == 0:
-        return True
-    if not expr.has(sp.exp, sp.log, sp.Pow) or all(p.exp.is_Integer for p in expr.atoms(sp.Pow)):
-        if sp.cancel(sp.together(expr)) == 0:  # a rational function: cancelled exactly, fast where simplify is slow
-            return True
+    if expr == 0 or all(p.exp.is_Integer for p in expr.atoms(sp.Pow)) and sp.cancel(sp.together(expr)) == 0:
+        return True  # a rational function: cancelled exactly, fast where simplify is slow
     return bool(expr.has(sp.log) and logs_exponentiated_zero(expr))
 
 

@@ -33,9 +33,10 @@ from derivations.equations.kernel.rules import (
     split_sums, undefined_at,
 )
 
-__all__ = ["nonnegative", "condition_of", "facts_of", "polynomial_nonnegative"]
+__all__ = ["nonnegative", "condition_of", "facts_of", "polynomial_nonnegative", "monotone"]
 
 MAX_CASES = 12  # atoms split into at most 2**12 cases
+MAX_TURNS = 4  # derivatives taken by rule *monotone*, one inside another
 
 
 def condition_of(atom, conditions):
@@ -43,10 +44,8 @@ def condition_of(atom, conditions):
     replaced (an obligation's sign function f(args) is 1 of its condition at args, whatever the args)."""
     if atom in conditions or not isinstance(atom, AppliedUndef):
         return conditions.get(atom)
-    for other, (kind, u) in conditions.items():
-        if type(other) is type(atom) and len(other.args) == len(atom.args):
-            return kind, sp.sympify(u).xreplace(dict(zip(other.args, atom.args)))
-    return None
+    return next(((kind, sp.sympify(u).xreplace(dict(zip(other.args, atom.args)))) for other, (kind, u) in
+                 conditions.items() if type(other) is type(atom) and len(other.args) == len(atom.args)), None)
 
 
 def facts_of(atoms, values, conditions):
@@ -90,35 +89,68 @@ def _opaque(expr, facts):
     return opaque[0], [(u, op) for u, (_, op) in zip(opaque[1:], facts)]
 
 
-def _decide(expr, facts, holds):
-    """Rules *nonnegative terms*, *real roots*, *linear facts* on an expression without atoms or deltas."""
+def _decide(expr, facts, holds, turns=0):
+    """Rules *nonnegative terms*, *real roots*, *monotone*, *linear facts* on an expression without atoms or deltas
+    (``turns``: the derivatives rule *monotone* has taken to reach it)."""
     expr, facts = _opaque(expr, facts) if facts or expr.has(sp.Sum, sp.Indexed) else (expr, facts)
     if expr.is_number:
         sign = certified_sign(expr)
         return sign is not None and sign >= 0
-    if facts and infeasible(_monomials_as_variables(list(facts) + [(-expr, ">")])):
+    if facts and _impossible(list(facts) + [(-expr, ">")]):
         return True
     if expr.is_nonnegative or all(t.is_nonnegative for t in sp.Add.make_args(expr)):
         return True
-    if len(expr.free_symbols) == 1 and polynomial_nonnegative(expr, *expr.free_symbols):
+    if len(expr.free_symbols) == 1 and (polynomial_nonnegative(expr, *expr.free_symbols) or turns < MAX_TURNS and
+                                        monotone(expr, *expr.free_symbols, lambda e: _decide(e, (), holds, turns + 1))):
         return True
     if all(x.is_integer for x in expr.free_symbols) and holds(sp.Ge(expr, 0)):
         return True  # sizes and indices: the range facts (C^2 >= C)
     constant, rest = expr.as_independent(*expr.free_symbols, as_Add=True)
     if constant != 0 and not constant.is_Rational and certified_sign(constant) in (0, 1):
-        return _decide(rest, facts, holds)  # a nonnegative number (e^-50) dropped: what is left must be >= 0
+        return _decide(rest, facts, holds, turns)  # a nonnegative number (e^-50) dropped: what is left must be >= 0
     return False
 
 
-def _monomials_as_variables(facts):
-    """The facts with each product of two or more values one real variable (x W as v): a system that no real
-    values of the new variables meet is met by no values of the old, whose products are some real values."""
-    table, out = {}, []
-    for u, op in facts:
-        terms = sp.expand(u).as_coefficients_dict()
-        out.append((sp.Add(*[c * (m if m.is_number or m.is_Symbol else table.setdefault(m, sp.Dummy(
-            f"m{len(table)}", real=True))) for m, c in terms.items()]), op))
-    return out
+def _smooth(expr):
+    """Whether ``expr`` is real and differentiable at every value its real symbols may take: built of real numbers
+    and symbols by +, *, exp, logs of values positive by sympy's assumptions, and powers of a positive base or
+    with an integer exponent (of a base nonzero by sympy's assumptions, where the exponent is negative)."""
+    return all(e.is_number and e.is_real or isinstance(e, (sp.Add, sp.Mul, sp.exp)) or
+               isinstance(e, sp.Symbol) and e.is_real or isinstance(e, sp.log) and e.args[0].is_positive or
+               isinstance(e, sp.Pow) and (e.base.is_positive or e.exp.is_Integer and (e.exp > 0 or e.base.is_nonzero))
+               for e in sp.preorder_traversal(expr))
+
+
+def monotone(expr, x, decide):
+    """Rule *monotone*: f = ``expr``, smooth (:func:`_smooth`) in its one real variable x on x's domain D (the
+    reals; [0, oo) or (0, oo) for a nonnegative or positive x), is >= 0 on D when, at a point a of D, f(a) >= 0
+    (a certified sign), f' >= 0 at every x > a in D and f' <= 0 at every x < a in D: by the mean value theorem
+    f(x) - f(a) = f'(c) (x - a) for some c between a and x, a product >= 0. Each side is a new expression in a
+    variable t >= 0, x = a + t above a, and below it x = a - t, or x = a / (1 + t) (which runs over (0, a]) on a
+    domain bounded by 0; ``decide`` takes it (the rules of this module, one derivative deeper, to ``MAX_TURNS``).
+    The points tried are 0 and 1 (where e^u >= 1 + u, log u <= u - 1 and their kin turn); at another point the
+    rule only fails. Trusted: sympy's ``diff``."""
+    if not _smooth(expr):
+        return False
+    slope, t = sp.diff(expr, x), sp.Dummy("t", nonnegative=True)
+    for a in (sp.Integer(0), sp.Integer(1)):
+        if a == 0 and x.is_positive:
+            continue  # 0 is not in D
+        below = sp.Integer(0) if a == 0 and x.is_nonnegative else \
+            -slope.xreplace({x: a / (1 + t) if x.is_nonnegative else a - t})
+        if certified_sign(expr.xreplace({x: a})) in (0, 1) and decide(slope.xreplace({x: a + t})) and decide(below):
+            return True
+    return False
+
+
+def _impossible(facts):
+    """Rule *linear facts*: whether the facts cannot hold together, shown by Fourier-Motzkin with each sum and real
+    entry one real variable (:func:`_opaque`) and each product of two or more values one more (x W as v): a system
+    that no real values of the new variables meet is met by no values of the old, whose products are some reals."""
+    table = {}
+    return infeasible([(sp.Add(*[c * (m if m.is_number or m.is_Symbol else table.setdefault(m, sp.Dummy(
+        f"m{len(table)}", real=True))) for m, c in expand(u).as_coefficients_dict().items()]), op)
+        for u, op in _opaque(0, facts)[1]])
 
 
 def nonnegative(expr, atom, conditions, holds, split=None, facts=(), depth=0):
@@ -144,7 +176,7 @@ def nonnegative(expr, atom, conditions, holds, split=None, facts=(), depth=0):
         for values in itertools.product((0, 1), repeat=len(present)):
             more = facts_of(present, values, conditions)
             if not again(expr.xreplace(dict(zip(present, map(sp.Integer, values)))), more) and not (
-                    more and infeasible(_monomials_as_variables(_opaque(0, facts + more)[1]))):
+                    more and _impossible(facts + more)):
                 return False  # a case whose conditions cannot hold together is skipped
         return True
     inside = any(atom(a) for a in expr.atoms(sp.Symbol, AppliedUndef)) or expr.has(sp.KroneckerDelta)

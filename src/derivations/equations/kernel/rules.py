@@ -70,20 +70,18 @@ def canonical_sums(expr, depth=None):
     return expr.func(*[canonical_sums(a, depth) for a in expr.args])
 
 
-def _split_exp(e):
-    """exp(a + b) as exp(a) exp(b), where no sum is inside (exact for every a, b)."""
-    return e.replace(lambda x: isinstance(x, sp.exp) and isinstance(x.args[0], sp.Add) and not x.args[0].has(sp.Sum),
-                     lambda x: sp.Mul(*[sp.exp(t) for t in x.args[0].args]))
-
-
 def normal_sums(expr):
-    """Rule *linearity*: a sum split over the terms of its body, every factor free of the index taken out."""
+    """Rule *linearity*: a sum split over the terms of its body, every factor free of the index taken out, and
+    exp(a + b) as exp(a) exp(b) first where no sum is inside (exact for every a, b)."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
         return expr
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
         var, lo, hi = expr.limits[0]
         out = sp.Integer(0)
-        for term in sp.Add.make_args(expand(_split_exp(normal_sums(expr.function)))):
+        body = normal_sums(expr.function).replace(
+            lambda x: isinstance(x, sp.exp) and isinstance(x.args[0], sp.Add) and not x.args[0].has(sp.Sum),
+            lambda x: sp.Mul(*[sp.exp(t) for t in x.args[0].args]))
+        for term in sp.Add.make_args(expand(body)):
             factors = sp.Mul.make_args(term)
             constant = sp.Mul(*[f for f in factors if not f.has(var)])
             out += constant * sp.Sum(sp.Mul(*[f for f in factors if f.has(var)]), (var, lo, hi))
@@ -98,10 +96,8 @@ def opaque_sums(expr):
 
     def opaque(e):
         if e not in table:
-            (var, lo, hi), = e.limits
-            positive = bool((hi - lo).is_nonnegative) and bool(e.function.is_positive)
-            table[e] = sp.Dummy(f"sum{len(table)}", positive=True) if positive else \
-                sp.Dummy(f"sum{len(table)}", real=True)
+            positive = bool((e.limits[0][2] - e.limits[0][1]).is_nonnegative) and bool(e.function.is_positive)
+            table[e] = sp.Dummy(f"sum{len(table)}", **({"positive": True} if positive else {"real": True}))
         return table[e]
 
     return expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1, opaque)
@@ -126,16 +122,13 @@ def split_sums(expr, first=lambda factor: 0):
 
 
 def _delta_of(e, k):
-    if isinstance(e, sp.KroneckerDelta) and k in e.args:
-        return e
-    if isinstance(e, sp.Pow) and isinstance(e.base, sp.KroneckerDelta) and k in e.base.args and e.exp.is_Integer \
-            and e.exp > 0:
-        return e.base  # a delta is 0 or 1
-    return None
+    """``e`` as a Kronecker delta of ``k``: itself, or the base of a positive power of it (a delta is 0 or 1)."""
+    base = e.base if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0 else e
+    return base if isinstance(base, sp.KroneckerDelta) and k in base.args else None
 
 
 def _sum_one(body, k, lo, hi, holds):
-    out, rest = sp.Integer(0), []
+    out = sp.Integer(0)
     ordered = holds(sp.Ge(hi - lo + 1, 0))  # a range that cannot be reversed: its count of terms is hi - lo + 1
     for term in sp.Add.make_args(sp.expand(body, power_exp=False)):
         if not term.has(k):
@@ -149,9 +142,9 @@ def _sum_one(body, k, lo, hi, holds):
             inside = sp.And(sp.Ge(other, lo), sp.Le(other, hi))
             out += value if holds(inside) else sp.Piecewise((value, inside), (0, True))
             continue
-        rest.append(sp.Mul(*[f for f in factors if not f.has(k)]) * sp.Sum(sp.Mul(*[f for f in factors if f.has(k)]),
-                                                                            (k, lo, hi)))
-    return out + sp.Add(*rest)
+        out += sp.Mul(*[f for f in factors if not f.has(k)]) * sp.Sum(sp.Mul(*[f for f in factors if f.has(k)]),
+                                                                      (k, lo, hi))
+    return out
 
 
 def sum_rules(expr, holds):
@@ -174,20 +167,15 @@ def _nonnegative_polynomial(expr, strict):
     """Whether ``expr`` >= 0 (> 0 if strict) for all values of its symbols, all nonnegative integers: it expands to
     a polynomial whose coefficients are all nonnegative (its constant positive, if strict). Exact; no simplify."""
     expr = sp.expand(expr)
-    if expr.is_Rational:
-        return expr > 0 if strict else expr >= 0
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
     if not all(s.is_integer and s.is_nonnegative for s in symbols):
         return False
     try:
-        poly = sp.Poly(expr, *symbols)
+        terms = sp.Poly(expr, *symbols).as_dict() if symbols else {(): expr}
     except sp.PolynomialError:
         return False
-    coeffs = dict(poly.terms())
-    if not all(c.is_Rational and c >= 0 for c in coeffs.values()):
-        return False
-    constant = coeffs.get((0,) * len(symbols), sp.Integer(0))
-    return constant > 0 if strict else True
+    constant = terms.get((0,) * len(symbols), sp.Integer(0))
+    return all(c.is_Rational and c >= 0 for c in terms.values()) and (constant > 0 or not strict)
 
 
 def implied(rel, bounds, labels=()):
@@ -307,9 +295,9 @@ _HIDDEN_DENOMINATOR = {sp.tan: sp.cos, sp.sec: sp.cos, sp.cot: sp.sin, sp.csc: s
 def _nonzero(base):
     """Whether sympy's assumptions show ``base`` nonzero, as it is or as one fraction (1 - 1/(1 + e^-z) is
     e^-z / (1 + e^-z)), whose numerator and denominator are then asked."""
+    sure = lambda e: bool(e.is_nonzero or e.is_positive or e.is_negative)  # noqa: E731
     base = opaque_sums(base)  # a sum of a positive body over a range that is not empty is positive
-    if base.is_nonzero or base.is_positive or base.is_negative:
+    if sure(base):
         return True
     numerator, denominator = sp.together(base).as_numer_denom()
-    return any(bool(n.is_nonzero or n.is_positive or n.is_negative) for n in (numerator, sp.factor(numerator))) and \
-        bool(denominator.is_nonzero or denominator.is_positive or denominator.is_negative)
+    return (sure(numerator) or sure(sp.factor(numerator))) and sure(denominator)
