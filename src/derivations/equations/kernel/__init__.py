@@ -16,8 +16,9 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
    deltas only where the index facts imply the range conditions (decided exactly, polynomials in nonnegative
    integers); a case distinction left over is not proved.
 2. *distinct indices*: deltas of indices stated unequal are 0.
-3. ``b**n = b`` for an atom; *delta cases* and *equal case*: a delta or an equality atom split into its two
-   cases, the second with one value written in the others.
+3. *b**n = b* for an atom (floats first the rationals they stand for); *delta cases* and *equal case*: a delta
+   of free indices (never of a sum's bound index: that is 0 for some values of the index and 1 for others) or an
+   equality atom split into its two cases, the second with one value written in the others.
 4. *atoms as reals*: an expression zero for every real value of its atoms is zero for their 0/1 values (tried
    where atoms sit inside exp or log); *multilinear atoms*: a polynomial in the atoms is 0 for every 0/1 value
    iff each coefficient of its multilinear reduction is; otherwise every assignment, skipped only where
@@ -32,9 +33,11 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
    written first, then expanded), *exponentiate logs* (a real sum of logs of positive values is 0 iff the product
    of their powers is 1), and ``simplify``'s 0 only after an independent evaluation at random points agrees.
 
-8. *inequalities* (:mod:`.order`): atom and delta cases with the conditions each adds, termwise sums, linear
-   facts (Fourier-Motzkin), real roots of a polynomial in one variable (square-free factors, Sturm counts), and
-   nonnegative terms by sympy's assumptions.
+8. *inequalities* (:mod:`.order`): parts guessed outside used where they add up, atom and delta cases with the
+   conditions each adds, termwise sums, linear facts (Fourier-Motzkin, products as variables), real roots of a
+   polynomial in one variable (square-free factors, Sturm counts), *monotone* in one real variable (f(a) >= 0 at
+   a = 0 or 1, f' >= 0 above a and <= 0 below it, f' decided by these rules to four derivatives: the mean value
+   theorem), and nonnegative terms by sympy's assumptions.
 
 **What it trusts**, all of it: sympy's expression construction and exact arithmetic (``expand``, ``together``,
 ``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``, ``as_coefficients_dict``) and its assumptions system
@@ -42,7 +45,8 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
 ``is_nonnegative`` of an expression: a square, an exponential, a positive symbol); ``simplify``, ``expand_log``,
 ``logcombine``, ``powsimp`` (without ``force``) as value-keeping rewrites, each answer 0 rechecked; ``evalf`` with
 ``strict=True`` and mpmath's ``log1p`` for signs of numbers; ``sqf_list`` and ``count_roots`` (Sturm sequences) on
-polynomials with rational coefficients; Fourier-Motzkin elimination in :mod:`.feasible`.
+polynomials with rational coefficients; ``diff`` for the derivative of a function of one real variable built of
++, *, exp, logs of positive values and powers (rule *monotone*); Fourier-Motzkin elimination in :mod:`.feasible`.
 Nothing else: not the translation to symbolic sizes, not the regions, not the proof store. A zero difference may
 fail to be shown zero (then "not proved", never proved wrongly); every all-sizes proof is also confirmed by a
 second route outside this package (:func:`derivations.equations.prover.prove_link`).

@@ -6,7 +6,8 @@ value, or a decision made exactly. Each rule has a unit test of its own in ``tes
 * *atom cases*: a 0/1 atom is 0 or 1; each case is shown >= 0 under the condition that case adds (1(u > 0) = 1:
   u > 0; = 0: u <= 0; 1(u = 0) = 1: u = 0), a case whose conditions cannot hold together being skipped only where
   :func:`.feasible.infeasible` shows it. A sign function at other indices has its condition at those indices
-  (:func:`condition_of`). Kronecker deltas split the same way (:func:`.rules.delta_cases`).
+  (:func:`condition_of`). Kronecker deltas of free indices split the same way (:func:`.rules.delta_cases`); one of
+  a sum's bound index is left to *termwise sums*, where the index is free in the body.
 * *termwise sums*: ``sum_k f(k) >= 0`` where ``f(k) >= 0`` for every k and the range is not reversed (the index
   facts show hi >= lo - 1: an empty sum is 0, and sympy's reversed sum, which is negated, never arises).
 * *linear facts*: an expression linear in real values is >= 0 under the case's conditions when those conditions
@@ -15,6 +16,10 @@ value, or a decision made exactly. Each rule has a unit test of its own in ``tes
   a nonnegative or positive variable) iff, in its square-free factorisation c * prod q_i^m_i, every q_i of odd
   m_i has no root there (Sturm's count, exact), so that its sign is that at one point of the domain (0, or 1),
   and c times those signs is >= 0.
+* *monotone*: a function f of one real variable, real and differentiable on its domain D, is >= 0 on D where
+  f(a) >= 0 at a point a of D (0 or 1 are tried) and f' >= 0 above a, f' <= 0 below it, in D: by the mean value
+  theorem f(x) - f(a) = f'(c) (x - a) >= 0. Each side of a is a new variable t >= 0 (x = a + t; x = a - t, or
+  x = a / (1 + t) on a domain bounded by 0), f' there decided by these same rules, to ``MAX_TURNS`` derivatives.
 * *nonnegative terms*: a sum of terms each nonnegative by sympy's assumptions (squares of reals, exponentials,
   positive symbols, sums of such over ranges that are not reversed) is >= 0; a number by its certified sign.
 """
