@@ -209,6 +209,19 @@ def test_real_roots_of_a_polynomial():
     assert polynomial_nonnegative(x ** 3 + x, x) and not polynomial_nonnegative(u ** 3 + u, u)
 
 
+
+def test_monotone_in_one_variable():
+    # f(a) >= 0 at a = 0 or 1, f' >= 0 above a and <= 0 below it, f' decided by the same rules (to four derivatives)
+    x, w = sp.Symbol("x", positive=True), sp.Symbol("w", nonnegative=True)
+    assert at_least(sp.exp(u), 1 + u) and at_least(x - 1, sp.log(x)) and at_least(x * sp.log(x), x - 1)
+    assert not at_least(sp.exp(u), 1 + sp.Float(1.01) * u)  # false near u = 0.00995
+    assert not at_least(x - sp.Rational(101, 100), sp.log(x))  # false at x = 1
+    assert at_least(sp.exp(w), 1 + w + w ** 2 / 2) and at_least(sp.exp(w), 1 + w + w ** 2 / 2 + w ** 3 / 6)
+    assert not at_least(sp.exp(u), 1 + u + u ** 2 / 2)  # for every real u: false for u < 0
+    assert at_least(sp.log(1 + w), w - w ** 2 / 2) and not at_least(sp.log(1 + w), w - w ** 2 / sp.Rational(201, 100))
+    assert not at_least(u - 1, sp.log(u))  # log u is no real number for u <= 0: not smooth, not decided
+    assert at_least(sp.exp(u), sp.E * u) and not at_least(sp.exp(u), sp.E * u + sp.Rational(1, 10 ** 9))
+
 def test_nonnegative_terms_and_numbers():
     assert at_least(sp.exp(u) + u ** 2, 0)
     assert not at_least(sp.exp(u), 1)  # below 1 for u < 0: not shown
@@ -247,3 +260,46 @@ def test_a_sign_function_has_its_condition_at_other_indices():
     conditions = {f(j): ("sign", a[j] - 1)}
     assert condition_of(f(k), conditions) == ("sign", a[k] - 1)
     assert condition_of(sp.Function("b2")(k), conditions) is None
+
+
+# -- size -------------------------------------------------------------------------------------------------------
+
+def kernel_code_lines():
+    """{file: code lines} of the kernel package: lines that are not blank, not comments and not in a module's,
+    class's or function's docstring."""
+    import ast
+    import pathlib
+
+    from derivations.equations import kernel
+
+    counts = {}
+    for path in sorted(pathlib.Path(kernel.__file__).parent.glob("*.py")):
+        source = path.read_text()
+        docstrings = set()
+        for node in ast.walk(ast.parse(source)):
+            body = getattr(node, "body", None)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body and \
+                    isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and \
+                    isinstance(body[0].value.value, str):
+                docstrings.update(range(body[0].lineno, body[0].end_lineno + 1))
+        counts[path.name] = sum(1 for n, line in enumerate(source.splitlines(), 1) if line.strip() and
+                                not line.strip().startswith("#") and n not in docstrings)
+    return counts
+
+
+def test_the_kernel_is_small():
+    # the issue's bound: a kernel one can read in an afternoon, at most about 600 lines of code
+    counts = kernel_code_lines()
+    assert sum(counts.values()) <= 600, counts
+
+
+def test_a_delta_of_a_bound_index_is_no_one_case():
+    # delta(y_k, 1) inside a sum over k is 1 for some k and 0 for others: the two cases "0 for every k" and "1 for
+    # every k" do not cover it. T U - T^2 (T = sum_k delta(y_k, 1) a_k, U = sum_k a_k) is 0 in both, yet -2 at
+    # C = 2, y = (1, 2), a = (1, -2); it was proved >= 0 when the inequality rules split such a delta
+    t = sp.Sum(sp.KroneckerDelta(y[k], 1) * a[k], (k, 1, C))
+    u_sum = sp.Sum(a[j], (j, 1, C))
+    assert not prove(Obligation(t * u_sum - t ** 2, bounds=BOUNDS, labels=("y",), relation=">=")).proved
+    assert prove(Obligation(sp.Sum(sp.KroneckerDelta(y[k], 1) * a[k] ** 2, (k, 1, C)), bounds=BOUNDS,
+                            labels=("y",), relation=">=")).proved  # each term >= 0 in both its cases
+    assert rules.free_delta(t) is None and rules.free_delta(sp.KroneckerDelta(j, p) * t) == sp.KroneckerDelta(j, p)

@@ -86,9 +86,18 @@ def test_off_by_a_tiny_number():
     proved(sp.Max(0, u) + exp(-100), u)
 
 
-def test_undecided_stays_checked_and_says_so():
-    # e^u >= 1 + u is true, but no rule of the kernel decides it: checked numerically, and the mark says so
+def test_monotone_in_one_variable_is_proved():
+    # e^u >= 1 + u: e^0 = 1, and e^u - 1 >= 0 above 0 and <= 0 below it (kernel rule *monotone*)
     eq, catalog = inequality(exp(u), 1 + u)
+    assert prove_link(eq, 0, catalog).category == "all sizes"
+    eq, catalog = inequality(exp(u), 1 + sp.Rational(101, 100) * u)  # false near u = 0.00995
+    assert not prove_link(eq, 0, catalog).proved
+
+
+def test_undecided_stays_checked_and_says_so():
+    # e^u >= e^2 (u - 1), the tangent at 2, is true, but no rule of the kernel decides it (rule *monotone* tries
+    # the points 0 and 1 only): checked numerically, and the mark says so
+    eq, catalog = inequality(exp(u), sp.exp(2) * (u - 1))
     proof = prove_link(eq, 0, catalog)
     assert not proof.proved and not proof.refuted, proof
     record = check_equation(eq, catalog)

@@ -25,7 +25,8 @@ import sympy as sp
 
 from derivations.equations.interpret import (DIGITS, InvalidValue, Interpreter, MissingValue, NotEvaluable, at_point,
                                              evalf_digits)
-from derivations.equations.kernel import COMPARE as _COMPARE, certified_sign
+from derivations.equations.interpret import COMPARE as _COMPARE
+from derivations.equations.kernel import certified_sign
 from derivations.equations.notation import Ind
 from derivations.gradient_check import numerical_gradient
 from sympy.core.relational import Relational

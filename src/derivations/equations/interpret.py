@@ -34,11 +34,15 @@ import time
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import COMPARE, accurate_logs, certified_sign, rational_in_exponentials_is_zero
+from derivations.equations.kernel import accurate_logs, certified_sign, rational_in_exponentials_is_zero
 from derivations.equations.notation import Ind
 
 __all__ = ["Interpreter", "NotEvaluable", "MissingValue", "ShapeError", "InvalidValue", "evalf_digits", "number", "at_point",
-           "DECIDED", "DIGITS"]
+           "DECIDED", "DIGITS", "COMPARE"]
+
+# a relation's test on a sign or on two numbers: the one table for the interpreter, the evaluator and the regions
+COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
+           sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
 
 DIGITS = 40
 MAX_PRECISION = 20000  # digits; e^{-1e4} needs about 4343

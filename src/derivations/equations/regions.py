@@ -32,7 +32,8 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derivations.equations.kernel import COMPARE as _COMPARE, certified_sign
+from derivations.equations.interpret import COMPARE as _COMPARE
+from derivations.equations.kernel import certified_sign
 
 __all__ = ["Regions", "IndexComparison", "index_atoms", "is_index_like"]
 

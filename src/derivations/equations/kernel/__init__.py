@@ -16,8 +16,9 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
    deltas only where the index facts imply the range conditions (decided exactly, polynomials in nonnegative
    integers); a case distinction left over is not proved.
 2. *distinct indices*: deltas of indices stated unequal are 0.
-3. ``b**n = b`` for an atom; *delta cases* and *equal case*: a delta or an equality atom split into its two
-   cases, the second with one value written in the others.
+3. *b**n = b* for an atom (floats first the rationals they stand for); *delta cases* and *equal case*: a delta
+   of free indices (never of a sum's bound index: that is 0 for some values of the index and 1 for others) or an
+   equality atom split into its two cases, the second with one value written in the others.
 4. *atoms as reals*: an expression zero for every real value of its atoms is zero for their 0/1 values (tried
    where atoms sit inside exp or log); *multilinear atoms*: a polynomial in the atoms is 0 for every 0/1 value
    iff each coefficient of its multilinear reduction is; otherwise every assignment, skipped only where
@@ -32,9 +33,11 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
    written first, then expanded), *exponentiate logs* (a real sum of logs of positive values is 0 iff the product
    of their powers is 1), and ``simplify``'s 0 only after an independent evaluation at random points agrees.
 
-8. *inequalities* (:mod:`.order`): atom and delta cases with the conditions each adds, termwise sums, linear
-   facts (Fourier-Motzkin), real roots of a polynomial in one variable (square-free factors, Sturm counts), and
-   nonnegative terms by sympy's assumptions.
+8. *inequalities* (:mod:`.order`): parts guessed outside used where they add up, atom and delta cases with the
+   conditions each adds, termwise sums, linear facts (Fourier-Motzkin, products as variables), real roots of a
+   polynomial in one variable (square-free factors, Sturm counts), *monotone* in one real variable (f(a) >= 0 at
+   a = 0 or 1, f' >= 0 above a and <= 0 below it, f' decided by these rules to four derivatives: the mean value
+   theorem), and nonnegative terms by sympy's assumptions.
 
 **What it trusts**, all of it: sympy's expression construction and exact arithmetic (``expand``, ``together``,
 ``cancel``, ``Poly``, ``xreplace``, ``piecewise_fold``, ``as_coefficients_dict``) and its assumptions system
@@ -42,7 +45,8 @@ instead (an inequality, side 1 >= side 2): decided by the rules of :mod:`.order`
 ``is_nonnegative`` of an expression: a square, an exponential, a positive symbol); ``simplify``, ``expand_log``,
 ``logcombine``, ``powsimp`` (without ``force``) as value-keeping rewrites, each answer 0 rechecked; ``evalf`` with
 ``strict=True`` and mpmath's ``log1p`` for signs of numbers; ``sqf_list`` and ``count_roots`` (Sturm sequences) on
-polynomials with rational coefficients; Fourier-Motzkin elimination in :mod:`.feasible`.
+polynomials with rational coefficients; ``diff`` for the derivative of a function of one real variable built of
++, *, exp, logs of positive values and powers (rule *monotone*); Fourier-Motzkin elimination in :mod:`.feasible`.
 Nothing else: not the translation to symbolic sizes, not the regions, not the proof store. A zero difference may
 fail to be shown zero (then "not proved", never proved wrongly); every all-sizes proof is also confirmed by a
 second route outside this package (:func:`derivations.equations.prover.prove_link`).
@@ -54,19 +58,20 @@ from dataclasses import dataclass, field
 import itertools
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivations.equations.kernel.feasible import infeasible
 from derivations.equations.kernel.order import facts_of, nonnegative
 from derivations.equations.kernel.numbers import (
-    COMPARE, accurate_logs, certified_sign, exact_zero, rational_in_exponentials_is_zero, simplified_zero,
+    accurate_logs, certified_sign, exact_zero, rational_in_exponentials_is_zero, simplified_zero,
 )
 from derivations.equations.kernel.rules import (
-    canonical_sums, delta_cases, discharge_ranges, distinct_deltas, expand, implied, normal_sums, opaque_sums,
-    solve_for, split_sums, sum_rules, undefined_among, undefined_at,
+    atom_powers, atoms_outside_sums, canonical_sums, delta_cases, discharge_ranges, distinct_deltas, exact, free_delta,
+    implied, normal_sums, opaque_sums, solve_for, split_sums, sum_rules, undefined_among, undefined_at,
 )
 
 __all__ = ["Obligation", "Verdict", "prove", "is_zero", "is_nonnegative", "implied", "certified_sign", "accurate_logs",
-           "COMPARE", "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
+           "rational_in_exponentials_is_zero", "MAX_ENUMERATED"]
 
 MAX_ENUMERATED = 12  # atoms inside a non-polynomial function: at most 2**12 assignments are tried
 MAX_DEPTH = 16
@@ -119,10 +124,15 @@ def prove(ob):
     return Verdict(False, why, diff)
 
 
+def _atom_test(signs, atoms):
+    """The test of an atom: one of ``signs``, or one that the obligation's predicate ``atoms`` names."""
+    sign_set = set(signs)
+    return lambda e: e in sign_set or bool(atoms and atoms(e))
+
+
 def is_nonnegative(expr, signs=(), atoms=None, conditions=None, holds=lambda rel: rel == sp.true, split=None):
     """True when ``expr`` >= 0 at every point and every allowed 0/1 value of the atoms (:mod:`.order`)."""
-    sign_set = set(signs)
-    return nonnegative(expr, lambda e: e in sign_set or bool(atoms and atoms(e)), conditions or {}, holds, split)
+    return nonnegative(expr, _atom_test(signs, atoms), conditions or {}, holds, split)
 
 
 def _equal_case(expr, atom, condition, conditions):
@@ -132,71 +142,46 @@ def _equal_case(expr, atom, condition, conditions):
     solved = solve_for(condition, expr.free_symbols | condition.free_symbols)
     if solved is None:
         return expr
-    x, value = solved
-    expr = expr.xreplace({x: value})
+    expr = expr.xreplace(dict([solved]))
     known = {}
     for other, (kind, u) in conditions.items():
-        if other == atom or not expr.has(other):
-            continue
-        number = sp.expand(sp.sympify(u).xreplace({x: value}))
-        sign = certified_sign(number) if number.is_number else None
+        number = sp.expand(sp.sympify(u).xreplace(dict([solved])))
+        sign = certified_sign(number) if other != atom and expr.has(other) and number.is_number else None
         if sign is not None:
-            known[other] = sp.Integer(int(sign > 0)) if kind == "sign" else sp.Integer(int(sign == 0))
+            known[other] = sp.Integer(int(sign > 0 if kind == "sign" else sign == 0))
     return expr.xreplace(known)
 
 
 def _zero_for_real_atoms(expr, present):
     """Rule *atoms as reals*: an expression zero for every real value of the atoms is zero for their 0/1 values;
     tried before the 2**n assignments (log-sum-exp with m = max is an identity in any m)."""
-    if expr.has(sp.Sum):
-        return False
-    reals = {a: sp.Dummy(f"r{n}", real=True) for n, a in enumerate(present)}
-    return exact_zero(expr.xreplace(reals))
+    return not expr.has(sp.Sum) and exact_zero(expr.xreplace({a: sp.Dummy(f"r{n}", real=True)
+                                                              for n, a in enumerate(present)}))
 
 
 def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
     """True when ``expr`` is zero at every point and every allowed 0/1 value of the atoms (rules 2-7 above)."""
-    expr = sp.sympify(expr)
-    if expr.has(sp.Float):  # a float is the rational it stands for: 1e20 + 1 - 1e20 is 1, never 0
-        expr = expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)})
-    conditions = conditions or {}
-    sign_set = set(signs)
-    atom = lambda e: e in sign_set or bool(atoms and atoms(e))  # noqa: E731
+    expr, conditions, atom = exact(expr), conditions or {}, _atom_test(signs, atoms)
     again = lambda e: is_zero(e, signs, atoms, _depth + 1, conditions)  # noqa: E731
     if _depth > MAX_DEPTH or undefined_at(expr) is not None:
         return False  # a denominator not shown nonzero: a cancellation (by Poly's coefficients too) is no value
-    if not expr.has(sp.Sum, sp.KroneckerDelta) and not any(
-            atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)) \
-            and rational_in_exponentials_is_zero(expr):
+    has_atoms = lambda: any(atom(a) for a in expr.atoms(sp.Symbol, AppliedUndef))  # noqa: E731
+    if not (has_atoms() or expr.has(sp.Sum, sp.KroneckerDelta)) and rational_in_exponentials_is_zero(expr):
         return True  # as written: expanded first, a softmax's squared denominators multiply out (100 times slower)
-    # b**n = b for an atom b
-    expr = expand(expr)
-    expr = expand(expr.replace(lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0,
-                               lambda e: e.base))
+    expr = atom_powers(expr, atom)
     if expr == 0:
         return True
-    expr = canonical_sums(expr)
-    free = expr.free_symbols
-    deltas = [d for d in expr.atoms(sp.KroneckerDelta)
-              if d.free_symbols <= free and not (d.args[0].is_number and d.args[1].is_number)]
-    if deltas:
-        zero, one = delta_cases(expr, deltas[0])
+    delta = free_delta(expr)
+    if delta is not None:
+        zero, one = delta_cases(expr, delta)
         return one is not None and again(zero) and again(one)
-    undecidable = expr.atoms(sp.Sum)
-    inside = [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a) and any(
-        f.has(a) for f in expr.atoms(sp.exp, sp.log))]  # atoms inside a function: the cases would be enumerated
-    if inside and _zero_for_real_atoms(expr, [a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)
-                                              if atom(a)]):
-        return True
-    equal = sorted((a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)
-                    if conditions.get(a, ("",))[0] == "equal" and not any(s.has(a) for s in undecidable)),
-                   key=sp.default_sort_key)
+    present = atoms_outside_sums(expr, atom)
+    if present and any(f.has(*present) for f in expr.atoms(sp.exp, sp.log)) and _zero_for_real_atoms(expr, present):
+        return True  # atoms inside a function: the cases would be enumerated
+    equal = [a for a in present if conditions.get(a, ("",))[0] == "equal"]
     if equal:
-        e = equal[0]
-        return again(expr.xreplace({e: sp.Integer(0)})) and \
-            again(_equal_case(expr, e, sp.sympify(conditions[e][1]), conditions))
-    present = sorted((a for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef) if atom(a)
-                      and not any(s.has(a) for s in undecidable)), key=sp.default_sort_key)
+        return again(expr.xreplace({equal[0]: sp.Integer(0)})) and \
+            again(_equal_case(expr, equal[0], sp.sympify(conditions[equal[0]][1]), conditions))
     if present:
         try:
             poly = sp.Poly(expr, *present)
@@ -210,13 +195,12 @@ def is_zero(expr, signs=(), atoms=None, _depth=0, conditions=None):
         if len(present) > MAX_ENUMERATED:
             return False
         return all(infeasible(list(facts_of(present, combo, conditions))) or again(expr.xreplace(dict(zip(
-            present, combo))))
-                   for combo in itertools.product((0, 1), repeat=len(present)))
+            present, combo)))) for combo in itertools.product((0, 1), repeat=len(present)))
     if expr.has(sp.Sum):
         groups, rest = split_sums(expr)
         if groups and all(again(body) for body in groups.values()) and again(rest):
             return True
-        if any(atom(a) for a in expr.atoms(sp.Symbol, sp.core.function.AppliedUndef)):
+        if has_atoms():
             return False  # atoms inside a sum that is not linear in them: no sound rewrite left
         expr = opaque_sums(canonical_sums(normal_sums(expr)))
     return simplified_zero(expr)

@@ -21,84 +21,50 @@ MAX_CONSTRAINTS = 80
 
 def _linear(expr, variables):
     """{variable: coefficient} and the constant of a linear expression with rational coefficients, or None."""
-    coeffs, constant = {}, sp.Integer(0)
-    for monomial, coeff in sp.expand(expr).as_coefficients_dict().items():
-        if not coeff.is_Rational:
-            return None
-        if monomial == 1:
-            constant = coeff
-        elif monomial in variables:
-            coeffs[monomial] = coeff
-        else:
-            return None
-    return coeffs, constant
+    terms = sp.expand(expr).as_coefficients_dict()
+    if any(not c.is_Rational or (m != 1 and m not in variables) for m, c in terms.items()):
+        return None
+    return {m: c for m, c in terms.items() if m != 1}, terms.get(sp.Integer(1), sp.Integer(0))
 
 
 def infeasible(conditions):
-    """True when the conditions ``(expr, op)``, op one of ">", ">=", "==" (expr op 0), provably cannot all hold."""
+    """True when the conditions ``(expr, op)``, op one of ">", ">=", "==" (expr op 0), provably cannot all hold. An
+    equality is the two inequalities expr >= 0 and -expr >= 0."""
     exprs = [sp.expand(sp.sympify(e)) for e, _ in conditions]
     variables = sorted({s for e in exprs for s in e.free_symbols}, key=sp.default_sort_key)
-    if any(not (v.is_real or v.is_integer) or v.is_integer for v in variables):
+    if any(not v.is_real or v.is_integer for v in variables):
         return False  # indices and unknowns are not eliminated here
-    rows = []  # (coeffs, constant, strict) meaning sum coeffs * v + constant > 0 (strict) or >= 0
-    for v in variables:  # what the symbols' assumptions say (a declared domain: delta > 0)
-        if v.is_positive:
-            rows.append(({v: sp.Integer(1)}, sp.Integer(0), True))
-        elif v.is_nonnegative:
-            rows.append(({v: sp.Integer(1)}, sp.Integer(0), False))
-    equalities = []
+    # rows (coeffs, constant, strict): sum coeffs * v + constant > 0 (strict) or >= 0; first what the symbols'
+    # assumptions say (a declared domain: delta > 0)
+    rows = [({v: sp.Integer(1)}, sp.Integer(0), bool(v.is_positive)) for v in variables if v.is_nonnegative]
     for expr, (_, op) in zip(exprs, conditions):
-        linear = _linear(expr, variables) if variables else ({}, expr if expr.is_Rational else None)
-        if linear is None or linear[1] is None:
+        linear = _linear(expr, variables)
+        if linear is None:
             return False
+        coeffs, constant = linear
+        rows.append((coeffs, constant, op == ">"))
         if op == "==":
-            equalities.append(linear)
-        else:
-            rows.append((linear[0], linear[1], op == ">"))
-    # each equality written in one of its variables, put into the others
-    while equalities:
-        coeffs, constant = equalities.pop()
-        if not coeffs:
-            if constant != 0:
-                return True
-            continue
-        v, a = next(iter(coeffs.items()))
-        value = {k: -c / a for k, c in coeffs.items() if k != v}, -constant / a  # v = sum value + const
-        rows = [_substitute(row, v, value) for row in rows]
-        equalities = [_substitute((c, k, False), v, value)[:2] for c, k in equalities]
+            rows.append(({k: -c for k, c in coeffs.items()}, -constant, False))
+    rows = _informative(rows)
     for v in variables:
-        if any(not row[0] for row in rows) and _false(rows):
+        if any(not row[0] for row in rows):
             return True
         pos = [r for r in rows if r[0].get(v, 0) > 0]
         neg = [r for r in rows if r[0].get(v, 0) < 0]
-        rest = [r for r in rows if r[0].get(v, 0) == 0]
-        combined = []
+        combined = [r for r in rows if r[0].get(v, 0) == 0]
         for p in pos:
             for n in neg:
                 a, b = p[0][v], -n[0][v]
                 coeffs = {k: p[0].get(k, 0) / a + n[0].get(k, 0) / b for k in set(p[0]) | set(n[0]) if k != v}
-                coeffs = {k: c for k, c in coeffs.items() if c != 0}
-                combined.append((coeffs, p[1] / a + n[1] / b, p[2] or n[2]))
-        rows = rest + combined
+                combined.append(({k: c for k, c in coeffs.items() if c != 0}, p[1] / a + n[1] / b, p[2] or n[2]))
+        rows = _informative(combined)
         if len(rows) > MAX_CONSTRAINTS:
             return False
-    return _false(rows)
+    return any(not row[0] for row in rows)
 
 
-def _substitute(row, v, value):
-    coeffs, constant, strict = row
-    a = coeffs.get(v, 0)
-    if a == 0:
-        return row
-    out = {k: c for k, c in coeffs.items() if k != v}
-    for k, c in value[0].items():
-        out[k] = out.get(k, 0) + a * c
-    return {k: c for k, c in out.items() if c != 0}, constant + a * value[1], strict
-
-
-def _false(rows):
-    """Whether a row without variables is false (0 > 0, or a negative constant)."""
-    for coeffs, constant, strict in rows:
-        if not coeffs and (constant < 0 or (strict and constant == 0)):
-            return True
-    return False
+def _informative(rows):
+    """The rows less those without variables that are true: a row left without variables is false (0 > 0, or a
+    negative constant), and shows the system infeasible."""
+    return [(coeffs, constant, strict) for coeffs, constant, strict in rows
+            if coeffs or constant < 0 or (strict and constant == 0)]

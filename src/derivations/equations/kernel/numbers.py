@@ -9,18 +9,13 @@ survives :func:`recheck_zero`, an independent evaluation at random points.
 
 from __future__ import annotations
 
-import operator
 import random
 
 import mpmath
 import sympy as sp
 
-__all__ = ["COMPARE", "accurate_logs", "certified_sign", "rational_in_exponentials_is_zero", "simplified_zero",
+__all__ = ["accurate_logs", "certified_sign", "rational_in_exponentials_is_zero", "simplified_zero",
            "recheck_zero", "logs_exponentiated_zero", "exact_zero"]
-
-# a relation's test on a sign or on two numbers: the one table for the evaluator and the regions
-COMPARE = {sp.StrictGreaterThan: operator.gt, sp.GreaterThan: operator.ge, sp.StrictLessThan: operator.lt,
-           sp.LessThan: operator.le, sp.Eq: operator.eq, sp.Ne: operator.ne}
 
 DIGITS = (40, 120, 400, 1200)  # the rising precisions of a sign; past the last, the sign is not told
 
@@ -45,8 +40,6 @@ def accurate_logs(expr, digits=60):
         with mpmath.workdps(digits + 30):
             return sp.Float(mpmath.log1p(mpmath.mpf(str(tv))), digits + 20)
 
-    if not expr.has(sp.log):
-        return expr
     return expr.replace(lambda e: isinstance(e, sp.log) and e.args[0].is_number, value)
 
 
@@ -74,14 +67,10 @@ def certified_sign(u):
             return None
         if value != 0:
             return 1 if value > 0 else -1
-    return 0 if _simplifies_to_zero(u) else None
-
-
-def _simplifies_to_zero(u):
     try:
-        return sp.simplify(u) == 0 and recheck_zero(u)
+        return 0 if sp.simplify(u) == 0 and recheck_zero(u) else None
     except Exception:  # noqa: BLE001 - sympy could not: not shown zero
-        return False
+        return None
 
 
 def recheck_zero(expr, tries=3, seed=0):
@@ -108,10 +97,6 @@ def recheck_zero(expr, tries=3, seed=0):
     return True
 
 
-class _NotReal(Exception):
-    """An exponent not known to be real: exp of it is no positive variable."""
-
-
 def rational_in_exponentials_is_zero(expr):
     """Zero as a rational function once each exponential of a monomial is a variable of its own.
 
@@ -133,16 +118,13 @@ def rational_in_exponentials_is_zero(expr):
             if not coeff.is_Rational:
                 coeff, monomial = sp.Integer(1), term
             if monomial.is_extended_real is not True:
-                raise _NotReal  # exp(sqrt(u)) or exp((-1)**u): real symbols, an exponent that need not be real
+                return e  # exp(sqrt(u)) or exp((-1)**u), an exponent that need not be real: it stays, not proved
             if monomial not in table:
                 table[monomial] = sp.Dummy(f"E{len(table)}", positive=True)  # fresh: no author's E0 is it
             out *= table[monomial] ** coeff
         return out
 
-    try:
-        replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
-    except _NotReal:
-        return False
+    replaced = expr.replace(lambda e: isinstance(e, sp.exp), atom)
     if replaced.has(sp.exp):
         return False
     # terms grouped by the variables of their denominators first, each group over one common denominator (a sum
@@ -152,11 +134,9 @@ def rational_in_exponentials_is_zero(expr):
     for term in sp.Add.make_args(sp.expand(replaced, deep=False, power_base=False, multinomial=False)):
         key = frozenset(term.as_numer_denom()[1].free_symbols)
         by_denominator[key] = by_denominator.get(key, 0) + term
-    if len(by_denominator) > 1 and all(sp.expand(sp.together(group).as_numer_denom()[0]) == 0
-                                       for group in by_denominator.values()):
-        return True
-    numerator = sp.together(replaced).as_numer_denom()[0]
-    return sp.expand(numerator) == 0
+    return len(by_denominator) > 1 and all(sp.expand(sp.together(group).as_numer_denom()[0]) == 0
+                                           for group in by_denominator.values()) or \
+        sp.expand(sp.together(replaced).as_numer_denom()[0]) == 0
 
 
 def logs_exponentiated_zero(expr):
@@ -176,8 +156,7 @@ def logs_exponentiated_zero(expr):
     rest = sp.Add(*rest)
     if not logs or any(x.is_positive is not True for _, x in logs) or rest.is_extended_real is not True:
         return False
-    product = sp.Mul(*[x ** c for c, x in logs]) * sp.exp(rest)
-    one = product - 1
+    one = sp.Mul(*[x ** c for c, x in logs]) * sp.exp(rest) - 1
     return rational_in_exponentials_is_zero(one) or (not one.has(sp.exp) and sp.cancel(sp.together(one)) == 0)
 
 
@@ -187,11 +166,8 @@ def exact_zero(expr):
     if expr == 0 or rational_in_exponentials_is_zero(expr):
         return True
     expr = sp.expand(expr)
-    if expr == 0:
-        return True
-    if not expr.has(sp.exp, sp.log, sp.Pow) or all(p.exp.is_Integer for p in expr.atoms(sp.Pow)):
-        if sp.cancel(sp.together(expr)) == 0:  # a rational function: cancelled exactly, fast where simplify is slow
-            return True
+    if expr == 0 or all(p.exp.is_Integer for p in expr.atoms(sp.Pow)) and sp.cancel(sp.together(expr)) == 0:
+        return True  # a rational function: cancelled exactly, fast where simplify is slow
     return bool(expr.has(sp.log) and logs_exponentiated_zero(expr))
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import itertools
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.core.relational import Relational
 
-__all__ = ["expand", "canonical_sums", "normal_sums", "opaque_sums", "split_sums", "sum_rules", "implied",
-           "discharge_ranges", "delta_cases", "distinct_deltas", "solve_for", "undefined_at", "undefined_among"]
+__all__ = ["exact", "atom_powers", "atoms_outside_sums", "expand", "canonical_sums", "normal_sums", "opaque_sums",
+           "split_sums", "sum_rules", "implied", "discharge_ranges", "delta_cases", "free_delta", "distinct_deltas",
+           "solve_for", "undefined_at", "undefined_among"]
 
 SIZE_NAMES = ("C", "N", "D")
 
@@ -19,6 +21,26 @@ SIZE_NAMES = ("C", "N", "D")
 def expand(expr):
     """``sp.expand``, but an exponential of a sum stays one (sympy would make it a ``Product``)."""
     return sp.expand(expr, power_exp=False) if isinstance(expr, sp.Basic) and expr.has(sp.Sum) else sp.expand(expr)
+
+
+def exact(expr):
+    """``expr`` with each float the rational it stands for: 1e20 + 1 - 1e20 is 1, never 0."""
+    expr = sp.sympify(expr)
+    return expr.xreplace({f: sp.Rational(f) for f in expr.atoms(sp.Float)}) if expr.has(sp.Float) else expr
+
+
+def atom_powers(expr, atom):
+    """Rule *b**n = b*: a positive integer power of an atom (0 or 1) is the atom; then expanded, bound variables
+    renamed (:func:`canonical_sums`)."""
+    return canonical_sums(expand(expand(expr).replace(
+        lambda e: e.is_Pow and atom(e.base) and e.exp.is_Integer and e.exp > 0, lambda e: e.base)))
+
+
+def atoms_outside_sums(expr, atom):
+    """The atoms of ``expr`` (``atom(e)`` says which) not inside a sum, in a fixed order: each is one 0/1 value."""
+    sums = expr.atoms(sp.Sum)
+    return sorted((a for a in expr.atoms(sp.Symbol, AppliedUndef) if atom(a) and not any(s.has(a) for s in sums)),
+                  key=sp.default_sort_key)
 
 
 # bound variables by nesting depth: dummies, so that no author's symbol is captured, the same ones every time, so
@@ -48,20 +70,18 @@ def canonical_sums(expr, depth=None):
     return expr.func(*[canonical_sums(a, depth) for a in expr.args])
 
 
-def _split_exp(e):
-    """exp(a + b) as exp(a) exp(b), where no sum is inside (exact for every a, b)."""
-    return e.replace(lambda x: isinstance(x, sp.exp) and isinstance(x.args[0], sp.Add) and not x.args[0].has(sp.Sum),
-                     lambda x: sp.Mul(*[sp.exp(t) for t in x.args[0].args]))
-
-
 def normal_sums(expr):
-    """Rule *linearity*: a sum split over the terms of its body, every factor free of the index taken out."""
+    """Rule *linearity*: a sum split over the terms of its body, every factor free of the index taken out, and
+    exp(a + b) as exp(a) exp(b) first where no sum is inside (exact for every a, b)."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
         return expr
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
         var, lo, hi = expr.limits[0]
         out = sp.Integer(0)
-        for term in sp.Add.make_args(expand(_split_exp(normal_sums(expr.function)))):
+        body = normal_sums(expr.function).replace(
+            lambda x: isinstance(x, sp.exp) and isinstance(x.args[0], sp.Add) and not x.args[0].has(sp.Sum),
+            lambda x: sp.Mul(*[sp.exp(t) for t in x.args[0].args]))
+        for term in sp.Add.make_args(expand(body)):
             factors = sp.Mul.make_args(term)
             constant = sp.Mul(*[f for f in factors if not f.has(var)])
             out += constant * sp.Sum(sp.Mul(*[f for f in factors if f.has(var)]), (var, lo, hi))
@@ -76,42 +96,39 @@ def opaque_sums(expr):
 
     def opaque(e):
         if e not in table:
-            (var, lo, hi), = e.limits
-            positive = bool((hi - lo).is_nonnegative) and bool(e.function.is_positive)
-            table[e] = sp.Dummy(f"sum{len(table)}", positive=True) if positive else \
-                sp.Dummy(f"sum{len(table)}", real=True)
+            positive = bool((e.limits[0][2] - e.limits[0][1]).is_nonnegative) and bool(e.function.is_positive)
+            table[e] = sp.Dummy(f"sum{len(table)}", **({"positive": True} if positive else {"real": True}))
         return table[e]
 
     return expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1, opaque)
 
 
-def split_sums(expr):
-    """Rule *one sum per range*: (bodies by range, rest), the terms ``c * Sum(f, (k, lo, hi))`` with ``c`` free of
-    ``k`` gathered into one body per range (sums over the same range add). The expression is zero if every body is
-    zero for every value of its index and the rest is zero."""
+def split_sums(expr, first=lambda factor: 0):
+    """Rule *one sum per range*: (bodies by range, rest), each term ``c * Sum(f, (k, lo, hi))`` with ``k`` not free
+    in ``c`` written inside its sum (``c sum_k f(k) = sum_k c f(k)``; of a term with several sums, the first by the
+    key ``first``), and the sums over one range added into one body. The expression is zero if every body is zero
+    for every value of its index and the rest is zero; >= 0 if each body is >= 0 for every value of its index, the
+    range not reversed (an empty sum is 0), and the rest is >= 0 (rule *termwise sums*)."""
     groups, rest = {}, []
     for term in sp.Add.make_args(expand(expr)):
         factors = sp.Mul.make_args(term)
-        sums = [f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1]
-        if len(sums) != 1 or sp.Mul(*[f for f in factors if f is not sums[0]]).has(sums[0].limits[0][0]):
+        sums = sorted((f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1), key=first)
+        others = sp.Mul(*[f for f in factors if not sums or f is not sums[0]])
+        if not sums or sums[0].limits[0][0] in others.free_symbols:
             rest.append(term)
             continue
-        total = sums[0]
-        groups.setdefault(total.limits[0], []).append(sp.Mul(*[f for f in factors if f is not total]) * total.function)
+        groups.setdefault(sums[0].limits[0], []).append(others * sums[0].function)
     return {limits: sp.Add(*bodies) for limits, bodies in groups.items()}, sp.Add(*rest)
 
 
 def _delta_of(e, k):
-    if isinstance(e, sp.KroneckerDelta) and k in e.args:
-        return e
-    if isinstance(e, sp.Pow) and isinstance(e.base, sp.KroneckerDelta) and k in e.base.args and e.exp.is_Integer \
-            and e.exp > 0:
-        return e.base  # a delta is 0 or 1
-    return None
+    """``e`` as a Kronecker delta of ``k``: itself, or the base of a positive power of it (a delta is 0 or 1)."""
+    base = e.base if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0 else e
+    return base if isinstance(base, sp.KroneckerDelta) and k in base.args else None
 
 
 def _sum_one(body, k, lo, hi, holds):
-    out, rest = sp.Integer(0), []
+    out = sp.Integer(0)
     ordered = holds(sp.Ge(hi - lo + 1, 0))  # a range that cannot be reversed: its count of terms is hi - lo + 1
     for term in sp.Add.make_args(sp.expand(body, power_exp=False)):
         if not term.has(k):
@@ -125,9 +142,9 @@ def _sum_one(body, k, lo, hi, holds):
             inside = sp.And(sp.Ge(other, lo), sp.Le(other, hi))
             out += value if holds(inside) else sp.Piecewise((value, inside), (0, True))
             continue
-        rest.append(sp.Mul(*[f for f in factors if not f.has(k)]) * sp.Sum(sp.Mul(*[f for f in factors if f.has(k)]),
-                                                                            (k, lo, hi)))
-    return out + sp.Add(*rest)
+        out += sp.Mul(*[f for f in factors if not f.has(k)]) * sp.Sum(sp.Mul(*[f for f in factors if f.has(k)]),
+                                                                      (k, lo, hi))
+    return out
 
 
 def sum_rules(expr, holds):
@@ -150,20 +167,15 @@ def _nonnegative_polynomial(expr, strict):
     """Whether ``expr`` >= 0 (> 0 if strict) for all values of its symbols, all nonnegative integers: it expands to
     a polynomial whose coefficients are all nonnegative (its constant positive, if strict). Exact; no simplify."""
     expr = sp.expand(expr)
-    if expr.is_Rational:
-        return expr > 0 if strict else expr >= 0
     symbols = sorted(expr.free_symbols, key=sp.default_sort_key)
     if not all(s.is_integer and s.is_nonnegative for s in symbols):
         return False
     try:
-        poly = sp.Poly(expr, *symbols)
+        terms = sp.Poly(expr, *symbols).as_dict() if symbols else {(): expr}
     except sp.PolynomialError:
         return False
-    coeffs = dict(poly.terms())
-    if not all(c.is_Rational and c >= 0 for c in coeffs.values()):
-        return False
-    constant = coeffs.get((0,) * len(symbols), sp.Integer(0))
-    return constant > 0 if strict else True
+    constant = terms.get((0,) * len(symbols), sp.Integer(0))
+    return all(c.is_Rational and c >= 0 for c in terms.values()) and (constant > 0 or not strict)
 
 
 def implied(rel, bounds, labels=()):
@@ -191,26 +203,20 @@ def implied(rel, bounds, labels=()):
     symbols = sorted(rel.free_symbols, key=lambda s: s.name)
     if not symbols or any(not s.is_integer for s in symbols):
         return False
-    sizes = {getattr(s, "name", s) for s in symbols if s.name in SIZE_NAMES}
+    # each size 1 + t; an index's end, a size named in ``bounds``, is the size of that name as the prover declares it
     size_of = {name: sp.Symbol(name, integer=True, positive=True) for name in SIZE_NAMES}
-    shifted = {s: 1 + sp.Dummy(f"t_{s.name}", integer=True, nonnegative=True) for s in symbols if s.name in sizes}
+    shift = {s: 1 + sp.Dummy(f"t_{s.name}", integer=True, nonnegative=True) for s in [*symbols, *size_of.values()]
+             if s.name in SIZE_NAMES}
     options = []
     for s in symbols:
-        if s.name in sizes:
-            continue
+        end = getattr(ranges.get(s) or bounds.get(s.name), "name", ranges.get(s) or bounds.get(s.name))
         slack = sp.Dummy(f"slack_{s.name}", integer=True, nonnegative=True)
-        size = ranges.get(s) or bounds.get(s.name)
-        size = getattr(size, "name", size)
-        ends = [1 + slack] + ([size_of[size].xreplace(shifted) - slack if size in size_of else None] if size else [])
-        options.append([(s, e) for e in ends if e is not None])
+        options.append([shift[s]] if s in shift else [1 + slack] + ([shift[size_of[end]] - slack] if end in size_of
+                                                                     else []))
     big, small = (rel.lhs, rel.rhs) if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)) else (rel.rhs, rel.lhs)
     strict = isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
-    for choice in itertools.product(*options):
-        values = {**{s: shifted[s] for s in symbols if s in shifted}, **dict(choice)}
-        values.update({size_of[n]: v for n, v in ((s.name, v) for s, v in shifted.items())})
-        if _nonnegative_polynomial((big - small).xreplace(values).xreplace(values), strict):
-            return True
-    return False
+    return any(_nonnegative_polynomial((big - small).xreplace(dict(zip(symbols, choice))), strict)
+               for choice in itertools.product(*options))
 
 
 def discharge_ranges(expr, holds):
@@ -228,19 +234,21 @@ def distinct_deltas(expr, distinct):
     return expr.xreplace(zero) if zero else expr
 
 
-def _substitutable(e):
-    return isinstance(e, sp.Symbol) or (isinstance(e, sp.Indexed) and e.is_integer)
+def free_delta(expr):
+    """The first Kronecker delta of ``expr`` whose arguments are free in it (not a sum's bound index: such a delta is
+    0 for some values of the index and 1 for others, no one case) and not both numbers; None if there is none."""
+    free = expr.free_symbols
+    return next((d for d in sorted(expr.atoms(sp.KroneckerDelta), key=sp.default_sort_key)
+                 if d.free_symbols <= free and not (d.args[0].is_number and d.args[1].is_number)), None)
 
 
 def delta_cases(expr, delta):
     """Rule *delta cases*: (case 0, case 1) of ``delta``: 0, and 1 with one argument written as the other (valid
     where they are equal); case 1 is None where neither argument can be substituted (then not proved)."""
-    a, b = delta.args
     zero = expr.xreplace({delta: sp.Integer(0)})
-    if _substitutable(a):
-        return zero, expr.xreplace({delta: sp.Integer(1)}).xreplace({a: b})
-    if _substitutable(b):
-        return zero, expr.xreplace({delta: sp.Integer(1)}).xreplace({b: a})
+    for x, value in (delta.args, delta.args[::-1]):
+        if isinstance(x, sp.Symbol) or (isinstance(x, sp.Indexed) and x.is_integer):
+            return zero, expr.xreplace({delta: sp.Integer(1)}).xreplace({x: value})
     return zero, None
 
 
@@ -248,16 +256,12 @@ def solve_for(condition, free):
     """Rule *equal case*: (x, value) with ``condition = 0`` exactly when ``x = value``, for a real symbol or entry x
     in which it is linear with a nonzero numeric slope; None if there is none."""
     for x in sorted(condition.atoms(sp.Symbol, sp.Indexed), key=sp.default_sort_key):
-        if x.is_integer or (isinstance(x, sp.Symbol) and x not in free) or (isinstance(x, sp.Indexed) and not (
-                x.free_symbols <= free)):
+        if x.is_integer or not (x.free_symbols <= free if isinstance(x, sp.Indexed) else x in free):
             continue
         try:
-            poly = sp.Poly(condition, x)
-        except sp.PolynomialError:
+            slope, rest = sp.Poly(condition, x).all_coeffs()  # degree 1, else a ValueError
+        except (sp.PolynomialError, ValueError):
             continue
-        if poly.degree() != 1:
-            continue
-        slope, rest = poly.all_coeffs()
         if slope.is_number and slope != 0 and not rest.has(x):
             return x, -rest / slope
     return None
@@ -269,14 +273,11 @@ def undefined_at(expr):
     0/0 at a point has no value there: ``(u**2 - 1)/(u - 1) - (u + 1)`` cancels to 0 but is undefined at u = 1.
     A denominator is nonzero when sympy's assumptions say so (exp(m) with m real, 1 + exp(m), a positive sum), of
     it or of the numerator and denominator of it written as one fraction (:func:`_nonzero`)."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_number:
-            if not _nonzero(node.base):
-                return node.base
-        hidden = _HIDDEN_DENOMINATOR.get(type(node))
-        if hidden is not None and not node.args[0].is_number and not _nonzero(hidden(node.args[0])):
-            return hidden(node.args[0])  # tan u is sin u / cos u: undefined where cos u = 0
-    return None
+    nodes = list(sp.preorder_traversal(expr))
+    bases = [n.base for n in nodes if isinstance(n, sp.Pow) and n.exp.is_negative and not n.base.is_number]
+    hidden = [_HIDDEN_DENOMINATOR[type(n)](n.args[0]) for n in nodes if type(n) in _HIDDEN_DENOMINATOR
+              and not n.args[0].is_number]  # tan u is sin u / cos u: undefined where cos u = 0
+    return undefined_among(bases + hidden)
 
 
 def undefined_among(denominators):
@@ -284,15 +285,7 @@ def undefined_among(denominators):
     combined anything: ``u**3 * u**-1`` is built as ``u**2``): the first not shown nonzero for every value (as in
     :func:`undefined_at`: by sympy's assumptions, of it or of it written as one fraction), else None. A
     difference proved zero is zero only where every one of them is nonzero."""
-    for denominator in denominators:
-        denominator = sp.sympify(denominator)
-        if denominator.is_number:
-            if denominator.is_zero:
-                return denominator
-            continue
-        if not _nonzero(denominator):
-            return denominator
-    return None
+    return next((d for d in map(sp.sympify, denominators) if (d.is_zero if d.is_number else not _nonzero(d))), None)
 
 
 _HIDDEN_DENOMINATOR = {sp.tan: sp.cos, sp.sec: sp.cos, sp.cot: sp.sin, sp.csc: sp.sin, sp.tanh: sp.cosh,
@@ -302,9 +295,9 @@ _HIDDEN_DENOMINATOR = {sp.tan: sp.cos, sp.sec: sp.cos, sp.cot: sp.sin, sp.csc: s
 def _nonzero(base):
     """Whether sympy's assumptions show ``base`` nonzero, as it is or as one fraction (1 - 1/(1 + e^-z) is
     e^-z / (1 + e^-z)), whose numerator and denominator are then asked."""
+    sure = lambda e: bool(e.is_nonzero or e.is_positive or e.is_negative)  # noqa: E731
     base = opaque_sums(base)  # a sum of a positive body over a range that is not empty is positive
-    if base.is_nonzero or base.is_positive or base.is_negative:
+    if sure(base):
         return True
     numerator, denominator = sp.together(base).as_numer_denom()
-    return any(bool(n.is_nonzero or n.is_positive or n.is_negative) for n in (numerator, sp.factor(numerator))) and \
-        bool(denominator.is_nonzero or denominator.is_positive or denominator.is_negative)
+    return (sure(numerator) or sure(sp.factor(numerator))) and sure(denominator)
