@@ -303,3 +303,17 @@ def test_a_delta_of_a_bound_index_is_no_one_case():
     assert prove(Obligation(sp.Sum(sp.KroneckerDelta(y[k], 1) * a[k] ** 2, (k, 1, C)), bounds=BOUNDS,
                             labels=("y",), relation=">=")).proved  # each term >= 0 in both its cases
     assert rules.free_delta(t) is None and rules.free_delta(sp.KroneckerDelta(j, p) * t) == sp.KroneckerDelta(j, p)
+
+
+def test_a_renamed_bound_variable_takes_no_range_from_an_index_of_its_name():
+    """Before: canonical_sums renames bound variables to Dummies k0, k1, ..., and implied() looked ranges up by name,
+    so an author's index k1 bounded by C gave the sum's k1 (ranging over 1..N) the bound C: C + 2 - k1 >= 0 was
+    "implied" and a false inequality proved for all sizes."""
+    from derivations.equations.kernel.rules import implied
+
+    C = sp.Symbol("C", integer=True, positive=True)
+    author = sp.Symbol("k1", integer=True, positive=True)
+    renamed = sp.Dummy("k1", integer=True, positive=True)
+    assert implied(sp.Ge(C + 2 - author, 0), {"k1": C})  # the author's k1 in 1..C: C + 2 - k1 >= 2
+    assert not implied(sp.Ge(C + 2 - renamed, 0), {"k1": C})  # another k1, of no known range
+    assert not implied(sp.Ge(sp.Dummy("n", integer=True), 1), {})  # an integer not known positive is no index

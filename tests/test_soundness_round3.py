@@ -19,6 +19,18 @@ def statement(*sides, space, kind="identity", base="ce-logsumexp"):
     return eq, CATALOG.replacing(eq)
 
 
+def declared(sides, space, kind="identity", **problem):
+    """Declare ``sides`` through the public authoring API (a Problem of its own in a catalog with the site's), and
+    check it: the ledger record."""
+    from derivations.equations import Catalog, Problem
+
+    mine = Problem("example-round3.md", "R3", "round three", **problem)
+    eq = mine.equation("round3", kind, "a statement of the review", sides, space)
+    others = [p for p in CATALOG.problems if not p.page.startswith("example-")]
+    catalog = Catalog([*others, mine])
+    return check_equation(catalog[eq.id], catalog)
+
+
 def real_line(kinks):
     """One real value u: random points at scale 3, and points exactly on the kinks the statement names."""
     def sample(rng):
@@ -58,3 +70,33 @@ def test_an_equality_true_on_an_interval_is_no_kink_to_leave_out():
 ], ids=["u-1", "u^2", "u e^2u + 3", "floor", "sin^2+cos^2-1", "atan", "s_k - s_y (k = y)", "margin", "sum + 1"])
 def test_an_equality_is_left_out_only_where_its_set_has_measure_zero(expr, null):
     assert null_zero_set(expr) is null
+
+
+def test_a_sums_bound_variable_is_not_the_authors_index_of_the_same_name():
+    """Before: with an index letter k1 bounded by C in the space (unused by the statement), the kernel's renamed
+    bound variable k1 of a sum over 1..N took C's range, and sum_k (C + 2 - k) 1(x_k > 0) >= 0 was proved for all
+    sizes (false at C = 1, N = 4, x = (-1, -1, -1, 1))."""
+    import numpy as np
+    from derivations.equations.notation import SumOver
+    from derivations.equations.symbols import C, N
+
+    k = sp.Symbol("k", integer=True, positive=True)
+    x = sp.IndexedBase("x")
+
+    def point(c, n, values, kink=False):
+        return Point(f"C={c}, N={n}", {"C": c, "N": n, "k1": 1}, {"x": np.asarray(values, float)}, kink=kink)
+
+    def sample(rng):
+        return [point(c, n, rng.normal(size=n)) for c in (2, 3, 4, 5) for n in (1, 2, 3)] + [
+            point(c, n, np.zeros(n), kink=True) for c in (2, 5) for n in (1, 3)]
+
+    def every(sizes, free):
+        for k1 in range(1, sizes["C"] + 1) if "k1" in free else [1]:
+            p = point(sizes["C"], sizes["N"], np.zeros(sizes["N"]))
+            p.indices["k1"] = k1
+            yield p
+
+    space = Space(sample, every, {"C": (2, 3, 4, 5), "N": (1, 2, 3)}, {}, {"k1": C})
+    record = declared(lambda: [SumOver((C + 2 - k) * Ind(x[k] > 0), k, 1, N), sp.Integer(0)], space,
+                      kind="inequality", shapes={"x": ("N",)})
+    assert "all sizes" not in " ".join(record.proved_for), record

@@ -204,12 +204,17 @@ def implied(rel, bounds, labels=()):
     if not symbols or any(not s.is_integer for s in symbols):
         return False
     # each size 1 + t; an index's end, a size named in ``bounds``, is the size of that name as the prover declares it
+    # A Dummy (a bound variable the kernel renamed, k0, k1, ...) is never the author's index of the same name
     size_of = {name: sp.Symbol(name, integer=True, positive=True) for name in SIZE_NAMES}
+    named = lambda s: None if isinstance(s, sp.Dummy) else s.name  # noqa: E731
     shift = {s: 1 + sp.Dummy(f"t_{s.name}", integer=True, nonnegative=True) for s in [*symbols, *size_of.values()]
-             if s.name in SIZE_NAMES}
+             if named(s) in SIZE_NAMES}
     options = []
     for s in symbols:
-        end = getattr(ranges.get(s) or bounds.get(s.name), "name", ranges.get(s) or bounds.get(s.name))
+        end = ranges.get(s) or bounds.get(named(s))
+        end = getattr(end, "name", end)
+        if s not in shift and end is None and not s.is_positive:
+            return False  # an integer of no known range: not an index from 1
         slack = sp.Dummy(f"slack_{s.name}", integer=True, nonnegative=True)
         options.append([shift[s]] if s in shift else [1 + slack] + ([shift[size_of[end]] - slack] if end in size_of
                                                                      else []))
