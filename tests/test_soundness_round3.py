@@ -100,3 +100,30 @@ def test_a_sums_bound_variable_is_not_the_authors_index_of_the_same_name():
     record = declared(lambda: [SumOver((C + 2 - k) * Ind(x[k] > 0), k, 1, N), sp.Integer(0)], space,
                       kind="inequality", shapes={"x": ("N",)})
     assert "all sizes" not in " ".join(record.proved_for), record
+
+
+def test_the_translations_own_indices_never_take_an_authors_name():
+    """Before: the symbolic-size translation named a vector's entry index m_1 (sums' own indices j_bound1, ...), the
+    very symbol of an author's index m_1: P(D) x_{m_1} x = P(D) diag(x) x, with P(D) zero at the declared D = 1..4,
+    was proved for all sizes (false at D = 5)."""
+    import numpy as np
+    from derivations.equations.notation import Diag
+    from derivations.equations.symbols import D
+
+    m1 = sp.Symbol("m_1", integer=True, positive=True)
+    x, entry = sp.Symbol("x", real=True), sp.IndexedBase("x")
+
+    def point(d, m, values):
+        return Point(f"D={d}, m_1={m}", {"D": d, "m_1": m}, {"x": np.asarray(values, float)})
+
+    def sample(rng):
+        return [point(d, m, rng.normal(size=d)) for d in (1, 2, 3) for m in range(1, d + 1)]
+
+    def every(sizes, free):
+        for m in range(1, sizes["D"] + 1) if "m_1" in free else [1]:
+            yield point(sizes["D"], m, np.zeros(sizes["D"]))
+
+    space = Space(sample, every, {"D": (1, 2, 3)}, {}, {"m_1": D})
+    gate = (D - 1) * (D - 2) * (D - 3) * (D - 4)
+    record = declared(lambda: [gate * entry[m1] * x, gate * Diag(x) * x], space, shapes={"x": ("D",)})
+    assert record.result == "fail" and "differ" in record.message, record

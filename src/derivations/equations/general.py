@@ -92,7 +92,27 @@ class SymbolicSizes:
         self.bounds = {}  # fresh index name -> its size, for discharging range conditions
         self.denominators = []  # what the sides divide by as written, before sympy cancels it: the kernel asks each
         self._fresh = 0
+        self._taken = self._names_in(eq, catalog)
         self._derived_names = self._derived(eq)
+
+    @staticmethod
+    def _names_in(eq, catalog):
+        """Every name a symbol of the statement, of the catalog's equations (definitions it may reach) or of the
+        space has: the translation's own indices never take one (an author's m_1 was the translation's first entry
+        index, and a false statement was proved)."""
+        names = set(eq.space.bounds) | set(eq.space.sizes) | set(INDEX_NAMES)
+        equations = getattr(catalog, "equations", {})
+        for other in [eq, *(equations.values() if isinstance(equations, dict) else equations)]:
+            for side in getattr(other, "sides", ()):
+                names |= {a.name for a in sp.sympify(side).atoms(sp.Symbol)}
+        return names
+
+    def _unused(self, name):
+        """``name``, or it with primes, so that no symbol the author wrote has it."""
+        while name in self._taken:
+            name += "'"
+        self._taken.add(name)
+        return name
 
     def _derived(self, eq):
         """The derived names of the space; also records its primitive values (``self.primitives``)."""
@@ -119,7 +139,7 @@ class SymbolicSizes:
 
     def fresh(self, size, stem="m"):
         self._fresh += 1
-        name = f"{stem}_{self._fresh}"
+        name = self._unused(f"{stem}_{self._fresh}")
         self.bounds[name] = size
         return index_symbol(name)
 
@@ -554,7 +574,7 @@ class SymbolicSizes:
             # a bound j that a definition's parameters were renamed around (a Dummy named j) gets a name of its own
             # before translating, as symbols are translated by name: it must not bind an argument's free j. (A
             # plain bound index keeps its name: a named function or derived value reads the sample i by it.)
-            own = sp.Symbol(f"{index.name}_own{self._fresh}", integer=True)
+            own = sp.Symbol(self._unused(f"{index.name}_own{self._fresh}"), integer=True)
             ranges = dict(self.eq.space.bounds, **self.bounds)
             if isinstance(hi, sp.Symbol) and hi.name in ("C", "N", "D"):
                 self.bounds[own.name] = sp.Symbol(hi.name)  # the bound index runs to its own sum's end
@@ -566,7 +586,7 @@ class SymbolicSizes:
             index = own
         # a fresh summation variable: d/ds_j of a sum over j must not mistake the bound j for the free one
         positive = bool((lo - 1).is_nonnegative)
-        name = f"{index.name}_bound{self._fresh}"
+        name = self._unused(f"{index.name}_bound{self._fresh}")
         bound = sp.Symbol(name, integer=True, positive=True) if positive else sp.Symbol(name, integer=True)
         self.index_names.add(index.name)
         # inside its sum the index runs over lo..hi, whatever its letter (an author's n as the site's i): its
