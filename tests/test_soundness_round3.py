@@ -127,3 +127,15 @@ def test_the_translations_own_indices_never_take_an_authors_name():
     gate = (D - 1) * (D - 2) * (D - 3) * (D - 4)
     record = declared(lambda: [gate * entry[m1] * x, gate * Diag(x) * x], space, shapes={"x": ("D",)})
     assert record.result == "fail" and "differ" in record.message, record
+
+
+def test_an_absolute_value_sympy_makes_itself_is_a_kink():
+    """Before: the root of a square, (u^2)^(1/2), is sympy's own Abs(u), made while the side is built: no kink was
+    registered, d sqrt(u^2)/du u = sqrt(u^2) was proved for all sizes (with no value at u = 0 on the left), and no
+    kink point was asked for. Now it is proved off the kinks only, and the space is told to add a kink point."""
+    from derivations.equations import points as pts
+
+    record = declared(lambda: [Partial(sp.sqrt(u ** 2), u) * u, sp.sqrt(u ** 2)], pts.scalar("u", [0.3, -1.7, 2.9]),
+                      kind="gradient")
+    assert record.proved_for == ["proved for all sizes, off the kinks"], record
+    assert record.result != "pass" and "kink" in record.message, record

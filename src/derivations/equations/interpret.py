@@ -365,7 +365,22 @@ class Interpreter:
             self._real_argument(base, "a root of a negative value", strict=False)
         if getattr(power, "is_number", False) and power.is_negative:
             self.divides_by(base)
-        return base ** power
+        return self._own_kinks(base ** power, (base, power))
+
+    _KINKED = (sp.Abs, sp.sign)
+
+    def _own_kinks(self, value, given):
+        """``value`` with every |a| or sign a that sympy made itself while building it (the root of a square is
+        |u|: (u^2)^(1/2) = Abs(u)) read as the notation's own |a| and sign a: a kink for the regions, never sympy's
+        Abs, whose derivative sign(u) is 0 at the kink."""
+        if not isinstance(value, sp.Basic):
+            return value
+        before = set().union(*(g.atoms(*self._KINKED) for g in given if isinstance(g, sp.Basic)))
+        made = [n for n in value.atoms(*self._KINKED) if n not in before]
+        if not made:
+            return value
+        return value.xreplace({n: self._signed_value(n, list(n.args), lambda a, _, f=n.func: (
+            self.regions.positive(a) - self.regions.positive(-a)) * (a if f is sp.Abs else 1)) for n in made})
 
     def _ev_Frac(self, expr):
         bottom = self.ev(expr.args[1])
