@@ -132,7 +132,15 @@ class _Whole:
         return importlib.machinery.PathFinder.find_spec(name, path)
 
 sys.meta_path.append(_Whole())
-import time
+import time, types
+# sympy's simplify() and solve() import sympy.physics.units (a second of a first verdict: every unit of every
+# system) only to ask whether an expression holds a Quantity; the checker's never do (its parser makes none), so a
+# stand-in says no at once (the same lines in reader_runtime.mjs, whose module list then leaves sympy.physics out)
+_units = types.ModuleType("sympy.physics.units")
+class Quantity:
+    pass
+_units.Quantity = _units.Unit = Quantity
+sys.modules["sympy.physics.units"] = _units
 _t = time.perf_counter()
 import sympy
 _sympy_s = time.perf_counter() - _t

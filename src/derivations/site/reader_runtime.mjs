@@ -48,7 +48,13 @@ for module in browser:
             open(init, "w").close()
     open("/tmp/browser/" + module, "w").write(open("/tmp/src/" + module).read())
 sys.path[:0] = ["/tmp/browser", "/tmp/site-packages"]
-import importlib, importlib.machinery, io, zipfile  # the worker's own imports
+import importlib, importlib.machinery, io, zipfile, time, types  # the worker's own imports
+# the worker's stand-in for sympy.physics.units (reader-worker.js): what simplify() and solve() ask of it
+_units = types.ModuleType("sympy.physics.units")
+class Quantity:
+    pass
+_units.Quantity = _units.Unit = Quantity
+sys.modules["sympy.physics.units"] = _units
 from derivations.equations.reader import Page, judge
 cases = json.load(open("/tmp/cases.json"))["equations"]
 pages = {}
