@@ -66,13 +66,14 @@ def first_verdict(page, url):
 
 
 def cold_run(b, url):
+    load = os.getloadavg()[0]
     context = b.new_context()  # a fresh profile: an empty cache
     sizes, foreign = _watch(context, url)
     page = context.new_page()
     seconds, status, said = first_verdict(page, url)
     timings = page.evaluate("window.derivationsReader.timings")
     out = {"s": seconds, "bytes": _checker_bytes(sizes), "status": status, "button": said, "timings": timings,
-           "foreign": len(foreign)}
+           "foreign": len(foreign), "load": load}
     start = time.perf_counter()
     page.evaluate("([l]) => window.derivationsReader.check('problem-2', 'svm-grad-wyi', l)", [NEXT])
     out["next_s"] = time.perf_counter() - start
@@ -84,21 +85,33 @@ def cold_run(b, url):
     return out
 
 
+def _spent(rows):
+    """The worker's timings (seconds since it started; Python's own phases as durations), median of the runs."""
+    keys = [k for k in rows[0]["timings"] or {} if all(k in (r["timings"] or {}) for r in rows)]
+    return {k: round(statistics.median(r["timings"][k] for r in rows), 3) for k in keys}
+
+
 def measure(runs=5):
+    load_before = os.getloadavg()
     with serve(SITE) as url, browser() as b:
         rows = [cold_run(b, url) for _ in range(runs)]
     cold = statistics.median(r["s"] for r in rows)
     return {
         "cpu": _cpu(),
+        # a shared machine: the load average (1, 5, 15 min) before and after, and at the start of each cold run
         "load_average": os.getloadavg()[0],
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "load_average_runs": [round(r["load"], 2) for r in rows],
         "cold_first_verdict_s_median": round(cold, 2),
         "cold_first_verdict_s_runs": [round(r["s"], 2) for r in rows],
         "cold_bytes_fetched": max(r["bytes"] for r in rows),
         "button_said": rows[0]["button"],
-        "cold_seconds_spent_in_worker": rows[0]["timings"],
+        "cold_seconds_spent_in_worker": _spent(rows),
         "next_verdict_s_median": round(statistics.median(r["next_s"] for r in rows), 3),
+        "next_verdict_s_runs": [round(r["next_s"], 3) for r in rows],
         "cached_first_verdict_s_median": round(statistics.median(r["cached_s"] for r in rows), 2),
-        "cached_bytes_fetched": max(r["cached_bytes"] for r in rows),
+        "cached_bytes_fetched": max(r["cached_bytes"] for r in rows),  # warm: a new page, the checker cached
         "cached_button_said": rows[0]["cached_button"],
         "verdict": rows[0]["status"],
         "requests_to_other_hosts": sum(r["foreign"] for r in rows),

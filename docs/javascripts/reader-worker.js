@@ -132,12 +132,33 @@ class _Whole:
         return importlib.machinery.PathFinder.find_spec(name, path)
 
 sys.meta_path.append(_Whole())
+import time, types
+# sympy's simplify() and solve() import sympy.physics.units (a second of a first verdict: every unit of every
+# system) only to ask whether an expression holds a Quantity; the checker's never do (its parser makes none), so a
+# stand-in says no at once (the same lines in reader_runtime.mjs, whose module list then leaves sympy.physics out)
+_units = types.ModuleType("sympy.physics.units")
+class Quantity:
+    pass
+_units.Quantity = _units.Unit = Quantity
+sys.modules["sympy.physics.units"] = _units
+_t = time.perf_counter()
+import sympy
+_sympy_s = time.perf_counter() - _t
 from derivations.equations.reader import Page, judge
+_checker_s = time.perf_counter() - _t - _sympy_s
 _pages = {}
+_spent = {}  # where the first check's seconds went, Python's side (benchmarks/bench_reader.py prints them)
 def _check(name, text, eq, source, seconds):
+    t = time.perf_counter()
     if name not in _pages:
         _pages[name] = Page.from_json(source)
-    return json.dumps(judge(_pages[name], eq, text, seconds=seconds))
+    parsed = time.perf_counter()
+    out = json.dumps(judge(_pages[name], eq, text, seconds=seconds))
+    if not _spent:
+        _spent.update(page_parse_s=round(parsed - t, 3), first_judge_s=round(time.perf_counter() - parsed, 3))
+    return out
+def _timings():
+    return json.dumps(dict(import_sympy_s=round(_sympy_s, 3), import_checker_s=round(_checker_s, 3), **_spent))
 def _missing():
     return json.dumps(_Whole.missing)
 `);
@@ -178,11 +199,15 @@ onmessage = async (event) => {
     const started = performance.now();
     const out = check(msg.page, msg.text, msg.eq, source.text, msg.seconds || 20);
     check.destroy();
+    if (!("first_verdict_s" in timings)) {
+      mark("first_verdict_s");
+      Object.assign(timings, JSON.parse(pyodide.runPython("_timings()")));
+    }
     const equation = source.data.equations.find((e) => e.id === msg.eq) || { cases: [] };
     postMessage({ type: "verdict", id: msg.id, verdict: JSON.parse(out), ms: performance.now() - started,
                   // the words of a verdict that are math (a case's values, the sizes), to be typeset
                   math: equation.cases.map((c) => c.label).concat(equation.sizes ? [equation.sizes] : []),
-                  fallback: JSON.parse(pyodide.runPython("_missing()")) });
+                  fallback: JSON.parse(pyodide.runPython("_missing()")), timings });
   } catch (error) {
     postMessage({ type: "error", id: msg.id, text: String(error && error.message ? error.message : error) });
   }

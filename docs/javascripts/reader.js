@@ -88,6 +88,7 @@
             clearTimeout(loading);
             resolve();
           } else if (msg.type === "verdict" || msg.type === "error") {
+            if (msg.timings) window.derivationsReader.timings = msg.timings; // the first verdict's too
             if (msg.id === undefined) { clearTimeout(loading); reject(new Error(msg.text)); return; }
             var done = pending[msg.id];
             delete pending[msg.id];

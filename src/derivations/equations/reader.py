@@ -888,8 +888,10 @@ def _mistake(page, eq, side, check):
     for mutant in eq.mutants:
         if time.monotonic() > check.deadline:
             return None
-        if _agree_at(page, side, mutant["tree"], check.visited, check.deadline) and \
-                _agree(page, eq, side, mutant["tree"], random.Random(1), check.deadline, cases=len(eq.cases)):
+        values = {}  # the two lines' values at each case, computed once for both looks
+        if _agree_at(page, side, mutant["tree"], check.visited, check.deadline, values) and \
+                _agree(page, eq, side, mutant["tree"], random.Random(1), check.deadline, cases=len(eq.cases),
+                       values=values):
             return mutant["name"]
     return None
 
@@ -904,9 +906,11 @@ def _pairs(page, case, a, b, deadline):
     return list(zip(_entries(va), _entries(vb))) if _shape(va) == _shape(vb) else None
 
 
-def _agree_at(page, a, b, visited, deadline):
-    """Whether the trees ``a`` and ``b`` take the same value, exactly, at every (case, point) of ``visited``."""
-    values, cache = {}, {}
+def _agree_at(page, a, b, visited, deadline, values=None):
+    """Whether the trees ``a`` and ``b`` take the same value, exactly, at every (case, point) of ``visited``;
+    ``values`` keeps their :func:`_pairs` at each case (by its label) for the next call on the same two trees."""
+    values = {} if values is None else values
+    cache = {}
     for case, point in visited:
         if time.monotonic() > deadline:
             return False
@@ -924,17 +928,20 @@ def _agree_at(page, a, b, visited, deadline):
     return bool(visited)
 
 
-def _agree(page, eq, a, b, rng, deadline, per_case=16, cases=4):
+def _agree(page, eq, a, b, rng, deadline, per_case=16, cases=4, values=None):
     """Whether two lines take the same values at the first ``cases`` cases, at points each, on and beside their kinks
-    too, at every scale (a name, not a proof): points as a verdict draws them."""
+    too, at every scale (a name, not a proof): points as a verdict draws them. ``values`` as for :func:`_agree_at`."""
+    values = {} if values is None else values
     visited = []
     for case in eq.cases[:cases]:
-        pairs = _pairs(page, case, a, b, deadline)
+        if case.label not in values:
+            values[case.label] = _pairs(page, case, a, b, deadline)
+        pairs = values[case.label]
         if pairs is None:
             return False
         kinks = _conditions(*[sp.Matrix([p[k] for p in pairs]) for k in (0, 1)])
         visited += [(case, p) for p in _points(set(case.primitive), kinks, rng, per_case, deadline)]
-    return _agree_at(page, a, b, visited, deadline)
+    return _agree_at(page, a, b, visited, deadline, values)
 
 
 def _format(v):

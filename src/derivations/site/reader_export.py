@@ -350,8 +350,37 @@ def _runtime(root):
     return [(n, out / n) for n in names]
 
 
-def _checker_zip():
-    """The checker's own modules (reader.BROWSER_MODULES, with the packages' empty __init__), as one gzipped zip."""
+def _checker_zip(root=None):
+    """The checker's own modules (reader.BROWSER_MODULES, with the packages' empty __init__), as one gzipped zip,
+    each module as bytecode of Pyodide's Python when ``root`` is given (reader_runtime.mjs --compile, run once per
+    version of the sources and kept under .cache/reader-runtime/): the browser would otherwise compile them at the
+    first Check (about half a second under Pyodide)."""
+    plain = _checker_sources()
+    if root is None:
+        return _gzip(plain)
+    root = Path(root)
+    pyodide = root / "node_modules" / "pyodide"
+    key = hashlib.sha256(plain + (pyodide / "package.json").read_bytes() + RUNTIME_SCRIPT.read_bytes()).hexdigest()
+    out = (root / WHEELS_DIR).resolve().parent / RUNTIME_DIR.name / f"checker-{key[:16]}.zip.gz"
+    if not out.is_file():
+        node = shutil.which("node")
+        if node is None:
+            raise FileNotFoundError("the reader's checker is compiled by Pyodide under Node.js when the site is "
+                                    "built: install `node` (>= 18)")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = out.parent / f"checker-work-{os.getpid()}"
+        work.mkdir(exist_ok=True)
+        (work / "in.zip").write_bytes(plain)
+        subprocess.run([node, str(RUNTIME_SCRIPT), "--compile", str(pyodide), str(work / "in.zip"),
+                        str(work / "out.zip")], check=True, timeout=900, stdout=subprocess.DEVNULL)
+        (work / "out.zip.gz").write_bytes(_gzip((work / "out.zip").read_bytes()))
+        os.replace(work / "out.zip.gz", out)  # two builds at once each write their own, then rename (atomic)
+        shutil.rmtree(work)
+    return out.read_bytes()
+
+
+def _checker_sources():
+    """The checker's modules as sources, in one uncompressed zip."""
     src = Path(reader.__file__).resolve().parents[2]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
@@ -364,7 +393,7 @@ def _checker_zip():
         for package in sorted(packages):
             if f"{package}/__init__.py" not in reader.BROWSER_MODULES:
                 z.writestr(zipfile.ZipInfo(f"{package}/__init__.py", date_time=(1980, 1, 1, 0, 0, 0)), b"")
-    return _gzip(buffer.getvalue())
+    return buffer.getvalue()
 
 
 def reader_files(root):
@@ -383,7 +412,7 @@ def reader_files(root):
            ("assets/reader/pyodide/python_stdlib.zip", pyodide / "python_stdlib.zip")]
     out += [(f"assets/reader/{'pyodide/' if n[:-3] in PRECOMPRESSED else ''}{n}", path) for n, path in _runtime(root)]
     out += [(f"assets/reader/wheels/{w.name}", w) for w in found]
-    out.append(("assets/reader/checker.zip.gz", _checker_zip()))
+    out.append(("assets/reader/checker.zip.gz", _checker_zip(root)))
     katex = (root / "node_modules" / "katex" / "dist" / "katex.min.js").read_bytes()
     out.append(("assets/reader/katex.min.js.gz", _gzip(katex)))
     return out

@@ -2,6 +2,11 @@
 //
 //   node reader_runtime.mjs PYODIDE_DIR WHEELS_DIR MODULES_LIST OUT_DIR
 //   node reader_runtime.mjs --list PYODIDE_DIR WHEELS_DIR PAGES_DIR CASES_JSON MODULES_LIST
+//   node reader_runtime.mjs --compile PYODIDE_DIR IN_ZIP OUT_ZIP
+//
+// The third form writes OUT_ZIP: the zip IN_ZIP (the checker's own modules, reader_export._checker_zip) with each
+// .py as bytecode of Pyodide's Python (docstrings and line numbers kept: a traceback of the checker says where), so
+// that the browser does not compile the checker's sources at the first Check.
 //
 // The second form writes MODULES_LIST (reader_modules.txt): what Pyodide has imported after judging every line of
 // CASES_JSON (tests/data/reader_cases.json) and every equation's hint on the pages' data in PAGES_DIR
@@ -18,9 +23,28 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 
 const listing = process.argv[2] === "--list";
-const [pyodideDir, wheelsDir, listFile, outDir] = process.argv.slice(listing ? 3 : 2);
+const compiling = process.argv[2] === "--compile";
+const [pyodideDir, wheelsDir, listFile, outDir] = process.argv.slice(listing || compiling ? 3 : 2);
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
 const pyodide = await loadPyodide({ indexURL: pyodideDir.replace(/\/?$/, "/") });
+if (compiling) {
+  const [inZip, outZip] = process.argv.slice(4);
+  pyodide.FS.writeFile("/tmp/in.zip", fs.readFileSync(inZip));
+  pyodide.runPython(`
+import importlib.util, marshal, zipfile
+HEADER = importlib.util.MAGIC_NUMBER + bytes(12)  # flags 0, no source to compare with: the zip has none
+with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w", zipfile.ZIP_STORED) as out:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename.endswith(".py"):
+            code = compile(data, info.filename, "exec", dont_inherit=True)
+            info = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
+            data = HEADER + marshal.dumps(code)
+        out.writestr(info, data)
+`);
+  fs.writeFileSync(outZip, pyodide.FS.readFile("/tmp/out.zip"));
+  process.exit(0);
+}
 for (const w of fs.readdirSync(wheelsDir).filter((f) => f.endsWith(".whl"))) {
   pyodide.unpackArchive(new Uint8Array(fs.readFileSync(`${wheelsDir}/${w}`)), "wheel",
     { extractDir: "/tmp/site-packages" });
@@ -48,7 +72,13 @@ for module in browser:
             open(init, "w").close()
     open("/tmp/browser/" + module, "w").write(open("/tmp/src/" + module).read())
 sys.path[:0] = ["/tmp/browser", "/tmp/site-packages"]
-import importlib, importlib.machinery, io, zipfile  # the worker's own imports
+import importlib, importlib.machinery, io, zipfile, time, types  # the worker's own imports
+# the worker's stand-in for sympy.physics.units (reader-worker.js): what simplify() and solve() ask of it
+_units = types.ModuleType("sympy.physics.units")
+class Quantity:
+    pass
+_units.Quantity = _units.Unit = Quantity
+sys.modules["sympy.physics.units"] = _units
 from derivations.equations.reader import Page, judge
 cases = json.load(open("/tmp/cases.json"))["equations"]
 pages = {}
