@@ -57,3 +57,24 @@ def test_every_symbol_a_page_uses_has_its_size_in_the_table(page, wanted):
         assert symbol in rows, f"{page}: {symbol} has no row ({sorted(rows)})"
     assert rows.get("y_{i}", r"\{1, \dots, C\}") == r"\{1, \dots, C\}"
     assert rows.get(r"\lambda", r"\mathbb{R}") == r"\mathbb{R}"
+
+
+def test_a_greek_vector_and_an_authors_row_index_print_as_the_equations_print_them():
+    """Before: bold=("mu",) printed \\mathbf{mu} (the letters m and u) in the equations, the table printed the key mu,
+    and a row x of X was x_i in the table although the author's equations write x_n."""
+    import sympy as sp
+
+    from derivations.equations import Problem
+    from derivations.equations import points as pts
+    from derivations.equations.notation import latex
+    from derivations.site.symbol_shapes import _symbol_tex
+
+    mine = Problem("example-greek.md", "G", "Greek letters", rows={"x": "X"}, bold=("mu",),
+                   shapes={"X": ("N", "D"), "x": ("D",), "w": ("D",), "mu": ("N",)})
+    n = sp.Symbol("n", integer=True, positive=True)
+    mu, x, w = sp.IndexedBase("mu"), sp.IndexedBase("x"), sp.Symbol("w")
+    mine.equation("greek", "identity", "a row and a Greek vector", lambda: [mu[n] * x[n], x[n] * mu[n]],
+                  pts.regression(indices={"n": "N"}))
+    assert _symbol_tex("mu", mine) == r"\boldsymbol{\mu}"
+    assert _symbol_tex("x", mine) == r"\mathbf{x}_{n}"
+    assert latex(sp.Symbol("mu"), bold=mine.bold) == r"\boldsymbol{\mu}"

@@ -327,6 +327,19 @@ def _paren(tex, args):
     return r"\left(%s\right)" % tex if tall else "(%s)" % tex
 
 
+def letter_tex(name, bold=False, plain=None):
+    r"""A symbol's letter as the pages print it: ``lam`` is \lambda, ``mu`` sympy's \mu; bold, a Latin letter is
+    \mathbf{x} and a Greek one \boldsymbol{\mu} (\mathbf{mu} would print the two letters m and u).
+
+    >>> letter_tex("mu", bold=True), letter_tex("x", bold=True), letter_tex("lam"), letter_tex("x_1")
+    ('\\boldsymbol{\\mu}', '\\mathbf{x}', '\\lambda', 'x_{1}')
+    """
+    tex = r"\lambda" if name == "lam" else (plain or (lambda n: LatexPrinter()._print_Symbol(sp.Symbol(n))))(name)
+    if not bold:
+        return tex
+    return r"\boldsymbol{%s}" % tex if tex.startswith("\\") else r"\mathbf{%s}" % name
+
+
 class NotationPrinter(LatexPrinter):
     """sympy's LaTeX printer, taught this site's notation."""
 
@@ -336,12 +349,8 @@ class NotationPrinter(LatexPrinter):
         self.bold = frozenset(bold)
 
     def _print_Symbol(self, expr, style="plain"):
-        name = expr.name
-        if name in self.bold:
-            return r"\mathbf{%s}" % name
-        if name == "lam":
-            return r"\lambda"
-        return super()._print_Symbol(expr, style)
+        return letter_tex(expr.name, expr.name in self.bold, lambda name: super(NotationPrinter, self)._print_Symbol(
+            sp.Symbol(name), style))
 
     def _print_IndexedBase(self, expr):
         return self._print(expr.label)

@@ -45,12 +45,29 @@ def _bold(name, problem, prose):
 def _symbol_tex(name, problem, prose=""):
     """How the symbol appears on its page: bold where the page prints it bold, with its index where it is a column
     or a row of a matrix of this problem (another problem's columns are not this page's)."""
-    letter = r"\mathbf{%s}" % name if _bold(name, problem, prose) else name
+    from derivations.equations.notation import letter_tex
+
+    letter = letter_tex(name, _bold(name, problem, prose))
     if name in problem.columns:
-        return r"%s_{j}" % letter
+        return r"%s_{%s}" % (letter, _index_of(name, problem, "j"))
     if name in problem.rows:
-        return r"%s_{i}" % letter
+        return r"%s_{%s}" % (letter, _index_of(name, problem, "i"))
     return letter
+
+
+def _index_of(name, problem, default):
+    """The index letter the problem's equations write on the row or column ``name`` most often (an author's x_n is
+    printed x_n in the table, not the site's x_i); ``default`` where they never index it."""
+    from collections import Counter
+
+    import sympy as sp
+
+    counts = Counter()
+    for eq in problem.equations:
+        for side in eq.sides:
+            counts.update(str(node.indices[0]) for node in sp.sympify(side).atoms(sp.Indexed)
+                          if node.base.label.name == name and len(node.indices) == 1 and node.indices[0].is_Symbol)
+    return counts.most_common(1)[0][0] if counts else default
 
 
 def _shape_tex(shape):
