@@ -81,8 +81,9 @@ def test_a_shape_error_prints_the_formula_as_the_page_does_and_the_line_of_the_s
     record = check_equation(catalog["wrong-shapes"], catalog)
     assert record.result == "fail"
     # LaTeX as the page prints it, never sympy's X*w - w
-    assert (r"side 2 has no shape: the terms of \mathbf{X} \mathbf{w} - \mathbf{w} have different shapes: (D), "
-            r"(N)") in record.message, record.message
+    # each term named with its shape (before: "have different shapes: (D), (N)", which term was which untold)
+    assert (r"side 2 has no shape: the terms of \mathbf{X} \mathbf{w} - \mathbf{w} have different shapes: "
+            r"\mathbf{X} \mathbf{w} is (N); - \mathbf{w} is (D)") in record.message, record.message
     first = eq.source[1]
     assert eq.side_lines == (first + 3, first + 4)
     report = problems({"equations": [with_conditions(record.as_dict(), eq, catalog)], "page_problems": []})[0]
@@ -102,3 +103,21 @@ def test_a_space_with_an_array_of_no_known_size_names_what_to_declare():
                                                          "be read: declare them in Problem(..., shapes=...) (and the "
                                                          "shape of v in sizes, such as ('D',))")):
         problem.equation("v-twice", "identity", "v", lambda: [v + v, 2 * v], space)
+
+
+@pytest.mark.parametrize("sides, said", [
+    (lambda x, w, n, d: [x[n, d] * w[d], w[d] * x[n, d]],
+     r"x\[n, d\] indexes x twice, but x is a row of X \(rows=\{'x': 'X'\}\): x\[n\] is a whole vector; an entry "
+     r"of X is IndexedBase\('X'\)\[n, d\]"),
+    (lambda x, w, n, d: [w[n, d], w[n, d]], r"w\[n, d\] has 2 indices, but shapes= declares w of shape \('D',\)"),
+], ids=["a row indexed twice", "a vector indexed twice"])
+def test_an_entry_with_more_indices_than_its_array_is_refused_at_declaration(sides, said):
+    """Before: x[n, d], with x a row of X, was read as the vector x_n, and the checks said only "the terms of ... have
+    different shapes: a scalar, (D)" (a new author's Poisson regression, #30)."""
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    x, w = sp.IndexedBase("x"), sp.IndexedBase("w")
+    mine = Problem("example-entries.md", "E", "Entries", rows={"x": "X"},
+                   shapes={"X": ("N", "D"), "x": ("D",), "w": ("D",)})
+    with pytest.raises(DeclarationError, match=said):
+        mine.equation("entries", "identity", "an entry", lambda: sides(x, w, n, d),
+                      pts.regression(indices={"n": "N", "d": "D"}))

@@ -114,7 +114,8 @@ def test_the_table_of_shapes_is_the_declaration_the_checks_use(monkeypatch):
     catalog = CATALOG.replacing(eq)
     catalog.shapes = dict(catalog.shapes, W=("C", "D"))
     record = check_equation(eq, catalog, prove=False)
-    assert record.result == "fail" and "have different shapes: (C, D), (D, C)" in record.message, record.message
+    assert record.result == "fail" and r"\mathbf{X}^{T} \mathbf{G} is (D, C); 2 \lambda \mathbf{W} is (C, D)" in \
+        record.message, record.message
 
 
 def test_a_wrong_shape_equation_is_refused_with_a_message_naming_it():

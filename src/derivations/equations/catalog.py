@@ -400,6 +400,7 @@ class Problem:
         space = self._letters_of(space, built, refuse)
         self._shapes_of(space, built, refuse)
         self._second_derivative_variables(built, refuse)
+        self._entries(built, refuse)
         if kind == "definition":
             why = _head_problem(built[0], space)
             if why:
@@ -457,6 +458,24 @@ class Problem:
             refuse(f"{names} {'is a vector or matrix' if len(missing) == 1 else 'are vectors or matrices'} of the "
                    f"space {space.name}, whose shape this problem does not declare, so the shapes of the sides "
                    f"cannot be read: {shapes_advice(missing)}")
+
+    def _entries(self, sides, refuse):
+        """Refuse an entry with more indices than its array has: a row x of X (rows={"x": "X"}) takes one index, x_n
+        (a vector); x[n, d] was read as the vector x_n, and the checks said only that terms had different shapes."""
+        for side in sides:
+            for node in side.atoms(sp.Indexed):
+                name = node.base.label.name
+                matrix = self.rows.get(name) or self.columns.get(name)
+                allowed = 1 if matrix else len(self.shapes.get(name, node.indices))
+                if len(node.indices) > allowed:
+                    written = f"{name}[{', '.join(map(str, node.indices))}]"
+                    if matrix:
+                        refuse(f"{written} indexes {name} twice, but {name} is a {'row' if name in self.rows else 'column'}"
+                               f" of {matrix} ({'rows' if name in self.rows else 'columns'}={{{name!r}: {matrix!r}}}):"
+                               f" {name}[{node.indices[0]}] is a whole vector; an entry of {matrix} is "
+                               f"IndexedBase({matrix!r})[{', '.join(map(str, node.indices))}]")
+                    refuse(f"{written} has {len(node.indices)} indices, but shapes= declares {name} of shape "
+                           f"{self.shapes[name]}: one index per axis")
 
     def _second_derivative_variables(self, sides, refuse):
         """Refuse a Hessian or Jacobian with respect to a symbol this problem declares a matrix (``W``, D x C): the

@@ -224,10 +224,11 @@ class SymbolicSizes:
         return self.shape(expr.args[0])
 
     def _shape_Add(self, expr):
-        shapes = {self.shape(a) for a in expr.args}
-        if len(shapes) > 1:
+        terms = [(a, self.shape(a)) for a in expr.args]
+        shapes = {sh for _, sh in terms}
+        if len(shapes) > 1:  # each term named with its shape: "x_{n,d}: (D)" says which one to mend
             raise NotEvaluable(f"the terms of {self.shown(expr)} have different shapes: "
-                               + ", ".join(_shape_words(sh) for sh in sorted(shapes, key=str)))
+                               + "; ".join(f"{self.shown(a)} is {_shape_words(sh)}" for a, sh in terms))
         return shapes.pop()
 
     def _shape_Mul(self, expr):
