@@ -202,19 +202,50 @@ def name_clashes(eq, catalog, first):
     return out
 
 
-def low_indices(points):
-    """[message] for the first of ``points`` whose sizes or indices are below 1: indices are 1-based (1..size, as
-    on the page), and the translation to symbolic sizes reads every index as >= 1 (0^m is 0 there): a space that
-    lists m = 0 is refused, not misread."""
-    out = []
+def low_indices(points, space=None):
+    """[message] for the first of ``points`` that lists an index or a label outside its range: sizes and indices are
+    1-based (1..size, as on the page), labels are classes 1..C (``y_i`` is bounded by ``bounds["y_i"]``, else C), and
+    the translation to symbolic sizes reads every one so (``label_base``, ``index_symbol`` are positive: 0^m is 0
+    there; the kernel's range facts take k <= its size). A space that lists m = 0, a label 0 or a class past C is
+    refused, not misread. ``space`` gives the bounds (without it, only values below 1 are looked for)."""
     for point in points:
-        low = sorted(name for name, value in point.indices.items() if int(value) < 1)
-        if low:
-            given = ", ".join(f"{n} = {point.indices[n]}" for n in low)
-            out.append(f"the point {point.label} gives {given}: sizes and indices are 1-based (1..size, as on the page "
-                       f"and as the proof at symbolic sizes reads them); list them from 1")
-            break
-    return out
+        fault = outside_range(point, space)
+        if fault:
+            return [f"the point {point.label} gives {fault}: sizes, indices and labels are 1-based (an index 1..its "
+                    f"size, a label a class 1..C, as on the page and as the proof at symbolic sizes reads them); list "
+                    f"them from 1 to their size"]
+    return []
+
+
+def _size_at(space, point, size):
+    """The value of the size named ``size`` at ``point``: its index, else the length of an axis of that size (None)."""
+    name = getattr(size, "name", size)
+    if name in point.indices:
+        return int(point.indices[name])
+    for array, axes in getattr(space, "axes", {}).items():
+        if name in axes and array in point.values:
+            return int(np.shape(point.values[array])[list(axes).index(name)])
+    return None
+
+
+def outside_range(point, space=None):
+    """'m = 0' (or 'y = [0, 2]', 'j = 4 > C = 3'): an index or label value of ``point`` outside 1..its size, else ''."""
+    bounds = getattr(space, "bounds", {}) or {}
+    for name, value in sorted(point.indices.items()):
+        if int(value) < 1:
+            return f"{name} = {value}"
+        size = _size_at(space, point, bounds[name]) if name in bounds else None
+        if size is not None and int(value) > size:
+            return f"{name} = {value} > {bounds[name]} = {size}"
+    for name in sorted(point.label_names):
+        rows = np.asarray(point.values.get(name, ())).ravel()
+        bound = bounds.get(f"{name}_i") or bounds.get("y_i") or "C"
+        size = _size_at(space, point, bound)
+        bad = [v for v in rows.tolist() if v != int(v) or int(v) < 1 or (size is not None and int(v) > size)]
+        if bad:
+            where = f" (classes 1..{bound} = {size})" if size is not None else ""
+            return f"{name} = {rows.tolist()}{where}"
+    return ""
 
 
 def domain_assumptions(eq):
@@ -871,6 +902,10 @@ def _range_at(eq, n, catalog, sizes, by_order_type=False):
     seen = set()
     symmetric = by_order_type and not _derived_indices(eq, sides, sizes) and _symmetric(eq, sides, catalog)
     for point in eq.space.every(sizes, free):
+        fault = outside_range(point, eq.space)
+        if fault:  # the symbolic route reads every index and label in 1..its size: a space listing others is refused
+            return count, (f"the point {point.label} gives {fault}: indices and labels are 1-based (1..their size, "
+                           f"as the proof at symbolic sizes reads them); list them from 1 to their size"), False
         if by_order_type:
             kind = _equality_pattern(point, sizes, eq.space.bounds) if symmetric else _order_type(point, sides, sizes)
             if kind in seen:
@@ -1046,7 +1081,7 @@ def _prove_link(eq, n, catalog):
     """The all-sizes route, then the second route (every size of the range, every value a symbol, and a witness
     search at several scales and beside every kink); "all sizes" only where both routes agree."""
     sampled = _sampled(eq)
-    faults = name_clashes(eq, catalog, sampled[0] if sampled else None) + low_indices(sampled)
+    faults = name_clashes(eq, catalog, sampled[0] if sampled else None) + low_indices(sampled, eq.space)
     if faults:
         return Proof(False, "", faults[0])
     general_diff = regions = None

@@ -1,0 +1,94 @@
+"""Round 3 of the white-box review (its tries 03, 04, 06 and 10): four classes of false statements that were marked
+"pass, proved for all sizes", each refused at its root here, with a true twin that must still pass.
+
+(a) labels (or indices) a space lists outside 1..their size, read at symbolic size as 1..size;
+(b) an index a sizeless space only samples, reached through a named function's definition or a derived value;
+(c) a stored proof reused after a library-wrapped helper of the space (np.vectorize, functools.cache, partial,
+    bound methods) was edited;
+(d) a fixed-size statement whose sides sum over the fixed size without naming it (an inner product at C = 2).
+"""
+
+import numpy as np
+import sympy as sp
+
+from derivations.equations import CATALOG, Catalog, Problem
+from derivations.equations.checks import check_equation
+from derivations.equations.points import Point, Space
+from derivations.equations.prover import prove_link
+
+C = sp.Symbol("C", integer=True, positive=True)
+i = sp.Symbol("i", integer=True, positive=True)
+j = sp.Symbol("j", integer=True, positive=True)
+u = sp.Symbol("u", real=True)
+x = sp.Symbol("x", real=True)
+y = sp.IndexedBase("y")
+
+_count = [0]
+
+
+def declared(sides, space, kind="identity", problem_options=None, extra=None):
+    """A statement declared through the authoring API (Problem.equation) in a problem of its own."""
+    _count[0] += 1
+    mine = Problem(f"example-sound3-{_count[0]}.md", f"S{_count[0]}", "soundness round 3", **(problem_options or {}))
+    if extra is not None:
+        extra(mine)
+    eq = mine.equation(f"sound3-{_count[0]}", kind, "a statement of the review", sides, space)
+    others = [q for q in CATALOG.problems if not q.page.startswith("example-")]
+    catalog = Catalog([*others, mine])
+    return catalog[eq.id], catalog
+
+
+# -- (a) labels and indices outside 1..size --------------------------------------------------------------------------
+
+P6 = (C - 1) * (C - 2) * (C - 3) * (C - 4) * (C - 5) * (C - 6)  # zero at C = 1..6: hides every size _beyond visits
+
+
+def labelled_space(first):
+    """Size C = 2..5, one sample i = 1, its label y_1 listed from ``first`` (0: 0-based, 1: classes 1..C)."""
+    def pt(c, label, value):
+        return Point(f"C={c}, y=[{label}]", {"C": c, "i": 1}, {"y": np.array([label]), "u": float(value)},
+                     labels=("y",))
+
+    def sample(rng):
+        return [pt(c, label, rng.normal()) for c in (2, 3, 4, 5) for label in range(first, c + first)]
+
+    def every(sizes, free):
+        for label in range(first, sizes["C"] + first):
+            yield pt(sizes["C"], label, 0.0)
+
+    return Space(sample, every, {"C": (2, 3, 4, 5)}, {}, {})
+
+
+def test_labels_listed_from_zero_are_refused_not_read_as_classes():
+    # P(C) 0^{y_i} = 0 was "proved for all sizes" with y listed 0..C-1: at symbolic size y_i >= 1 made 0^{y_i} = 0,
+    # false at C = 7, y_1 = 0 (720 on the left)
+    eq, catalog = declared(lambda: [P6 * sp.Pow(sp.Integer(0), y[i], evaluate=False), sp.Integer(0)],
+                           labelled_space(0))
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "y = [0]" in proof.reason and "1-based" in proof.reason
+    record = check_equation(eq, catalog)
+    assert record.result == "fail" and record.mark != "all sizes"
+    # the twin: the same statement with the labels listed as classes 1..C is true at every size
+    twin, twin_catalog = declared(lambda: [P6 * sp.Pow(sp.Integer(0), y[i], evaluate=False), sp.Integer(0)],
+                                  labelled_space(1))
+    assert prove_link(twin, 0, twin_catalog).category == "all sizes"
+
+
+def test_an_index_or_label_past_its_size_is_out_of_range():
+    from derivations.equations.prover import outside_range
+    space = Space(lambda rng: [], lambda sizes, free: iter(()), {"C": (2, 3)}, {}, {"j": C, "y_i": C})
+    assert outside_range(Point("ok", {"C": 3, "j": 3}, {"y": np.array([1, 3])}, labels=("y",)), space) == ""
+    assert "j = 4" in outside_range(Point("j past C", {"C": 3, "j": 4}, {}), space)
+    assert "y = [1, 4]" in outside_range(Point("class past C", {"C": 3}, {"y": np.array([1, 4])}, labels=("y",)), space)
+    assert "j = 0" in outside_range(Point("j zero", {"C": 3, "j": 0}, {}), space)
+
+
+def test_every_stock_space_lists_its_indices_and_labels_in_range():
+    import itertools
+
+    from derivations.equations.prover import outside_range
+    for eq in CATALOG:
+        points = list(eq.space.sample(np.random.default_rng(0)))
+        sizes = (eq.space.size_choices() or [{}])[-1]
+        points += list(itertools.islice(eq.space.every(sizes, {"i", "j", "k", "l", "p", "y"}), 300))
+        assert not [outside_range(q, eq.space) for q in points if outside_range(q, eq.space)], eq.id
