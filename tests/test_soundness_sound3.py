@@ -92,3 +92,62 @@ def test_every_stock_space_lists_its_indices_and_labels_in_range():
         sizes = (eq.space.size_choices() or [{}])[-1]
         points += list(itertools.islice(eq.space.every(sizes, {"i", "j", "k", "l", "p", "y"}), 300))
         assert not [outside_range(q, eq.space) for q in points if outside_range(q, eq.space)], eq.id
+
+
+# -- (b) an index a sizeless space only samples, reached through a definition or a derived value ---------------------
+
+def sizeless_space(name, derived=None):
+    """No sizes; an index j listed at 1, 2, 3 (every value when asked for j) and one real value ``name``."""
+    def sample(rng):
+        return [Point(f"random, j={q}", {"j": q}, {name: float(rng.normal(scale=2))}, dict(derived or {}))
+                for q in (1, 2, 3) for _ in range(2)]
+
+    def every(sizes, free):
+        for q in (1, 2, 3) if "j" in free else (1,):
+            yield Point(f"j={q}", {"j": q}, {name: 0.0}, dict(derived or {}))
+
+    return Space(sample, every, {}, {}, name=f"own({name})")
+
+
+def with_power(exponent):
+    """A named function g with the definition g(x) = x^exponent, in the problem being declared."""
+    holder = {}
+
+    def extra(problem):
+        holder["g"] = problem.function("g", "g", "g-def-" + str(_count[0]),
+                                       lambda values, index, ev, arg: float(ev(arg)) ** (
+                                           index(exponent) if isinstance(exponent, sp.Symbol) else exponent))
+        problem.equation("g-def-" + str(_count[0]), "definition", "g is a power",
+                         lambda: [holder["g"](x), x ** exponent], sizeless_space("x"))
+    return holder, extra
+
+
+def test_an_index_reached_through_a_definition_is_not_proved_for_all_its_values():
+    # (g(u) - u)(g(u) - u^2)(g(u) - u^3) = 0 with g(x) = x^j, j listed 1..3: "proved for all sizes", false at j = 4
+    holder, extra = with_power(j)
+    g = lambda arg: holder["g"](arg)  # noqa: E731
+    eq, catalog = declared(lambda: [(g(u) - u) * (g(u) - u ** 2) * (g(u) - u ** 3), sp.Integer(0)],
+                           sizeless_space("u"), extra=extra)
+    proof = prove_link(eq, 0, catalog)
+    assert proof.category != "all sizes" and "about j" in proof.reason
+    assert check_equation(eq, catalog).mark != "all sizes"
+    # the twin: g(x) = x^2 reaches no index, and the same statement is proved for every value
+    holder2, extra2 = with_power(2)
+    g2 = lambda arg: holder2["g"](arg)  # noqa: E731
+    twin, twin_catalog = declared(lambda: [(g2(u) - u) * (g2(u) - u ** 2) * (g2(u) - u ** 3), sp.Integer(0)],
+                                  sizeless_space("u"), extra=extra2)
+    assert prove_link(twin, 0, twin_catalog).category == "all sizes"
+
+
+def test_an_index_read_by_a_derived_value_is_not_proved_for_all_its_values():
+    # r = u^j computed by the space, j listed 1..3: (r - u)(r - u^2)(r - u^3) = 0 holds at the points only
+    r = sp.Symbol("r", real=True)
+    power = {"r": lambda values, indices: values["u"] ** indices["j"]}
+    eq, catalog = declared(lambda: [(r - u) * (r - u ** 2) * (r - u ** 3), sp.Integer(0)],
+                           sizeless_space("u", power))
+    proof = prove_link(eq, 0, catalog)
+    assert proof.category != "all sizes" and "about j" in proof.reason
+    square = {"r": lambda values, indices: values["u"] ** 2}
+    twin, twin_catalog = declared(lambda: [(r - u) * (r - u ** 2) * (r - u ** 3), sp.Integer(0)],
+                                  sizeless_space("u", square))
+    assert prove_link(twin, 0, twin_catalog).category == "all sizes"

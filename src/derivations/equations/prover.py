@@ -1145,10 +1145,14 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
     fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
     if not eq.space.sizes:
         # proved at the points the space enumerates: every size only when nothing in the statement has a size
-        integers = _integer_symbols(eq)
+        # every integer the link reaches: its sides', and the free indices of the definitions of the named functions
+        # it uses and of its derived values (g(u) with g(x) = x^j): the points list some values of them, not all
+        integers = sorted(set(_integer_symbols(eq)) | statement_indices(eq, eq.sides[n:n + 2], catalog, {},
+                                                                          _labels_of(eq)))
         if integers:
-            return Proof(False, "", f"the statement is about {', '.join(integers)}, and its space declares no sizes "
-                                    "(Space(sizes=...)): its points prove nothing for other values of them")
+            return Proof(False, "", f"the statement is about {', '.join(integers)} (in its sides, or in a definition or "
+                                    "derived value it reads), and its space declares no sizes (Space(sizes=...)): its "
+                                    "points prove nothing for other values of them")
         return Proof(True, ALL_SIZES, category="all sizes" if not general_proved else "range")
     if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes) and _samples_at(eq, eq.space.sizes):
         scope = f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about"
