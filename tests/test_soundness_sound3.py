@@ -151,3 +151,86 @@ def test_an_index_read_by_a_derived_value_is_not_proved_for_all_its_values():
     twin, twin_catalog = declared(lambda: [(r - u) * (r - u ** 2) * (r - u ** 3), sp.Integer(0)],
                                   sizeless_space("u", square))
     assert prove_link(twin, 0, twin_catalog).category == "all sizes"
+
+
+# -- (c) a stored proof and a library-wrapped helper of the space ---------------------------------------------------
+
+def edited_helper(version):
+    """One helper, before ("a") and after ("b") an edit: the same module, name and qualified name, other code."""
+    if version == "a":
+        def helper(value):
+            return value ** 2
+    else:
+        def helper(value):
+            return value ** 2 + (value - 0.5) * (value - 2.0)
+    return helper
+
+
+class _Holder:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def apply(self, value):
+        return self.fn(value)
+
+
+def _wrappers():
+    import functools
+    import types
+
+    return {
+        "np.vectorize": lambda h: np.vectorize(h, otypes=[object]),
+        "functools.lru_cache": lambda h: functools.lru_cache(maxsize=None)(h),
+        "functools.cache": lambda h: functools.cache(h),
+        "functools.partial": lambda h: functools.partial(h),
+        "functools.singledispatch": lambda h: functools.singledispatch(h),
+        "bound method": lambda h: _Holder(h).apply,
+        "method of a function": lambda h: types.MethodType(h, 0.5),
+        "builtin bound method": lambda h: {"helper": h}.get,
+        "np.frompyfunc": lambda h: np.frompyfunc(h, 1, 1),
+        "lambdify": lambda h: sp.lambdify(u, h(u)),
+    }
+
+
+def space_calling(helper):
+    """A sizeless space whose derived value r is the (wrapped) helper of u."""
+    def derived(values, indices):
+        out = helper(values["u"])
+        return out.item() if np.ndim(out) == 0 and hasattr(out, "item") else out
+
+    def sample(rng):
+        return [Point("random", {}, {"u": value}, {"r": derived}) for value in (0.5, 2.0)]
+
+    def every(sizes, free):
+        yield Point("no size", {}, {"u": 0.0}, {"r": derived})
+
+    return Space(sample, every, {}, {}, name="own")
+
+
+def test_an_edit_of_a_wrapped_helper_changes_the_fingerprint_for_every_wrapper_kind():
+    from derivations.equations.fingerprint import fingerprint
+
+    changed = {kind: fingerprint(space_calling(wrap(edited_helper("a")))) !=
+               fingerprint(space_calling(wrap(edited_helper("b")))) for kind, wrap in _wrappers().items()}
+    assert all(changed.values()), [kind for kind, differs in changed.items() if not differs]
+    # the same code wrapped twice is the same key (a stored proof is reused), except np.frompyfunc's, whose code
+    # cannot be read (keyed to the object: never reused rather than reused wrongly)
+    same = {kind: fingerprint(space_calling(wrap(edited_helper("a")))) ==
+            fingerprint(space_calling(wrap(edited_helper("a")))) for kind, wrap in _wrappers().items()}
+    assert [kind for kind, equal in same.items() if not equal] == ["np.frompyfunc"]
+    assert fingerprint(np.vectorize(sp.exp, otypes=[object])) == fingerprint(np.vectorize(sp.exp, otypes=[object]))
+
+
+def test_a_stored_proof_is_not_reused_after_a_vectorized_helper_was_edited():
+    # r = u^2 proved with r computed as np.vectorize(helper)(u); helper edited to u^2 + (u - 1/2)(u - 2), zero at
+    # the sampled u = 1/2, 2: the proof key did not change, and the stored "all sizes" proof was reused
+    from derivations.equations.prover import proof_key
+
+    r = sp.Symbol("r", real=True)
+    store, keys, records = {}, [], []
+    for version in ("a", "b"):
+        eq, catalog = declared(lambda: [r, u ** 2], space_calling(np.vectorize(edited_helper(version), otypes=[object])))
+        keys.append(proof_key(eq, catalog))
+        records.append(check_equation(eq, catalog, proofs_done=store))
+    assert keys[0] != keys[1]
+    assert records[0].mark == "all sizes" and records[1].result == "fail"
