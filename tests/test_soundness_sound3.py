@@ -234,3 +234,35 @@ def test_a_stored_proof_is_not_reused_after_a_vectorized_helper_was_edited():
         records.append(check_equation(eq, catalog, proofs_done=store))
     assert keys[0] != keys[1]
     assert records[0].mark == "all sizes" and records[1].result == "fail"
+
+
+# -- (d) a fixed-size statement that sums over the fixed size without naming it -------------------------------------
+
+def test_an_inner_product_in_a_fixed_size_space_is_marked_for_that_size_only():
+    # s^T s = s_1^2 + s_2^2 in logits(classes=(2,), fixed=True) was marked "all sizes": the inner product sums over
+    # C without naming it, false at C = 3, s = (0, 0, 1)
+    from derivations.equations import points as pts
+    from derivations.equations.notation import Dot, Norm
+
+    s = sp.Symbol("s", real=True)
+    S = sp.IndexedBase("s")
+    shapes = {"problem_options": {"shapes": {"s": ("C",), "t": ("C",)}}}
+    for sides in (lambda: [Dot(s, s), S[1] ** 2 + S[2] ** 2], lambda: [Norm(s) ** 2, S[1] ** 2 + S[2] ** 2]):
+        eq, catalog = declared(sides, pts.logits(classes=(2,), fixed=True), **shapes)
+        proof = prove_link(eq, 0, catalog)
+        assert proof.proved and proof.category == "range" and "C = 2" in proof.scope, sides()
+        assert check_equation(eq, catalog).mark == "range"
+    # the twin: the same statement written with the entries only is about two classes, as its space says
+    twin, twin_catalog = declared(lambda: [S[1] * S[1] + S[2] * S[2], S[1] ** 2 + S[2] ** 2],
+                                  pts.logits(classes=(2,), fixed=True), **shapes)
+    proof = prove_link(twin, 0, twin_catalog)
+    assert proof.category == "all sizes" and "C = 2" in proof.scope
+
+
+def test_the_stock_two_class_statements_keep_their_marks():
+    from derivations.equations.prover import _fixed_size_in_sides
+
+    about_c = {eq.id: [_fixed_size_in_sides(eq, n, CATALOG) for n in range(len(eq.sides) - 1)]
+               for eq in CATALOG if getattr(eq.space, "fixed", ())}
+    assert about_c["two-class-softmax"] == [False, False, False] and about_c["two-class-complement"] == [False]
+    assert about_c["ce-binary"] == [True] and about_c["ce-is-bce"] == [True, False]

@@ -1105,13 +1105,50 @@ def _prove_link(eq, n, catalog):
 
 
 def _fixed_size_in_sides(eq, n, catalog):
-    """Whether the link's sides, or the definitions of the named functions they use, name a size the space fixes (a
-    sum to C in a space of C = 2 only): proved for that size, which the page must say, never for every C."""
+    """Whether the link's sides, or the definitions of the named functions they use, are about a size the space fixes
+    (a sum to C in a space of C = 2 only): proved for that size, which the page must say, never for every C. About
+    it: naming it, or using a whole array one of whose axes has that size (an inner product s^T s, a norm, a
+    matrix product sums over C without naming it: s^T s = s_1^2 + s_2^2 holds at C = 2 only)."""
     fixed = set(getattr(eq.space, "fixed", ()))
     if not fixed:
         return False
     exprs = [e for side in eq.sides[n:n + 2] for e in (side, *reached_definitions(side, catalog))]
-    return bool(fixed & {s.name for e in exprs for s in e.free_symbols})
+    if fixed & {s.name for e in exprs for s in e.free_symbols}:
+        return True
+    return bool(fixed & _sized_axes(eq, exprs, catalog))
+
+
+def _sized_axes(eq, exprs, catalog):
+    """The names of the sizes along the axes of the arrays ``exprs`` use whole (not an entry s_1 of them): from the
+    shapes the translation to symbolic sizes gives each node (the problem's declared shapes), the space's axes, and,
+    for an array of the space whose axes neither names, every size of the space (it may run along any of them)."""
+    out = set()
+    sampled = _sampled(eq)
+    first = sampled[0] if sampled else None
+    try:
+        general = SymbolicSizes(eq, notation_of(catalog, eq), Regions(), first.label_names if first else set(), {},
+                                lambda definition, links: False)
+    except Exception:  # noqa: BLE001 - no translation to read shapes from: the space's arrays below still count
+        general = None
+    try:
+        values = first.numeric_values() if first is not None else {}
+    except Exception:  # noqa: BLE001 - a derived value that cannot be computed: its shape is not known
+        values = dict(first.values) if first is not None else {}
+    axes = getattr(eq.space, "axes", {}) or {}
+    todo = list(exprs)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, sp.Basic) or isinstance(node, sp.IndexedBase):
+            continue  # an entry's base (s of s_1) is not the array used whole
+        todo.extend(node.args)
+        if general is not None:
+            try:
+                out |= {str(d) for d in general.shape(node) if isinstance(d, sp.Symbol)}
+            except Exception:  # noqa: BLE001 - a node without a shape: its arrays are read below
+                pass
+        if isinstance(node, sp.Symbol) and not node.is_integer and np.ndim(values.get(node.name, 0)) >= 1:
+            out |= set(axes.get(node.name) or eq.space.sizes)
+    return out
 
 
 def _second_route(eq, n, catalog, general_diff, regions, general_proved):
