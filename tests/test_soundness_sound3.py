@@ -74,6 +74,15 @@ def test_labels_listed_from_zero_are_refused_not_read_as_classes():
     assert prove_link(twin, 0, twin_catalog).category == "all sizes"
 
 
+def test_labels_the_proofs_enumerate_from_zero_are_refused_too():
+    # the sampled points list classes 1..C, but the points the proofs enumerate (every) list them from 0
+    good, bad = labelled_space(1), labelled_space(0)
+    space = Space(good.sample, bad.every, {"C": (2, 3, 4, 5)}, {}, {})
+    eq, catalog = declared(lambda: [P6 * sp.Pow(sp.Integer(0), y[i], evaluate=False), sp.Integer(0)], space)
+    proof = prove_link(eq, 0, catalog)
+    assert proof.category != "all sizes" and "y = [0]" in proof.reason, proof.reason
+
+
 def test_an_index_or_label_past_its_size_is_out_of_range():
     from derivations.equations.prover import outside_range
     space = Space(lambda rng: [], lambda sizes, free: iter(()), {"C": (2, 3)}, {}, {"j": C, "y_i": C})
