@@ -202,6 +202,10 @@ def name_clashes(eq, catalog, first):
     return out
 
 
+ONE_BASED = ("sizes and indices are 1-based (1..size, as on the page and as the proof at symbolic sizes reads them), "
+             "and labels are classes 1..C; list them from 1 to their size")
+
+
 def low_indices(points, space=None):
     """[message] for the first of ``points`` that lists an index or a label outside its range: sizes and indices are
     1-based (1..size, as on the page), labels are classes 1..C (``y_i`` is bounded by ``bounds["y_i"]``, else C), and
@@ -211,9 +215,7 @@ def low_indices(points, space=None):
     for point in points:
         fault = outside_range(point, space)
         if fault:
-            return [f"the point {point.label} gives {fault}: sizes, indices and labels are 1-based (an index 1..its "
-                    f"size, a label a class 1..C, as on the page and as the proof at symbolic sizes reads them); list "
-                    f"them from 1 to their size"]
+            return [f"the point {point.label} gives {fault}: {ONE_BASED}"]
     return []
 
 
@@ -904,8 +906,7 @@ def _range_at(eq, n, catalog, sizes, by_order_type=False):
     for point in eq.space.every(sizes, free):
         fault = outside_range(point, eq.space)
         if fault:  # the symbolic route reads every index and label in 1..its size: a space listing others is refused
-            return count, (f"the point {point.label} gives {fault}: indices and labels are 1-based (1..their size, "
-                           f"as the proof at symbolic sizes reads them); list them from 1 to their size"), False
+            return count, f"the point {point.label} gives {fault}: {ONE_BASED}", False
         if by_order_type:
             kind = _equality_pattern(point, sizes, eq.space.bounds) if symmetric else _order_type(point, sides, sizes)
             if kind in seen:
