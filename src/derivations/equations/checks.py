@@ -674,7 +674,7 @@ def check_equation(eq, catalog, seed=0, prove=True, proofs_done=None):
         return record
     domain = domain_assumptions(eq)
     record.points, record.links = len(points), len(eq.sides) - 1
-    tally = _Tally(record.links, low_indices(points) + _domain_failures(eq, points)
+    tally = _Tally(record.links, low_indices(points, eq.space) + _domain_failures(eq, points)
                    + _shape_failures(eq, catalog, sampled) + _points_only_failures(eq))
     kinked, kink_sources = _kinks(eq, catalog, sampled, domain)
     for point in points:

@@ -9,13 +9,16 @@ closure holds, and every function, class or module attribute of the
 module of the package changes the fingerprint of every space that calls it; an
 equation edited in the same module does not change the fingerprint of another
 equation's space. Code outside the package (numpy, sympy) counts by its name
-and its library's version.
+and its library's version when it is the library's own (``np.exp``); a library's
+wrapper of other code (``np.vectorize(helper)``, ``functools.cache``, a partial,
+a bound method, a lambdified expression) counts by the code it wraps.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import sys
 import types
 
@@ -104,6 +107,7 @@ class _Walker:
         elif callable(obj):
             self.put("callable", getattr(obj, "__module__", ""), getattr(obj, "__qualname__", type(obj).__name__))
             self.library(obj)
+            self.wrapped(obj)
         else:  # its state, or where it has none to read, all of its repr (an id in it keys it to this process)
             self.put("object", type(obj).__module__, type(obj).__qualname__)
             state = getattr(obj, "__dict__", None)
@@ -117,6 +121,30 @@ class _Walker:
         if root in ("numpy", "sympy"):
             self.put(root, np.__version__ if root == "numpy" else sp.__version__)
 
+    def wrapped(self, obj):
+        """What a library's callable object runs, where it is not a library's own named object (``np.exp``: its
+        name and version say it): the function it wraps (``__wrapped__`` of functools.cache / lru_cache / wraps,
+        ``pyfunc`` and the settings of np.vectorize, ``func``/``args``/``keywords`` of a partial, ``__func__`` and
+        ``__self__`` of a bound method, the ``registry`` of a singledispatch function), walked as any function is.
+        One whose code cannot be read (np.frompyfunc's ufunc) is keyed to the object itself: a proof of it is never
+        reused in another process, rather than reused after its code changed."""
+        if _named(obj) and not _ours(obj):
+            return
+        found = False
+        for name in WRAPPED:
+            try:
+                inner = getattr(obj, name, None)
+            except Exception:  # noqa: BLE001 - a property that raises: nothing wrapped there
+                inner = None
+            if inner is None or isinstance(inner, types.ModuleType):
+                continue
+            self.put(f"wraps {name}")
+            self.walk(dict(inner) if name == "registry" and hasattr(inner, "items") else inner)
+            found = found or name in CODE_OF
+        if not found:  # kept alive, so that no later object takes its id in this process; the token: in no other
+            _OPAQUE.setdefault(id(obj), obj)
+            self.put("opaque callable", _PROCESS, id(obj))
+
     anonymous = False  # the next function's module and name are left out (behaviour(): what it computes only)
 
     def function(self, fn):
@@ -127,7 +155,14 @@ class _Walker:
             self.put("function", fn.__module__, fn.__qualname__)
         if not _ours(fn):
             self.library(fn)
-            return
+            if _named(fn):  # a library's own function: its name and its library's version say what it runs
+                return
+            self.put("made by a library")  # a function a library made at run time (lambdify, a decorator): its code
+        for name in ("__wrapped__", "registry"):  # what a decorator wraps (singledispatch's implementations)
+            inner = getattr(fn, name, None)
+            if inner is not None:
+                self.put(f"wraps {name}")
+                self.walk(dict(inner) if name == "registry" and hasattr(inner, "items") else inner)
         self.code(fn.__code__, fn.__doc__)
         self.walk(fn.__defaults__)
         self.walk(fn.__kwdefaults__)
@@ -167,6 +202,27 @@ class _Walker:
             # helper changes what the checks compute as surely as a function does
             self.put(f"global {name}")
             self.walk(value)
+
+
+_PROCESS = os.urandom(8).hex()  # keys an opaque callable to this process: its proof is not reused in another
+_OPAQUE = {}  # id -> the opaque callables keyed so far (alive: an id is never reused for another object)
+
+# attributes through which a library's callable object reaches the code it runs (and the settings it runs it with)
+CODE_OF = ("__wrapped__", "pyfunc", "func", "__func__", "__self__", "registry")
+WRAPPED = CODE_OF + ("otypes", "excluded", "signature", "args", "keywords")
+
+
+def _named(obj):
+    """Whether ``obj`` is what its module's attribute of its (qualified) name is: a library's own function or object,
+    not one made at run time (a vectorized helper, a cached one, a lambdified expression)."""
+    try:
+        module = sys.modules.get(getattr(obj, "__module__", None) or "")
+        target = module
+        for part in (getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "") or "?").split("."):
+            target = getattr(target, part, None)
+        return module is not None and target is obj
+    except Exception:  # noqa: BLE001 - an object whose attributes raise: not a named one
+        return False
 
 
 def _all_names(code):

@@ -202,19 +202,52 @@ def name_clashes(eq, catalog, first):
     return out
 
 
-def low_indices(points):
-    """[message] for the first of ``points`` whose sizes or indices are below 1: indices are 1-based (1..size, as
-    on the page), and the translation to symbolic sizes reads every index as >= 1 (0^m is 0 there): a space that
-    lists m = 0 is refused, not misread."""
-    out = []
+ONE_BASED = ("sizes and indices are 1-based (1..size, as on the page and as the proof at symbolic sizes reads them), "
+             "and labels are classes 1..C; list them from 1 to their size")
+
+
+def low_indices(points, space=None):
+    """[message] for the first of ``points`` that lists an index or a label outside its range: sizes and indices are
+    1-based (1..size, as on the page), labels are classes 1..C (``y_i`` is bounded by ``bounds["y_i"]``, else C), and
+    the translation to symbolic sizes reads every one so (``label_base``, ``index_symbol`` are positive: 0^m is 0
+    there; the kernel's range facts take k <= its size). A space that lists m = 0, a label 0 or a class past C is
+    refused, not misread. ``space`` gives the bounds (without it, only values below 1 are looked for)."""
     for point in points:
-        low = sorted(name for name, value in point.indices.items() if int(value) < 1)
-        if low:
-            given = ", ".join(f"{n} = {point.indices[n]}" for n in low)
-            out.append(f"the point {point.label} gives {given}: sizes and indices are 1-based (1..size, as on the page "
-                       f"and as the proof at symbolic sizes reads them); list them from 1")
-            break
-    return out
+        fault = outside_range(point, space)
+        if fault:
+            return [f"the point {point.label} gives {fault}: {ONE_BASED}"]
+    return []
+
+
+def _size_at(space, point, size):
+    """The value of the size named ``size`` at ``point``: its index, else the length of an axis of that size (None)."""
+    name = getattr(size, "name", size)
+    if name in point.indices:
+        return int(point.indices[name])
+    for array, axes in getattr(space, "axes", {}).items():
+        if name in axes and array in point.values:
+            return int(np.shape(point.values[array])[list(axes).index(name)])
+    return None
+
+
+def outside_range(point, space=None):
+    """'m = 0' (or 'y = [0, 2]', 'j = 4 > C = 3'): an index or label value of ``point`` outside 1..its size, else ''."""
+    bounds = getattr(space, "bounds", {}) or {}
+    for name, value in sorted(point.indices.items()):
+        if int(value) < 1:
+            return f"{name} = {value}"
+        size = _size_at(space, point, bounds[name]) if name in bounds else None
+        if size is not None and int(value) > size:
+            return f"{name} = {value} > {bounds[name]} = {size}"
+    for name in sorted(point.label_names):
+        rows = np.asarray(point.values.get(name, ())).ravel()
+        bound = bounds.get(f"{name}_i") or bounds.get("y_i") or "C"
+        size = _size_at(space, point, bound)
+        bad = [v for v in rows.tolist() if v != int(v) or int(v) < 1 or (size is not None and int(v) > size)]
+        if bad:
+            where = f" (classes 1..{bound} = {size})" if size is not None else ""
+            return f"{name} = {rows.tolist()}{where}"
+    return ""
 
 
 def domain_assumptions(eq):
@@ -871,6 +904,9 @@ def _range_at(eq, n, catalog, sizes, by_order_type=False):
     seen = set()
     symmetric = by_order_type and not _derived_indices(eq, sides, sizes) and _symmetric(eq, sides, catalog)
     for point in eq.space.every(sizes, free):
+        fault = outside_range(point, eq.space)
+        if fault:  # the symbolic route reads every index and label in 1..its size: a space listing others is refused
+            return count, f"the point {point.label} gives {fault}: {ONE_BASED}", False
         if by_order_type:
             kind = _equality_pattern(point, sizes, eq.space.bounds) if symmetric else _order_type(point, sides, sizes)
             if kind in seen:
@@ -1046,7 +1082,7 @@ def _prove_link(eq, n, catalog):
     """The all-sizes route, then the second route (every size of the range, every value a symbol, and a witness
     search at several scales and beside every kink); "all sizes" only where both routes agree."""
     sampled = _sampled(eq)
-    faults = name_clashes(eq, catalog, sampled[0] if sampled else None) + low_indices(sampled)
+    faults = name_clashes(eq, catalog, sampled[0] if sampled else None) + low_indices(sampled, eq.space)
     if faults:
         return Proof(False, "", faults[0])
     general_diff = regions = None
@@ -1070,13 +1106,50 @@ def _prove_link(eq, n, catalog):
 
 
 def _fixed_size_in_sides(eq, n, catalog):
-    """Whether the link's sides, or the definitions of the named functions they use, name a size the space fixes (a
-    sum to C in a space of C = 2 only): proved for that size, which the page must say, never for every C."""
+    """Whether the link's sides, or the definitions of the named functions they use, are about a size the space fixes
+    (a sum to C in a space of C = 2 only): proved for that size, which the page must say, never for every C. About
+    it: naming it, or using a whole array one of whose axes has that size (an inner product s^T s, a norm, a
+    matrix product sums over C without naming it: s^T s = s_1^2 + s_2^2 holds at C = 2 only)."""
     fixed = set(getattr(eq.space, "fixed", ()))
     if not fixed:
         return False
     exprs = [e for side in eq.sides[n:n + 2] for e in (side, *reached_definitions(side, catalog))]
-    return bool(fixed & {s.name for e in exprs for s in e.free_symbols})
+    if fixed & {s.name for e in exprs for s in e.free_symbols}:
+        return True
+    return bool(fixed & _sized_axes(eq, exprs, catalog))
+
+
+def _sized_axes(eq, exprs, catalog):
+    """The names of the sizes along the axes of the arrays ``exprs`` use whole (not an entry s_1 of them): from the
+    shapes the translation to symbolic sizes gives each node (the problem's declared shapes), the space's axes, and,
+    for an array of the space whose axes neither names, every size of the space (it may run along any of them)."""
+    out = set()
+    sampled = _sampled(eq)
+    first = sampled[0] if sampled else None
+    try:
+        general = SymbolicSizes(eq, notation_of(catalog, eq), Regions(), first.label_names if first else set(), {},
+                                lambda definition, links: False)
+    except Exception:  # noqa: BLE001 - no translation to read shapes from: the space's arrays below still count
+        general = None
+    try:
+        values = first.numeric_values() if first is not None else {}
+    except Exception:  # noqa: BLE001 - a derived value that cannot be computed: its shape is not known
+        values = dict(first.values) if first is not None else {}
+    axes = getattr(eq.space, "axes", {}) or {}
+    todo = list(exprs)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, sp.Basic) or isinstance(node, sp.IndexedBase):
+            continue  # an entry's base (s of s_1) is not the array used whole
+        todo.extend(node.args)
+        if general is not None:
+            try:
+                out |= {str(d) for d in general.shape(node) if isinstance(d, sp.Symbol)}
+            except Exception:  # noqa: BLE001 - a node without a shape: its arrays are read below
+                pass
+        if isinstance(node, sp.Symbol) and not node.is_integer and np.ndim(values.get(node.name, 0)) >= 1:
+            out |= set(axes.get(node.name) or eq.space.sizes)
+    return out
 
 
 def _second_route(eq, n, catalog, general_diff, regions, general_proved):
@@ -1110,10 +1183,14 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
     fixed = [name for name in eq.space.sizes if name in getattr(eq.space, "fixed", ())]
     if not eq.space.sizes:
         # proved at the points the space enumerates: every size only when nothing in the statement has a size
-        integers = _integer_symbols(eq)
+        # every integer the link reaches: its sides', and the free indices of the definitions of the named functions
+        # it uses and of its derived values (g(u) with g(x) = x^j): the points list some values of them, not all
+        integers = sorted(set(_integer_symbols(eq)) | statement_indices(eq, eq.sides[n:n + 2], catalog, {},
+                                                                          _labels_of(eq)))
         if integers:
-            return Proof(False, "", f"the statement is about {', '.join(integers)}, and its space declares no sizes "
-                                    "(Space(sizes=...)): its points prove nothing for other values of them")
+            return Proof(False, "", f"the statement is about {', '.join(integers)} (in its sides, or in a definition or "
+                                    "derived value it reads), and its space declares no sizes (Space(sizes=...)): its "
+                                    "points prove nothing for other values of them")
         return Proof(True, ALL_SIZES, category="all sizes" if not general_proved else "range")
     if fixed and all(len(eq.space.sizes[name]) == 1 for name in eq.space.sizes) and _samples_at(eq, eq.space.sizes):
         scope = f"{_describe_sizes(eq.space.sizes)}, the only size the statement is about"
