@@ -121,3 +121,17 @@ def test_an_entry_with_more_indices_than_its_array_is_refused_at_declaration(sid
     with pytest.raises(DeclarationError, match=said):
         mine.equation("entries", "identity", "an entry", lambda: sides(x, w, n, d),
                       pts.regression(indices={"n": "N", "d": "D"}))
+
+
+def test_a_problem_module_imported_first_is_told_to_import_the_catalog_first():
+    """Before: `python -c "import derivations.problems.problem2"` said "problems/problem2.py makes no Problem",
+    though it does: its own import of derivations.equations gathered the problems and found it half-made."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", "import derivations.problems.problem2"], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode != 0
+    assert "problems/problem2.py was imported first" in run.stderr and "from derivations.equations import CATALOG" \
+        in run.stderr, run.stderr[-500:]
+    assert "makes no Problem" not in run.stderr

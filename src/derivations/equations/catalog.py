@@ -715,6 +715,14 @@ def discover(package="derivations.problems"):
             raise ProblemError(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - an author's module: where it went wrong, not a traceback
             raise ProblemError(_where(exc, info.name) + f"{type(exc).__name__}: {exc}") from exc
+        if getattr(getattr(module, "__spec__", None), "_initializing", False) and not any(
+                isinstance(v, Problem) for v in vars(module).values()):
+            raise ProblemError(
+                f"problems/{info.name}.py was imported first, before derivations.equations gathered the problems: "
+                f"its own import of derivations.equations asked for it half-made (no PROBLEM yet). Import the "
+                f"catalog first: python -c \"from derivations.equations import CATALOG; "
+                f"print(CATALOG.on_page('{info.name.replace('problem', 'problem-')}.md'))\", or run "
+                f"derivations verify --page <its page>")
         problems.append(_own_problem(module, info.name))
     # numbers first in their order, then named problems (the guide's examples): never a number compared with a name
     problems.sort(key=lambda p: tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
