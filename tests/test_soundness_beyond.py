@@ -100,3 +100,19 @@ def test_no_witness_is_read_from_a_tower_of_exponentials():
     assert not prover._towering(sp.exp(sp.Integer(2 * 10**6)) + sp.exp(sp.exp(sp.Integer(10))))
     assert prover._bounded(sp.exp(sp.exp(sp.exp(sp.Integer(10**6)))) / 2) is None
     assert prover._bounded(sp.exp(sp.Integer(2 * 10**6)) - sp.exp(sp.Integer(2 * 10**6) - 1)) is not None
+
+
+def test_the_sizes_past_the_range_skip_every_zero_of_a_factor_of_the_sizes(monkeypatch):
+    """Before: past the range the sides were compared at its largest size + 1 and at 1 only, so a factor zero at
+    1..6, (C - 1)...(C - 6), hid any mistranslation (the third review found two). Now the first size past the range
+    where no factor of the sizes is zero is taken (C = 7 here), and where none lies within reach, no all-sizes."""
+    monkeypatch.setattr(prover, "_prove_all_sizes", lambda eq, n, catalog: (True, None, None))
+    wide = (C - 1) * (C - 2) * (C - 3) * (C - 4) * (C - 5) * (C - 6)
+    eq, catalog = statement(wide * SumOver(k, k, 1, C), sp.Integer(0), space=sized_scalar())
+    proof = prove_link(eq, 0, catalog)
+    assert not proof.proved and "the two routes disagree" in proof.reason and "C=7" in proof.reason, proof
+    # a factor zero at every size in reach: the sizes cannot check the proof, so it is for the range only
+    closed = sp.Product(C - k, (k, 1, 200))
+    eq, catalog = statement(closed * SumOver(k, k, 1, C), sp.Integer(0), space=sized_scalar())
+    proof = prove_link(eq, 0, catalog)
+    assert proof.category != "all sizes", proof

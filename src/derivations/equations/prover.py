@@ -1099,6 +1099,10 @@ def _prove_link(eq, n, catalog):
     if general_proved:
         if _fixed_size_in_sides(eq, n, catalog):
             return Proof(True, second.scope, "the statement is about its fixed size only", category="range")
+        if _beyond(eq, catalog) is None:
+            return Proof(True, second.scope, f"not for all sizes: a factor of the sizes in the statement is zero at "
+                                             f"every size up to {REACH} past the range, so no size beyond it could "
+                                             f"check the symbolic-size proof", category="range")
         return Proof(True, ALL_SIZES, category="all sizes")
     if second.proved and second.category == "range":
         return Proof(True, second.scope, f"not for all sizes: {general_reason}", category="range")
@@ -1175,7 +1179,7 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
         witness = _general_witness(eq, n, catalog, general_diff, regions)
         if witness:
             return Proof(False, "", f"the sides differ at {witness}", refuted=True)
-    beyond = _beyond(eq) if general_proved else []
+    beyond = (_beyond(eq, catalog) or []) if general_proved else []
     witness = _scaled_witness(eq, n, catalog, choices or [{}]) or (
         beyond and _scaled_witness(eq, n, catalog, beyond, scales=(1,), draws=2))
     if witness:
@@ -1203,18 +1207,61 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
 SCALES = (1, 10**3, 10**6)
 
 
-def _beyond(eq):
+REACH = 64  # sizes past the range tried for one where no factor of the sizes vanishes
+
+
+def _size_gates(eq, catalog):
+    """Every subexpression of the sides, and of the definitions they reach, that holds sizes and nothing else: a
+    factor (D - 1)...(D - 6), a binomial, a max of sizes, zero at the sizes the second route looks at, would hide a
+    mistranslation there."""
+    from derivations.equations.evaluate import reached_definitions
+
+    names = set(eq.space.sizes)
+    exprs = list(eq.sides)
+    for side in eq.sides:
+        exprs += [d for d in reached_definitions(side, catalog)]
+    gates = []
+    for expr in exprs:
+        for node in sp.preorder_traversal(sp.sympify(expr)):
+            free = getattr(node, "free_symbols", set())
+            if isinstance(node, sp.Expr) and not node.is_Symbol and free and {s.name for s in free} <= names:
+                gates.append(node)
+    return gates
+
+
+def _beyond(eq, catalog=None):
     """Sizes outside the declared range where an all-sizes proof must also hold, the sides evaluated as written
     (without the translation to symbolic sizes, which a factor zero on the range, (C - 2)...(C - 5), would hide):
-    every size that is not fixed one past its largest value, and at 1 where the range starts above it."""
+    every size that is not fixed past its largest value, at the first sizes where no factor of the sizes in the
+    statement is zero (:func:`_size_gates`), and at 1 where the range starts above it. None where no such sizes lie
+    within ``REACH`` past the range: no all-sizes claim can be checked there."""
     fixed = set(getattr(eq.space, "fixed", ()))
     free = [name for name, values in eq.space.sizes.items() if values and name not in fixed]
     if not free:
         return []
     largest = {name: max(values) for name, values in eq.space.sizes.items() if values}
-    out = [{**largest, **{name: largest[name] + 1 for name in free}}]
+    gates = _size_gates(eq, catalog) if catalog is not None else []
+
+    def open_at(sizes):
+        at = {sp.Symbol(name, integer=True, positive=True): sp.Integer(v) for name, v in sizes.items()}
+        at.update({sp.Symbol(name): sp.Integer(v) for name, v in sizes.items()})
+        for gate in gates:
+            try:
+                value = sp.sympify(gate.xreplace(at)).doit()
+            except Exception:  # noqa: BLE001 - a factor that cannot be evaluated there: not shown open
+                return False
+            if value.is_zero is not False:
+                return False
+        return True
+
+    for step in range(1, REACH + 1):
+        past = {**largest, **{name: largest[name] + step for name in free}}
+        if open_at(past):
+            break
+    else:
+        return None
     low = {name: 1 for name in free if min(eq.space.sizes[name]) > 1}
-    return out + ([{**largest, **low}] if low else [])
+    return [past] + ([{**largest, **low}] if low else [])
 
 
 def _scaled_witness(eq, n, catalog, choices, deep=False, scales=None, draws=1):
