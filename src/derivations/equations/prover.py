@@ -1243,14 +1243,13 @@ def _beyond(eq, catalog=None):
     gates = _size_gates(eq, catalog) if catalog is not None else []
 
     def open_at(sizes):
-        at = {sp.Symbol(name, integer=True, positive=True): sp.Integer(v) for name, v in sizes.items()}
-        at.update({sp.Symbol(name): sp.Integer(v) for name, v in sizes.items()})
+        ev = Evaluator(Point("past the range", dict(sizes), {}), "symbolic", catalog)
         for gate in gates:
-            try:
-                value = sp.sympify(gate.xreplace(at)).doit()
+            try:  # the interpreter reads the notation (Frac, SumOver, Ind of a size) as the sides do
+                value = sp.sympify(ev.exact(gate))
             except Exception:  # noqa: BLE001 - a factor that cannot be evaluated there: not shown open
                 return False
-            if value.is_zero is not False:
+            if getattr(value, "is_zero", None) is not False:
                 return False
         return True
 
