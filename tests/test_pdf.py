@@ -573,6 +573,22 @@ def _page_of(book, snippet):
     return pages[0] if len(pages) == 1 else None
 
 
+def _table_pages(found):
+    """The pages a table lies on: the run of consecutive pages that holds most of its rows (a short row's words
+    found in the prose of another chapter, "does not depend on", is not the table there).
+
+    >>> _table_pages([26, 26, 27, 36]), _table_pages([5]), _table_pages([])
+    ([26, 27], [5], [])
+    """
+    runs = []
+    for page in sorted(set(found)):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return max(runs, key=lambda run: sum(found.count(p) for p in run)) if runs else []
+
+
 def book_problems(book, print_html):
     """What a reader turning the PDF's pages would find badly broken, as sentences."""
     problems = []
@@ -586,7 +602,7 @@ def book_problems(book, print_html):
                             f"{1 - book.fills[number - 1]:.0%} above its foot")
     for head, rows in tables(print_html):
         placed = [(row, _page_of(book, row)) for row in rows]
-        pages = sorted({page for row, page in placed if page})
+        pages = _table_pages([page for row, page in placed if page])
         name = (head or rows[0])[:40]
         if len(pages) > 1 and len(rows) <= WHOLE_TABLE_ROWS:
             problems.append(f"the table {name!r} of {len(rows)} rows is split over pages {pages}")
