@@ -135,3 +135,16 @@ def test_a_problem_module_imported_first_is_told_to_import_the_catalog_first():
     assert "problems/problem2.py was imported first" in run.stderr and "from derivations.equations import CATALOG" \
         in run.stderr, run.stderr[-500:]
     assert "makes no Problem" not in run.stderr
+
+
+def test_verify_reports_a_worked_example_the_build_would_refuse(monkeypatch):
+    """Before: an equation in EXAMPLE whose value could not be computed stopped the build, while `derivations verify
+    --page` said "0 problems on the pages" (a new author's Hessian). Verify now computes the example tables too."""
+    from derivations.cli import _example_problems
+    from derivations.problems import problem2
+
+    root = Path(__file__).resolve().parents[1]
+    assert _example_problems(CATALOG, root / "docs", {"problem-2.md"}) == []
+    monkeypatch.setattr(problem2, "EXAMPLE", (*problem2.EXAMPLE, "svm-batch-gradient"))
+    found = _example_problems(CATALOG, root / "docs", {"problem-2.md"})
+    assert len(found) == 1 and "svm-batch-gradient" in found[0], found

@@ -51,6 +51,25 @@ def _too_wide(catalog, pages=None):
     return too_wide_for_a_phone([eq for eq in catalog if pages is None or eq.page in pages], typesetter)
 
 
+def _example_problems(catalog, docs, pages=None):
+    """The worked-example tables the build would refuse ([[example:values]] on a page whose module lists EXAMPLE), as
+    the build computes them: a new author's Hessian in EXAMPLE stopped the build while verify said nothing."""
+    from derivations.site.worked import ExampleError, example_rows
+
+    found = []
+    for page in sorted({eq.page for eq in catalog if pages is None or eq.page in pages}):
+        path = Path(docs) / page
+        if not path.is_file() or "[[example:values]]" not in path.read_text(encoding="utf-8"):
+            continue
+        try:
+            example_rows(page, catalog)
+        except ExampleError as error:
+            found.append(str(error))
+        except Exception as error:  # noqa: BLE001 - what the build would stop on, said here in one line
+            found.append(f"{page}: the worked example cannot be computed: {type(error).__name__}: {error}")
+    return found
+
+
 class Display:
     """What verify says while it proves: on a terminal, one live line (each equation and link being worked on, and
     for how long); elsewhere (a CI log) a line when a link has run ``slow`` seconds, and one when it ends, for the
@@ -173,6 +192,7 @@ def _verify(args):
     if docs is not None:
         ledger["page_problems"] += _missing_from_nav(CATALOG, docs, pages)
         ledger["page_problems"] += _too_wide(CATALOG, pages)
+        ledger["page_problems"] += _example_problems(CATALOG, docs, pages)
     if args.json:
         write_json(ledger, args.json)
     print(format_table(ledger))
