@@ -51,9 +51,8 @@ from sympy.core.relational import Relational
 
 from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, ShapeError, at_point
 from derivations.equations.kernel import certified_sign, is_zero
-from derivations.equations.notation import (
-    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, fn, latex,
-)
+from derivations.equations import notation
+from derivations.equations.notation import DERIVATIVES, Ind, SumOver, fn, latex
 from derivations.equations.parse import ParseError, SymbolTable, parse_equation, same
 
 __all__ = ["encode", "decode", "Page", "judge", "BROWSER_MODULES", "MAX_INPUT"]
@@ -72,8 +71,11 @@ SECONDS = 20.0  # the Python side's own budget; the browser's worker is also sto
 
 # -- trees <-> JSON --------------------------------------------------------------------------------------------
 
-NODES = {c.__name__: c for c in (SumOver, Ind, Frac, Dot, Partial, Grad, Transpose, Frobenius, Norm, Identity,
-                                  ZeroVector, Inverse)}
+# every node of the notation an author may write (the public classes of notation.py, found there: a node added to the
+# notation has a JSON form without a list here to extend; tests/test_reader.py checks each is also evaluated)
+NODES = {c.__name__: c for c in vars(notation).values()
+         if isinstance(c, type) and issubclass(c, sp.Expr) and c.__module__ == notation.__name__
+         and not c.__name__.startswith("_")}
 RELATIONS = {c.__name__: c for c in (sp.StrictGreaterThan, sp.StrictLessThan, sp.GreaterThan, sp.LessThan)}
 RELATIONS.update(Equality=sp.Eq, Unequality=sp.Ne)
 FUNCTIONS = {"exp": sp.exp, "log": sp.log, "Abs": sp.Abs, "KroneckerDelta": sp.KroneckerDelta}
@@ -201,6 +203,7 @@ class Equation:
         self.mutants = [dict(m, tree=decode(m["tree"])) for m in data.get("mutants", [])]
         self.notation = data.get("notation", [])
         self.bound = set(data.get("bound", []))
+        self.unchecked = data.get("unchecked")  # why the build could not write what a check needs (no cases then)
 
 
 class Page:
@@ -304,8 +307,8 @@ class Evaluator(Interpreter):
         return v[at[0] - 1]
 
     def differentiable(self, value):
-        if _is_matrix(value):
-            raise NotEvaluable("the derivative of a vector")
+        if _is_matrix(value):  # a Jacobian (of a gradient: a Hessian) differentiates a vector entry by entry
+            return value.applyfunc(self.differentiable)
         # max(a, b) as the piecewise b if b > a, else a: its derivative takes the kink's convention 1(u > 0)
         value = value.replace(lambda e: isinstance(e, sp.Max) and len(e.args) == 2,
                               lambda e: sp.Piecewise((e.args[1], e.args[1] > e.args[0]), (e.args[0], True)))
@@ -354,7 +357,9 @@ def _entries(v):
 
 
 def _shape(v):
-    return v.shape if _is_matrix(v) else None
+    """The shape of a value, None for a number; a 1 x 1 matrix is a number here (at a size 1 the page's vector of one
+    entry and a reader's number are one value: another case, of larger sizes, tells their shapes apart)."""
+    return v.shape if _is_matrix(v) and v.shape != (1, 1) else None
 
 
 # -- the value of a line at a point: its region, then an exact number ------------------------------------------------
@@ -1074,6 +1079,10 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     ``mistake`` when not equal.
     """
     eq = page.equations[eq_id]
+    if eq.unchecked or not eq.cases:  # said plainly, whatever the line: nothing is concluded
+        return {"status": "undecided", "unchecked": True,
+                "message": f"This box cannot check lines of ({eq.number}): "
+                           f"{eq.unchecked or 'the page gives it no case to check at'}. Nothing is said of your line."}
     deadline = time.monotonic() + seconds
     try:
         sides = _parse(text.strip(), page, eq)
@@ -1105,7 +1114,7 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
         return dict(out, status="unknown-symbol", token=name, message=_unknown_message(name, eq, page, indexed=True))
     target = eq.sides[-1]
     # a side that is one of the page's own derivative sides (the gradient itself) is the page's: proved by the build
-    todo = [s for s in sides if not (s.has(Partial, Grad) and any(same(s, p) for p in eq.sides))]
+    todo = [s for s in sides if not (s.has(*DERIVATIVES) and any(same(s, p) for p in eq.sides))]
     if not todo:
         return dict(out, status="undecided", message="Your line is the page's own left side: write what it equals.")
     try:
