@@ -43,6 +43,7 @@ KINDS = ("identity", "gradient")  # the statements a reader re-derives (a defini
 WHEELS_DIR = Path(".cache") / "reader-wheels"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 MAX_CASES = 5  # the smallest sizes first, until this many cases, then one where every size and index differs
+MAX_SPREAD_CASES = 12  # and beside it, each index and the label of sample i at each of its other values (at most)
 MAX_MUTANTS = 40
 
 
@@ -92,8 +93,14 @@ def _spread(point):
 
 def _widened(point):
     """A one-sample point (N = 1, X of one row) as sample i = 2 of a batch of N rows, N unlike C and D: the sample
-    index and the batch size then matter, as on the page (the other rows take other labels)."""
+    index and the batch size then matter, as on the page (the other rows take other labels). A point of one sample's
+    scores (s and its label y_1, i = 1, no X) is sample i = 2 of two, the first of another label: y_1 for y_i is then
+    told apart (it was the same value at every case of the score-level equations)."""
     X, y = point.values.get("X"), point.values.get("y")
+    if X is None and y is not None and np.size(y) == 1 and point.indices.get("i") == 1 and "y" in point.label_names:
+        num_classes, label = int(point.indices.get("C", 2)), int(np.asarray(y).reshape(-1)[0])
+        other = next((q for q in range(1, num_classes + 1) if q != label), label)
+        return replace(point, indices=dict(point.indices, i=2), values=dict(point.values, y=np.array([other, label])))
     if point.indices.get("N") != 1 or X is None or y is None or np.shape(X)[0] != 1:
         return point
     taken = {int(point.indices.get(k, 0)) for k in ("C", "D")}
@@ -121,8 +128,30 @@ def _distinct_case(eq, catalog, labels):
         return None
     if _labels_matter(eq.sides, first):
         free |= set(first.label_names) | {"p"}
-    best = max(itertools.islice(eq.space.every(sizes, free), 5000), key=_spread)
-    return _case(_widened(best))
+    points = list(itertools.islice(eq.space.every(sizes, free), 5000))
+    best = max(points, key=_spread)
+    # and the points that differ from it in one index, or in the label of sample i, only: every value of j, p, k
+    # and y_i at these sizes (a term such as (j - 1)(j - 2)(j - 3) vanishes at every j of the smallest sizes)
+    mine = _coordinates(best)
+    at = int(best.indices.get("i", 1)) - 1
+    near = []
+    for point in points:
+        theirs = _coordinates(point)
+        if theirs.keys() != mine.keys():
+            continue
+        differ = [k for k in mine if mine[k] != theirs[k]]
+        if len(differ) == 1 and (not isinstance(differ[0], tuple) or differ[0][1] == at):
+            near.append(point)
+    return [_case(_widened(best))] + [dict(_case(_widened(p)), spread=True) for p in near[:MAX_SPREAD_CASES]]
+
+
+def _coordinates(point):
+    """{index name or (label name, position): value} of a point, sizes left out."""
+    out = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
+    for name in sorted(point.label_names):
+        for n, q in enumerate(np.asarray(point.values[name]).reshape(-1).tolist()):
+            out[(name, n)] = int(q)
+    return out
 
 
 def _cases(eq, catalog):
@@ -143,9 +172,9 @@ def _cases(eq, catalog):
         if len(out) >= MAX_CASES:
             break
     out = out[:MAX_CASES]
-    distinct = _distinct_case(eq, catalog, labels)
-    if distinct is not None and distinct["label"] not in {c["label"] for c in out}:
-        out.append(distinct)
+    for distinct in _distinct_case(eq, catalog, labels) or []:
+        if distinct["label"] not in {c["label"] for c in out}:
+            out.append(distinct)
     sizes_text = "; ".join(sorted({", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES)
                                    for c in out} - {""})) or "no size"
     varying = {k for c in out for k in c["indices"] if len({str(d["indices"].get(k)) for d in out}) > 1}
