@@ -504,16 +504,57 @@ def _compare_at(a, b, point, cache):
     return ("equal", "exact") if sign == 0 else ("differ", va, vb)
 
 
+MP_DIGITS = 50  # the fixed working precision of a first look at a number (_mp_value)
+_MP_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
+                 sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh, sp.tanh: mpmath.tanh, sp.Abs: abs}
+
+
+def _mp_value(v):
+    """The number ``v`` in mpmath at a fixed working precision (MP_DIGITS), or None where it has a node this does not
+    know. Never sympy's evalf: an exact 0 in disguise with terms near e^{10^6} (a softmax at scores near 10^6) makes
+    evalf raise its precision by the size of the cancellation at once, to a million bits (minutes in e_fixed, far past
+    any budget); a first look needs no certainty (certified_sign decides)."""
+    with mpmath.workdps(MP_DIGITS):
+        def ev(e):
+            if e.is_Integer:
+                return mpmath.mpf(int(e))
+            if e.is_Rational:
+                return mpmath.mpf(int(e.p)) / int(e.q)
+            if e.is_Float:
+                return mpmath.mpf(str(e))
+            if e is sp.E:
+                return mpmath.e
+            if e is sp.pi:
+                return mpmath.pi
+            if isinstance(e, sp.Add):
+                return mpmath.fsum(ev(a) for a in e.args)
+            if isinstance(e, sp.Mul):
+                return mpmath.fprod(ev(a) for a in e.args)
+            if isinstance(e, sp.Pow):
+                base, power = ev(e.base), ev(e.exp)
+                if base < 0 and not e.exp.is_Integer:
+                    raise ValueError("a root of a negative number")
+                return mpmath.power(base, power)
+            if type(e) in _MP_FUNCTIONS:
+                return _MP_FUNCTIONS[type(e)](ev(e.args[0]))
+            raise ValueError(f"no first look at {type(e).__name__}")
+        try:
+            value = ev(sp.sympify(v))
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError, AttributeError):
+            return None
+        if isinstance(value, mpmath.mpc) or not mpmath.isfinite(value):
+            return None
+        return +value
+
+
 def _apart(va, vb):
-    """Whether two exact numbers differ at 30 digits, each evaluated apart (a first look: never a 30-digit evalf of
-    their difference, which for an exact 0 at values near 10^6 would raise its precision without end)."""
-    try:
-        x, y = sp.N(va, 30), sp.N(vb, 30)
-    except (TypeError, ValueError, ZeroDivisionError):
+    """Whether two exact numbers differ at 20 digits, each evaluated apart at a fixed precision (_mp_value: a first
+    look, never sympy's evalf, whose precision for an exact 0 at values near 10^6 grows without end), or None."""
+    x, y = _mp_value(va), _mp_value(vb)
+    if x is None or y is None:
         return None
-    if not (x.is_number and y.is_number) or x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or y.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    return bool(abs(x - y) > sp.Float(10) ** -20 * max(1, abs(x), abs(y)))
+    with mpmath.workdps(MP_DIGITS):
+        return bool(abs(x - y) > mpmath.mpf(10) ** -20 * max(1, abs(x), abs(y)))
 
 
 def _numeric_differs(a, b, point, cheap=False):
@@ -617,6 +658,27 @@ def _points(symbols, kinks, rng, count, deadline):
                 for step in BESIDE:
                     for sign in (1, -1):
                         out.append(Point({**base, target: near + sign * step * size}, 1, kink=u, beside=True))
+    out += _between(symbols, kinks[:MAX_KINKS], rng, deadline)
+    return out
+
+
+def _between(symbols, kinks, rng, deadline):
+    """Points between the kinks of two conditions, on a line through one point along one symbol: the midpoint of each
+    two neighbouring roots. A line that differs only on a window between two thresholds (1(u > 5) 1(u < 5 + 10^-15))
+    agrees on each kink and a step beside it, but not there."""
+    out = []
+    for target in [t for t in symbols if sum(t in u.free_symbols for u in kinks) > 1][:3]:
+        base = _base(symbols, rng, SCALES[0])
+        roots = set()
+        for u in kinks:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            if target in u.free_symbols:
+                roots.update(r if r.is_Rational else sp.Rational(str(sp.N(r, 40)))
+                             for r in _roots(u.xreplace({s: v for s, v in base.items() if s != target}), target)[:3])
+        ordered = sorted(roots)
+        for a, b in zip(ordered, ordered[1:]):
+            out.append(Point({**base, target: (a + b) / 2}, 1, beside=True))
     return out
 
 
@@ -801,6 +863,11 @@ def _at_kinks(page, eq, found, check, rng):
     subdifferential there (the page's indicators at 0 free in [0, 1]), else not equal, the kink named."""
     for verdict in found:
         for d in verdict["differences"]:
+            if d["values"][0] is None:  # the line has no value there, as written (a denominator 0, a log of <= 0)
+                out = _not_equal(eq, d, why=": your line as written divides by 0 or takes the log of a number that "
+                                            "is not positive there")
+                out["mistake"] = _mistake(page, eq, d["side"], check)
+                return out
             if eq.kind != "gradient" or not eq.sides[-1].has(Ind) or not _in_subdifferential(d):
                 out = _not_equal(eq, d, why=": outside the subdifferential there (the page's indicators at the kink "
                                             "may take any value from 0 to 1, and no such choice gives your value)"
@@ -953,7 +1020,8 @@ def _format(v):
         return "no real value"
     if isinstance(v, sp.Integer):
         return str(v)
-    text = mpmath.nstr(mpmath.mpf(str(sp.N(v, 20))), 8)
+    value = _mp_value(v)
+    text = mpmath.nstr(value if value is not None else mpmath.mpf(str(sp.N(v, 20))), 8)
     return text[:-2] if text.endswith(".0") else text
 
 
