@@ -131,15 +131,19 @@ def test_the_pdf_phone_and_browser_checks_find_a_new_problems_page_by_itself(tmp
     (project / "docs" / "problem-4.md").write_text(page, encoding="utf-8")
     shutil.copy(EXAMPLE / "sigmoid.py", project / "src" / "derivations" / "problems" / "sigmoid.py")
     # the pages each of those test modules would check, imported with the copy's package
-    listed = ("import json, test_pdf\nfrom tests.browser import test_narrow, test_pages\n"
-              "print(json.dumps({'pdf': test_pdf.PROOFS, 'phones': test_narrow.PROOFS, 'browser': test_pages.PROOF_PAGES}))")
+    listed = ("import json, test_pdf\nfrom tests.browser import test_narrow, test_pages\nfrom tests import test_reader_hints\n"
+              "print(json.dumps({'pdf': test_pdf.PROOFS, 'phones': test_narrow.PROOFS, 'browser': test_pages.PROOF_PAGES,\n"
+              "                  'boxes': sorted({name for name, _, _ in test_reader_hints.HINTS})}))")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(project / "src"), str(ROOT), str(ROOT / "tests")]))
     found = subprocess.run([sys.executable, "-c", listed], cwd=project, env=env, capture_output=True, text=True)
     assert found.returncode == 0, found.stderr[-3000:]
     assert json.loads(found.stdout) == {
         "pdf": ["problem-1.md", "problem-2.md", "problem-3.md", "problem-4.md", "example-sigmoid.md"],
         "phones": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/"],
-        "browser": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/", "ledger/"]}
+        "browser": ["problem-1/", "problem-2/", "problem-3/", "problem-4/", "example-sigmoid/", "ledger/"],
+        # the "Check your own line" boxes of every page with one (tests/test_reader_hints.py): problem-4's among them
+        "boxes": json.loads(found.stdout)["boxes"]}
+    assert "problem-4" in json.loads(found.stdout)["boxes"], found.stdout
 
 
 def test_verify_finds_a_formula_too_wide_for_a_phone(tmp_path):

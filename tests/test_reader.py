@@ -354,3 +354,27 @@ def test_a_norm_is_read_only_as_the_page_means_it():
     (read,) = _read(r"\|W\|_F^2")
     assert read.has(Norm)
     _refused(r"\nabla_W (\lambda \|W\|_2^2) = 2 \lambda W", "_", eq_id="reg-gradient")
+
+
+def test_a_normaliser_mistake_is_the_side_as_written_and_kept_though_the_smallest_sizes_cannot_tell_it():
+    """The mutant "1/N left out" of X^T G / N + 2 lam W was built by xreplace, which let sympy reorder it to G X^T
+    (a tree of another shape), and a mutant was kept only where the first four cases (all N = 1) told it apart."""
+    from derivations.equations.notation import latex
+    from derivations.equations.reader import decode
+    data = page_data(CATALOG, "problem-2.md")
+    entry = next(e for e in data["equations"] if e["id"] == "svm-batch-gradient")
+    named = {m["name"]: decode(m["tree"]) for m in entry["mutants"]}
+    tree = named.get(r"the normaliser \(1/N\) left out")
+    assert tree is not None, list(named)
+    assert latex(tree, bold=set(data["bold"])) == r"\mathbf{X}^{T} \mathbf{G} + 2 \lambda \mathbf{W}"
+
+
+def test_an_exact_zero_at_scores_near_a_million_is_judged_within_the_budget():
+    """Adversary round 3, F1: the kernel proved these, then the second route's 30-digit sympy evalf of each side at
+    points near 10^6 (a softmax summed to 1) raised its precision by the size of the cancellation at once, and ran
+    for minutes; the first look is now at a fixed precision (reader._mp_value)."""
+    import time
+    for text in (r"\sum_{k=1}^{C} f_k - 1", r"\sum_{j=1}^{C} \left(f_{j} - \mathbf{1}(j = y_{i})\right)"):
+        started = time.monotonic()
+        verdict = judge(page("problem-3"), "softmax-grad-sum", text)
+        assert verdict["status"] == "equal" and time.monotonic() - started < 60, (text, verdict)

@@ -209,6 +209,25 @@ def _is_matrix(v):
     return isinstance(v, sp.MatrixBase)
 
 
+def _one_by_one(v):
+    """Whether ``v`` is a 1 x 1 matrix: at a size 1 a vector of one entry, a 1 x 1 matrix and a number (w^T x at D = 1,
+    X^T r at N = D = 1) are one value; the shape of the notation, not the size, tells them apart, so each stands
+    where a number is needed, and a number where it is (as the engine's float64 layer broadcasts them)."""
+    return isinstance(v, sp.MatrixBase) and v.shape == (1, 1)
+
+
+def add_values(out, v, what):
+    """out + v: of two numbers, two matrices of one shape, or a number and a 1 x 1 matrix (a 1 x 1 matrix then);
+    anything else is a :class:`ShapeError` saying ``what``."""
+    if _is_matrix(out) != _is_matrix(v):
+        if not (_one_by_one(out) or _one_by_one(v)):
+            raise ShapeError(what)
+        out, v = (x if _is_matrix(x) else sp.Matrix([[x]]) for x in (out, v))
+    if _is_matrix(out) and out.shape != v.shape:
+        raise ShapeError(f"the shapes do not add: {out.shape} plus {v.shape}")
+    return out + v
+
+
 # -- the interpreter ------------------------------------------------------------------------------------------------
 
 class Interpreter:
@@ -331,9 +350,7 @@ class Interpreter:
         out = None
         for a in expr.args:
             v = self.ev(a)
-            if out is not None and _is_matrix(out) != _is_matrix(v):
-                raise ShapeError("a vector added to a number")
-            out = v if out is None else out + v
+            out = v if out is None else add_values(out, v, "a vector added to a number")
         return out
 
     def _ev_Mul(self, expr):
@@ -386,12 +403,16 @@ class Interpreter:
         bottom = self.ev(expr.args[1])
         if _is_matrix(bottom) and len(bottom) > 1:
             raise NotEvaluable(f"a division by a vector or matrix of shape {bottom.shape}")
+        if _one_by_one(bottom):
+            bottom = bottom[0, 0]
         if isinstance(bottom, sp.Basic) and bottom == 0:
             raise NotEvaluable(f"a division by zero: {self.show(expr)}")
         self.divides_by(bottom)
         return self.ev(expr.args[0]) / bottom
 
     def _scalar(self, v, what):
+        if _one_by_one(v):
+            return v[0, 0]
         if _is_matrix(v):
             raise NotEvaluable(f"{what} of a vector")
         return v
@@ -510,6 +531,7 @@ class Interpreter:
 
     def _indicator(self, cond, lhs, rhs):
         """1(lhs rel rhs): decided where lhs - rhs is a number, else the regions' atom or a Piecewise."""
+        lhs, rhs = (x[0, 0] if _one_by_one(x) else x for x in (lhs, rhs))
         if _is_matrix(lhs) or _is_matrix(rhs):
             raise ShapeError("an indicator of a relation between vectors")
         decided = decide(cond.func, lhs, rhs, self.show)
@@ -558,9 +580,7 @@ class Interpreter:
             return self._zero()
         out = terms[0]
         for t in terms[1:]:
-            if _is_matrix(out) != _is_matrix(t):
-                raise ShapeError("a sum of vectors and numbers")
-            out = out + t
+            out = add_values(out, t, "a sum of vectors and numbers")
         return out
 
     def _ev_Product(self, expr):

@@ -51,9 +51,8 @@ from sympy.core.relational import Relational
 
 from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, ShapeError, at_point
 from derivations.equations.kernel import certified_sign, is_zero
-from derivations.equations.notation import (
-    Dot, Frac, Frobenius, Grad, Identity, Ind, Inverse, Norm, Partial, SumOver, Transpose, ZeroVector, fn, latex,
-)
+from derivations.equations import notation
+from derivations.equations.notation import DERIVATIVES, Ind, SumOver, fn, latex
 from derivations.equations.parse import ParseError, SymbolTable, parse_equation, same
 
 __all__ = ["encode", "decode", "Page", "judge", "BROWSER_MODULES", "MAX_INPUT"]
@@ -72,8 +71,11 @@ SECONDS = 20.0  # the Python side's own budget; the browser's worker is also sto
 
 # -- trees <-> JSON --------------------------------------------------------------------------------------------
 
-NODES = {c.__name__: c for c in (SumOver, Ind, Frac, Dot, Partial, Grad, Transpose, Frobenius, Norm, Identity,
-                                  ZeroVector, Inverse)}
+# every node of the notation an author may write (the public classes of notation.py, found there: a node added to the
+# notation has a JSON form without a list here to extend; tests/test_reader.py checks each is also evaluated)
+NODES = {c.__name__: c for c in vars(notation).values()
+         if isinstance(c, type) and issubclass(c, sp.Expr) and c.__module__ == notation.__name__
+         and not c.__name__.startswith("_")}
 RELATIONS = {c.__name__: c for c in (sp.StrictGreaterThan, sp.StrictLessThan, sp.GreaterThan, sp.LessThan)}
 RELATIONS.update(Equality=sp.Eq, Unequality=sp.Ne)
 FUNCTIONS = {"exp": sp.exp, "log": sp.log, "Abs": sp.Abs, "KroneckerDelta": sp.KroneckerDelta}
@@ -189,6 +191,7 @@ class Case:
             else:
                 self.values[name] = decode(value)
         self.primitive = [sp.Symbol(n, **a) for n, a in data["primitive"]]
+        self.spread = bool(data.get("spread"))  # one index or label at another value than the distinct case's
         self.columns, self.rows = columns, rows
 
 
@@ -201,6 +204,7 @@ class Equation:
         self.mutants = [dict(m, tree=decode(m["tree"])) for m in data.get("mutants", [])]
         self.notation = data.get("notation", [])
         self.bound = set(data.get("bound", []))
+        self.unchecked = data.get("unchecked")  # why the build could not write what a check needs (no cases then)
 
 
 class Page:
@@ -304,8 +308,8 @@ class Evaluator(Interpreter):
         return v[at[0] - 1]
 
     def differentiable(self, value):
-        if _is_matrix(value):
-            raise NotEvaluable("the derivative of a vector")
+        if _is_matrix(value):  # a Jacobian (of a gradient: a Hessian) differentiates a vector entry by entry
+            return value.applyfunc(self.differentiable)
         # max(a, b) as the piecewise b if b > a, else a: its derivative takes the kink's convention 1(u > 0)
         value = value.replace(lambda e: isinstance(e, sp.Max) and len(e.args) == 2,
                               lambda e: sp.Piecewise((e.args[1], e.args[1] > e.args[0]), (e.args[0], True)))
@@ -320,6 +324,7 @@ PIECEWISE = (sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign, sp.flo
 SCALES = (1, 10 ** 3, 10 ** 6)  # the magnitudes of the values tried: a line wrong only for large values is seen
 MAX_EXACT_POWER = 10 ** 4  # an exact power with a larger exponent is not computed at a point (3^(3^27) never ends)
 MAX_KINKS = 12  # conditions whose kinks are visited, per case
+SPREAD_KINKS = 3  # of a case that differs from the distinct case in one index's value only
 BESIDE = (sp.Rational(1, 10 ** 3), sp.Rational(1, 10 ** 12))  # how far beside a kink (times its size)
 
 
@@ -354,7 +359,9 @@ def _entries(v):
 
 
 def _shape(v):
-    return v.shape if _is_matrix(v) else None
+    """The shape of a value, None for a number; a 1 x 1 matrix is a number here (at a size 1 the page's vector of one
+    entry and a reader's number are one value: another case, of larger sizes, tells their shapes apart)."""
+    return v.shape if _is_matrix(v) and v.shape != (1, 1) else None
 
 
 # -- the value of a line at a point: its region, then an exact number ------------------------------------------------
@@ -497,16 +504,57 @@ def _compare_at(a, b, point, cache):
     return ("equal", "exact") if sign == 0 else ("differ", va, vb)
 
 
+MP_DIGITS = 50  # the fixed working precision of a first look at a number (_mp_value)
+_MP_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
+                 sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh, sp.tanh: mpmath.tanh, sp.Abs: abs}
+
+
+def _mp_value(v):
+    """The number ``v`` in mpmath at a fixed working precision (MP_DIGITS), or None where it has a node this does not
+    know. Never sympy's evalf: an exact 0 in disguise with terms near e^{10^6} (a softmax at scores near 10^6) makes
+    evalf raise its precision by the size of the cancellation at once, to a million bits (minutes in e_fixed, far past
+    any budget); a first look needs no certainty (certified_sign decides)."""
+    with mpmath.workdps(MP_DIGITS):
+        def ev(e):
+            if e.is_Integer:
+                return mpmath.mpf(int(e))
+            if e.is_Rational:
+                return mpmath.mpf(int(e.p)) / int(e.q)
+            if e.is_Float:
+                return mpmath.mpf(str(e))
+            if e is sp.E:
+                return mpmath.e
+            if e is sp.pi:
+                return mpmath.pi
+            if isinstance(e, sp.Add):
+                return mpmath.fsum(ev(a) for a in e.args)
+            if isinstance(e, sp.Mul):
+                return mpmath.fprod(ev(a) for a in e.args)
+            if isinstance(e, sp.Pow):
+                base, power = ev(e.base), ev(e.exp)
+                if base < 0 and not e.exp.is_Integer:
+                    raise ValueError("a root of a negative number")
+                return mpmath.power(base, power)
+            if type(e) in _MP_FUNCTIONS:
+                return _MP_FUNCTIONS[type(e)](ev(e.args[0]))
+            raise ValueError(f"no first look at {type(e).__name__}")
+        try:
+            value = ev(sp.sympify(v))
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError, AttributeError):
+            return None
+        if isinstance(value, mpmath.mpc) or not mpmath.isfinite(value):
+            return None
+        return +value
+
+
 def _apart(va, vb):
-    """Whether two exact numbers differ at 30 digits, each evaluated apart (a first look: never a 30-digit evalf of
-    their difference, which for an exact 0 at values near 10^6 would raise its precision without end)."""
-    try:
-        x, y = sp.N(va, 30), sp.N(vb, 30)
-    except (TypeError, ValueError, ZeroDivisionError):
+    """Whether two exact numbers differ at 20 digits, each evaluated apart at a fixed precision (_mp_value: a first
+    look, never sympy's evalf, whose precision for an exact 0 at values near 10^6 grows without end), or None."""
+    x, y = _mp_value(va), _mp_value(vb)
+    if x is None or y is None:
         return None
-    if not (x.is_number and y.is_number) or x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or y.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    return bool(abs(x - y) > sp.Float(10) ** -20 * max(1, abs(x), abs(y)))
+    with mpmath.workdps(MP_DIGITS):
+        return bool(abs(x - y) > mpmath.mpf(10) ** -20 * max(1, abs(x), abs(y)))
 
 
 def _numeric_differs(a, b, point, cheap=False):
@@ -610,6 +658,27 @@ def _points(symbols, kinks, rng, count, deadline):
                 for step in BESIDE:
                     for sign in (1, -1):
                         out.append(Point({**base, target: near + sign * step * size}, 1, kink=u, beside=True))
+    out += _between(symbols, kinks[:MAX_KINKS], rng, deadline)
+    return out
+
+
+def _between(symbols, kinks, rng, deadline):
+    """Points between the kinks of two conditions, on a line through one point along one symbol: the midpoint of each
+    two neighbouring roots. A line that differs only on a window between two thresholds (1(u > 5) 1(u < 5 + 10^-15))
+    agrees on each kink and a step beside it, but not there."""
+    out = []
+    for target in [t for t in symbols if sum(t in u.free_symbols for u in kinks) > 1][:3]:
+        base = _base(symbols, rng, SCALES[0])
+        roots = set()
+        for u in kinks:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            if target in u.free_symbols:
+                roots.update(r if r.is_Rational else sp.Rational(str(sp.N(r, 40)))
+                             for r in _roots(u.xreplace({s: v for s, v in base.items() if s != target}), target)[:3])
+        ordered = sorted(roots)
+        for a, b in zip(ordered, ordered[1:]):
+            out.append(Point({**base, target: (a + b) / 2}, 1, beside=True))
     return out
 
 
@@ -691,7 +760,11 @@ def _compare(case, side, reader_value, page_value, check, rng, eq):
                 proved = False
                 break
     kinks = _conditions(reader_value, page_value) if piecewise else []
-    points = _points(symbols, kinks, rng, 10 if proved else 16, check.deadline)
+    # a case beside the one where every size and index differs (one index or label at another value: reader_export)
+    # is there to tell an index's value apart, not a kink: fewer points and kinks, so the many of them stay cheap
+    spread = getattr(case, "spread", False)
+    points = _points(symbols, kinks[:SPREAD_KINKS] if spread else kinks, rng,
+                     (6 if spread else 10) if proved else (8 if spread else 16), check.deadline)
     cache, undecided, kink_differences = {}, [], []
     for point in points:
         check.tick()
@@ -790,6 +863,11 @@ def _at_kinks(page, eq, found, check, rng):
     subdifferential there (the page's indicators at 0 free in [0, 1]), else not equal, the kink named."""
     for verdict in found:
         for d in verdict["differences"]:
+            if d["values"][0] is None:  # the line has no value there, as written (a denominator 0, a log of <= 0)
+                out = _not_equal(eq, d, why=": your line as written divides by 0 or takes the log of a number that "
+                                            "is not positive there")
+                out["mistake"] = _mistake(page, eq, d["side"], check)
+                return out
             if eq.kind != "gradient" or not eq.sides[-1].has(Ind) or not _in_subdifferential(d):
                 out = _not_equal(eq, d, why=": outside the subdifferential there (the page's indicators at the kink "
                                             "may take any value from 0 to 1, and no such choice gives your value)"
@@ -949,7 +1027,8 @@ def _format(v):
         return "no real value"
     if isinstance(v, sp.Integer):
         return str(v)
-    text = mpmath.nstr(mpmath.mpf(str(sp.N(v, 20))), 8)
+    value = _mp_value(v)
+    text = mpmath.nstr(value if value is not None else mpmath.mpf(str(sp.N(v, 20))), 8)
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -1081,6 +1160,10 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     ``mistake`` when not equal.
     """
     eq = page.equations[eq_id]
+    if eq.unchecked or not eq.cases:  # said plainly, whatever the line: nothing is concluded
+        return {"status": "undecided", "unchecked": True,
+                "message": f"This box cannot check lines of ({eq.number}): "
+                           f"{eq.unchecked or 'the page gives it no case to check at'}. Nothing is said of your line."}
     deadline = time.monotonic() + seconds
     try:
         sides = _parse(text.strip(), page, eq)
@@ -1112,7 +1195,7 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
         return dict(out, status="unknown-symbol", token=name, message=_unknown_message(name, eq, page, indexed=True))
     target = eq.sides[-1]
     # a side that is one of the page's own derivative sides (the gradient itself) is the page's: proved by the build
-    todo = [s for s in sides if not (s.has(Partial, Grad) and any(same(s, p) for p in eq.sides))]
+    todo = [s for s in sides if not (s.has(*DERIVATIVES) and any(same(s, p) for p in eq.sides))]
     if not todo:
         return dict(out, status="undecided", message="Your line is the page's own left side: write what it equals.")
     try:

@@ -31,18 +31,19 @@ import zipfile
 import numpy as np
 import sympy as sp
 
-from derivations.equations.mutation import side_mutants
+from derivations.equations.mutation import _positions, _replace, side_mutants
 from derivations.equations.notation import FUNCTION_LATEX, SumOver, Frac, latex
 from derivations.equations.prover import _labels_matter, _labels_of, statement_indices
 from derivations.equations import reader
 from derivations.equations.symbols import N, C
 
-__all__ = ["page_data", "reader_files", "site_files", "WHEELS_DIR", "PYODIDE_FILES", "KINDS", "COLD"]
+__all__ = ["page_data", "ReaderDataError", "reader_files", "site_files", "WHEELS_DIR", "PYODIDE_FILES", "KINDS", "COLD"]
 
 KINDS = ("identity", "gradient")  # the statements a reader re-derives (a definition is given, not derived)
 WHEELS_DIR = Path(".cache") / "reader-wheels"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 MAX_CASES = 5  # the smallest sizes first, until this many cases, then one where every size and index differs
+MAX_SPREAD_CASES = 12  # and beside it, each index and the label of sample i at each of its other values (at most)
 MAX_MUTANTS = 40
 
 
@@ -92,8 +93,14 @@ def _spread(point):
 
 def _widened(point):
     """A one-sample point (N = 1, X of one row) as sample i = 2 of a batch of N rows, N unlike C and D: the sample
-    index and the batch size then matter, as on the page (the other rows take other labels)."""
+    index and the batch size then matter, as on the page (the other rows take other labels). A point of one sample's
+    scores (s and its label y_1, i = 1, no X) is sample i = 2 of two, the first of another label: y_1 for y_i is then
+    told apart (it was the same value at every case of the score-level equations)."""
     X, y = point.values.get("X"), point.values.get("y")
+    if X is None and y is not None and np.size(y) == 1 and point.indices.get("i") == 1 and "y" in point.label_names:
+        num_classes, label = int(point.indices.get("C", 2)), int(np.asarray(y).reshape(-1)[0])
+        other = next((q for q in range(1, num_classes + 1) if q != label), label)
+        return replace(point, indices=dict(point.indices, i=2), values=dict(point.values, y=np.array([other, label])))
     if point.indices.get("N") != 1 or X is None or y is None or np.shape(X)[0] != 1:
         return point
     taken = {int(point.indices.get(k, 0)) for k in ("C", "D")}
@@ -121,8 +128,30 @@ def _distinct_case(eq, catalog, labels):
         return None
     if _labels_matter(eq.sides, first):
         free |= set(first.label_names) | {"p"}
-    best = max(itertools.islice(eq.space.every(sizes, free), 5000), key=_spread)
-    return _case(_widened(best))
+    points = list(itertools.islice(eq.space.every(sizes, free), 5000))
+    best = max(points, key=_spread)
+    # and the points that differ from it in one index, or in the label of sample i, only: every value of j, p, k
+    # and y_i at these sizes (a term such as (j - 1)(j - 2)(j - 3) vanishes at every j of the smallest sizes)
+    mine = _coordinates(best)
+    at = int(best.indices.get("i", 1)) - 1
+    near = []
+    for point in points:
+        theirs = _coordinates(point)
+        if theirs.keys() != mine.keys():
+            continue
+        differ = [k for k in mine if mine[k] != theirs[k]]
+        if len(differ) == 1 and (not isinstance(differ[0], tuple) or differ[0][1] == at):
+            near.append(point)
+    return [_case(_widened(best))] + [dict(_case(_widened(p)), spread=True) for p in near[:MAX_SPREAD_CASES]]
+
+
+def _coordinates(point):
+    """{index name or (label name, position): value} of a point, sizes left out."""
+    out = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
+    for name in sorted(point.label_names):
+        for n, q in enumerate(np.asarray(point.values[name]).reshape(-1).tolist()):
+            out[(name, n)] = int(q)
+    return out
 
 
 def _cases(eq, catalog):
@@ -143,9 +172,9 @@ def _cases(eq, catalog):
         if len(out) >= MAX_CASES:
             break
     out = out[:MAX_CASES]
-    distinct = _distinct_case(eq, catalog, labels)
-    if distinct is not None and distinct["label"] not in {c["label"] for c in out}:
-        out.append(distinct)
+    for distinct in _distinct_case(eq, catalog, labels) or []:
+        if distinct["label"] not in {c["label"] for c in out}:
+            out.append(distinct)
     sizes_text = "; ".join(sorted({", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES)
                                    for c in out} - {""})) or "no size"
     varying = {k for c in out for k in c["indices"] if len({str(d["indices"].get(k)) for d in out}) > 1}
@@ -187,18 +216,31 @@ def _name(operator, original, tree, bold):
     return f"{tex(new)} where the page has {tex(old)}"
 
 
+def _left_out(side, path):
+    """The side without the factor at ``path`` (1 in its place where it is no factor of a product)."""
+    parent = side
+    for n in path[:-1]:
+        parent = parent.args[n]
+    if path and isinstance(parent, sp.Mul) and len(parent.args) > 1:
+        rest = [a for n, a in enumerate(parent.args) if n != path[-1]]
+        return _replace(side, path[:-1], rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False))
+    return _replace(side, path, sp.Integer(1))
+
+
 def _extra_mutants(side):
-    """Mistakes the one-token mutants do not make: a sum over every class (the skipped index kept), a wrong normaliser."""
+    """Mistakes the one-token mutants do not make: a sum over every class (the skipped index kept), a wrong normaliser.
+    Each is the side with one node replaced as written (mutation._replace): xreplace would let sympy reorder a product,
+    G X^T for X^T G, a tree of another shape than the mistake it names."""
     out = []
-    for node in sp.preorder_traversal(side):
+    for path, node in _positions(side):
         if isinstance(node, SumOver) and node.args[4] is not sp.S.NaN:
             body, index, lo, hi, excluded = node.args
             every = SumOver(body, index, lo, hi)
-            out.append(("all classes", side.xreplace({node: every}),
+            out.append(("all classes", _replace(side, path, every),
                         f"the sum over all classes, not \\({latex(index)} \\neq {latex(excluded)}\\)"))
         if isinstance(node, Frac) and node.args[0] == 1 and node.args[1] == N:
-            out.append(("normaliser", side.xreplace({node: Frac(1, C)}), "the normaliser \\(1/C\\), not \\(1/N\\)"))
-            out.append(("normaliser", side.xreplace({node: sp.Integer(1)}), "the normaliser \\(1/N\\) left out"))
+            out.append(("normaliser", _replace(side, path, Frac(1, C)), "the normaliser \\(1/C\\), not \\(1/N\\)"))
+            out.append(("normaliser", _left_out(side, path), "the normaliser \\(1/N\\) left out"))
     return out
 
 
@@ -216,13 +258,15 @@ def _mutants(eq, bold, page_obj):
             continue
         seen.add(key)
         out.append({"operator": operator, "name": text, "tree": reader.encode(tree)})
-    # a mutant equal to the page's side is no mistake (it agrees at every point tried): left out
+    # a mutant equal to the page's side is no mistake (it agrees at every point tried, at every case: the smallest
+    # sizes alone, N = 1, cannot tell a 1/N left out): left out
     kept = []
     for m in out:
         if len(kept) >= MAX_MUTANTS:
             break
         tree = reader.decode(m["tree"])
-        if not reader._agree(page_obj, page_obj.equations[eq.id], tree, side, _rng(), deadline=float("inf")):
+        if not reader._agree(page_obj, page_obj.equations[eq.id], tree, side, _rng(), deadline=float("inf"),
+                             cases=len(page_obj.equations[eq.id].cases)):
             kept.append(m)
     return kept
 
@@ -264,8 +308,47 @@ def _hint(side, bold):
     return latex(side, bold=bold)
 
 
+class ReaderDataError(Exception):
+    """The data of a page's boxes cannot be written: the message names the page, the equation and its module line."""
+
+
+def _where(page, eq):
+    return f"{page}, ({eq.shown_number}) {eq.id} ({eq.side_source(len(eq.sides))})"
+
+
+def _warn(text):
+    """Said on the build's output (never a crash of the build: the box itself says it cannot check)."""
+    import sys
+    print(f"derivations: {text}", file=sys.stderr)
+
+
+def _entry(eq, catalog, bold):
+    cases, sizes = _cases(eq, catalog)
+    notation, bound = _notation(eq, bold)
+    entry = {
+        "id": eq.id, "number": eq.shown_number, "kind": eq.kind, "title": eq.title,
+        "sides": [reader.encode(s) for s in eq.sides], "cases": cases, "sizes": sizes,
+        "notation": notation, "bound": bound, "right": latex(eq.sides[-1], bold=bold),
+        "hint": _hint(eq.sides[-1], bold), "mutants": [],
+    }
+    reader.Equation(json.loads(json.dumps(entry)), reader.Page({"page": "", "functions": {}, "equations": []}))
+    return entry
+
+
+def _unchecked(eq, bold, why):
+    """The entry of an equation whose lines the box cannot check: the box is shown, and says so (and why)."""
+    return {"id": eq.id, "number": eq.shown_number, "kind": eq.kind, "title": eq.title, "sides": [], "cases": [],
+            "sizes": "", "notation": [], "bound": [], "right": latex(eq.sides[-1], bold=bold),
+            "hint": _hint(eq.sides[-1], bold), "mutants": [], "unchecked": why}
+
+
 def page_data(catalog, page):
-    """The JSON of one page for its boxes (None when it has no identity or gradient)."""
+    """The JSON of one page for its boxes (None when it has no identity or gradient).
+
+    An equation whose data cannot be written (a node the reader does not know) still gets its box, which says
+    plainly that it cannot check lines of it, and why; the build says so too, naming the page, the equation and
+    its module line (never a crash of the build). An error that concerns the whole page (a named function's
+    definition) is a :class:`ReaderDataError` naming the page, the defining equation and its module line."""
     equations = [eq for eq in catalog.on_page(page) if eq.kind in KINDS]
     if not equations:
         return None
@@ -279,23 +362,34 @@ def page_data(catalog, page):
         entry = {"tex": tex, "show_args": show_args, "params": [], "body": None}
         if spec.definition:
             definition = catalog[spec.definition]
-            entry["params"] = [reader.encode(a) for a in definition.sides[0].args]
-            entry["body"] = reader.encode(definition.sides[1])
+            try:
+                entry["params"] = [reader.encode(a) for a in definition.sides[0].args]
+                entry["body"] = reader.encode(definition.sides[1])
+            except Exception as exc:
+                raise ReaderDataError(f"{page}: the reader's data cannot be written: the definition of {name}, "
+                                      f"{_where(definition.page, definition)}: {type(exc).__name__}: {exc}") from exc
         functions[name] = entry
     data = {"page": page, "columns": problem.columns, "rows": problem.rows, "bold": sorted(bold),
             "functions": functions, "equations": []}
     for eq in equations:
-        cases, sizes = _cases(eq, catalog)
-        notation, bound = _notation(eq, bold)
-        data["equations"].append({
-            "id": eq.id, "number": eq.shown_number, "kind": eq.kind, "title": eq.title,
-            "sides": [reader.encode(s) for s in eq.sides], "cases": cases, "sizes": sizes,
-            "notation": notation, "bound": bound, "right": latex(eq.sides[-1], bold=bold),
-            "hint": _hint(eq.sides[-1], bold), "mutants": [],
-        })
-    page_obj = reader.Page(json.loads(json.dumps(data)))
+        try:
+            data["equations"].append(_entry(eq, catalog, bold))
+        except Exception as exc:  # noqa: BLE001 -- any failure is said, in the box and on the build's output
+            why = f"the build could not write its data ({type(exc).__name__}: {exc})"
+            _warn(f"{_where(page, eq)}: its \"Check your own line\" box cannot check lines: {why}")
+            data["equations"].append(_unchecked(eq, bold, why))
+    try:
+        page_obj = reader.Page(json.loads(json.dumps(data)))
+    except Exception as exc:
+        raise ReaderDataError(f"{page}: the reader cannot read the page's data: {type(exc).__name__}: {exc}") from exc
     for entry, eq in zip(data["equations"], equations):
-        entry["mutants"] = _mutants(eq, bold, page_obj)
+        if entry.get("unchecked"):
+            continue
+        try:
+            entry["mutants"] = _mutants(eq, bold, page_obj)
+        except Exception as exc:  # noqa: BLE001 -- the box still checks; it names no known mistake
+            _warn(f"{_where(page, eq)}: its known mistakes cannot be written ({type(exc).__name__}: {exc}); "
+                  "the box checks lines but names no mistake")
     return data
 
 
@@ -452,7 +546,8 @@ def site_files(root, config, catalog):
         data = _WRITTEN[id(catalog), page]
         if data is None:
             continue
-        data = dict(data, equations=[e for e in data["equations"] if e["cases"]])  # a worked example: no statement
+        # a worked example has no statement (no box); an equation the box cannot check has one, which says so
+        data = dict(data, equations=[e for e in data["equations"] if e["cases"] or e.get("unchecked")])
         checkable[page] = {e["id"]: e["hint"] for e in data["equations"]}
         dest = f"assets/reader/pages/{Path(page).stem}.json.gz"
         pages[dest] = _gzip(json.dumps(data, separators=(",", ":")).encode())
