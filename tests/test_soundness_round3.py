@@ -2,6 +2,7 @@
 class, with a true twin that still passes where one exists."""
 
 from dataclasses import replace
+import re
 
 import pytest
 import sympy as sp
@@ -19,15 +20,17 @@ def statement(*sides, space, kind="identity", base="ce-logsumexp"):
     return eq, CATALOG.replacing(eq)
 
 
-def declared(sides, space, kind="identity", **problem):
+def declared(sides, space, kind="identity", proof=False, **problem):
     """Declare ``sides`` through the public authoring API (a Problem of its own in a catalog with the site's), and
-    check it: the ledger record."""
+    check it: the ledger record (with ``proof``: the equation, its link 0 and the catalog, to prove it)."""
     from derivations.equations import Catalog, Problem
 
     mine = Problem("example-round3.md", "R3", "round three", **problem)
     eq = mine.equation("round3", kind, "a statement of the review", sides, space)
     others = [p for p in CATALOG.problems if not p.page.startswith("example-")]
     catalog = Catalog([*others, mine])
+    if proof:
+        return catalog[eq.id], 0, catalog
     return check_equation(catalog[eq.id], catalog)
 
 
@@ -139,3 +142,20 @@ def test_an_absolute_value_sympy_makes_itself_is_a_kink():
                       kind="gradient")
     assert record.proved_for == ["proved for all sizes, off the kinks"], record
     assert record.result != "pass" and "kink" in record.message, record
+
+
+def test_a_counterexample_is_shrunk_to_small_integers_before_it_is_shown():
+    """The issue: "the prover's counterexamples are shrunk to small integers before they are shown" (they read
+    x = [-0.6205, 0.4898, ...]); never onto a kink of what a statement differentiates."""
+    from derivations.equations import points as pts
+    from sympy import Max
+
+    from derivations.equations.prover import prove_link
+
+    proof = prove_link(*declared(lambda: [u ** 3 + u, 2 * u ** 3], pts.scalar("u", [0.37, -1.73, 2.91]), proof=True))
+    assert proof.refuted and "shrunk to small integers" in proof.reason, proof
+    assert re.search(r"u=-?[23]:", proof.reason.replace(" ", "")), proof  # u = +-1 and 0 are roots: 2 or 3
+    # d max(0, u)/du = 1 is false for u < 0 only: the shrunk witness is u = -1, never the kink u = 0
+    proof = prove_link(*declared(lambda: [Partial(Max(0, u), u), sp.Integer(1)],
+                                 pts.scalar("u", [0.37, -1.73, 2.91], kinks=[0.0]), kind="gradient", proof=True))
+    assert proof.refuted and "u=0.0:" not in proof.reason.replace(" ", ""), proof

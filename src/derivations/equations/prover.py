@@ -646,13 +646,52 @@ def _beyond_precision(expr, digits):
     return False
 
 
-def _differs(eq, n, catalog, point, deep=False):
-    """A description of ``point`` when the two sides of link ``n``, evaluated by sympy as written, differ there.
+def _differs(eq, n, catalog, point, deep=False, shrink=True):
+    """A description of ``point`` when the two sides of link ``n``, evaluated by sympy as written, differ there,
+    shrunk first to small integers where they still differ (:func:`_shrunk`).
 
     Both sides are evaluated at 40 digits and compared at that precision, then closer (:func:`_exact_gap`): a
     difference of 1e-13 is a difference, whatever the numeric checks' float tolerance would let through. A point
     whose values sympy cannot reach within its working precision is no witness (undecided, never equal).
     """
+    found = _differs_at(eq, n, catalog, point, deep)
+    if found and shrink and not point.kink:
+        smaller = _shrunk(eq, n, catalog, point, deep)
+        if smaller is not None:
+            return _differs_at(eq, n, catalog, smaller, deep) or found
+    return found
+
+
+def _shrunk(eq, n, catalog, point, deep):
+    """``point`` with each value, one at a time, replaced by small integers (rounded into -3..3, else its signs
+    times 1, 2 or 3)
+    wherever the sides still differ there, so that a counterexample reads x = [1, -1, 0], not x = [-0.6205, ...]:
+    never a value a declared domain or a label holds, never a point on a kink of what the statement differentiates
+    (there it claims nothing). None where no value could be made smaller."""
+    domain = domain_assumptions(eq)
+    differentiated = [] if not has_derivative(eq, catalog) else _differentiated(eq, n, catalog)
+    values, changed = dict(point.values), False
+    for name, value in point.values.items():
+        if name in point.label_names or name in domain:
+            continue
+        array = np.asarray(value, dtype=np.float64)
+        for small in (np.clip(np.rint(array), -3, 3), np.sign(array), 2 * np.sign(array), 3 * np.sign(array)):
+            if np.array_equal(small, array):
+                break
+            trial = dict(values, **{name: small if np.ndim(value) else float(small)})
+            at = Point(f"{point.label}, shrunk", dict(point.indices), trial, point.derived, False, point.labels)
+            if (not differentiated or not _on_a_kink_of(differentiated, eq, catalog, at)) and \
+                    _differs_at(eq, n, catalog, at, deep):
+                values, changed = trial, True
+                break
+    if not changed:
+        return None
+    return Point(f"{point.label}, shrunk to small integers", dict(point.indices), values, point.derived, False,
+                 point.labels)
+
+
+def _differs_at(eq, n, catalog, point, deep=False):
+    """:func:`_differs` at ``point`` itself."""
     values, exprs = [], []
     try:
         for side in eq.sides[n:n + 2]:
