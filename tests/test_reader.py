@@ -378,3 +378,16 @@ def test_an_exact_zero_at_scores_near_a_million_is_judged_within_the_budget():
         started = time.monotonic()
         verdict = judge(page("problem-3"), "softmax-grad-sum", text)
         assert verdict["status"] == "equal" and time.monotonic() - started < 60, (text, verdict)
+
+
+@pytest.mark.parametrize("eq_id, text", [
+    ("bce-gradient", r"\sigma(z)' - \tau"),  # sigma' - tau to a teacher; was "equal, proved" (the transpose of a number)
+    ("softplus-stable", r"\operatorname{softplus}(z)'"),  # softplus' = sigma; was "equal"
+    ("hinge-derivative", r"\max(0,u)'"),  # the right derivative; was "not equal" (max(0, u) itself)
+], ids=["sigma(z)'", "softplus(z)'", "max(0,u)'"])
+def test_a_prime_on_a_functions_value_is_refused_as_a_derivative_to_write_out(eq_id, text):
+    """Before: a prime was always a transpose, which leaves a number as it is, so f(z)' was read as f(z): wrong lines
+    called equal and right ones not equal (reader adversary, round 3, F12)."""
+    verdict = judge(page("problem-1" if eq_id != "hinge-derivative" else "problem-2"), eq_id, text)
+    assert verdict["status"] == "parse-error" and r"\frac{d}{dz}" in verdict["message"], verdict
+    assert judge(page("problem-2"), "svm-batch-gradient", r"\frac{1}{N} X' G + 2 \lambda W")["status"] == "equal"

@@ -331,6 +331,10 @@ class _Parser:
         base = self.primary()
         while self.peek() in ("^", "'"):
             if self.take() == "'":
+                if not isinstance(base, (sp.Symbol, sp.Indexed, Transpose, sp.Mul)) or base.is_number:
+                    # f(z)' is a derivative to a teacher, never the transpose of a number (which changes nothing)
+                    self.error("a prime after a function's value or a number reads as a derivative, which the "
+                               r"notation writes \frac{d}{dz} f(z) (a prime is a transpose, of a vector or matrix)")
                 base = Transpose(base)
                 continue
             exponent = self.group()
