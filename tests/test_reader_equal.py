@@ -163,3 +163,30 @@ def test_awkward_indicators_and_towers_give_a_verdict_within_the_budget(text):
     assert time.monotonic() - start < 15.0, v
     assert v["status"] in ("not-equal", "undecided", "equal", "subgradient"), v
     assert v["status"] != "equal" or text.startswith(r"\mathbb{1}(u > 0) +"), v
+
+
+# -- sizes and index values past the smallest ones (adversary round 3, F14; F2 and F3 are in reader_cases.json) -----
+
+@pytest.mark.parametrize("name, eq_id, text", [
+    ("problem-2", "svm-batch-gradient", r"\frac{1}{N} X^T G + 2 \lambda W + (N-1)(N-3) W"),
+    ("problem-2", "svm-batch-gradient", r"\frac{1}{N} X^T G + 2 \lambda W + (D-1)(D-2) W"),
+    ("problem-2", "reg-gradient", r"2 \lambda W + (N-1)(N-2)(N-3) W"),
+    ("problem-2", "reg-gradient", r"2 \lambda W + (C-2)(C-3)(C-4)(C-5) W"),
+    ("problem-2", "svm-grad-wj", r"\mathbb{1}(s_j - s_{y_i} + 1 > 0)\, x_i + (D-1)(D-2) x_i"),
+    ("problem-3", "softmax-grad-wj", r"(f_j - \mathbb{1}(j = y_i)) x_i + (N-1)(N-3) x_i"),
+    ("problem-1", "ce-logsumexp", r"\log(\sum_{j=1}^{C} e^{s_j}) - s_p + (p-1)(p-2)(p-3)(p-4)(p-5)"),
+    ("problem-3", "softmax-dl-ds", r"f_j - \mathbb{1}(j = y_i) + (j-1)(j-2)(j-3)(j-4)(j-5)"),
+])
+def test_a_term_vanishing_at_every_size_of_the_range_is_not_equal(name, eq_id, text):
+    """A factor zero at the engine's sizes (C = 2..5, N and D = 1..3) is seen one past them, and an index term
+    zero at j = 1..5 at j = 6 (the sizes one past the range: reader_export._size_cases)."""
+    not_equal(name, eq_id, text)
+
+
+def test_an_equal_verdict_names_the_values_of_the_indices_it_was_checked_at():
+    # "proved ... every j" read as a proof for every j: the values are named, j one past the range among them
+    v = equal("problem-3", "softmax-dl-ds", r"f_j - \mathbb{1}(j = y_i)")
+    assert v["how"] == "proved" and "every j" not in v["message"], v
+    assert "C = 6" in v["message"] and "j = 1, 2, 3, 4, 5 or 6" in v["message"], v
+    v = equal("problem-2", "reg-gradient", r"2 \lambda W")
+    assert "N = 4" in v["message"] and "D = 4" in v["message"] and "C = 6" in v["message"], v

@@ -23,6 +23,7 @@ import io
 import itertools
 import json
 import os
+import re
 from pathlib import Path
 import shutil
 import subprocess
@@ -113,6 +114,15 @@ def _widened(point):
     return replace(point, indices=dict(point.indices, N=rows, i=2), values=values)
 
 
+def _distinct_sizes(eq):
+    """The sizes of :func:`_distinct_case` (None without sizes)."""
+    choices = eq.space.size_choices()
+    if not choices or not choices[0]:
+        return None
+    return max(choices, key=lambda s: (len(set(s.values())), min(s.values()) > 1, s.get("C", 0), s.get("N", 0),
+                                      -s.get("D", 0)))
+
+
 def _distinct_case(eq, catalog, labels):
     """The case at the sizes that differ most (the largest C among them), at the point whose indices and labels
     differ most, a one-sample point widened to a batch: where rows and columns, samples and batches, i and j, and
@@ -154,9 +164,115 @@ def _coordinates(point):
     return out
 
 
+# the sizes past the smallest ones, each case sample i of a batch of N where its point is one sample's: one past the
+# engine's range in one size at a time (the other sizes smallest: cheap), then the sizes no case had yet
+PAST_SAMPLE = (3, 4)  # (i, N) of a one-sample point at the sizes one past the range
+UNSEEN_SAMPLE = (2, 2)  # (i, N) of one at the sizes not seen yet
+MAX_ENUMERATED = 20000  # points of one choice of sizes looked at for the indices and labels of a size case
+
+
+def _seen(cases):
+    """{name: set of values} of the sizes, indices and the label of sample i (``y_i``) of exported cases."""
+    out = {}
+    for c in cases:
+        own = dict(c["indices"])
+        for name, labels in c["labels"].items():
+            at = own.get("i", 1) - 1
+            if 0 <= at < len(labels):
+                own[f"{name}_i"] = labels[at]
+        for k, v in own.items():
+            out.setdefault(k, set()).add(v)
+    return out
+
+
+def _one_sample(point):
+    """Whether a point is one sample's (i = 1 of one label; X of one row, or none)."""
+    y, X = point.values.get("y"), point.values.get("X")
+    return (y is not None and "y" in point.label_names and np.size(y) == 1 and int(point.indices.get("i", 1)) == 1
+            and point.indices.get("N", 1) == 1 and (X is None or np.shape(X)[0] == 1))
+
+
+def _fresh(point, seen, i):
+    """How many of a point's indices and labels of sample i take values no case before had (then how far apart they
+    are): a term such as (j - 1)(j - 2)(j - 3) or (y_i - 1)(y_i - 2) vanishes at no more values."""
+    own = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
+    if i is not None:
+        own["i"] = i
+    for name in sorted(point.label_names):
+        labels = np.asarray(point.values[name]).reshape(-1).tolist()
+        at = 0 if i is not None else own.get("i", 1) - 1
+        if 0 <= at < len(labels):
+            own[f"{name}_i"] = int(labels[at])
+    fresh = sum(1 for k, v in own.items() if v not in seen.get(k, ()))
+    return (fresh, len(set(own.values())), -sum(1 for v in own.values() if v == 1), sum(own.values()))
+
+
+def _as_sample(point, i, rows):
+    """A one-sample point as sample ``i`` of a batch of ``rows`` (X's rows, if it has X), the other samples of other
+    labels than sample i's (and than each other's where there are classes enough)."""
+    if not _one_sample(point):
+        return point
+    X, y = point.values.get("X"), point.values.get("y")
+    num_classes, label = int(point.indices.get("C", 2)), int(np.asarray(y).reshape(-1)[0])
+    others = [q for q in range(num_classes, 0, -1) if q != label] or [label]
+    labels = [others[n % len(others)] for n in range(rows - 1)]
+    labels.insert(i - 1, label)
+    values, indices = dict(point.values, y=np.array(labels)), dict(point.indices, i=i)
+    if X is not None:
+        values["X"] = np.zeros((rows, np.shape(X)[1]))
+        indices["N"] = rows
+    return replace(point, indices=indices, values=values)
+
+
+def _size_cases(eq, catalog, labels, out, distinct=None):
+    """Cases at sizes past the smallest ones (a term in the sizes, (N - 1)(N - 3), (D - 1)(D - 2) or
+    (C - 2)(C - 3)(C - 4)(C - 5), vanishes at every size of the others): each size one past the engine's range
+    (its declared sizes; a size the statement fixes stays), the other sizes their smallest, then the sizes of the
+    range with the most values no case had yet; a one-sample point made sample i of a batch (N past the range,
+    then N = 2). At each, the point whose indices and label of sample i take the most values no case had."""
+    space_sizes = {n: v for n, v in eq.space.sizes.items() if v}
+    if not space_sizes:
+        return [], []
+    fixed = set(getattr(eq.space, "fixed", ()))
+    smallest = {n: min(v) for n, v in space_sizes.items()}
+    targets = [(dict(smallest, **{n: max(v) + 1}), PAST_SAMPLE) for n, v in space_sizes.items() if n not in fixed]
+    seen = _seen(out)
+    for sizes, _ in targets + ([(distinct, None)] if distinct else []):
+        for k, v in sizes.items():
+            seen.setdefault(k, set()).add(v)
+    unseen = min(eq.space.size_choices(), key=lambda s: (-sum(1 for k, v in s.items() if v not in seen.get(k, ())),
+                                                          int(np.prod(list(s.values()))), sorted(s.items())))
+    past = len(targets)
+    if any(v not in seen.get(k, ()) for k, v in unseen.items()):
+        targets.append((unseen, UNSEEN_SAMPLE))
+    made = []  # (case, whether past the range)
+    for n, (sizes, (i, rows)) in enumerate(targets):
+        free = statement_indices(eq, eq.sides, catalog, sizes, labels)
+        first = next(iter(eq.space.every(sizes, free)), None)
+        if first is None:
+            continue
+        if _labels_matter(eq.sides, first):
+            free |= set(first.label_names) | {"p"}
+        rows = sizes.get("N", rows)
+        i = min(i, rows)
+        now = _seen(out + [c for c, _ in made])
+        best = max(itertools.islice(eq.space.every(sizes, free), MAX_ENUMERATED),
+                   key=lambda p: _fresh(p, now, i if _one_sample(p) else None))
+        case = _case(_as_sample(best, i, rows))
+        if case["label"] not in {c["label"] for c in out} | {c["label"] for c, _ in made}:
+            made.append((case, n < past))
+    return [c for c, is_past in made if is_past], [c for c, is_past in made if not is_past]
+
+
+def _values_text(values):
+    values = [str(v) for v in sorted(values)]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
 def _cases(eq, catalog):
-    """The statement's cases: every index and label the prover ranges over, at the smallest sizes, and one case
-    where every size and index differs (:func:`_distinct_case`)."""
+    """The statement's cases: every index and label the prover ranges over, at the smallest sizes, one case where
+    every size and index differs and its neighbours (:func:`_distinct_case`), and cases at sizes past the range
+    (:func:`_size_cases`). The sizes' text names each size and every value each index and label took."""
     labels = _labels_of(eq)
     combos = sorted(eq.space.size_choices(), key=lambda s: (int(np.prod(list(s.values()) or [1])), sorted(s.items())))
     out = []
@@ -172,16 +288,22 @@ def _cases(eq, catalog):
         if len(out) >= MAX_CASES:
             break
     out = out[:MAX_CASES]
+    # first the sizes one past the range, one at a time (cheap: a wrong size term is refuted early), then the case
+    # where every size and index differs and its neighbours, then the sizes no case had yet
+    past, unseen = _size_cases(eq, catalog, labels, out, _distinct_sizes(eq))
+    out += past
     for distinct in _distinct_case(eq, catalog, labels) or []:
         if distinct["label"] not in {c["label"] for c in out}:
             out.append(distinct)
-    sizes_text = "; ".join(sorted({", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES)
-                                   for c in out} - {""})) or "no size"
-    varying = {k for c in out for k in c["indices"] if len({str(d["indices"].get(k)) for d in out}) > 1}
-    varying |= {f"{k}_i" for c in out for k in c["labels"] if len({str(d["labels"].get(k)) for d in out}) > 1}
-    every = sorted(n for n in varying if n not in SIZE_NAMES)
-    if every:
-        sizes_text += ", every " + " and ".join(every)
+    out += [c for c in unseen if c["label"] not in {d["label"] for d in out}]
+    # each size, and every value each index and label of sample i took: a line is checked there only (a term that
+    # vanishes at each of them is not seen), never "every j" of any size
+    shown = {", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES) for c in out} - {""}
+    sizes_text = "; ".join(sorted(shown, key=lambda t: [int(x) for x in re.findall(r"\d+", t)])) or "no size"
+    values = _seen(out)
+    varying = sorted(k for k, v in values.items() if k not in SIZE_NAMES and len(v) > 1)
+    if varying:
+        sizes_text += ", at " + "; ".join(f"{k} = {_values_text(values[k])}" for k in varying)
     return out, sizes_text
 
 
