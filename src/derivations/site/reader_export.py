@@ -132,12 +132,9 @@ def _distinct_case(eq, catalog, labels):
         return None
     sizes = max(choices, key=lambda s: (len(set(s.values())), min(s.values()) > 1, s.get("C", 0), s.get("N", 0),
                                        -s.get("D", 0)))
-    free = statement_indices(eq, eq.sides, catalog, sizes, labels)
-    first = next(iter(eq.space.every(sizes, free)), None)
-    if first is None:
+    free = _free_at(eq, catalog, sizes, labels)
+    if free is None:
         return None
-    if _labels_matter(eq.sides, first):
-        free |= set(first.label_names) | {"p"}
     points = list(itertools.islice(eq.space.every(sizes, free), 5000))
     best = max(points, key=_spread)
     # and the points that differ from it in one index, or in the label of sample i, only: every value of j, p, k
@@ -247,12 +244,9 @@ def _size_cases(eq, catalog, labels, out, distinct=None):
         targets.append((unseen, UNSEEN_SAMPLE))
     made = []  # (case, whether past the range)
     for n, (sizes, (i, rows)) in enumerate(targets):
-        free = statement_indices(eq, eq.sides, catalog, sizes, labels)
-        first = next(iter(eq.space.every(sizes, free)), None)
-        if first is None:
+        free = _free_at(eq, catalog, sizes, labels)
+        if free is None:
             continue
-        if _labels_matter(eq.sides, first):
-            free |= set(first.label_names) | {"p"}
         rows = sizes.get("N", rows)
         i = min(i, rows)
         now = _seen(out + [c for c, _ in made])
@@ -262,6 +256,18 @@ def _size_cases(eq, catalog, labels, out, distinct=None):
         if case["label"] not in {c["label"] for c in out} | {c["label"] for c, _ in made}:
             made.append((case, n < past))
     return [c for c, is_past in made if is_past], [c for c, is_past in made if not is_past]
+
+
+def _free_at(eq, catalog, sizes, labels):
+    """The indices (and labels, where the sides read them) a case at ``sizes`` ranges over; None where the space
+    has no point at those sizes."""
+    free = statement_indices(eq, eq.sides, catalog, sizes, labels)
+    first = next(iter(eq.space.every(sizes, free)), None)
+    if first is None:
+        return None
+    if _labels_matter(eq.sides, first):
+        free |= set(first.label_names) | {"p"}
+    return free
 
 
 def _values_text(values):
@@ -277,12 +283,9 @@ def _cases(eq, catalog):
     combos = sorted(eq.space.size_choices(), key=lambda s: (int(np.prod(list(s.values()) or [1])), sorted(s.items())))
     out = []
     for sizes in combos:
-        free = statement_indices(eq, eq.sides, catalog, sizes, labels)
-        first = next(iter(eq.space.every(sizes, free)), None)
-        if first is None:
+        free = _free_at(eq, catalog, sizes, labels)
+        if free is None:
             continue
-        if _labels_matter(eq.sides, first):
-            free |= set(first.label_names) | {"p"}
         for point in eq.space.every(sizes, free):
             out.append(_case(point))
         if len(out) >= MAX_CASES:
