@@ -656,9 +656,7 @@ def _differs(eq, n, catalog, point, deep=False, shrink=True):
     """
     found = _differs_at(eq, n, catalog, point, deep)
     if found and shrink and not point.kink:
-        smaller = _shrunk(eq, n, catalog, point, deep)
-        if smaller is not None:
-            return _differs_at(eq, n, catalog, smaller, deep) or found
+        return _shrunk(eq, n, catalog, point, deep) or found
     return found
 
 
@@ -667,10 +665,11 @@ def _shrunk(eq, n, catalog, point, deep):
     times 1, 2 or 3)
     wherever the sides still differ there, so that a counterexample reads x = [1, -1, 0], not x = [-0.6205, ...]:
     never a value a declared domain or a label holds, never a point on a kink of what the statement differentiates
-    (there it claims nothing). None where no value could be made smaller."""
+    (there it claims nothing). The description of the smallest such point; None where no value could be made
+    smaller."""
     domain = domain_assumptions(eq)
     differentiated = [] if not has_derivative(eq, catalog) else _differentiated(eq, n, catalog)
-    values, changed = dict(point.values), False
+    values, found = dict(point.values), None
     for name, value in point.values.items():
         if name in point.label_names or name in domain:
             continue
@@ -679,15 +678,14 @@ def _shrunk(eq, n, catalog, point, deep):
             if np.array_equal(small, array):
                 break
             trial = dict(values, **{name: small if np.ndim(value) else float(small)})
-            at = Point(f"{point.label}, shrunk", dict(point.indices), trial, point.derived, False, point.labels)
-            if (not differentiated or not _on_a_kink_of(differentiated, eq, catalog, at)) and \
-                    _differs_at(eq, n, catalog, at, deep):
-                values, changed = trial, True
+            at = Point(f"{point.label}, shrunk to small integers", dict(point.indices), trial, point.derived, False,
+                       point.labels)
+            differs = (not differentiated or not _on_a_kink_of(differentiated, eq, catalog, at)) and \
+                _differs_at(eq, n, catalog, at, deep)
+            if differs:
+                values, found = trial, differs
                 break
-    if not changed:
-        return None
-    return Point(f"{point.label}, shrunk to small integers", dict(point.indices), values, point.derived, False,
-                 point.labels)
+    return found
 
 
 def _differs_at(eq, n, catalog, point, deep=False):
@@ -1131,14 +1129,15 @@ def _prove_link(eq, n, catalog):
         general_reason = "sympy could not simplify the symbolic-size difference to zero"
     except _ERRORS as exc:
         general_reason = str(exc) if isinstance(exc, NotEvaluable) else f"{type(exc).__name__}: {exc}"
-    second = _second_route(eq, n, catalog, general_diff, regions, general_proved)
+    beyond = _beyond(eq, catalog) if general_proved else []
+    second = _second_route(eq, n, catalog, general_diff, regions, general_proved, beyond or [])
     if general_proved and second.category != "range":
         return Proof(False, "", "the two routes disagree: at symbolic size the kernel proved it, but "
                                 f"{second.text}", refuted=second.refuted)
     if general_proved:
         if _fixed_size_in_sides(eq, n, catalog):
             return Proof(True, second.scope, "the statement is about its fixed size only", category="range")
-        if _beyond(eq, catalog) is None:
+        if beyond is None:
             return Proof(True, second.scope, f"not for all sizes: a factor of the sizes in the statement is zero at "
                                              f"every size up to {REACH} past the range, so no size beyond it could "
                                              f"check the symbolic-size proof", category="range")
@@ -1195,7 +1194,7 @@ def _sized_axes(eq, exprs, catalog):
     return out
 
 
-def _second_route(eq, n, catalog, general_diff, regions, general_proved):
+def _second_route(eq, n, catalog, general_diff, regions, general_proved, beyond=()):
     """The link at every size of its range with every value a symbol (the kernel on concrete sizes, without the
     translation to symbolic sizes), then, where that proves it, a witness search of the sides as written: a
     :class:`Proof` of category "range" when nothing tells the sides apart, else why not."""
@@ -1218,7 +1217,6 @@ def _second_route(eq, n, catalog, general_diff, regions, general_proved):
         witness = _general_witness(eq, n, catalog, general_diff, regions)
         if witness:
             return Proof(False, "", f"the sides differ at {witness}", refuted=True)
-    beyond = (_beyond(eq, catalog) or []) if general_proved else []
     witness = _scaled_witness(eq, n, catalog, choices or [{}]) or (
         beyond and _scaled_witness(eq, n, catalog, beyond, scales=(1,), draws=2))
     if witness:
@@ -1253,12 +1251,10 @@ def _size_gates(eq, catalog):
     """Every subexpression of the sides, and of the definitions they reach, that holds sizes and nothing else: a
     factor (D - 1)...(D - 6), a binomial, a max of sizes, zero at the sizes the second route looks at, would hide a
     mistranslation there."""
-    from derivations.equations.evaluate import reached_definitions
-
     names = set(eq.space.sizes)
     exprs = list(eq.sides)
     for side in eq.sides:
-        exprs += [d for d in reached_definitions(side, catalog)]
+        exprs += reached_definitions(side, catalog)
     gates = []
     for expr in exprs:
         for node in sp.preorder_traversal(sp.sympify(expr)):
