@@ -25,7 +25,7 @@ import sympy as sp
 from sympy.core.function import UndefinedFunction
 from sympy.core.relational import Relational
 
-from derivations.equations.evaluate import NotEvaluable
+from derivations.equations.evaluate import NotEvaluable, reached_definitions
 from derivations.equations.generalrules import definition_agrees, rule_agrees
 from derivations.equations.notation import DERIVATIVES, subs_free
 from derivations.equations.kernel import implied
@@ -97,14 +97,13 @@ class SymbolicSizes:
 
     @staticmethod
     def _names_in(eq, catalog):
-        """Every name a symbol of the statement, of the catalog's equations (definitions it may reach) or of the
-        space has: the translation's own indices never take one (an author's m_1 was the translation's first entry
-        index, and a false statement was proved)."""
+        """Every name a symbol of the statement, of the definitions it reaches or of the space has: the
+        translation's own indices never take one (an author's m_1 was the translation's first entry index, and a
+        false statement was proved)."""
         names = set(eq.space.bounds) | set(eq.space.sizes) | set(INDEX_NAMES)
-        equations = getattr(catalog, "equations", {})
-        for other in [eq, *(equations.values() if isinstance(equations, dict) else equations)]:
-            for side in getattr(other, "sides", ()):
-                names |= {a.name for a in sp.sympify(side).atoms(sp.Symbol)}
+        for side in eq.sides:
+            for expr in (side, *reached_definitions(side, catalog)):
+                names |= {a.name for a in sp.sympify(expr).atoms(sp.Symbol)}
         return names
 
     def _unused(self, name):
