@@ -396,8 +396,8 @@ class Interpreter:
         made = [n for n in value.atoms(*self._KINKED) if n not in before]
         if not made:
             return value
-        return value.xreplace({n: self._signed_value(n, list(n.args), lambda a, _, f=n.func: (
-            self.regions.positive(a) - self.regions.positive(-a)) * (a if f is sp.Abs else 1)) for n in made})
+        return value.xreplace({n: self._signed_value(n, list(n.args), self._abs_rule if n.func is sp.Abs else
+                                                     self._sign_rule) for n in made})
 
     def _ev_Frac(self, expr):
         bottom = self.ev(expr.args[1])
@@ -477,11 +477,19 @@ class Interpreter:
             return self.regions.from_source(expr, lambda: regions_rule(args[0], args))
         return expr.func(*args)
 
+    def _sign_rule(self, a, _=None):
+        """sign a for the prover: 1(a > 0) - 1(-a > 0), the regions' sign variables."""
+        return self.regions.positive(a) - self.regions.positive(-a)
+
+    def _abs_rule(self, a, _=None):
+        """|a| for the prover: sign a times a."""
+        return self._sign_rule(a) * a
+
     def _ev_Abs(self, expr):
-        return self._signed(expr, lambda a, _: (self.regions.positive(a) - self.regions.positive(-a)) * a)
+        return self._signed(expr, self._abs_rule)
 
     def _ev_sign(self, expr):
-        return self._signed(expr, lambda a, _: self.regions.positive(a) - self.regions.positive(-a))
+        return self._signed(expr, self._sign_rule)
 
     def _ev_Heaviside(self, expr):
         """H(a): 0 below 0, 1 above, and at 0 its second argument (sympy's default 1/2)."""
@@ -612,8 +620,7 @@ class Interpreter:
         a = self.ev(expr.args[0])
         entries = list(a) if _is_matrix(a) else [a]
         if len(entries) == 1:  # the norm of a scalar is |a|: a kink like |.|, never sympy's Abs (sign(0) = 0)
-            return self._signed_value(sp.Abs(entries[0], evaluate=False), entries,
-                                      lambda v, _: (self.regions.positive(v) - self.regions.positive(-v)) * v)
+            return self._signed_value(sp.Abs(entries[0], evaluate=False), entries, self._abs_rule)
         return sp.sqrt(sum(e ** 2 for e in entries))
 
     def _ev_Frobenius(self, expr):
