@@ -72,15 +72,6 @@ def _entire(e):
     return False
 
 
-def _values_in(e):
-    """The real values of ``e`` (symbols and entries that are not integers), and those that appear inside a sum."""
-    values = {a for a in e.atoms(sp.Symbol, sp.Indexed) if not a.is_integer
-              and not (isinstance(a, sp.Symbol) and any(a in s.variables for s in e.atoms(sp.Sum)))}
-    in_sums = set().union(*(s.function.atoms(sp.Symbol, sp.Indexed) for s in e.atoms(sp.Sum)))
-    return {a for a in values if not any(isinstance(b, sp.Indexed) and b.base == getattr(a, "base", None) and b != a
-                                         for b in values | in_sums)}, in_sums
-
-
 def null_zero_set(diff):
     """Whether the set where ``diff`` = 0 has measure zero, at every size and index value, so that an equality of it
     may be left out off the kinks.
@@ -94,18 +85,21 @@ def null_zero_set(diff):
     diff = sp.sympify(diff)
     if not _entire(diff):
         return False
-    alone, in_sums = _values_in(diff)
-    bound = set().union(*(s.variables for s in diff.atoms(sp.Sum)))
-    everything = {a for a in diff.atoms(sp.Symbol, sp.Indexed) | in_sums if not a.is_integer and a not in bound}
-    at_zero = sp.sympify(diff.xreplace({a: sp.Integer(0) for a in everything})).doit()
-    if at_zero.is_nonzero:
+    sums = diff.atoms(sp.Sum)
+    bound = set().union(*(s.variables for s in sums))
+    values = {a for a in diff.atoms(sp.Symbol, sp.Indexed) if not a.is_integer and a not in bound}  # sums' too
+    if sp.sympify(diff.xreplace({a: sp.Integer(0) for a in values})).doit().is_nonzero:
         return True
-    for v in alone - in_sums:
+    inside = set().union(*(s.function.atoms(sp.Symbol, sp.Indexed) for s in sums))
+    for v in values - inside:
+        if isinstance(v, sp.Indexed) and any(isinstance(b, sp.Indexed) and b.base == v.base and b != v
+                                             for b in values):
+            continue
         try:
-            lead = sp.Poly(diff, v).LC()
+            poly = sp.Poly(diff, v)
         except sp.PolynomialError:
             continue
-        if lead.is_Number and lead != 0 and sp.Poly(diff, v).degree() >= 1:
+        if poly.degree() >= 1 and poly.LC().is_Number and poly.LC() != 0:
             return True
     return False
 
