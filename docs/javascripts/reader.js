@@ -228,7 +228,10 @@
     if (c) {
       var table = element("table", "reader-counterexample");
       var caption = element("caption");
-      rich(caption, "Counterexample (check it by hand): " + c.case + (c.kink ? ", exactly on a kink" : ""));
+      // a valid subgradient's point on the kink is where the two choices part, not a counterexample
+      var head = v.status === "subgradient" ? "Where the two choices differ (check it by hand): "
+        : "Counterexample (check it by hand): ";
+      rich(caption, head + c.case + (c.kink ? ", exactly on a kink" : ""));
       table.appendChild(caption);
       var body = document.createElement("tbody");
       var row = function (label, value, isTex) {

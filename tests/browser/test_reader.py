@@ -222,6 +222,16 @@ def test_an_equal_verdict_is_typeset(reader_page):
     assert _raw_math(page, "details.reader-check[data-equation=svm-dl-dsj] .reader-verdict") == []
 
 
+def test_a_subgradient_verdict_shows_its_kink_point_typeset_and_calls_it_no_counterexample(reader_page):
+    page, _ = reader_page
+    verdict = _check_in_box(page, "hinge-derivative", r"\mathbb{1}(u \ge 0)")
+    assert verdict.get_attribute("data-status") == "subgradient"
+    caption = verdict.locator("caption").inner_text()
+    assert caption.startswith("Where the two choices differ") and "kink" in caption, caption
+    assert "Counterexample" not in verdict.inner_text()
+    assert _raw_math(page, "details.reader-check[data-equation=hinge-derivative] .reader-verdict") == []
+
+
 @pytest.mark.parametrize("line", [r"\mathbb", r"\frac{1}{s_j", r"s_j +"])
 def test_a_refused_line_shows_the_piece_typeset_never_a_repr(reader_page, line):
     page, _ = reader_page
