@@ -190,3 +190,53 @@ def test_an_equal_verdict_names_the_values_of_the_indices_it_was_checked_at():
     assert "C = 6" in v["message"] and "j = 1, 2, 3, 4, 5 or 6" in v["message"], v
     v = equal("problem-2", "reg-gradient", r"2 \lambda W")
     assert "N = 4" in v["message"] and "D = 4" in v["message"] and "C = 6" in v["message"], v
+
+
+# -- index values taken together (adversary round 4, R7) --------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "eq_id", "text"), [
+    ("problem-3", "softmax-dl-ds", r"f_j - \mathbb{1}(j = y_i)\mathbb{1}(y_i < 5)"),  # j = y_i only below the top class
+    ("problem-1", "ce-gradient", r"f_k - t_k \mathbb{1}(p \ne 5)"),
+    ("problem-2", "svm-dl-dsj", r"\mathbb{1}(s_j - s_{y_i} + 1 > 0) + \mathbb{1}(j = 3)\mathbb{1}(y_i = 4)"),
+    ("problem-3", "softmax-grad-wj", r"(f_j - \mathbb{1}(j = y_i)) x_i + \mathbb{1}(i = 1)\mathbb{1}(j = 5) x_i"),
+    ("problem-3", "softmax-dl-ds", r"f_j - \mathbb{1}(j = y_i) + (i - 1)(i - 2)(i - 3)(y_i - 1)"),
+])
+def test_a_line_wrong_only_at_a_pair_of_index_values_is_not_equal(name, eq_id, text):
+    not_equal(name, eq_id, text)
+
+
+def test_a_line_that_computes_with_indices_says_it_was_checked_at_every_pair():
+    v = equal("problem-3", "softmax-dl-ds", r"f_j - \delta_{j y_i}")
+    assert "every pair of values of i = 1 to 4, j = 1 to 5 and y_i = 1 to 5 at C = 5" in v["message"], v
+    # a line that reads entries only skips those cases (a value no case before had is every line's) and says nothing
+    v = equal("problem-2", "svm-grad-wyi", r"-\sum_{j \neq y_i} \mathbb{1}(s_j - s_{y_i} + 1 > 0)\, x_i")
+    assert "every pair" not in v["message"] and "y_i = 1, 2, 3, 4, 5" in v["message"], v
+
+
+# -- points the line cannot know (adversary round 4, R0) --------------------------------------------------------------
+
+def test_the_points_are_drawn_from_the_line_so_none_is_written_to_vanish_at_them(monkeypatch):
+    """A polynomial that is 0 at every point a fixed seed visits passes that seed's points: the seed of a line is drawn
+    from the line itself, so the points it meets are not those it was built for."""
+    import sympy as sp
+    from derivations.equations import reader
+
+    page("problem-2")  # built first: the build's own checks of its mutants draw points too
+    seen, points = [], reader._points
+
+    def spy(*args, **kw):
+        out = points(*args, **kw)
+        seen.extend(out)
+        return out
+
+    monkeypatch.setattr(reader, "_points", spy)
+    own = r"\mathbb{1}(u > 0)"
+    verdict("problem-2", "hinge-derivative", own, seed=0)  # the points a fixed seed visits (the old default)
+    monkeypatch.setattr(reader, "_points", points)
+    values = sorted({v for p in seen for v in p.subs.values()})
+    assert 10 < len(values) < 40, (len(seen), len(values))
+    line = own + " + " + " ".join(f"(u - {sp.latex(v)})" if v >= 0 else f"(u + {sp.latex(-v)})" for v in values)
+    # the line is built for the points of the seed the own line drew; a fixed seed would meet those again
+    first = verdict("problem-2", "hinge-derivative", line, seed=0)
+    assert first["status"] == "equal", (line, first)  # the danger: a wrong line passes the points it was built for
+    assert verdict("problem-2", "hinge-derivative", line)["status"] == "not-equal"

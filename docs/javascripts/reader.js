@@ -231,7 +231,9 @@
       // a valid subgradient's point on the kink is where the two choices part, not a counterexample
       var head = v.status === "subgradient" ? "Where the two choices differ (check it by hand): "
         : "Counterexample (check it by hand): ";
-      rich(caption, head + c.case + (c.kink ? ", exactly on a kink" : ""));
+      // a case without sizes or indices is labelled "every value": the point itself says where
+      var where = [c.case === "the point shown" ? "" : c.case, c.kink ? "exactly on a kink" : ""].filter(Boolean);
+      rich(caption, head + (where.join(", ") || "at this point"));
       table.appendChild(caption);
       var body = document.createElement("tbody");
       var row = function (label, value, isTex) {

@@ -178,7 +178,8 @@ class Case:
     """One instance of a statement: its sizes, indices and labels, and the value of each of the page's symbols."""
 
     def __init__(self, data, columns, rows):
-        self.label = data["label"]
+        # a case of no size, index or label ("every value" in the build's words) is where the counterexample shows
+        self.label = data["label"] if data["label"] != "every value" else "the point shown"
         self.indices = dict(data["indices"])
         self.labels = {k: list(v) for k, v in data.get("labels", {}).items()}
         self.values = {}
@@ -192,6 +193,7 @@ class Case:
                 self.values[name] = decode(value)
         self.primitive = [sp.Symbol(n, **a) for n, a in data["primitive"]]
         self.spread = bool(data.get("spread"))  # one index or label at another value than the distinct case's
+        self.pairs = bool(data.get("pairs"))  # a case of the pairs of index values (read only by a line that needs it)
         self.columns, self.rows = columns, rows
 
 
@@ -201,6 +203,7 @@ class Equation:
         self.sides = [decode(s) for s in data["sides"]]
         self.cases = [Case(c, page.columns, page.rows) for c in data["cases"]]
         self.sizes = data.get("sizes", "")
+        self.pairs = data.get("pairs", "")  # what the cases of every pair of index values cover, in words
         self.mutants = [dict(m, tree=decode(m["tree"])) for m in data.get("mutants", [])]
         self.notation = data.get("notation", [])
         self.bound = set(data.get("bound", []))
@@ -341,6 +344,7 @@ class Check:
         self.piecewise = False
         self.scales = set()
         self.visited = []  # (case, point) of every point of the verdict: a mistake's name is confirmed on them
+        self.pairs = True  # whether the cases of every pair of index values are the line's (_index_arithmetic)
 
     def tick(self):
         if time.monotonic() > self.deadline:
@@ -684,11 +688,38 @@ def _between(symbols, kinks, rng, deadline):
 
 # -- the verdict -----------------------------------------------------------------------------------------------------
 
+SIZES = frozenset({"C", "D", "N"})
+
+
+def _index_arithmetic(tree, labels):
+    """Whether a line computes with an index or the label of a sample as a number, outside a subscript and a sum's
+    plain limits (1(j = y_i), (i - 1)(i - 2), 1(j <= 3), \\delta_{jk}, a sum from i): its value may then differ from
+    the page's at a pair of index values only, so the cases of every pair (reader_export) are its to pass."""
+    def simple(limit):
+        return limit.is_Integer or limit is sp.S.NaN or (limit.is_Symbol and limit.name in SIZES) or (
+            isinstance(limit, sp.Indexed) and limit.base.label.name in labels and limit.indices[0].is_Symbol)
+
+    def walk(e):
+        if isinstance(e, sp.Indexed):  # the entry it reads; a label read as a value is a number
+            return e.base.label.name in labels
+        if isinstance(e, SumOver):
+            return walk(e.args[0]) or not all(simple(x) for x in (e.args[2], e.args[3], e.args[4]))
+        if isinstance(e, sp.Symbol):
+            return bool(e.is_integer) and e.name not in SIZES
+        return any(walk(a) for a in e.args)
+
+    return walk(sp.sympify(tree))
+
+
 def _judge(page, eq, todo, target, deadline, seed):
     rng = random.Random(seed)
     check = Check(deadline)
     on_kinks = []  # differences at points exactly on a kink: a subgradient may be the reader's choice
+    labels = set(eq.cases[0].labels) if eq.cases else set()
+    check.pairs = any(_index_arithmetic(side, labels) for side in todo)
     for case in eq.cases:
+        if case.pairs and not check.pairs:
+            continue
         ev = Evaluator(page, case, deadline)
         try:
             page_value = ev.ev(target)
@@ -820,12 +851,18 @@ def _equal(eq, check):
         kink = (f", {check.kink_points} of them exactly on a kink and {check.beside_points} beside one"
                 if check.kink_points or check.beside_points else "")
         return {"status": "equal", "how": "points",
-                "message": f"equal at {check.points} points{kink}, at the sizes {eq.sizes} and values of "
+                "message": f"equal at {check.points} points{kink}, at the sizes {eq.sizes}{_pairs_text(eq, check)} "
+                           f"and values of "
                            f"magnitude {scales}, each compared exactly: piecewise, so checked at points, not "
                            f"proved. {_convention(eq)}"}
     return {"status": "equal", "how": "proved",
-            "message": f"equal: proved by the engine's kernel at the equation's sizes ({eq.sizes}), for every real "
+            "message": f"equal: proved by the engine's kernel at the equation's sizes ({eq.sizes}"
+                       f"{_pairs_text(eq, check)}), for every real "
                        f"value of the symbols, and re-checked apart at {check.points} points of magnitude {scales}."}
+
+
+def _pairs_text(eq, check):
+    return f", and {eq.pairs}" if eq.pairs and check.pairs else ""
 
 
 def _convention(eq):
@@ -1151,7 +1188,16 @@ def _braced(text):
     return "".join(out), origin
 
 
-def judge(page, eq_id, text, seconds=SECONDS, seed=0):
+def _seed_of(eq_id, text):
+    """The points' seed of a line: drawn from the line itself (a polynomial hash of the equation and the text, the same
+    in CPython and Pyodide), so no line can be written to vanish at points known before it was written."""
+    h = 0
+    for ch in f"{eq_id}\n{text}":
+        h = (h * 1000003 + ord(ch)) % (2 ** 61 - 1)
+    return h
+
+
+def judge(page, eq_id, text, seconds=SECONDS, seed=None):
     """The verdict on a reader's ``text`` (LaTeX: a right side, or a whole step ``left = right``) for equation ``eq_id``.
 
     Returns a dict: ``status`` is ``equal``, ``not-equal``, ``subgradient`` (equal off a kink, and on it another
@@ -1199,7 +1245,7 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     if not todo:
         return dict(out, status="undecided", message="Your line is the page's own left side: write what it equals.")
     try:
-        return dict(out, **_judge(page, eq, todo, target, deadline, seed))
+        return dict(out, **_judge(page, eq, todo, target, deadline, _seed_of(eq_id, text) if seed is None else seed))
     except TimeoutError:
         return dict(out, status="undecided", timed_out=True,
                     message=f"timed out: the check took longer than {seconds:g} s and was stopped; nothing is said "

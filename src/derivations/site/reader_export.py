@@ -44,7 +44,8 @@ KINDS = ("identity", "gradient")  # the statements a reader re-derives (a defini
 WHEELS_DIR = Path(".cache") / "reader-wheels"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 MAX_CASES = 5  # the smallest sizes first, until this many cases, then one where every size and index differs
-MAX_SPREAD_CASES = 12  # and beside it, each index and the label of sample i at each of its other values (at most)
+PAIR_ROWS = (4, 3, 6)  # the batch a one-sample point is a sample of, for the pairs (the first unlike C and D)
+MAX_SPREAD_CASES = 40  # and beside it, points taking every pair of values of two indices or the label of sample i
 MAX_MUTANTS = 40
 
 
@@ -137,19 +138,55 @@ def _distinct_case(eq, catalog, labels):
         return None
     points = list(itertools.islice(eq.space.every(sizes, free), 5000))
     best = max(points, key=_spread)
-    # and the points that differ from it in one index, or in the label of sample i, only: every value of j, p, k
-    # and y_i at these sizes (a term such as (j - 1)(j - 2)(j - 3) vanishes at every j of the smallest sizes)
-    mine = _coordinates(best)
-    at = int(best.indices.get("i", 1)) - 1
-    near = []
-    for point in points:
-        theirs = _coordinates(point)
-        if theirs.keys() != mine.keys():
-            continue
-        differ = [k for k in mine if mine[k] != theirs[k]]
-        if len(differ) == 1 and (not isinstance(differ[0], tuple) or differ[0][1] == at):
-            near.append(point)
-    return [_case(_widened(best))] + [dict(_case(_widened(p)), spread=True) for p in near[:MAX_SPREAD_CASES]]
+    # and points where every pair of the statement's own coordinates (i, j, k, p and the label of sample i) takes
+    # every pair of its values at these sizes: a term such as (j - 1)(j - 2)(j - 3) vanishes at every j of the
+    # smallest sizes, and 1(j = y_i) 1(j <= 3) or 1(i = 2) 1(j = 2) differ from the page only at a pair of values
+    # (a point of one sample's is taken as each sample i of a batch of PAIR_ROWS rows in turn: i is a coordinate too)
+    if _one_sample(best):
+        rows = next(n for n in PAIR_ROWS if n not in {int(best.indices.get(k, 0)) for k in ("C", "D")})
+        points = [_as_sample(p, i, rows) for p in points for i in range(1, rows + 1)]
+        best = _widened(best)
+    out, seen = [_case(_widened(best))], {a for a in _pairs_of(best) if len(a) == 1}
+    for point in _pair_cover(points, best):
+        # a case with a value no case before had is every line's; one that adds pairs only, a line's that computes
+        # with an index (reader._index_arithmetic)
+        singles = {a for a in _pairs_of(point) if len(a) == 1}
+        out.append(dict(_case(_widened(point)), spread=True, pairs=singles <= seen))
+        seen |= singles
+    return out
+
+
+def _own(point):
+    """{name: value} of a point's indices (sizes left out) and the label of sample i, as ``y_i``."""
+    own = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
+    for name in sorted(point.label_names):
+        labels = np.asarray(point.values[name]).reshape(-1).tolist()
+        at = own.get("i", 1) - 1
+        if 0 <= at < len(labels):
+            own[f"{name}_i"] = int(labels[at])
+    return own
+
+
+def _pairs_of(point):
+    own = sorted(_own(point).items())
+    return {(a, b) for a, b in itertools.combinations(own, 2)} | {(a,) for a in own}
+
+
+def _pair_cover(points, best):
+    """Points (best's first left out) until every pair of values two of the own coordinates (:func:`_own`) take
+    together somewhere at these sizes, and every single value, is taken by one of them (greedy: the point that takes
+    the most pairs not taken yet, then the most distinct values): a covering array of strength 2, at most
+    MAX_SPREAD_CASES."""
+    pairs = [(_pairs_of(p), _spread(p), n) for n, p in enumerate(points)]
+    left = set().union(*(q for q, _, _ in pairs)) - _pairs_of(best)
+    out = []
+    while left and len(out) < MAX_SPREAD_CASES:
+        taken, _, n = max(pairs, key=lambda q: (len(q[0] & left), q[1], -q[2]))
+        if not taken & left:
+            break
+        out.append(points[n])
+        left -= taken
+    return out
 
 
 def _coordinates(point):
@@ -301,13 +338,23 @@ def _cases(eq, catalog):
     out += [c for c in unseen if c["label"] not in {d["label"] for d in out}]
     # each size, and every value each index and label of sample i took: a line is checked there only (a term that
     # vanishes at each of them is not seen), never "every j" of any size
-    shown = {", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES) for c in out} - {""}
+    # (the cases of every pair of index values are said apart: a line that computes with no index skips them)
+    kept = [c for c in out if not c.get("pairs")]
+    shown = {", ".join(f"{k} = {v}" for k, v in c["indices"].items() if k in SIZE_NAMES) for c in kept} - {""}
     sizes_text = "; ".join(sorted(shown, key=lambda t: [int(x) for x in re.findall(r"\d+", t)])) or "no size"
-    values = _seen(out)
+    values = _seen(kept)
     varying = sorted(k for k, v in values.items() if k not in SIZE_NAMES and len(v) > 1)
     if varying:
         sizes_text += ", at " + "; ".join(f"{k} = {_values_text(values[k])}" for k in varying)
-    return out, sizes_text
+    paired = [c for c in out if c.get("pairs")]
+    pairs_text = ""
+    if paired:
+        ranges = {k: v for k, v in _seen(paired).items() if k not in SIZE_NAMES}
+        names = [f"{k} = {min(v)} to {max(v)}" for k, v in sorted(ranges.items())]
+        at = ", ".join(f"{k} = {v}" for k, v in paired[0]["indices"].items() if k in SIZE_NAMES)
+        pairs_text = (f"every pair of values of {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1
+                      else f"every value of {names[0]}") + (f" at {at}" if at else "")
+    return out, sizes_text, pairs_text
 
 
 def _first_difference(a, b):
@@ -448,11 +495,11 @@ def _warn(text):
 
 
 def _entry(eq, catalog, bold):
-    cases, sizes = _cases(eq, catalog)
+    cases, sizes, pairs = _cases(eq, catalog)
     notation, bound = _notation(eq, bold)
     entry = {
         "id": eq.id, "number": eq.shown_number, "kind": eq.kind, "title": eq.title,
-        "sides": [reader.encode(s) for s in eq.sides], "cases": cases, "sizes": sizes,
+        "sides": [reader.encode(s) for s in eq.sides], "cases": cases, "sizes": sizes, "pairs": pairs,
         "notation": notation, "bound": bound, "right": latex(eq.sides[-1], bold=bold),
         "hint": _hint(eq.sides[-1], bold), "mutants": [],
     }
