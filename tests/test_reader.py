@@ -391,3 +391,137 @@ def test_a_prime_on_a_functions_value_is_refused_as_a_derivative_to_write_out(eq
     verdict = judge(page("problem-1" if eq_id != "hinge-derivative" else "problem-2"), eq_id, text)
     assert verdict["status"] == "parse-error" and r"\frac{d}{dz}" in verdict["message"], verdict
     assert judge(page("problem-2"), "svm-batch-gradient", r"\frac{1}{N} X' G + 2 \lambda W")["status"] == "equal"
+
+
+# -- the notations students write (adversary round 3, F7, F10, F13): read as LaTeX means them -----------------------
+
+def test_a_square_root_is_a_power_of_one_half_and_an_odd_root_the_real_one():
+    from derivations.equations.parse import same
+    z = sp.Symbol("z", real=True)
+    (read,) = _read(r"\sqrt{z^2 + 1}", "problem-1")
+    assert read == sp.Pow(z ** 2 + 1, sp.Rational(1, 2), evaluate=False) or same(read, sp.sqrt(z ** 2 + 1)), read
+    (read,) = _read(r"\sqrt[4]{z}", "problem-1")
+    assert isinstance(read, sp.Pow) and read.exp == sp.Rational(1, 4), read
+    for typed in ("√(z^2 + 1)", r"\sqrt{z^{2} + 1}"):
+        assert same(_read(typed, "problem-1")[0], _read(r"\sqrt{z^2 + 1}", "problem-1")[0]), typed
+    (read,) = _read(r"\sqrt[3]{z}", "problem-1")  # sign(z) |z|^{1/3}: the cube root of -8 is -2
+    assert sp.sympify(read).xreplace({z: -8}).doit() != 0 and read.has(sp.Abs), read
+    (read,) = _read(r"\sqrt z^2", "problem-1")  # LaTeX's (\sqrt{z})^2: the root takes one token
+    assert isinstance(read, sp.Pow) and read.exp == 2 and isinstance(read.base, sp.Pow), read
+    _refused(r"\sqrt[u]{u}", r"a root \sqrt[n]{x} has a whole number n >= 2", eq_id="hinge-derivative")
+    _refused(r"\sqrt[3{u}", r"is never closed", eq_id="hinge-derivative")
+
+
+def test_a_root_records_its_base_as_an_argument_that_must_not_be_negative():
+    from derivations.equations.interpret import Interpreter
+    u = sp.Symbol("u", real=True)
+
+    class At(Interpreter):
+        def symbol(self, name):
+            return u
+
+    ev = At()
+    ev.ev(_read(r"\sqrt{u + 1}")[0])
+    assert u + 1 in ev.real_arguments, ev.real_arguments
+
+
+def test_floor_and_ceiling_are_read():
+    u = sp.Symbol("u", real=True)
+    (read,) = _read(r"\lfloor u \rfloor + \left\lceil \frac{u}{2} \right\rceil")
+    assert read.has(sp.floor) and read.has(sp.ceiling), read
+    (read,) = _read("⌊u⌋")
+    assert isinstance(read, sp.floor) and read.args[0] == u, read
+    _refused(r"\lfloor u", r"“\lfloor” of “\lfloor u” is never closed", eq_id="hinge-derivative")
+    _refused(r"\lfloor u \rceil", r"expected “\rfloor”", eq_id="hinge-derivative")
+
+
+def test_an_upright_e_is_euler_s_number_and_a_plain_e_where_the_page_has_none():
+    from derivations.equations.parse import SymbolTable, parse_expression
+    z = sp.Symbol("z", real=True)
+    for text in (r"\mathrm{e}", r"\operatorname{e}", r"\mathrm e", "e"):
+        (read,) = _read(text, "problem-1")
+        assert read == sp.E, (text, read)
+        (read,) = _read(text + "^{z}", "problem-1")
+        assert read == sp.exp(z, evaluate=False), (text, read)
+    e = sp.Symbol("e", real=True)
+    table = SymbolTable.of(e, z)  # a page whose notation has a value e: a plain e is it, an upright e is Euler's
+    assert parse_expression("e z", table) == sp.Mul(e, z, evaluate=False)
+    assert parse_expression(r"\mathrm{e} z", table) == sp.Mul(sp.E, z, evaluate=False)
+
+
+def test_hyperbolic_functions_are_read():
+    z = sp.Symbol("z", real=True)
+    (read,) = _read(r"\tanh(z/2) + \sinh z + \operatorname{cosh}(z)", "problem-1")
+    assert read.has(sp.tanh) and read.has(sp.sinh) and read.has(sp.cosh), read
+    (read,) = _read(r"\tanh^{2}(z)", "problem-1")  # the square of tanh z, as sympy prints it
+    assert read == sp.Pow(sp.tanh(z, evaluate=False), 2, evaluate=False), read
+    _refused(r"\tanh^{-1}(z)", r"\tanh^{-1} is the inverse function", eq_id="softplus-derivative", name="problem-1")
+
+
+def test_a_transpose_before_the_subscript_is_the_entry_s_transpose():
+    from derivations.equations.parse import same
+    for text in (r"w^T_j x_i", r"w^{T}_{j} x_i", r"\mathbf{w}^\top_j \mathbf{x}_i", "w_jᵀ x_i", "wᵀ_j x_i"):
+        (read,) = _read(text)
+        assert same(read, _read(r"w_j^T x_i")[0]), (text, read)
+    (read,) = _read(r"s^2_j")  # x^2_i is x_i^2, as LaTeX sets it
+    assert same(read, _read(r"s_j^2")[0]), read
+    _refused(r"w^T_j_i x_i", "“_”", eq_id="svm-grad-wj")  # one subscript only
+
+
+def test_bars_written_as_commands_are_absolute_values_and_norms():
+    from derivations.equations.notation import Norm
+    from derivations.equations.parse import same
+    for text in (r"\lvert u \rvert", r"\left\lvert u \right\rvert", r"\vert u \vert"):
+        assert same(_read(text)[0], _read("|u|")[0]), text
+    for text in (r"\lVert x_i \rVert", r"\left\lVert x_i \right\rVert", r"\Vert x_i \Vert", "‖x_i‖"):
+        assert isinstance(_read(text)[0], Norm), text
+
+
+def test_unicode_a_keyboard_types_is_the_latex_it_stands_for():
+    from derivations.equations.parse import same
+    for typed, tex, name in [
+        ("σ(z) − τ", r"\sigma(z) - \tau", "problem-1"), ("σ(z) – τ", r"\sigma(z) - \tau", "problem-1"),
+        ("2λW", r"2 \lambda W", "problem-2"), ("2 × λ · W", r"2 \times \lambda \cdot W", "problem-2"),
+        ("u² + u³ + u⁻¹", "u^2 + u^3 + u^{-1}", "problem-2"), ("∑_{j=1}^{C} s_j", r"\sum_{j=1}^{C} s_j", "problem-2"),
+        ("Σ_{j=1}^{C} s_j", r"\sum_{j=1}^{C} s_j", "problem-2"),
+        ("[u ≤ 0] + [u ≥ 0] + [u ≠ 1]", r"[u \leq 0] + [u \geq 0] + [u \neq 1]", "problem-2"),
+        ("\u200bu\u00a0+\u2009u\ufeff", "u + u", "problem-2"),
+    ]:
+        assert same(_read(typed, name)[0], _read(tex, name)[0]), typed
+    verdict = _refused("u \u2603 u", "cannot read", eq_id="hinge-derivative")  # a character with no meaning
+    assert "\u2603" in verdict["message"], verdict
+
+
+def test_a_division_and_a_sign_in_a_sum_s_body_are_the_body_s():
+    from derivations.equations.notation import Frac, Partial, SumOver
+    (read,) = _read(r"\sum_{j=1}^{C} e^{s_j}/e^{s_1}")
+    assert isinstance(read, SumOver) and isinstance(read.args[0], Frac), read
+    (read,) = _read(r"\sum_{j \neq y_i} -\mathbb{1}(s_j > 0) s_j")
+    assert isinstance(read, SumOver) and sp.sympify(read.args[0]).could_extract_minus_sign(), read
+    (read,) = _read(r"\frac{d}{du}\max(0, u)/2")  # the derivative of the rest of the term, as \sum's body
+    assert isinstance(read, Partial) and isinstance(read.args[0], Frac), read
+
+
+def test_a_logarithm_to_a_base_is_the_log_over_the_log_of_the_base():
+    from derivations.equations.notation import Frac
+    z = sp.Symbol("z", real=True)
+    (read,) = _read(r"\log_2 z", "problem-1")
+    assert read == Frac(sp.log(z, evaluate=False), sp.log(2, evaluate=False)), read
+    (read,) = _read(r"\log_{10}(1 + z)", "problem-1")
+    assert isinstance(read, Frac) and read.args[1] == sp.log(10, evaluate=False), read
+    verdict = _refused(r"\log_1 z", "a logarithm to base 1 has no value", eq_id="softplus-stable", name="problem-1")
+    assert "“_” is not part of the notation" not in verdict["message"], verdict
+
+
+def test_cases_without_otherwise_are_a_piecewise_with_no_value_where_none_holds():
+    from derivations.equations.notation import Ind
+    from derivations.equations.parse import SymbolTable, parse_equation
+    u = sp.Symbol("u", real=True)
+    (read,) = _read(r"\begin{cases} 1 & u > 0 \\ 0 & u < -1 \end{cases}")
+    assert isinstance(read, sp.Piecewise) and len(read.args) == 2, read
+    assert sp.Piecewise(*read.args).subs(u, sp.Rational(-1, 2)) is sp.nan
+    (read,) = _read(r"\begin{cases} 1 & u > 0 \\ 0 & \text{otherwise} \end{cases}")  # a value everywhere
+    assert not read.has(sp.Piecewise) and read.has(Ind), read
+    # a page's own two-case brace (the printer's, complementary) reads as before: a sum of indicators
+    (page_side,) = parse_equation(r"\begin{cases} 1 & u > 0 \\ 0 & u \le 0 \end{cases}", SymbolTable.of(u))
+    assert not page_side.has(sp.Piecewise) and page_side.has(Ind), page_side

@@ -12,6 +12,7 @@ import json
 import time
 
 import pytest
+import sympy as sp
 
 from derivations.equations import CATALOG
 from derivations.equations.reader import Page, judge
@@ -240,3 +241,89 @@ def test_the_points_are_drawn_from_the_line_so_none_is_written_to_vanish_at_them
     first = verdict("problem-2", "hinge-derivative", line, seed=0)
     assert first["status"] == "equal", (line, first)  # the danger: a wrong line passes the points it was built for
     assert verdict("problem-2", "hinge-derivative", line)["status"] == "not-equal"
+
+
+# -- the notations students write, read as LaTeX means them (adversary round 3, F7, F10, F13) -----------------------
+# Each was a parse-error (or, for cases with a gap, a wrong "equal") before: a right line is equal, a wrong one not.
+
+NOTATIONS = [
+    # \sqrt{x} and \sqrt[n]{x}: sqrt(z^2) = |z|
+    ("problem-1", "softplus-stable", r"\max(0, z) + \log(1 + e^{-\sqrt{z^2}})",
+     r"\max(0, z) + \log(1 + e^{-\sqrt{z^2 + 1}})"),
+    ("problem-1", "softplus-stable", r"\max(0, z) + \log(1 + e^{-\sqrt[4]{z^4}})",
+     r"\max(0, z) + \log(1 + e^{-\sqrt[4]{z^2}})"),
+    ("problem-2", "hinge-derivative", r"\mathbb{1}(\sqrt[3]{u} > 0)", r"\mathbb{1}(\sqrt[3]{u} > -1)"),  # the real root
+    # \lfloor x \rfloor, \lceil x \rceil
+    ("problem-2", "hinge-derivative", r"\lceil \frac{u}{1 + |u|} \rceil", r"\lfloor \frac{u}{1 + |u|} \rfloor"),
+    ("problem-2", "hinge-derivative", r"-\left\lfloor -\frac{u}{1 + |u|} \right\rfloor",
+     r"\left\lceil \frac{u}{2} \right\rceil"),
+    # \mathrm{e}, \operatorname{e}: Euler's number (and a plain e, on a page with no e of its own)
+    ("problem-1", "softplus-stable", r"\mathrm{e}^{0} \log(1 + \mathrm{e}^{z})", r"\log(1 + \mathrm{e}^{-z})"),
+    ("problem-1", "softplus-stable", r"\log(\mathrm{e}) \log(1 + \operatorname{e}^{z})",
+     r"\log(1 + \operatorname{e}) \log(1 + e^{z})"),
+    ("problem-1", "softplus-stable", r"\log(e) \log(1 + e^{z})", r"e \log(1 + e^{z})"),
+    # \tanh, \sinh, \cosh
+    ("problem-1", "softplus-derivative", r"\frac{1}{2} + \frac{1}{2}\tanh(z/2)", r"\tanh(z)"),
+    ("problem-1", "softplus-derivative", r"\frac{1}{2} + \frac{\sinh(z/2)}{2\cosh(z/2)}",
+     r"\frac{1}{2} + \frac{\sinh(z)}{2\cosh(z/2)}"),
+    # w^T_j: the transpose written before the subscript
+    ("problem-2", "svm-grad-wj", r"\mathbb{1}(w^T_j x_i - w^T_{y_i} x_i + 1 > 0) x_i",
+     r"\mathbb{1}(w^T_j x_i - w^T_{y_i} x_i > 0) x_i"),
+    ("problem-2", "svm-grad-wj",
+     r"\mathbb{1}(\mathbf{w}^\top_j \mathbf{x}_i - \mathbf{w}^\top_{y_i} \mathbf{x}_i + 1 > 0) \mathbf{x}_i",
+     r"\mathbb{1}(\mathbf{w}^\top_{y_i} \mathbf{x}_i - \mathbf{w}^\top_j \mathbf{x}_i + 1 > 0) \mathbf{x}_i"),
+    # \lvert u \rvert, \lVert u \rVert
+    ("problem-2", "hinge-derivative", r"\mathbb{1}(\lvert u \rvert + u > 0)", r"\mathbb{1}(\left\lvert u \right\rvert > 0)"),
+    ("problem-2", "hinge-derivative", r"\mathbb{1}(\lVert u \rVert + u > 0)", r"\mathbb{1}(\lVert u \rVert > 0)"),
+    # Unicode a keyboard types: Greek letters, minus signs, superscripts, signs, invisible spaces
+    ("problem-1", "bce-gradient", "σ(z) − τ", "σ(z) + τ"),
+    ("problem-1", "bce-gradient", "σ(z) – τ", "σ(z) – τ²"),
+    ("problem-2", "reg-gradient", "2λW", "λ²W"),
+    ("problem-2", "reg-gradient", "2 × λ W", "2 · λ · λ W"),
+    ("problem-2", "hinge-derivative", "\\mathbb{1}(u³ > 0)", "\\mathbb{1}(u² > 0)"),
+    ("problem-2", "hinge-derivative", "\\mathbb{1}(u\u200b > 0)", "\\mathbb{1}(u\u00a0≥ 0) + \\mathbb{1}(u ≤ -1)"),
+    ("problem-2", "hinge-derivative", "1 - \\mathbb{1}(u ≤ 0)", "\\mathbb{1}(u ≠ 0)"),
+    # a / inside a sum's body and a derivative's; a sign starting a sum's body
+    ("problem-1", "ce-logsumexp", r"\log(\sum_{j=1}^{C} e^{s_j}/e^{s_p})", r"\log(\sum_{j=1}^{C} e^{s_j}/e^{s_j})"),
+    ("problem-1", "ce-one-hot", r"-\sum_{k=1}^{C} t_k \log f_k / 1", r"-\sum_{k=1}^{C} t_k \log f_k / 2"),
+    ("problem-1", "softplus-derivative", r"\frac{d}{dz}\log(1 + e^{z})/1", r"\frac{d}{dz}\operatorname{softplus}(2z)/2"),
+    ("problem-2", "svm-dl-dsyi", r"\sum_{j \neq y_i} -\mathbb{1}(s_j - s_{y_i} + 1 > 0)",
+     r"\sum_{j \neq y_i} -\mathbb{1}(s_j - s_{y_i} > 0)"),
+    # \log_2, \log_{10}: the log to that base
+    ("problem-1", "softplus-stable", r"\log_{10}(1 + e^{z}) \log(10)", r"\log_{10}(1 + e^{z})"),
+    ("problem-1", "softplus-stable", r"\frac{\log_2(1 + e^{z})}{\log_2 e}", r"\log_2(1 + e^{z})"),
+]
+
+
+@pytest.mark.parametrize("name, eq_id, right, wrong", NOTATIONS,
+                         ids=[f"{n}-{eq_id}" for n, (_, eq_id, _, _) in enumerate(NOTATIONS)])
+def test_a_notation_students_write_is_read_as_latex_means_it(name, eq_id, right, wrong):
+    equal(name, eq_id, right)
+    not_equal(name, eq_id, wrong)
+
+
+def test_a_square_root_of_a_negative_value_has_no_value():
+    """\\sqrt{z} has no real value for z < 0: the line differs there from the page's side, which has one."""
+    v = not_equal("problem-1", "softplus-stable", r"\max(0, z) + \log(1 + e^{-|z|}) + \sqrt{z} - \sqrt{|z|}")
+    assert sp.Rational(v["counterexample"]["point"]["z"]) < 0, v
+    assert "no real value" in v["message"], v
+
+
+def test_cases_with_a_gap_have_no_value_where_no_case_holds():
+    """F13: cases without "otherwise" say nothing where no case holds; they were read as 0 there ("equal")."""
+    v = not_equal("problem-2", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u < -1 \end{cases}")
+    assert -1 <= sp.Rational(v["counterexample"]["point"]["u"]) <= 0, v  # a point in the gap
+    assert "no real value" in v["message"], v
+    v = not_equal("problem-2", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u < 0 \end{cases}")
+    assert sp.Rational(v["counterexample"]["point"]["u"]) == 0, v  # the gap is the kink itself
+    # cases that cover every value stay equal, in either order, with or without "otherwise"
+    equal("problem-2", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u \le 0 \end{cases}")
+    equal("problem-2", "hinge-derivative", r"\begin{cases} 0 & \text{if } u \le 0, \\ 1 & \text{if } u > 0 \end{cases}")
+    equal("problem-2", "hinge-derivative", r"\begin{cases} 1 & \text{if } u > 0 \\ 0 & \text{otherwise} \end{cases}")
+
+
+def test_overlapping_cases_take_the_first_that_holds():
+    """Where two cases hold (0 < u < 1 here) the first is taken, as a teacher reads a cases brace top down."""
+    equal("problem-2", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u < 1 \end{cases}")
+    v = not_equal("problem-2", "hinge-derivative", r"\begin{cases} 0 & u < 1 \\ 1 & u > 0 \end{cases}")
+    assert 0 < sp.Rational(v["counterexample"]["point"]["u"]) < 1, v

@@ -29,7 +29,7 @@ def test_every_equation_on_the_site_reads_back_as_what_was_checked(eq):
             assert same(shown, checked), f"{eq.id}: the page shows {canonical(shown)}, the checks saw {canonical(checked)}"
 
 
-SCALARS = [z, u, c, s[j], s[k], s[1], s[y[i]], sp.Integer(2), sp.Integer(3)]
+SCALARS = [z, u, c, s[j], s[k], s[1], s[y[i]], sp.Integer(2), sp.Integer(3), sp.E]  # e: Euler's number
 TABLE = SymbolTable.of(*SCALARS, w[j], x[i], W, X, C, p)
 
 
@@ -72,6 +72,13 @@ def _combine(children):
         pair.map(lambda t: Dot(w[j] + w[y[i]], x[i]) * t[0]),
         children.map(lambda a: sp.Mul(a, Transpose(X), W, evaluate=False)),
         children.map(lambda a: sp.Mul(sp.Integer(-1), a, evaluate=False)),
+        # what a reader writes too (adversary round 3, F7): roots, floor and ceiling, tanh
+        children.map(lambda a: sp.Pow(a, sp.Rational(1, 2), evaluate=False)),
+        children.map(lambda a: sp.Pow(a, sp.Rational(1, 4), evaluate=False)),
+        children.map(lambda a: sp.floor(a, evaluate=False)),
+        children.map(lambda a: sp.ceiling(a, evaluate=False)),
+        children.map(lambda a: sp.tanh(a, evaluate=False)),
+        children.map(lambda a: sp.Pow(sp.cosh(a, evaluate=False), 2, evaluate=False)),
     )
 
 

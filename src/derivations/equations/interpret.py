@@ -445,7 +445,10 @@ class Interpreter:
         a = self._scalar(self.ev(expr.args[0]), f"a {type(expr).__name__}")
         if type(expr).__name__ == "tan":  # sin a / cos a: no value where cos a = 0, even times 0
             self.divides_by(sp.cos(a))
-        return getattr(sp, type(expr).__name__)(a)
+        value = getattr(sp, type(expr).__name__)(a)
+        if isinstance(expr, (sp.sinh, sp.cosh, sp.tanh)):  # in exponentials, which the kernel decides (its signs of
+            return value.rewrite(sp.exp)  # tanh(1/2) - ... went to sympy's trigsimp, which ran for minutes)
+        return value
 
     _ev_sin = _ev_cos = _ev_tan = _ev_sinh = _ev_cosh = _ev_tanh = _elementary
 
@@ -527,6 +530,38 @@ class Interpreter:
         if rel in (sp.true, sp.false) or isinstance(rel, bool):
             return self._truth(bool(rel))
         return self._condition(rel)
+
+    def _ev_Piecewise(self, expr):
+        """A reader's cases without "otherwise" (parse.py): the value of the first case whose condition holds, and no
+        value (nan) where none holds. Read at points only: the prover's regions have no rule for it."""
+        if self.regions is not None:
+            raise NotEvaluable("cases with no value where none holds are decided at points only")
+        pieces = []
+        for value, cond in expr.args:
+            holds = self._holds(cond)
+            if holds is sp.false:
+                continue
+            value = self._scalar(self.ev(value), "a case")
+            if holds is sp.true and not pieces:
+                return value
+            pieces.append((value, holds))
+            if holds is sp.true:
+                break
+        return sp.Piecewise(*pieces) if pieces else sp.nan
+
+    def _holds(self, cond):
+        """A condition's truth (sp.true or sp.false) where it is decided, else the relation of its values."""
+        if cond is sp.true or cond is True:
+            return sp.true
+        if isinstance(cond, (sp.And, sp.Or, sp.Not)):
+            return cond.func(*[self._holds(c) for c in cond.args])
+        lhs, rhs = (x[0, 0] if _one_by_one(x) else x for x in (self.ev(cond.lhs), self.ev(cond.rhs)))
+        if _is_matrix(lhs) or _is_matrix(rhs):
+            raise ShapeError("a case's condition between vectors")
+        decided = decide(cond.func, lhs, rhs, self.show)
+        if decided is not None:
+            return sp.true if decided else sp.false
+        return cond.func(lhs, rhs, evaluate=False)
 
     def _condition(self, rel):
         """1(rel) of a condition that is not a relation of two values."""

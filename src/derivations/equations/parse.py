@@ -7,6 +7,10 @@ subscripts and transposes, ``\nabla`` and ``\partial``, named functions, two-cas
 braces and ``aligned`` chains. :func:`parse_equation` reads exactly that back
 (and the spellings a person types for it: ``\mathbb{1}``, ``\exp``, ``\cdot``,
 ``x_i`` without braces, ``\ge``), with the symbols of a :class:`SymbolTable`.
+A reader's line may also hold what the printer never writes: ``\sqrt``,
+``\lfloor``/``\lceil``, ``\tanh``, ``\log_2``, ``\mathrm{e}``, ``w^T_j``,
+``\lvert``, the Unicode a keyboard types (σ, u², −, ≤), and ``cases`` without
+"otherwise" (no value where no case holds).
 
 A sum's body is the rest of its term, as the printer writes it: ``\sum_{k} a_k
 b`` is the sum of ``a_k b``, and a body that is itself a sum of terms is in
@@ -39,19 +43,36 @@ class ParseError(ValueError):
         self.position, self.token = position, token
 
 
+# what a keyboard or a copied formula types, as the LaTeX it stands for: Greek letters, signs, a superscript's digits
+UNICODE = {"\u2212": "-", "\u2013": "-", "\u00b7": r"\cdot", "\u22c5": r"\cdot", "\u00d7": r"\times",
+           "\u2264": r"\leq", "\u2265": r"\geq", "\u2a7d": r"\leq", "\u2a7e": r"\geq", "\u2260": r"\neq",
+           "\u2225": r"\|", "\u2016": r"\|", "\u2207": r"\nabla", "\u2202": r"\partial", "\u2211": r"\sum",
+           "\u220f": r"\prod", "\u221a": r"\sqrt", "\u230a": r"\lfloor", "\u230b": r"\rfloor", "\u2308": r"\lceil",
+           "\u2309": r"\rceil"}
+GREEK_LETTERS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
+                 "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega")
+UNICODE.update({chr(0x3b1 + n): "\\" + name for n, name in enumerate(GREEK_LETTERS[:17])})  # α..ρ
+UNICODE.update({chr(0x3c3 + n): "\\" + name for n, name in enumerate(GREEK_LETTERS[17:])})  # σ..ω
+UNICODE.update({"\u03c2": r"\sigma", "\u03f5": r"\epsilon", "\u03d5": r"\phi", "\u03d1": r"\theta",
+                "\u03a3": r"\sum"})  # ς, ϵ, ϕ, ϑ; Σ typed for a sum
+SUPERSCRIPTS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5",
+                "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207b": "-", "\u207a": "+",
+                "\u1d40": "T", "\u1d57": "T"}  # u², x⁻¹, wᵀ: a superscript typed as characters
 TOKEN = re.compile(r"""
     (?P<command>\\[a-zA-Z]+|\\[,;:!\ {}|\\])
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<letter>[a-zA-Z])
-  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/\u2212\u00b7\u00d7\u2264\u2265\u2260])
-  | (?P<space>\s+)
-""", re.VERBOSE)
+  | (?P<symbol>[{}()\[\]_^+\-=<>,&|'*/])
+  | (?P<unicode>[%s])
+  | (?P<superscript>[%s]+)
+  | (?P<space>[\s\u200b\u200c\u200d\u2060\ufeff]+)
+""" % ("".join(UNICODE), "".join(SUPERSCRIPTS)), re.VERBOSE)
 SPACING = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left.", r"\right.", r"\displaystyle",
            r"\limits", r"\nolimits"}
-UNICODE = {"\u2212": "-", "\u00b7": r"\cdot", "\u00d7": r"\times",  # the signs a keyboard or a copied formula types
-           "\u2264": r"\leq", "\u2265": r"\geq", "\u2260": r"\neq"}
 PRODUCT = (r"\cdot", r"\times", "*")
 BARS = ("|", r"\|", r"\Vert", r"\rVert", r"\rvert")  # what closes an absolute value or a norm
+# \lvert u \rvert is |u| and \lVert v \rVert is \|v\| (read as the bars are)
+BAR_COMMANDS = {r"\lvert": "|", r"\rvert": "|", r"\vert": "|", r"\lVert": r"\|", r"\rVert": r"\|", r"\Vert": r"\|"}
 RELATIONS = {"=": sp.Eq, "<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\neq": sp.Ne, r"\ne": sp.Ne,
              r"\leq": sp.LessThan, r"\le": sp.LessThan, r"\geq": sp.GreaterThan, r"\ge": sp.GreaterThan,
              r"\lt": sp.StrictLessThan, r"\gt": sp.StrictGreaterThan}
@@ -67,7 +88,11 @@ def tokenize(tex):
             raise ParseError(f"cannot read “{tex[pos:pos + 12]}” at character {pos + 1}", pos, tex[pos])
         kind = match.lastgroup
         text = UNICODE.get(match.group(kind), match.group(kind))
-        if kind != "space" and text not in SPACING:
+        text = BAR_COMMANDS.get(text, text)
+        if kind == "superscript":  # u² is u^{2}, x⁻¹ is x^{-1}
+            digits = [SUPERSCRIPTS[c] for c in text]
+            out += [(t, pos) for t in ["^", "{"] + digits + ["}"]]
+        elif kind != "space" and text not in SPACING:
             out.append((text, pos))
         pos = match.end()
     return out
@@ -148,6 +173,7 @@ def _quoted(token):
 class _Parser:
     reader = False  # a reader's line: a step refuses >= (a page's chain may have it), a case is the first that holds
     bars = 0  # absolute values and norms open around the current token: a bar closes one
+    bare_end = -1  # the token after a name read bare (w of w^T_j), where a subscript after its superscript may follow
 
     def __init__(self, tex, table):
         self.tex, self.table = tex, table
@@ -283,7 +309,8 @@ class _Parser:
         return sides
 
     # -- expressions ---------------------------------------------------------------------------------
-    STOP = {"=", "<", ">", ")", "}", "]", ",", "&", r"\\", r"\right", r"\end", r"\}", None} | set(RELATIONS)
+    STOP = {"=", "<", ">", ")", "}", "]", ",", "&", r"\\", r"\right", r"\end", r"\}", r"\rfloor", r"\rceil",
+            None} | set(RELATIONS)
 
     def expression(self):
         terms = []
@@ -329,7 +356,12 @@ class _Parser:
 
     def factor(self):
         base = self.primary()
-        while self.peek() in ("^", "'"):
+        bare = base if self.bare_end == self.pos and isinstance(base, sp.Symbol) else None
+        while self.peek() in ("^", "'") or (bare is not None and self.peek() == "_" and base is not bare):
+            if self.peek() == "_":  # w^T_j, x^2_i: LaTeX sets the subscript under the superscript, w_j^T, x_i^2
+                base = base.xreplace({bare: self.subscript(bare.name)})
+                bare = None
+                continue
             if self.take() == "'":
                 if not isinstance(base, (sp.Symbol, sp.Indexed, Transpose, sp.Mul)) or base.is_number:
                     # f(z)' is a derivative to a teacher, never the transpose of a number (which changes nothing)
@@ -385,6 +417,8 @@ class _Parser:
                 self.take("_")  # \|W\|_F: the Frobenius norm, the page's norm of a matrix (never \|W\|_2, the spectral)
                 self.group()
             return Norm(inner)
+        if token in (r"\lfloor", r"\lceil") or (token == r"\left" and self.peek(1) in (r"\lfloor", r"\lceil")):
+            return self.rounding()
         if token in ("(", "[", r"\left", r"\bigl", r"\Bigl", r"\big", r"\Big"):
             return self.parenthesised()
         if token == "|":
@@ -432,7 +466,16 @@ class _Parser:
             return (sp.Max if token == r"\max" else sp.Min)(*args, evaluate=False)
         if token in (r"\log", r"\ln"):
             self.take()
+            if token == r"\log" and self.peek() == "_":
+                return self.logarithm_to_base()
             return sp.log(self.argument_factor(), evaluate=False)
+        if token == r"\sqrt":
+            return self.root()
+        elementary = self.elementary_name()
+        if elementary:
+            return self.elementary(elementary)
+        if self.euler():
+            return self.euler_number()
         if token == r"\exp":
             self.take()
             return sp.exp(self.argument_factor(), evaluate=False)
@@ -446,6 +489,104 @@ class _Parser:
             self.take()
             return _E
         return self.name()
+
+    ELEMENTARY = {"tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh}  # (not sin, cos: the kernel's signs of them)
+
+    def elementary_name(self):
+        """The name of \\tanh, \\sinh, \\cosh (or \\operatorname{tanh}) at this token, or None."""
+        token = self.peek()
+        if token is not None and token.startswith("\\") and token[1:] in self.ELEMENTARY:
+            return token[1:]
+        if token in (r"\operatorname", r"\mathrm") and self.word(1)[0] in self.ELEMENTARY:
+            return self.word(1)[0]
+        return None
+
+    def elementary(self, name):
+        """\\tanh(z), \\tanh z, \\tanh^{2}(z) (the square of tanh z, as sympy prints it)."""
+        at = self.pos
+        self.pos += 1 if self.peek().startswith("\\") and self.peek()[1:] == name else 1 + self.word(1)[1]
+        power = None
+        if self.peek() == "^":
+            self.take()
+            power = self.sub(self.group()).expression_all()
+            if power == -1 or (isinstance(power, sp.Mul) and power.args == (-1, 1)):
+                self.pos = at
+                self.error(f"\\{name}^{{-1}} is the inverse function, which the notation does not have: write "
+                           f"(\\{name} x)^{{-1}} for its reciprocal")
+        value = self.ELEMENTARY[name](self.argument_factor(), evaluate=False)
+        return value if power is None else sp.Pow(value, power, evaluate=False)
+
+    def euler(self):
+        """Whether Euler's number e stands here: \\mathrm{e}, \\operatorname{e} (upright, as ISO writes it), or a plain e
+        on a page whose notation has no e of its own."""
+        token = self.peek()
+        if token in (r"\mathrm", r"\operatorname", r"\textrm", r"\text"):
+            return self.word(1)[0] == "e" or self.peek(1) == "e"
+        return token == "e" and self.peek(1) != "_" and "e" not in self.table.symbols and \
+            "e" not in self.table.families
+
+    def euler_number(self):
+        """e, or the base _E of e^{...} (an exponential)."""
+        self.pos += 1 if self.peek() == "e" else 2 if self.peek(1) == "e" else 1 + self.word(1)[1]
+        return _E if self.peek() == "^" else sp.E
+
+    def root(self):
+        """\\sqrt{x}, \\sqrt[n]{x}: x^{1/n}, with no real value where x < 0 (the interpreter records the base); an odd root
+        is the real one, sign(x) |x|^{1/n} (\\sqrt[3]{-8} = -2, as a teacher reads it)."""
+        at = self.pos
+        self.take(r"\sqrt")
+        n = 2
+        if self.peek() == "[":
+            self.take("[")
+            start = self.pos
+            while self.peek() not in ("]", None):
+                self.take()
+            if self.peek() is None:
+                self.unclosed(start - 1, "]")
+            degree = self.sub(self.tokens[start:self.pos]).expression_all()
+            self.take("]")
+            if not (isinstance(degree, sp.Integer) and degree >= 2):
+                self.pos = at
+                self.error(f"a root \\sqrt[n]{{x}} has a whole number n >= 2, not “{latex(degree)}”")
+            n = int(degree)
+        if self.opens_brackets():  # √(x + 1), as a keyboard types it
+            radicand = self.parenthesised()
+        else:
+            radicand = self.sub(self.group()).expression_all()
+        if n % 2 == 0:
+            return sp.Pow(radicand, sp.Rational(1, n), evaluate=False)
+        sign = sp.Add(Ind(sp.StrictGreaterThan(radicand, 0, evaluate=False)),
+                      sp.Mul(-1, Ind(sp.StrictLessThan(radicand, 0, evaluate=False)), evaluate=False), evaluate=False)
+        return sp.Mul(sign, sp.Pow(sp.Abs(radicand, evaluate=False), sp.Rational(1, n), evaluate=False),
+                      evaluate=False)
+
+    def rounding(self):
+        """\\lfloor x \\rfloor, \\lceil x \\rceil (or with \\left and \\right): floor and ceiling."""
+        opened = self.pos
+        if self.peek() == r"\left":
+            self.take()
+        kind = self.take()
+        close = r"\rfloor" if kind == r"\lfloor" else r"\rceil"
+        inner = self.expression()
+        if self.peek() in (r"\right", r"\bigr", r"\Bigr"):
+            self.take()
+        if self.peek() is None:
+            self.unclosed(opened, close)
+        if self.peek() != close:
+            self.error(f"expected “{close}” to close “{self.piece(opened)}”, found {_quoted(self.peek())}")
+        self.take()
+        return (sp.floor if kind == r"\lfloor" else sp.ceiling)(inner, evaluate=False)
+
+    def logarithm_to_base(self):
+        """\\log_2 x, \\log_{10} x: the log to that base, log x / log b."""
+        at = self.pos - 1
+        self.take("_")
+        base = self.sub(self.group()).expression_all()
+        if base == 1 or (base.is_number and base.is_positive is False):
+            self.pos = at
+            self.error(f"a logarithm to base {latex(base)} has no value: a base is positive and not 1 "
+                       r"(\log_{10} x with braces, \log_2 x)")
+        return Frac(sp.log(self.argument_factor(), evaluate=False), sp.log(base, evaluate=False))
 
     ONES = {r"\mathbf": ("1",), r"\boldsymbol": ("1",), r"\bm": ("1",), r"\mathbb": ("1", "I"),
             r"\mathds": ("1",), r"\mathbbm": ("1",)}
@@ -566,9 +707,13 @@ class _Parser:
 
     def argument_factor(self):
         """The argument of \\log or \\exp: a parenthesised expression, or the one factor that follows."""
-        if self.peek() in ("(", r"\left"):
+        if self.opens_brackets():
             return self.parenthesised()
         return self.factor()
+
+    def opens_brackets(self):
+        """Whether a bracket (, [, |, \\{ opens here, \\left or not (\\left\\lfloor and \\left\\| open no bracket)."""
+        return self.peek() == "(" or (self.peek() == r"\left" and self.peek(1) in ("(", "[", "|", r"\{"))
 
     def fraction(self):
         self.take()
@@ -691,14 +836,22 @@ class _Parser:
                    "sum with its limits")
 
     def sum_body(self):
-        """The rest of the term: a product of factors (a sum of terms would be in parentheses)."""
+        """The rest of the term: a product of factors (a sum of terms would be in parentheses), divided as a term is
+        (a_j / b); a sign right after the sum's limits is the body's (\\sum_j -a_j: nothing stands before it)."""
+        sign = 1
+        if self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
         factors = [self.factor()]
         while not self.stops():
             if self.peek() in PRODUCT:
                 self.product_sign(factors)
                 continue
+            if self.peek() == "/":
+                self.take()
+                factors[-1] = Frac(factors[-1], self.factor())
+                continue
             factors.append(self.factor())
-        return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+        return self._signed(sign, factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False))
 
     def cases(self):
         self.take(r"\begin")
@@ -733,6 +886,10 @@ class _Parser:
         conditions = [Ind(c) for _, c in rows if c is not True]
         if len(conditions) < len(rows) - 1 or (len(conditions) < len(rows) and rows[-1][1] is not True):
             self.error("only the last case can be “otherwise”")
+        if self.reader and rows[-1][1] is not True:
+            # no "otherwise": where no case holds the line says nothing, so it has no value there (sympy's Piecewise
+            # without a last (value, True) is undefined there); the first case that holds is the one taken
+            return sp.Piecewise(*rows, evaluate=False)
         out, above = [], []
         for value, cond in rows:
             if cond is True:  # none of the others holds
@@ -773,20 +930,25 @@ class _Parser:
             self.pos -= 1
             self.error(f"“{token}” is not part of the notation here")
         if self.peek() == "_":
-            self.take("_")
-            below = self.group()
-            sub = self.sub(below)
-            indices = [sub.expression()]
-            while sub.peek() == ",":
-                sub.take(",")
-                indices.append(sub.expression())
-            sub.done()
-            return sp.Indexed(self.table.family(text), *indices)
+            return self.subscript(text)
         if text in self.table.families and text not in self.table.symbols:
+            self.bare_end = self.pos
             return sp.Symbol(text)
         if text in ("I", "0") and text in (self.table.nodes or {}):
             return self.table.nodes[text]
+        self.bare_end = self.pos
         return self.table.symbol(text)
+
+    def subscript(self, text):
+        """The entry ``_{...}`` of the family named ``text``."""
+        self.take("_")
+        sub = self.sub(self.group())
+        indices = [sub.expression()]
+        while sub.peek() == ",":
+            sub.take(",")
+            indices.append(sub.expression())
+        sub.done()
+        return sp.Indexed(self.table.family(text), *indices)
 
 
 _E = sp.Symbol("_e_base")
