@@ -223,3 +223,16 @@ def test_a_line_whose_domain_cannot_be_told_is_not_proved_and_right_lines_stay_p
                               ("problem-1", "bce-logits", r"-\tau \log \sigma(z) - (1-\tau)\log(1-\sigma(z))"),
                               ("problem-3", "softmax-dl-ds", r"e^{\log f_j} - \mathbb{1}(j = y_i)")]:
         assert equal(name, eq_id, text)["how"] == "proved", text
+
+
+# -- \cdot between two column vectors is their inner product (adversary round 3, F9) ---------------------------------
+
+def test_a_dot_between_two_vectors_is_their_inner_product():
+    for eq_id, text in [("svm-grad-wj", r"\mathbb{1}((w_j - w_{y_i}) \cdot x_i + 1 > 0) \cdot x_i"),
+                        ("svm-grad-wyi", r"-\sum_{j \neq y_i} \mathbb{1}(x_i \cdot w_j - x_i \cdot w_{y_i} + 1 > 0)\, x_i"),
+                        ("linear-form-gradient", r"2 \cdot \frac{1}{2} \cdot x")]:  # between numbers: the product
+        v = equal("problem-2", eq_id, text)
+        assert r"\cdot" in v["read"], v
+    # a wrong line written with the dot is refuted by its values, not by its shapes
+    v = not_equal("problem-2", "svm-grad-wj", r"\mathbb{1}(w_j \cdot x_i - w_{y_i} \cdot x_i - 1 > 0)\, x_i")
+    assert not v.get("shape") and "counterexample" in v, v
