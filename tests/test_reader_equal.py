@@ -236,3 +236,18 @@ def test_a_dot_between_two_vectors_is_their_inner_product():
     # a wrong line written with the dot is refuted by its values, not by its shapes
     v = not_equal("problem-2", "svm-grad-wj", r"\mathbb{1}(w_j \cdot x_i - w_{y_i} \cdot x_i - 1 > 0)\, x_i")
     assert not v.get("shape") and "counterexample" in v, v
+
+
+# -- a mistake is named by the edit the reader made, not its mirror (adversary round 3, F15) -------------------------
+
+@pytest.mark.parametrize("name, eq_id, text, mistake", [
+    ("problem-2", "svm-dl-dsyi", r"-\sum_{j \neq y_i} \mathbb{1}(s_j - s_j + 1 > 0)", r"\(s_{j}\) where the page has \(s_{y_{i}}\)"),
+    ("problem-2", "svm-dl-dsyi", r"-\sum_{j \neq y_i} \mathbb{1}(s_{y_i} - s_{y_i} + 1 > 0)",
+     r"\(s_{y_{i}}\) where the page has \(s_{j}\)"),
+    ("problem-1", "two-class-softmax", r"\sigma(s_2 - s_2)", r"\(s_{2}\) where the page has \(s_{1}\)"),
+    # x_i written inside the sum, the page's outside: not the same tree, the mutant of the reader's own names first
+    ("problem-2", "svm-grad-wyi", r"-\sum_{j \neq y_i} \mathbb{1}(w_j^T x_i - w_j^T x_i + 1 > 0)\, x_i",
+     r"\(\mathbf{w}_{j}\) where the page has \(\mathbf{w}_{y_{i}}\)"),
+])
+def test_a_substitution_is_named_as_the_reader_made_it_not_its_mirror(name, eq_id, text, mistake):
+    assert not_equal(name, eq_id, text)["mistake"] == mistake

@@ -1102,10 +1102,18 @@ def _derived(case, side, subs):
 def _mistake(page, eq, side, check):
     """The known wrong version of the equation (a mutant) that the reader's line agrees with, if any: the same tree,
     or the same value, exactly, at every point the verdict was reached on (never a name confirmed elsewhere)."""
-    for mutant in eq.mutants:
+    written = _written(side)
+    for mutant in eq.mutants:  # the tree as written first: s_j - s_j + 1 is s_j where the page has s_{y_i}, though
+        if _written(mutant["tree"]) == written:  # evaluated it is also s_{y_i} - s_{y_i} + 1, the mirror edit
+            return mutant["name"]
+    # then by value, the mutants that use the very names the line uses first (of two mirror edits that agree in
+    # value, the one that puts the reader's own symbol where the page has the other)
+    names = written.atoms(sp.Indexed, sp.Symbol)
+    mutants = sorted(eq.mutants, key=lambda m: _written(m["tree"]).atoms(sp.Indexed, sp.Symbol) != names)
+    for mutant in mutants:
         if same(side, mutant["tree"]):
             return mutant["name"]
-    for mutant in eq.mutants:
+    for mutant in mutants:
         if time.monotonic() > check.deadline:
             return None
         values = {}  # the two lines' values at each case, computed once for both looks
@@ -1114,6 +1122,32 @@ def _mistake(page, eq, side, check):
                        values=values):
             return mutant["name"]
     return None
+
+
+def _written(expr):
+    """A notation tree as written, up to formatting: the order of a sum's terms and of a product's commuting factors,
+    grouping, a product of numbers (-1 times 1) and the symbols' assumptions; nothing cancelled (s_j - s_j stays)."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    if isinstance(expr, sp.Indexed):
+        return sp.Indexed(expr.base.label.name, *[_written(q) for q in expr.indices])
+    if isinstance(expr, sp.Symbol):
+        return sp.Symbol(expr.name, integer=True) if expr.is_integer else sp.Symbol(expr.name, real=True)
+    if not expr.args or isinstance(expr, sp.IndexedBase):
+        return expr
+    args = [_written(a) for a in expr.args]
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        flat = [b for a in args for b in (a.args if a.func is expr.func else (a,))]
+        numbers = [a for a in flat if a.is_Number]
+        if isinstance(expr, sp.Mul) and len(numbers) > 1:
+            flat = [sp.Mul(*numbers)] + [a for a in flat if not a.is_Number]
+        if all(a.is_commutative for a in flat):
+            flat = sorted(flat, key=sp.default_sort_key)
+        return flat[0] if len(flat) == 1 else expr.func(*flat, evaluate=False)
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)
 
 
 def _pairs(page, case, a, b, deadline):
