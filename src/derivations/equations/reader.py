@@ -983,7 +983,8 @@ def _finish(page, eq, side, verdict, check, rng):
         return verdict
     d = verdict.pop("_found")
     out = _not_equal(eq, d, why=d.get("why", ""))
-    out["mistake"] = _mistake(page, eq, side, check)
+    # where one side has no value, a mutant that agrees with the line's cancelled value elsewhere is not its mistake
+    out["mistake"] = _mistake(page, eq, side, check, by_value=None not in d["values"])
     out["counterexample"]["derived"] = _derived(d["case"], side, d["point"].subs)
     return out
 
@@ -1099,13 +1100,15 @@ def _derived(case, side, subs):
     return out
 
 
-def _mistake(page, eq, side, check):
+def _mistake(page, eq, side, check, by_value=True):
     """The known wrong version of the equation (a mutant) that the reader's line agrees with, if any: the same tree,
     or the same value, exactly, at every point the verdict was reached on (never a name confirmed elsewhere)."""
     written = _written(side)
     for mutant in eq.mutants:  # the tree as written first: s_j - s_j + 1 is s_j where the page has s_{y_i}, though
         if _written(mutant["tree"]) == written:  # evaluated it is also s_{y_i} - s_{y_i} + 1, the mirror edit
             return mutant["name"]
+    if not by_value:
+        return None
     # then by value, the mutants that use the very names the line uses first (of two mirror edits that agree in
     # value, the one that puts the reader's own symbol where the page has the other)
     names = written.atoms(sp.Indexed, sp.Symbol)
