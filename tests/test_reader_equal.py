@@ -327,3 +327,64 @@ def test_overlapping_cases_take_the_first_that_holds():
     equal("problem-2", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u < 1 \end{cases}")
     v = not_equal("problem-2", "hinge-derivative", r"\begin{cases} 0 & u < 1 \\ 1 & u > 0 \end{cases}")
     assert 0 < sp.Rational(v["counterexample"]["point"]["u"]) < 1, v
+
+
+# -- a line with no value where the page's side has one (adversary round 3, F6) -------------------------------------
+# sympy writes u/u as 1, 0/u as 0 and e^{log z} as z when it builds them: the line's domain as written is what is
+# judged (a denominator 0, a log of a number that is not positive, a root of a negative one: no value there)
+
+@pytest.mark.parametrize("name, eq_id, text", [
+    ("problem-1", "bce-gradient", r"(\sigma(z) - \tau) \frac{z + 2}{z + 2}"),
+    ("problem-1", "bce-gradient", r"\sigma(z) - \tau + \frac{0}{\tau - 1}"),
+    ("problem-1", "ce-logsumexp", r"\log(\sum_{j=1}^{C} e^{s_j}) - e^{\log s_p}"),
+    ("problem-1", "ce-logsumexp", r"\log(\sum_{j=1}^{C} e^{s_j}) - (s_p^{1/2})^{2}"),
+    ("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) \frac{u + 4}{u + 4}"),
+    ("problem-2", "hinge-derivative", r"\frac{\max(0, u)}{u}"),
+    ("problem-2", "svm-dl-dsyi", r"-\sum_{j \neq y_i} \mathbb{1}(s_j - s_{y_i} + 1 > 0) \frac{s_j - s_{y_i}}{s_j - s_{y_i}}"),
+])
+def test_a_line_with_no_value_where_the_page_has_one_is_not_equal(name, eq_id, text):
+    page(name)  # the page's data written first: the verdict's own time is what the budget bounds
+    start = time.monotonic()
+    v = not_equal(name, eq_id, text)
+    assert v["counterexample"]["reader"] == "no real value", v
+    assert time.monotonic() - start < 20.0, v
+
+
+def test_a_line_whose_domain_cannot_be_told_is_not_proved_and_right_lines_stay_proved():
+    # a denominator whose zero set the checker cannot find: never "equal for every real value"
+    v = verdict("problem-1", "bce-gradient", r"\sigma(z) - \tau + \frac{0}{e^{z} + z^{3} - 5}")
+    assert v["status"] != "equal" or "for every real value" not in v["message"], v
+    for name, eq_id, text in [("problem-1", "bce-gradient", r"\frac{1}{1 + e^{-z}} - \tau"),
+                              ("problem-1", "bce-gradient", r"\sigma(z) - \tau \frac{z^2 + 2z + 2}{z^2 + 2z + 2}"),
+                              ("problem-1", "ce-logsumexp", r"-\log \frac{e^{s_p}}{\sum_{j=1}^{C} e^{s_j}}"),
+                              ("problem-1", "bce-logits", r"-\tau \log \sigma(z) - (1-\tau)\log(1-\sigma(z))"),
+                              ("problem-3", "softmax-dl-ds", r"e^{\log f_j} - \mathbb{1}(j = y_i)")]:
+        assert equal(name, eq_id, text)["how"] == "proved", text
+
+
+# -- \cdot between two column vectors is their inner product (adversary round 3, F9) ---------------------------------
+
+def test_a_dot_between_two_vectors_is_their_inner_product():
+    for eq_id, text in [("svm-grad-wj", r"\mathbb{1}((w_j - w_{y_i}) \cdot x_i + 1 > 0) \cdot x_i"),
+                        ("svm-grad-wyi", r"-\sum_{j \neq y_i} \mathbb{1}(x_i \cdot w_j - x_i \cdot w_{y_i} + 1 > 0)\, x_i"),
+                        ("linear-form-gradient", r"2 \cdot \frac{1}{2} \cdot x")]:  # between numbers: the product
+        v = equal("problem-2", eq_id, text)
+        assert r"\cdot" in v["read"], v
+    # a wrong line written with the dot is refuted by its values, not by its shapes
+    v = not_equal("problem-2", "svm-grad-wj", r"\mathbb{1}(w_j \cdot x_i - w_{y_i} \cdot x_i - 1 > 0)\, x_i")
+    assert not v.get("shape") and "counterexample" in v, v
+
+
+# -- a mistake is named by the edit the reader made, not its mirror (adversary round 3, F15) -------------------------
+
+@pytest.mark.parametrize("name, eq_id, text, mistake", [
+    ("problem-2", "svm-dl-dsyi", r"-\sum_{j \neq y_i} \mathbb{1}(s_j - s_j + 1 > 0)", r"\(s_{j}\) where the page has \(s_{y_{i}}\)"),
+    ("problem-2", "svm-dl-dsyi", r"-\sum_{j \neq y_i} \mathbb{1}(s_{y_i} - s_{y_i} + 1 > 0)",
+     r"\(s_{y_{i}}\) where the page has \(s_{j}\)"),
+    ("problem-1", "two-class-softmax", r"\sigma(s_2 - s_2)", r"\(s_{2}\) where the page has \(s_{1}\)"),
+    # x_i written inside the sum, the page's outside: not the same tree, the mutant of the reader's own names first
+    ("problem-2", "svm-grad-wyi", r"-\sum_{j \neq y_i} \mathbb{1}(w_j^T x_i - w_j^T x_i + 1 > 0)\, x_i",
+     r"\(\mathbf{w}_{j}\) where the page has \(\mathbf{w}_{y_{i}}\)"),
+])
+def test_a_substitution_is_named_as_the_reader_made_it_not_its_mirror(name, eq_id, text, mistake):
+    assert not_equal(name, eq_id, text)["mistake"] == mistake

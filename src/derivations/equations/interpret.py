@@ -647,6 +647,13 @@ class Interpreter:
                                f"{self.show(expr.args[1])}")
         return (a.T * b)[0, 0]
 
+    def _ev_Cdot(self, expr):
+        """a \\cdot b: the inner product of two column vectors of one length (as a^T b), else the product a b."""
+        a, b = self.ev(expr.args[0]), self.ev(expr.args[1])
+        if _is_matrix(a) and _is_matrix(b) and a.shape == b.shape and a.shape[1] == 1:
+            return (a.T * b)[0, 0]
+        return self._times(a, b)
+
     def _ev_Transpose(self, expr):
         a = self.ev(expr.args[0])
         return a.T if _is_matrix(a) else a

@@ -14,7 +14,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 __all__ = ["expression_key", 
-    "Ind", "SumOver", "Frac", "Dot", "Partial", "Grad", "Hessian", "Jacobian", "Diag", "DERIVATIVES", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
+    "Ind", "SumOver", "Frac", "Dot", "Cdot", "Partial", "Grad", "Hessian", "Jacobian", "Diag", "DERIVATIVES", "Transpose", "Frobenius", "Norm", "Identity", "Inverse", "ZeroVector",
     "fn", "build", "latex", "subs_free", "vector_bases", "FUNCTION_LATEX", "FUNCTION_PARAMETERS", "declare_parameters",
     "function_head", "shows_arguments",
 ]
@@ -53,6 +53,22 @@ class Dot(sp.Expr):
 
     def __new__(cls, a, b):
         return sp.Expr.__new__(cls, sp.sympify(a), sp.sympify(b))
+
+
+class Cdot(sp.Expr):
+    r"""``a \cdot b`` as a reader writes it: the inner product :math:`a^T b` where both are column vectors of one
+    length (w_j \cdot x_i, the usual dot), else the product ``a b`` (2 \cdot u). Only a reader's line has it."""
+
+    is_commutative = True  # a scalar (or, as a product, what Mul's own factors are)
+
+    def __new__(cls, a, b):
+        return sp.Expr.__new__(cls, sp.sympify(a), sp.sympify(b))
+
+    def doit(self, **hints):  # to sympy (of scalars, simplify's doit): the product
+        a, b = self.args
+        if hints.get("deep", True):
+            a, b = a.doit(**hints), b.doit(**hints)
+        return a * b
 
 
 class Transpose(sp.Expr):
@@ -457,6 +473,12 @@ class NotationPrinter(LatexPrinter):
         a = r"\left(%s\right)" % a if isinstance(expr.args[0], (sp.Add, sp.Mul, SumOver, Transpose)) else a
         b = r"\left(%s\right)" % b if _groups(expr.args[1]) or b.startswith("-") else b
         return r"%s^{T} %s" % (a, b)
+
+    def _print_Cdot(self, expr):
+        a, b = (self._print(x) for x in expr.args)
+        a = r"\left(%s\right)" % a if _groups(expr.args[0]) else a
+        b = r"\left(%s\right)" % b if _groups(expr.args[1]) or b.startswith("-") else b
+        return r"%s \cdot %s" % (a, b)
 
     def _print_Transpose(self, expr):
         inner = self._print(expr.args[0])

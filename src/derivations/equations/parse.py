@@ -27,7 +27,7 @@ import re
 import sympy as sp
 
 from derivations.equations.notation import (
-    FUNCTION_LATEX, FUNCTION_PARAMETERS, Diag, Dot, Frac, Frobenius, Grad, Hessian, Identity, Ind, Inverse, Jacobian, Norm,
+    FUNCTION_LATEX, FUNCTION_PARAMETERS, Cdot, Diag, Dot, Frac, Frobenius, Grad, Hessian, Identity, Ind, Inverse, Jacobian, Norm,
     Partial, SumOver, Transpose, ZeroVector, flatten,
     function_head, latex,
 )
@@ -340,6 +340,11 @@ class _Parser:
         if self.peek() in ("+", "-"):
             sign = -1 if self.take() == "-" else 1
             factors.append(self._signed(sign, self.factor()))
+        elif op == r"\cdot" and self.reader:
+            factors.append(self.factor())
+        if op == r"\cdot" and self.reader:  # a reader's w_j \cdot x_i is the dot product of the two vectors
+            right = factors.pop()
+            factors[-1] = Cdot(factors[-1], right)
 
     def term(self):
         factors = [self.factor()]

@@ -51,6 +51,7 @@ from sympy.core.relational import Relational
 
 from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, ShapeError, at_point
 from derivations.equations.kernel import certified_sign, is_zero
+from derivations.equations.kernel.rules import _nonzero
 from derivations.equations import notation
 from derivations.equations.notation import DERIVATIVES, Ind, SumOver, fn, latex
 from derivations.equations.parse import ParseError, SymbolTable, parse_equation, same
@@ -252,6 +253,12 @@ class Evaluator(Interpreter):
     def __init__(self, page, case, deadline):
         super().__init__(case.indices, deadline=deadline)
         self.page, self.case = page, case
+        self.arguments = []  # (argument of a log or base of a root, whether it must be > 0 rather than >= 0)
+
+    def _real_argument(self, a, what, strict=True):
+        if not _is_matrix(a) and not sp.sympify(a).is_number:
+            self.arguments.append((sp.sympify(a), strict))
+        super()._real_argument(a, what, strict)
 
     @staticmethod
     def show(expr):
@@ -345,6 +352,8 @@ class Check:
         self.scales = set()
         self.visited = []  # (case, point) of every point of the verdict: a mistake's name is confirmed on them
         self.pairs = True  # whether the cases of every pair of index values are the line's (_index_arithmetic)
+        self.domain = []  # what the reader's line (not the page's side) needs to have a value, not shown to hold
+        self.domain_points = 0  # points exactly where one of those fails
 
     def tick(self):
         if time.monotonic() > self.deadline:
@@ -576,6 +585,95 @@ def _numeric_differs(a, b, point, cheap=False):
     return cheap or certified_sign(va - vb) not in (0, None)
 
 
+# -- where a side has a value: its domain as written -----------------------------------------------------------------
+
+NONZERO, POSITIVE, NONNEGATIVE = 0, 1, 2  # what a condition of a side's domain asks of its expression
+
+
+def _domain(ev):
+    """The conditions a side's value needs as written, recorded by the evaluator ``ev`` before sympy combined
+    anything: [(expression, NONZERO)] for each denominator, (argument, POSITIVE) for each log, (base, NONNEGATIVE)
+    for each root. sympy writes u/u as 1, 0/u as 0 and e^{log z} as z on construction: the value alone has no trace
+    of the point where the line has none. Conditions shown to hold for every value (a sum of exponentials) are left
+    out, and so are those inside a derivative's own variables (not the case's symbols)."""
+    out = []
+    for expr, kind in [(d, NONZERO) for d in ev.denominators] + \
+            [(a, POSITIVE if strict else NONNEGATIVE) for a, strict in getattr(ev, "arguments", ())]:
+        expr = sp.sympify(expr)
+        if not expr.free_symbols or expr.atoms(sp.Dummy) or any(k == kind and _same_condition(e, expr)
+                                                                for e, k in out):
+            continue
+        if not _holds(expr, kind):
+            out.append((expr, kind))
+    return out
+
+
+def _same_condition(e, f):
+    return sp.expand(e - f) == 0 or sp.expand(e + f) == 0
+
+
+def _holds(expr, kind):
+    """Whether sympy's assumptions show the condition true for every real value of the symbols (as it is, or as one
+    fraction: 1 - 1/(1 + e^-z) is e^-z/(1 + e^-z))."""
+    if len(expr.free_symbols) == 1 and expr.is_polynomial():  # u^2 + 2u + 2: no real root, the sign of its value at 0
+        poly = sp.Poly(expr, *expr.free_symbols)
+        if all(c.is_Rational for c in poly.coeffs()) and poly.count_roots() == 0:
+            return kind == NONZERO or poly.eval(0) > 0
+    if kind == NONZERO:
+        return _nonzero(expr)
+    sure = lambda e: bool(e.is_positive) or (kind == NONNEGATIVE and bool(e.is_nonnegative))  # noqa: E731
+    if sure(expr):
+        return True
+    numerator, denominator = sp.together(expr).as_numer_denom()
+    return (sure(numerator) or sure(sp.factor(numerator))) and bool(denominator.is_positive)
+
+
+def _defined(conditions, point):
+    """Whether every condition holds at ``point`` (True), one fails (False: the side has no value there), or None
+    when a sign cannot be told quickly for certain. A condition 0 at 40 digits is 0 only where the point was built
+    as an exact root of it (a kink point of that very condition): never a slow proof of a zero in the budget."""
+    undecided = False
+    for expr, kind in conditions:
+        try:
+            value = _exact(_region(expr, point.subs), point.subs)
+        except NotEvaluable:
+            undecided = True
+            continue
+        if value is None:
+            return False
+        sign = _quick_sign(value)
+        if sign is None:
+            if point.kink is not None and not point.beside and point.kink == expr:
+                sign = 0
+            else:
+                undecided = True
+                continue
+        if (kind == NONZERO and sign == 0) or (kind == POSITIVE and sign <= 0) or (kind == NONNEGATIVE and sign < 0):
+            return False
+    return None if undecided else True
+
+
+def _domain_at(domains, pairs, point):
+    """How the two sides' domains compare at ``point``: None when both have a value there (compare the values),
+    "undefined" when neither has, "undecided", or ("differ", value a, value b) with None for the side that has none
+    (its value as written: the other's is computed)."""
+    mine, theirs = _defined(domains[0], point), _defined(domains[1], point)
+    if mine and theirs:
+        return None
+    if mine is None or theirs is None:
+        return "undecided"
+    if not mine and not theirs:
+        return "undefined"
+    a, b = pairs[0]
+    try:
+        value = _exact(_region(b if theirs else a, point.subs), point.subs)
+    except NotEvaluable:
+        return "undecided"
+    if value is None:  # the side that has a value by its conditions has none by its own (a piece): neither has
+        return "undefined"
+    return ("differ", None, value) if theirs else ("differ", value, None)
+
+
 # -- where to look: scales, kinks and beside them --------------------------------------------------------------------
 
 def _conditions(*values):
@@ -726,9 +824,11 @@ def _judge(page, eq, todo, target, deadline, seed):
         except (NotEvaluable, InvalidValue, Unknown) as exc:
             return {"status": "undecided",
                     "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
+        page_domain = _domain(ev)
         for side in todo:
+            reader_ev = Evaluator(page, case, deadline)
             try:
-                reader_value = Evaluator(page, case, deadline).ev(side)
+                reader_value = reader_ev.ev(side)
             except Unknown:
                 raise
             except ShapeError as exc:
@@ -741,7 +841,8 @@ def _judge(page, eq, todo, target, deadline, seed):
                 return {"status": "not-equal", "shape": True,
                         "message": f"not equal: at {case.label} your line is {_shape_words(reader_value)}, "
                                    f"({eq.number}) is {_shape_words(page_value)}"}
-            verdict = _compare(case, side, reader_value, page_value, check, rng, eq)
+            verdict = _compare(case, side, reader_value, page_value, check, rng, eq,
+                               domains=(_domain(reader_ev), page_domain))
             if verdict is None:
                 continue
             if verdict.get("_kink"):
@@ -776,9 +877,11 @@ def _shape_words(v):
     return f"a vector of {v.shape[0]} entries" if v.shape[1] == 1 else f"a {v.shape[0]} x {v.shape[1]} matrix"
 
 
-def _compare(case, side, reader_value, page_value, check, rng, eq):
+def _compare(case, side, reader_value, page_value, check, rng, eq, domains=((), ())):
     """None when no point of this case tells the sides apart (the check records how), else a verdict: not equal
-    (with ``_found``), on a kink only (``_kink``), or undecided."""
+    (with ``_found``), on a kink only (``_kink``), or undecided. ``domains``: the conditions (:func:`_domain`) the
+    reader's and the page's side need to have a value; each point is first asked where each side has one, and the
+    roots of each condition are visited as a kink's are (a denominator's 0, a log argument's 0 and beside it)."""
     pairs = list(zip(_entries(reader_value), _entries(page_value)))
     piecewise = any(sp.sympify(x).has(*PIECEWISE) for pair in pairs for x in pair)
     symbols = set(case.primitive)
@@ -794,16 +897,35 @@ def _compare(case, side, reader_value, page_value, check, rng, eq):
     # a case beside the one where every size and index differs (one index or label at another value: reader_export)
     # is there to tell an index's value apart, not a kink: fewer points and kinks, so the many of them stay cheap
     spread = getattr(case, "spread", False)
-    points = _points(symbols, kinks[:SPREAD_KINKS] if spread else kinks, rng,
+    own = [e for e, k in domains[0] if not any(k == j and _same_condition(e, f) for f, j in domains[1])]
+    walls = [e for e, _ in domains[0] + domains[1]]  # where a side may have no value: visited first
+    points = _points(symbols, walls + (kinks[:SPREAD_KINKS] if spread else kinks), rng,
                      (6 if spread else 10) if proved else (8 if spread else 16), check.deadline)
     cache, undecided, kink_differences = {}, [], []
     for point in points:
         check.tick()
         check.visited.append((case, point))
         check.points += 1
-        check.kink_points += point.kink is not None and not point.beside
+        on_wall = point.kink is not None and any(point.kink is e for e in walls)
+        check.kink_points += point.kink is not None and not point.beside and not on_wall
+        check.domain_points += on_wall and not point.beside
         check.beside_points += point.beside
         check.scales.add(point.scale)
+        if walls:
+            there = _domain_at(domains, pairs, point)
+            if there == "undefined":
+                continue
+            if there == "undecided":
+                undecided.append("whether your line has a value at a point where it may divide by 0 or take the "
+                                 "log of a number that is not positive")
+                continue
+            if there is not None:
+                point.kink = None
+                return {"_found": {"case": case, "side": side, "point": point, "entry": 0, "values": there[1:],
+                                   "reader": reader_value, "page": page_value,
+                                   "why": ": your line as written divides by 0 or takes the log (or root) of a "
+                                          "number that is not positive there" if there[1] is None else
+                                          f": ({eq.number}) has no value there"}}
         for n, (a, b) in enumerate(pairs):
             if proved:  # the second route: each side computed apart at the point
                 if _numeric_differs(a, b, point):
@@ -824,8 +946,20 @@ def _compare(case, side, reader_value, page_value, check, rng, eq):
                 undecided.append(outcome[1])
             elif outcome == ("equal", "region"):
                 check.region_proved += 1
+    unresolved = [e for e in own if not any(p.kink is e and not p.beside for p in points)]
+    if unresolved:  # where the line has no value was never found (no exact root), nor shown to be nowhere
+        return {"status": "undecided",
+                "message": f"your line as written has no value where ${_kink_tex(unresolved[0])}$ (it divides by it "
+                           f"or takes its log or root), and I could neither find such a point nor show there is none: "
+                           f"I cannot say"}
     if proved:
+        if undecided:
+            return {"status": "undecided",
+                    "message": f"the kernel proves your line equal to ({eq.number}) at {case.label} where both have "
+                               f"a value, but at {len(undecided)} points I could not tell {undecided[0]}: "
+                               f"I cannot say"}
         check.proved_cases += 1
+        check.domain += [e for e in own if e not in check.domain]
         return None
     check.piecewise = True
     if kink_differences:
@@ -855,6 +989,14 @@ def _equal(eq, check):
                            f"and values of "
                            f"magnitude {scales}, each compared exactly: piecewise, so checked at points, not "
                            f"proved. {_convention(eq)}"}
+    if check.domain:  # the values are proved equal, where the line has one: where it has, checked at points only
+        walls = ", ".join(f"${_kink_tex(u)}$" for u in check.domain[:3])
+        return {"status": "equal", "how": "points",
+                "message": f"equal where your line has a value: proved by the engine's kernel at the equation's "
+                           f"sizes ({eq.sizes}). Your line as written has none where {walls} (it divides by it or "
+                           f"takes its log or root); at {check.points} points, {check.domain_points} of them exactly "
+                           f"there, I found none where ({eq.number}) has a value and your line has none: checked at "
+                           f"points, not proved."}
     return {"status": "equal", "how": "proved",
             "message": f"equal: proved by the engine's kernel at the equation's sizes ({eq.sizes}"
                        f"{_pairs_text(eq, check)}), for every real "
@@ -877,8 +1019,9 @@ def _finish(page, eq, side, verdict, check, rng):
     if "_found" not in verdict:
         return verdict
     d = verdict.pop("_found")
-    out = _not_equal(eq, d)
-    out["mistake"] = _mistake(page, eq, side, check)
+    out = _not_equal(eq, d, why=d.get("why", ""))
+    # where one side has no value, a mutant that agrees with the line's cancelled value elsewhere is not its mistake
+    out["mistake"] = _mistake(page, eq, side, check, by_value=None not in d["values"])
     out["counterexample"]["derived"] = _derived(d["case"], side, d["point"].subs)
     return out
 
@@ -994,13 +1137,23 @@ def _derived(case, side, subs):
     return out
 
 
-def _mistake(page, eq, side, check):
+def _mistake(page, eq, side, check, by_value=True):
     """The known wrong version of the equation (a mutant) that the reader's line agrees with, if any: the same tree,
     or the same value, exactly, at every point the verdict was reached on (never a name confirmed elsewhere)."""
-    for mutant in eq.mutants:
+    written = _written(side)
+    for mutant in eq.mutants:  # the tree as written first: s_j - s_j + 1 is s_j where the page has s_{y_i}, though
+        if _written(mutant["tree"]) == written:  # evaluated it is also s_{y_i} - s_{y_i} + 1, the mirror edit
+            return mutant["name"]
+    if not by_value:
+        return None
+    # then by value, the mutants that use the very names the line uses first (of two mirror edits that agree in
+    # value, the one that puts the reader's own symbol where the page has the other)
+    names = written.atoms(sp.Indexed, sp.Symbol)
+    mutants = sorted(eq.mutants, key=lambda m: _written(m["tree"]).atoms(sp.Indexed, sp.Symbol) != names)
+    for mutant in mutants:
         if same(side, mutant["tree"]):
             return mutant["name"]
-    for mutant in eq.mutants:
+    for mutant in mutants:
         if time.monotonic() > check.deadline:
             return None
         values = {}  # the two lines' values at each case, computed once for both looks
@@ -1009,6 +1162,32 @@ def _mistake(page, eq, side, check):
                        values=values):
             return mutant["name"]
     return None
+
+
+def _written(expr):
+    """A notation tree as written, up to formatting: the order of a sum's terms and of a product's commuting factors,
+    grouping, a product of numbers (-1 times 1) and the symbols' assumptions; nothing cancelled (s_j - s_j stays)."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    if isinstance(expr, sp.Indexed):
+        return sp.Indexed(expr.base.label.name, *[_written(q) for q in expr.indices])
+    if isinstance(expr, sp.Symbol):
+        return sp.Symbol(expr.name, integer=True) if expr.is_integer else sp.Symbol(expr.name, real=True)
+    if not expr.args or isinstance(expr, sp.IndexedBase):
+        return expr
+    args = [_written(a) for a in expr.args]
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        flat = [b for a in args for b in (a.args if a.func is expr.func else (a,))]
+        numbers = [a for a in flat if a.is_Number]
+        if isinstance(expr, sp.Mul) and len(numbers) > 1:
+            flat = [sp.Mul(*numbers)] + [a for a in flat if not a.is_Number]
+        if all(a.is_commutative for a in flat):
+            flat = sorted(flat, key=sp.default_sort_key)
+        return flat[0] if len(flat) == 1 else expr.func(*flat, evaluate=False)
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)
 
 
 def _pairs(page, case, a, b, deadline):
