@@ -456,7 +456,7 @@ def _too_large(expr, subs):
     """Whether putting ``subs`` into ``expr`` would compute an exact power with a huge exponent (u^{u^{u^u}} at 3), or
     an exponential of a huge argument (e^{e^{e^u}} at u = 10^3: e^{e^{1000}} has no digits sympy could reach)."""
     for node in sp.postorder_traversal(expr):
-        if isinstance(node, sp.exp):
+        if isinstance(node, sp.exp) and _tower(node):
             argument = node.args[0].xreplace(subs)
             if argument.is_Rational:
                 if abs(argument) > MAX_EXP_ARGUMENT:
@@ -484,6 +484,21 @@ def _too_large(expr, subs):
                     size > MAX_EXACT_POWER and base.is_Rational and abs(base) not in (0, 1)):
                 return True
     return False
+
+
+_TOWERS = {}
+
+
+def _tower(node):
+    """Whether the argument of the exponential ``node`` can be huge at a point: it holds an exponential, a power with
+    a symbol in its exponent, or a power of degree more than 2 (an argument linear or quadratic in the point's values
+    stays far below MAX_EXP_ARGUMENT, and the softmax's many e^{s_j} are not looked at again at every point)."""
+    if node not in _TOWERS:
+        if len(_TOWERS) > 10 ** 4:
+            _TOWERS.clear()
+        _TOWERS[node] = any(isinstance(a, sp.exp) or isinstance(a, sp.Pow) and (not a.exp.is_number or abs(a.exp) > 2)
+                            for a in sp.preorder_traversal(node.args[0]))
+    return _TOWERS[node]
 
 
 def _exact(expr, subs):
@@ -914,11 +929,12 @@ def _base(symbols, rng, scale):
             for s in symbols}
 
 
-def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, where=""):
+def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, where="", full=None):
     """Points as substitutions: small integers and fractions (a counterexample a reader checks by hand), values near
     10^3 and 10^6, and for each kink u = 0 points exactly on it and beside it (one symbol solved for, the others
     drawn: conditions not linear in any symbol too; a root no formula gives is found numerically, and exactly where
-    it is a simple rational). Every kink is visited, the first FULL_KINKS at two drawn points, up to MAX_KINKS; a
+    it is a simple rational). Every kink is visited, the first ``full`` (FULL_KINKS) at two drawn points, up to
+    MAX_KINKS; a
     kink past them, or a jump (``jumps``: keys of :func:`_kink_key`) whose point on the kink could only be
     approximated or looked for in part, is said in ``unvisited``."""
     symbols = sorted(symbols, key=lambda s: s.name)
@@ -932,7 +948,7 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
         unvisited.append(f"{len(kinks) - MAX_KINKS} of the {len(kinks)} conditions{where} were not visited")
     for m, u in enumerate(kinks[:MAX_KINKS]):
         free = [s for s in symbols if s in u.free_symbols]
-        for n in range(2 if m < FULL_KINKS else 1):
+        for n in range(2 if m < (FULL_KINKS if full is None else full) else 1):
             if time.monotonic() > deadline:
                 raise TimeoutError
             if not free:
@@ -1089,7 +1105,7 @@ def _compare(case, side, reader_value, page_value, check, rng, eq):
         kinks = kinks[:SPREAD_KINKS] + [u for u in kinks[SPREAD_KINKS:] if _kink_key(u) not in check.seen_kinks]
     points = _points(symbols, kinks, rng, (6 if spread else 10) if proved else (8 if spread else 16),
                      check.deadline, jumps=jumps, unvisited=check.unvisited,
-                     where=f" at {case.label}" if case.indices else "")
+                     where=f" at {case.label}" if case.indices else "", full=SPREAD_KINKS if spread else None)
     check.seen_kinks.update(_kink_key(u) for u in kinks[:MAX_KINKS])
     cache, undecided, kink_differences = {}, [], []
     for point in points:
