@@ -22,10 +22,13 @@ The verdict, per the project's first rule ("equal" meets the standard of "proved
 * **equal at N points** when either side is piecewise (an indicator, a max, an
   absolute value): at every case, at points of every scale, exactly on each
   kink and threshold of either side (conditions not linear in one symbol too:
-  an exact root of the condition, the others drawn) and beside it, each point
-  compared exactly (the region both sides take there proved equal by the
-  kernel, or the difference's sign certified); the verdict names the sizes and
-  scales;
+  an exact root of the condition, the others drawn; a root no formula gives is
+  found by a numeric search and visited beside, and exactly where it proves a
+  simple rational) and beside it, each point compared exactly (the region both
+  sides take there proved equal by the kernel, or the difference's sign
+  certified); the verdict names the sizes and scales. A condition whose kink
+  could not be visited (more conditions than a case visits, a jump at a root
+  known only approximately) makes it "cannot decide", never "equal";
 * **a subgradient** when the line differs from the page's side only exactly on
   a kink, and its value there is the page's with each indicator at the kink
   taken anywhere in [0, 1] (a gradient of a convex loss: another valid
@@ -34,7 +37,11 @@ The verdict, per the project's first rule ("equal" meets the standard of "proved
   differ for certain, or a line whose shapes do not combine where the page's do;
   a known mistake is named only when it agrees with the line at every point;
 * otherwise it **cannot decide**, and says why (timeout, a side it cannot
-  evaluate, a difference it cannot tell from 0): never "equal".
+  evaluate, a difference it cannot tell from 0): never "equal". A case where a
+  side cannot be evaluated, or no point decides, is passed over so that another
+  case may still refute the line; a step that does not return by the deadline is
+  stopped (a watchdog where Python has threads; in the browser its worker is
+  stopped from outside).
 
 The cases are the equation's smallest sizes and one where every size and index
 differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
@@ -811,6 +818,10 @@ def _mp_at(e, env):
         return mpmath.log(a)
     if type(e) in _MP_FUNCTIONS and len(e.args) == 1 and type(e) is not sp.exp:
         return _MP_FUNCTIONS[type(e)](_mp_at(e.args[0], env))
+    if isinstance(e, (sp.Max, sp.Min)):
+        return (max if isinstance(e, sp.Max) else min)(_mp_at(a, env) for a in e.args)
+    if isinstance(e, sp.sign):
+        return mpmath.mpf(mpmath.sign(_mp_at(e.args[0], env)))
     raise _NoValue
 
 
@@ -872,8 +883,8 @@ def _numeric_roots(g, t, exact, deadline):
         if deadline is not None and time.monotonic() > deadline:
             raise TimeoutError
         a, b, sa, sb = grid[n], grid[n + 1], signs[n], signs[n + 1]
-        if sa == 0:
-            touching.append(a)
+        if sa == 0 and sb != 0 and (n == 0 or signs[n - 1] != 0):  # an isolated 0 (g 0 on a whole interval, as
+            touching.append(a)  # max(0, u) is, changes at its ends: the kinks of the max's own arguments)
         if sa is None or sb is None or sa == 0 or sb == 0:
             continue
         if sa != sb:
@@ -899,7 +910,8 @@ def _numeric_roots(g, t, exact, deadline):
     for lo, slo, hi in brackets:
         found = bisect(g, lo, slo, hi)
         if found is not None:
-            roots.append((found[0] + found[1]) / 2)
+            with mpmath.workdps(NUMERIC_DIGITS):
+                roots.append((found[0] + found[1]) / 2)
     out = []
     known = []
     for r in exact:
@@ -911,7 +923,7 @@ def _numeric_roots(g, t, exact, deadline):
         if any(abs(r - k) <= mpmath.mpf(10) ** -30 * max(1, abs(k)) for k in known):
             continue
         known.append(r)
-        negative, man, exp, _ = mpmath.mpf(r)._mpf_  # the binary number r, exactly
+        negative, man, exp, _ = r._mpf_  # the binary number r, exactly (mpf(r) would round it to 53 bits)
         out.append((-1) ** negative * sp.Rational(int(man)) * sp.Rational(2) ** int(exp))
     return out, complete
 
@@ -944,6 +956,7 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
         out.append(Point(_base(symbols, rng, scale), scale))
     if len(symbols) > 1:  # a point mixing magnitudes (one value large, another small)
         out.append(Point({s: _base([s], rng, rng.choice(SCALES))[s] for s in symbols}, SCALES[-1]))
+    missed = set()  # kinks already said not visited (once, not once per drawn point)
     if len(kinks) > MAX_KINKS and unvisited is not None:
         unvisited.append(f"{len(kinks) - MAX_KINKS} of the {len(kinks)} conditions{where} were not visited")
     for m, u in enumerate(kinks[:MAX_KINKS]):
@@ -958,7 +971,8 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
             g = u.xreplace({s: v for s, v in base.items() if s != target})
             exact, near, complete, trusted = _located(g, target, deadline)
             jump = jumps is not None and _kink_key(u) in jumps
-            if jump and unvisited is not None and (near or not complete):
+            if jump and unvisited is not None and (near or not complete) and not (n and unvisited and u in missed):
+                missed.add(u)
                 unvisited.append(f"${_kink_tex(u)}$ at {_symbol_tex(target)} \\approx {float(near[0]):.12g}"
                                  if near else f"${_kink_tex(u)}$, where it has no value to look at")
             for root in exact[:3]:
