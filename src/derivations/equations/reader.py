@@ -1059,11 +1059,11 @@ def _judge(page, eq, todo, target, deadline, seed):
             return _finish(page, eq, side, verdict, check, rng)
     if on_kinks:
         out = _at_kinks(page, eq, on_kinks, check, rng)
-        if out["status"] == "not-equal" or undecided is None:
+        if out["status"] == "not-equal" or undecided is None and not check.unvisited:
             return out
     if undecided is not None:
         return undecided
-    if check.unvisited:
+    if check.unvisited:  # "equal" (or a subgradient) only where every place a condition changes was visited
         return {"status": "undecided",
                 "message": f"no point I tried tells your line from ({eq.number}), but I could not visit every place "
                            f"where a condition of your line or the page's changes ({check.unvisited[0]}"
