@@ -858,7 +858,7 @@ def _numeric_roots(g, t, exact, deadline):
     grid = _grid()
     signs = [_sign_at(g, t, x) for x in grid]
     complete = None not in signs
-    brackets, touching = [], []
+    brackets, touching, dsigns = [], [], {}
 
     def bisect(f, lo, slo, hi):
         with mpmath.workdps(NUMERIC_DIGITS):
@@ -892,7 +892,10 @@ def _numeric_roots(g, t, exact, deadline):
             continue
         if dg is None:
             continue
-        da, db = _sign_at(dg, t, a), _sign_at(dg, t, b)
+        for k in (n, n + 1):
+            if k not in dsigns:
+                dsigns[k] = _sign_at(dg, t, grid[k])
+        da, db = dsigns[n], dsigns[n + 1]
         if da is None or db is None or da == db or 0 in (da, db):
             continue
         found = bisect(dg, a, da, b)  # a critical point between a and b: a dip of g, where it may cross 0 twice
