@@ -463,7 +463,7 @@ def _too_large(expr, subs):
     """Whether putting ``subs`` into ``expr`` would compute an exact power with a huge exponent (u^{u^{u^u}} at 3), or
     an exponential of a huge argument (e^{e^{e^u}} at u = 10^3: e^{e^{1000}} has no digits sympy could reach)."""
     for node in sp.postorder_traversal(expr):
-        if isinstance(node, sp.exp) and _tower(node):
+        if type(node) is sp.exp and _tower(node):
             argument = node.args[0].xreplace(subs)
             if argument.is_Rational:
                 if abs(argument) > MAX_EXP_ARGUMENT:
@@ -503,7 +503,7 @@ def _tower(node):
     if node not in _TOWERS:
         if len(_TOWERS) > 10 ** 4:
             _TOWERS.clear()
-        _TOWERS[node] = any(isinstance(a, sp.exp) or isinstance(a, sp.Pow) and (not a.exp.is_number or abs(a.exp) > 2)
+        _TOWERS[node] = any(type(a) is sp.exp or isinstance(a, sp.Pow) and (not a.exp.is_number or abs(a.exp) > 2)
                             for a in sp.preorder_traversal(node.args[0]))
     return _TOWERS[node]
 
@@ -964,7 +964,8 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
         unvisited.append(f"{len(kinks) - MAX_KINKS} of the {len(kinks)} conditions{where} were not visited")
     for m, u in enumerate(kinks[:MAX_KINKS]):
         free = [s for s in symbols if s in u.free_symbols]
-        for n in range(2 if m < (FULL_KINKS if full is None else full) else 1):
+        first = m < (FULL_KINKS if full is None else full)  # else: one drawn point, and one step beside (10^-12)
+        for n in range(2 if first else 1):
             if time.monotonic() > deadline:
                 raise TimeoutError
             if not free:
@@ -980,18 +981,19 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
                                  if near else f"${_kink_tex(u)}$, where it has no value to look at")
             for root in exact[:3]:
                 out.append(Point({**base, target: root}, 1, kink=u, zero=u if root in trusted else None))
-                out += _beside(base, target, root if root.is_Rational else sp.Rational(str(sp.N(root, 40))), u)
+                out += _beside(base, target, root if root.is_Rational else sp.Rational(str(sp.N(root, 40))), u,
+                               BESIDE if first else BESIDE[1:])
             for r in near[:3]:  # a root known to 10^-40 only: the rational there and steps beside it
                 out.append(Point({**base, target: r}, 1, kink=u, beside=True))
-                out += _beside(base, target, r, u)
+                out += _beside(base, target, r, u, BESIDE if first else BESIDE[1:])
     out += _between(symbols, kinks[:MAX_KINKS], rng, deadline)
     return out
 
 
-def _beside(base, target, near, u):
+def _beside(base, target, near, u, steps=BESIDE):
     size = max(sp.Integer(1), abs(near))
     return [Point({**base, target: near + sign * step * size}, 1, kink=u, beside=True)
-            for step in BESIDE for sign in (1, -1)]
+            for step in steps for sign in (1, -1)]
 
 
 def _between(symbols, kinks, rng, deadline):
