@@ -388,3 +388,62 @@ def test_a_dot_between_two_vectors_is_their_inner_product():
 ])
 def test_a_substitution_is_named_as_the_reader_made_it_not_its_mirror(name, eq_id, text, mistake):
     assert not_equal(name, eq_id, text)["mistake"] == mistake
+
+
+# -- where a condition holds or changes: found and visited, or said not visited (adversary round 3, F4, F5, F11) -----
+
+def test_a_condition_no_formula_solves_has_its_roots_found_numerically():
+    # a window of width ~10^-7 around a root of u^5 + e^u = 9 (sympy's solve gives none): a numeric search finds it
+    not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + \mathbb{1}((u^{5} + e^{u} - 9)^{2} < 10^{-12})")
+    # a root the numeric search finds and proves exact (u = 11/4): the point on it is visited
+    not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + \mathbb{1}(e^{4u - 11} + 64 u^{3} = 1332)")
+    # roots no formula writes (u^3 + e^{-u} = 4): the points where the condition holds cannot be visited exactly
+    v = verdict("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + \mathbb{1}(u^{3} + e^{-u} = 4)")
+    assert v["status"] == "undecided" and "could not visit" in v["message"], v
+
+
+@pytest.mark.parametrize("text", [
+    r"\mathbb{1}(u > 0) + \mathbb{1}(u^{6} - 2u - 5 = 0)",
+    r"\mathbb{1}(u > 0) - \mathbb{1}(u^{5} + 3u - 1 = 0)",
+])
+def test_a_condition_at_a_root_of_a_polynomial_of_degree_5_or_more_is_decided_within_the_budget(text):
+    start = time.monotonic()
+    v = verdict("problem-2", "hinge-derivative", text)
+    assert v["status"] == "not-equal" and time.monotonic() - start < 20.0, (v, time.monotonic() - start)
+
+
+def test_an_exponential_tower_and_a_step_that_does_not_return_end_within_the_budget():
+    """e^{e^{e^u}} at u = 10^3 has no digits sympy could reach, and a condition at a root sympy's solve writes in
+    CRootOf is decided by refining it to 1200 digits: each said undecided by the deadline, never a hang or "equal"."""
+    for text, seconds in ((r"\mathbb{1}(e^{e^{e^{u}}} > e^{e^{1}})", 20.0),
+                          (r"\mathbb{1}(u > 0) + \mathbb{1}(u^{5} e^{u} + 3u e^{u} - e^{u} = 0)", 3.0)):
+        start = time.monotonic()
+        v = verdict("problem-2", "hinge-derivative", text, seconds=seconds)
+        assert v["status"] in ("undecided", "not-equal") and time.monotonic() - start < seconds + 3.0, \
+            (text, v, time.monotonic() - start)
+
+
+def test_more_conditions_than_the_checker_visits_are_never_equal():
+    # twelve decoys [3u > k][3u < k] (0 everywhere) used to crowd out the condition u = 90, the 14th
+    decoys = " + ".join(rf"\mathbb{{1}}(3u > {k})\mathbb{{1}}(3u < {k})" for k in range(40, 52))
+    not_equal("problem-2", "hinge-derivative", rf"\mathbb{{1}}(u > 0) + {decoys} + \mathbb{{1}}(u = 90)")
+    # past what a case visits: said, never "equal"
+    decoys = " + ".join(f"[u = {k}][u = {k + 1}]" for k in range(11, 51, 2))
+    v = verdict("problem-2", "hinge-derivative", f"[u > 0] + {decoys}")
+    assert v["status"] == "undecided" and "not visited" in v["message"], v
+    # one condition written in many ways is one condition
+    equal("problem-2", "hinge-derivative", "".join(f"[{k}u > 0]" for k in range(1, 16)) + "[u^{3} > 0][u^{5} > 0]")
+
+
+# -- a case the line cannot be evaluated at does not end the check (adversary round 3, F16) -------------------------
+
+def test_a_case_where_the_line_has_no_value_does_not_end_the_check():
+    # x_{y_i}: there is no row y_i of X where y_i > N; another case has one, and there the line differs
+    not_equal("problem-3", "softmax-grad-wj", r"(f_j - \mathbb{1}(j = y_i)) x_{y_i}")
+    not_equal("problem-2", "svm-grad-wj", r"\mathbb{1}(s_j - s_{y_i} + 1 > 0)\, x_{y_i}")
+
+
+def test_a_power_of_two_numbers_is_a_number():
+    not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0)(1 - 10^{-80})")
+    not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + 2^{-100}")
+    equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) \cdot 10^{70} \cdot 10^{-70}")

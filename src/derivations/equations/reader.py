@@ -22,10 +22,13 @@ The verdict, per the project's first rule ("equal" meets the standard of "proved
 * **equal at N points** when either side is piecewise (an indicator, a max, an
   absolute value): at every case, at points of every scale, exactly on each
   kink and threshold of either side (conditions not linear in one symbol too:
-  an exact root of the condition, the others drawn) and beside it, each point
-  compared exactly (the region both sides take there proved equal by the
-  kernel, or the difference's sign certified); the verdict names the sizes and
-  scales;
+  an exact root of the condition, the others drawn; a root no formula gives is
+  found by a numeric search and visited beside, and exactly where it proves a
+  simple rational) and beside it, each point compared exactly (the region both
+  sides take there proved equal by the kernel, or the difference's sign
+  certified); the verdict names the sizes and scales. A condition whose kink
+  could not be visited (more conditions than a case visits, a jump at a root
+  known only approximately) makes it "cannot decide", never "equal";
 * **a subgradient** when the line differs from the page's side only exactly on
   a kink, and its value there is the page's with each indicator at the kink
   taken anywhere in [0, 1] (a gradient of a convex loss: another valid
@@ -34,7 +37,11 @@ The verdict, per the project's first rule ("equal" meets the standard of "proved
   differ for certain, or a line whose shapes do not combine where the page's do;
   a known mistake is named only when it agrees with the line at every point;
 * otherwise it **cannot decide**, and says why (timeout, a side it cannot
-  evaluate, a difference it cannot tell from 0): never "equal".
+  evaluate, a difference it cannot tell from 0): never "equal". A case where a
+  side cannot be evaluated, or no point decides, is passed over so that another
+  case may still refute the line; a step that does not return by the deadline is
+  stopped (a watchdog where Python has threads; in the browser its worker is
+  stopped from outside).
 
 The cases are the equation's smallest sizes and one where every size and index
 differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
@@ -42,6 +49,7 @@ differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 
@@ -317,6 +325,18 @@ class Evaluator(Interpreter):
             raise NotEvaluable(f"${latex(expr)}$: {base} has entries 1..{len(v)} here, not {at[0]}")
         return v[at[0] - 1]
 
+    def _ev_Pow(self, expr):
+        """A power of two numbers as written (10^{-65}, 2^{100}) is an exact rational, computed at once where it has
+        few digits: the limit on a numeric exponent (max_power) is for a power of a symbol (s_1^{10^6} would expand
+        forever), not for a plain number."""
+        if not expr.free_symbols and not expr.has(sp.Indexed, sp.Function, SumOver):
+            base, power = self.ev(expr.base), self.ev(expr.exp)
+            if isinstance(base, sp.Rational) and isinstance(power, sp.Integer) and base != 0 and \
+                    abs(power) <= MAX_EXACT_POWER and \
+                    abs(int(power)) * max(abs(base.p).bit_length(), base.q.bit_length()) <= MAX_EXACT_BITS:
+                return base ** power
+        return super()._ev_Pow(expr)
+
     def differentiable(self, value):
         if _is_matrix(value):  # a Jacobian (of a gradient: a Hessian) differentiates a vector entry by entry
             return value.applyfunc(self.differentiable)
@@ -333,7 +353,10 @@ class Evaluator(Interpreter):
 PIECEWISE = (sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign, sp.floor, sp.ceiling)
 SCALES = (1, 10 ** 3, 10 ** 6)  # the magnitudes of the values tried: a line wrong only for large values is seen
 MAX_EXACT_POWER = 10 ** 4  # an exact power with a larger exponent is not computed at a point (3^(3^27) never ends)
-MAX_KINKS = 12  # conditions whose kinks are visited, per case
+MAX_EXP_ARGUMENT = 10 ** 15  # an exponential of a larger argument is not computed exactly at a point (e^{e^{1000}})
+MAX_EXACT_BITS = 10 ** 5  # the size of a power of two numbers the reader writes (10^{-65}) computed exactly
+MAX_KINKS = 40  # distinct conditions whose kinks are visited, per case; past them the verdict is never "equal"
+FULL_KINKS = 12  # of them visited at two drawn points each (the others at one)
 SPREAD_KINKS = 3  # of a case that differs from the distinct case in one index's value only
 BESIDE = (sp.Rational(1, 10 ** 3), sp.Rational(1, 10 ** 12))  # how far beside a kink (times its size)
 
@@ -354,6 +377,8 @@ class Check:
         self.pairs = True  # whether the cases of every pair of index values are the line's (_index_arithmetic)
         self.domain = []  # what the reader's line (not the page's side) needs to have a value, not shown to hold
         self.domain_points = 0  # points exactly where one of those fails
+        self.unvisited = []  # the places where a condition changes that no point visited (said: never "equal" then)
+        self.seen_kinks = set()  # the conditions visited at an earlier case (a spread case visits the others)
 
     def tick(self):
         if time.monotonic() > self.deadline:
@@ -363,8 +388,9 @@ class Check:
 class Point:
     """A point of a case: the value of each real symbol, its scale, and whether it lies on (or beside) a kink."""
 
-    def __init__(self, subs, scale, kink=None, beside=False):
+    def __init__(self, subs, scale, kink=None, beside=False, zero=None):
         self.subs, self.scale, self.kink, self.beside = subs, scale, kink, beside
+        self.zero = zero  # a condition u that is exactly 0 here (the point is an exact root of it): decided so
 
 
 def _entries(v):
@@ -379,20 +405,26 @@ def _shape(v):
 
 # -- the value of a line at a point: its region, then an exact number ------------------------------------------------
 
-def _region(expr, subs):
+def _region(expr, subs, zeros=()):
     """``expr`` with each piece (indicator, max, min, |.|, sign, Heaviside, floor) replaced by the branch it takes at
     the point ``subs``, told by certified signs; the symbols stay. Equal regions are equal at the point, and on the
-    whole region around it."""
+    whole region around it. A condition on one of ``zeros`` (the kinks the point is an exact root of, Point.zero) is
+    decided as 0 there: its value at an algebraic root (a CRootOf of degree 7) is 0 to every precision, which a sign
+    could only be told of by sympy's simplify, without end."""
     expr = sp.sympify(expr)
     if not expr.has(*PIECEWISE):
         return expr
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
-            if _too_large(cond, subs):
+            truth = None
+            if isinstance(cond, Relational) and type(cond) in _AT_ZERO and _zero_at(cond.lhs - cond.rhs, zeros):
+                truth = sp.true if _AT_ZERO[type(cond)] else sp.false
+            elif _too_large(cond, subs):
                 raise NotEvaluable("a power too large to evaluate exactly at this point")
-            truth = at_point(cond, subs)
+            else:
+                truth = at_point(cond, subs)
             if truth is sp.true:
-                return _region(value, subs)
+                return _region(value, subs, zeros)
             if truth is not sp.false:
                 raise NotEvaluable(f"cannot decide ${latex(cond)}$ at this point")
         return sp.nan
@@ -402,20 +434,20 @@ def _region(expr, subs):
             raise NotEvaluable("a max or min of a value that has none here")
         best = 0
         for n in range(1, len(values)):
-            sign = certified_sign(values[n] - values[best])
+            sign = 0 if _zero_at(expr.args[n] - expr.args[best], zeros) else certified_sign(values[n] - values[best])
             if sign is None:
                 raise NotEvaluable("cannot tell which value is the largest")
             if sign * (1 if isinstance(expr, sp.Max) else -1) > 0:
                 best = n
-        return _region(expr.args[best], subs)
+        return _region(expr.args[best], subs, zeros)
     if isinstance(expr, (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)):
-        inner = _region(expr.args[0], subs)
+        inner = _region(expr.args[0], subs, zeros)
         value = _exact(inner, subs)
         if value is None:
             raise NotEvaluable("a piece of a value that has none here")
         if isinstance(expr, (sp.floor, sp.ceiling)):
             return at_point(expr.func(value), {})
-        sign = certified_sign(value)
+        sign = 0 if not inner.has(*PIECEWISE) and _zero_at(inner, zeros) else certified_sign(value)
         if sign is None:
             raise NotEvaluable("cannot tell the sign of a piece's argument")
         if isinstance(expr, sp.Abs):
@@ -423,13 +455,42 @@ def _region(expr, subs):
         if isinstance(expr, sp.sign):
             return sp.Integer(sign)
         return sp.Integer(1) if sign > 0 else sp.Integer(0) if sign < 0 else _region(
-            expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2), subs)
-    return expr.func(*[_region(a, subs) for a in expr.args])
+            expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2), subs, zeros)
+    return expr.func(*[_region(a, subs, zeros) for a in expr.args])
+
+
+_AT_ZERO = {sp.Equality: True, sp.Unequality: False, sp.StrictGreaterThan: False, sp.StrictLessThan: False,
+            sp.GreaterThan: True, sp.LessThan: True}  # a relation u R 0 where u = 0
+
+
+def _zero_at(u, zeros):
+    """Whether ``u`` is 0 at a point that is an exact root of each of ``zeros``: it has the zero set of one of them
+    (:func:`_kink_key`)."""
+    if not zeros or not getattr(u, "free_symbols", None):
+        return False
+    key = _kink_key(u)
+    return any(key == _kink_key(z) for z in zeros)
 
 
 def _too_large(expr, subs):
-    """Whether putting ``subs`` into ``expr`` would compute an exact power with a huge exponent (u^{u^{u^u}} at 3)."""
+    """Whether putting ``subs`` into ``expr`` would compute an exact power with a huge exponent (u^{u^{u^u}} at 3), or
+    an exponential of a huge argument (e^{e^{e^u}} at u = 10^3: e^{e^{1000}} has no digits sympy could reach)."""
     for node in sp.postorder_traversal(expr):
+        if type(node) is sp.exp and _tower(node):
+            argument = node.args[0].xreplace(subs)
+            if argument.is_Rational:
+                if abs(argument) > MAX_EXP_ARGUMENT:
+                    return True
+                continue
+            if not argument.is_number:
+                continue
+            try:
+                with mpmath.workdps(20):
+                    size = abs(_mp_at(argument, {}))
+            except (_NoValue, ValueError, TypeError, ZeroDivisionError, OverflowError):
+                continue  # no value here: said so by the exact evaluation
+            if not mpmath.isfinite(size) or size > MAX_EXP_ARGUMENT:
+                return True
         if isinstance(node, sp.Pow) and not node.exp.is_Integer or isinstance(node, sp.Pow) and abs(node.exp) > 64:
             exponent = node.exp.xreplace(subs)
             base = node.base.xreplace(subs)
@@ -443,6 +504,21 @@ def _too_large(expr, subs):
                     size > MAX_EXACT_POWER and base.is_Rational and abs(base) not in (0, 1)):
                 return True
     return False
+
+
+_TOWERS = {}
+
+
+def _tower(node):
+    """Whether the argument of the exponential ``node`` can be huge at a point: it holds an exponential, a power with
+    a symbol in its exponent, or a power of degree more than 2 (an argument linear or quadratic in the point's values
+    stays far below MAX_EXP_ARGUMENT, and the softmax's many e^{s_j} are not looked at again at every point)."""
+    if node not in _TOWERS:
+        if len(_TOWERS) > 10 ** 4:
+            _TOWERS.clear()
+        _TOWERS[node] = any(type(a) is sp.exp or isinstance(a, sp.Pow) and (not a.exp.is_number or abs(a.exp) > 2)
+                            for a in sp.preorder_traversal(node.args[0]))
+    return _TOWERS[node]
 
 
 def _exact(expr, subs):
@@ -494,7 +570,8 @@ def _compare_at(a, b, point, cache):
     """How the entries ``a`` (the reader's) and ``b`` (the page's) compare at ``point``: ("equal", how),
     ("differ", value a, value b), ("undefined",) where neither has a value, or ("undecided", why)."""
     try:
-        ra, rb = _region(a, point.subs), _region(b, point.subs)
+        zeros = () if point.zero is None else (point.zero,)
+        ra, rb = _region(a, point.subs, zeros), _region(b, point.subs, zeros)
         key = (ra, rb)
         if key not in cache:
             cache[key] = not ra.has(*PIECEWISE) and not rb.has(*PIECEWISE) and is_zero(ra - rb)
@@ -676,13 +753,15 @@ def _domain_at(domains, pairs, point):
 
 # -- where to look: scales, kinks and beside them --------------------------------------------------------------------
 
-def _conditions(*values):
-    """The u of every condition u = 0 where a piece of ``values`` changes (indicators, max, min, |.|, sign)."""
+def _conditions(*values, jumps=None):
+    """The u of every condition u = 0 where a piece of ``values`` changes (indicators, max, min, |.|, sign), each zero
+    set once (u, -u, 3u and u^3 are one condition: :func:`_kink_key`). ``jumps``, a set, receives the keys of those
+    where a value jumps (a relation's indicator, sign, Heaviside): their points on the kink must be visited exactly."""
     out = []
 
-    def relation(cond):
+    def relation(cond, jump=True):
         if isinstance(cond, Relational):
-            out.append(cond.lhs - cond.rhs)
+            out.append((cond.lhs - cond.rhs, jump))
         elif isinstance(cond, (sp.And, sp.Or, sp.Not)):
             for c in cond.args:
                 relation(c)
@@ -694,34 +773,269 @@ def _conditions(*values):
                     for _, cond in node.args:
                         relation(cond)
                 elif isinstance(node, (sp.Max, sp.Min)):
-                    out += [p - q for n, p in enumerate(node.args) for q in node.args[n + 1:]]
+                    out += [(p - q, False) for n, p in enumerate(node.args) for q in node.args[n + 1:]]
                 elif isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
-                    out.append(node.args[0])
-    unique = []
-    for u in out:
-        if u.free_symbols and not any(sp.expand(u - v) == 0 or sp.expand(u + v) == 0 for v in unique):
+                    out.append((node.args[0], not isinstance(node, sp.Abs)))
+    unique, keys = [], {}
+    for u, jump in out:
+        if not u.free_symbols:
+            continue
+        key = _kink_key(u)
+        if key not in keys:
+            keys[key] = u
             unique.append(u)
+        if jump and jumps is not None:
+            jumps.add(key)
     return unique
 
 
-def _roots(g, t):
-    """Exact real roots of the function ``g`` of one symbol ``t``: a polynomial's (degree up to 4), else sympy's
-    solve of a small expression (log u = 0, e^u = 5, 1/u = 2)."""
+_KEYS = {}
+
+
+def _kink_key(u):
+    """One form of the zero set of ``u``: a polynomial with rational coefficients made square-free (one symbol) or
+    monic (linear), else u expanded with its sign fixed; u, -u, 3u, u^3 and (2u - 2)^2 / (u - 1) have one key each
+    with their own kind."""
+    if u in _KEYS:
+        return _KEYS[u]
+    key = sp.expand(u)
+    try:
+        symbols = sorted(u.free_symbols, key=lambda s: s.name)
+        poly = sp.Poly(u, *symbols)
+        if poly.domain.is_QQ or poly.domain.is_ZZ:
+            if poly.total_degree() == 1:
+                key = poly.monic().as_expr()
+            elif len(symbols) == 1 and poly.degree() <= 12:
+                key = poly.sqf_part().monic().as_expr()
+    except (sp.PolynomialError, sp.polys.polyerrors.GeneratorsNeeded, ValueError, TypeError, NotImplementedError):
+        pass
+    if key.could_extract_minus_sign():
+        key = -key
+    if len(_KEYS) > 10 ** 4:
+        _KEYS.clear()
+    _KEYS[u] = key
+    return key
+
+
+def _roots(g, t, deadline=None):
+    """Exact real roots of the function ``g`` of one symbol ``t``: a polynomial's (of degree up to 4 by radicals,
+    higher as sympy's exact CRootOf), else sympy's solve of a small expression (log u = 0, e^u = 5, 1/u = 2) with
+    each root it gives kept only where ``g`` there is 0 as sympy writes it, and roots :func:`_numeric_roots` finds
+    and proves exactly."""
+    return _located(g, t, deadline)[0]
+
+
+def _located(g, t, deadline=None):
+    """(exact roots, rational points within 10^-40 of each root that could not be written exactly, whether every
+    root was looked for, the exact roots at which ``g`` is 0 for certain) of ``g`` in ``t``: a polynomial's roots
+    are exact and all found; any other function's are sympy's solve's and those a numeric search finds (sign changes
+    on a grid of every scale the points reach, and dips between its points, each refined by bisection)."""
     try:
         poly = sp.Poly(g, t)
         if poly.degree() <= 0:
-            return []
-        if poly.degree() <= 4 and all(c.is_number for c in poly.coeffs()):
-            return list(dict.fromkeys(sp.real_roots(poly)))
+            return [], [], True, set()
+        if all(c.is_number for c in poly.coeffs()):
+            if poly.degree() <= 4 or all(c.is_Rational for c in poly.coeffs()):  # by radicals, else CRootOf
+                roots = list(dict.fromkeys(sp.real_roots(poly)))
+                return roots, [], True, set(roots)
     except (sp.PolynomialError, sp.polys.polyerrors.GeneratorsNeeded, ValueError, TypeError, NotImplementedError):
         pass
-    if sp.count_ops(g) > 24:
-        return []
+    exact, trusted = [], set()
+    if sp.count_ops(g) <= 24:
+        try:
+            found = sp.solve(g, t)
+        except (NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+            found = []
+        exact = [r for r in found if r.is_number and r.is_real]
+        trusted = {r for r in exact if sp.sympify(g).xreplace({t: r}) == 0}
+    near, complete = _numeric_roots(g, t, exact, deadline)
+    approximate = []
+    for r in near:  # a numeric root that is a simple rational (2.75 = 11/4): exact where g is 0 there as sympy writes it
+        q = r.limit_denominator(10 ** 6)
+        if abs(q - r) < sp.Rational(1, 10 ** 30) * max(1, abs(r)) and sp.sympify(g).xreplace({t: q}) == 0:
+            if q not in exact:
+                exact.append(q)
+            trusted.add(q)
+        else:
+            approximate.append(r)
+    return exact, approximate, complete, trusted
+
+
+NUMERIC_DIGITS = 60
+MAX_ARGUMENT = 10 ** 9  # an exponential's argument past this is infinite (or 0) to the numeric root search
+
+
+def _grid():
+    """The numeric search's grid: 0, steps of 1/8 up to 10, and 16 steps per decade from 10 to past 10^7."""
+    steps = [mpmath.mpf(k) / 8 for k in range(1, 81)]
+    steps += [mpmath.power(10, 1 + mpmath.mpf(k) / 16) for k in range(1, 6 * 16 + 4)]
+    return [-x for x in reversed(steps)] + [mpmath.mpf(0)] + steps
+
+
+class _NoValue(Exception):
+    pass
+
+
+def _mp_at(e, env):
+    """The value of ``e`` in mpmath with the symbols of ``env`` (mpf) put in, exponentials of arguments past
+    MAX_ARGUMENT taken as infinite or 0; _NoValue where it has none (a log of a negative number) or a node this does
+    not know."""
+    if e.is_Symbol:
+        if e not in env:
+            raise _NoValue
+        return env[e]
+    if e.is_Integer:
+        return mpmath.mpf(int(e))
+    if e.is_Rational:
+        return mpmath.mpf(int(e.p)) / int(e.q)
+    if e.is_Float:
+        return mpmath.mpf(e)
+    if e is sp.E:
+        return mpmath.e
+    if e is sp.pi:
+        return mpmath.pi
+    if isinstance(e, sp.Add):
+        return mpmath.fsum(_mp_at(a, env) for a in e.args)
+    if isinstance(e, sp.Mul):
+        return mpmath.fprod(_mp_at(a, env) for a in e.args)
+    if isinstance(e, sp.exp) or isinstance(e, sp.Pow) and e.base is sp.E:
+        a = _mp_at(e.args[0] if isinstance(e, sp.exp) else e.exp, env)
+        return _mp_exp(a)
+    if isinstance(e, sp.Pow):
+        base = _mp_at(e.base, env)
+        if e.exp.is_Integer and abs(e.exp) <= MAX_POWER:
+            if base == 0 and e.exp < 0:
+                raise _NoValue
+            return mpmath.power(base, int(e.exp))
+        power = _mp_at(e.exp, env)
+        if base < 0 or base == 0 and power <= 0:
+            raise _NoValue
+        if base == 0:
+            return mpmath.mpf(0)
+        return _mp_exp(power * mpmath.log(base))
+    if isinstance(e, sp.log):
+        a = _mp_at(e.args[0], env)
+        if a <= 0:
+            raise _NoValue
+        return mpmath.log(a)
+    if type(e) in _MP_FUNCTIONS and len(e.args) == 1 and type(e) is not sp.exp:
+        return _MP_FUNCTIONS[type(e)](_mp_at(e.args[0], env))
+    if isinstance(e, (sp.Max, sp.Min)):
+        return (max if isinstance(e, sp.Max) else min)(_mp_at(a, env) for a in e.args)
+    if isinstance(e, sp.sign):
+        return mpmath.mpf(mpmath.sign(_mp_at(e.args[0], env)))
+    raise _NoValue
+
+
+def _mp_exp(a):
+    """e^a in mpmath, a past MAX_ARGUMENT in size taken as 2^(+-2 MAX_ARGUMENT): its sign and order, never its
+    digits (e^(e^(10^6)) has no value mpmath could compute)."""
+    if abs(a) > MAX_ARGUMENT:
+        return mpmath.ldexp(mpmath.mpf(1), int(mpmath.sign(a)) * 2 * MAX_ARGUMENT)
+    return mpmath.exp(a)
+
+
+def _sign_at(f, t, x):
+    """The sign of ``f`` at ``t = x`` (mpf) in mpmath, or None where it has no value there."""
     try:
-        found = sp.solve(g, t)
-    except (NotImplementedError, TypeError, ValueError, ZeroDivisionError):
-        return []
-    return [r for r in found if r.is_number and r.is_real]
+        with mpmath.workdps(NUMERIC_DIGITS):
+            v = _mp_at(f, {t: x})
+    except (_NoValue, ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return None
+    if isinstance(v, mpmath.mpc) or mpmath.isnan(v):
+        return None
+    return 1 if v > 0 else -1 if v < 0 else 0
+
+
+def _numeric_roots(g, t, exact, deadline):
+    """Rational points within 10^-40 (relative) of the real roots of ``g`` in ``t`` that ``exact`` does not hold, and
+    whether the search could look everywhere (``g`` evaluated at every point of the grid). A root is bracketed by a
+    sign change of ``g`` between two grid points, or of its derivative (a dip: (h)^2 < 10^-8 holds on a window far
+    narrower than the grid), then bisected."""
+    g = sp.sympify(g)
+    try:
+        dg = sp.diff(g, t)
+    except (TypeError, ValueError, NotImplementedError):
+        dg = None
+    grid = _grid()
+    signs = [_sign_at(g, t, x) for x in grid]
+    complete = None not in signs
+    brackets, touching, dsigns = [], [], {}
+
+    def bisect(f, lo, slo, hi):
+        with mpmath.workdps(NUMERIC_DIGITS):
+            for _ in range(400):
+                if time.monotonic() > (deadline or float("inf")):
+                    raise TimeoutError
+                if hi - lo <= mpmath.mpf(10) ** -45 * max(1, abs(lo)):
+                    break
+                mid = (lo + hi) / 2
+                sm = _sign_at(f, t, mid)
+                if sm is None:
+                    return None
+                if sm == 0:
+                    return mid, mid
+                if sm == slo:
+                    lo = mid
+                else:
+                    hi = mid
+            return lo, hi
+
+    for n in range(len(grid) - 1):
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError
+        a, b, sa, sb = grid[n], grid[n + 1], signs[n], signs[n + 1]
+        if sa == 0 and sb != 0 and (n == 0 or signs[n - 1] != 0):  # an isolated 0 (g 0 on a whole interval, as
+            touching.append(a)  # max(0, u) is, changes at its ends: the kinks of the max's own arguments)
+        if sa is None or sb is None or sa == 0 or sb == 0:
+            continue
+        if sa != sb:
+            brackets.append((a, sa, b))
+            continue
+        if dg is None:
+            continue
+        for k in (n, n + 1):
+            if k not in dsigns:
+                dsigns[k] = _sign_at(dg, t, grid[k])
+        da, db = dsigns[n], dsigns[n + 1]
+        if da is None or db is None or da == db or 0 in (da, db):
+            continue
+        found = bisect(dg, a, da, b)  # a critical point between a and b: a dip of g, where it may cross 0 twice
+        if found is None:
+            continue
+        c = found[0]
+        sc = _sign_at(g, t, c)
+        if sc is None:
+            continue
+        if sc == 0 or abs(_mp_value_at(g, t, c)) < mpmath.mpf(10) ** -40:
+            touching.append(c)
+        elif sc != sa:
+            brackets += [(a, sa, c), (c, sc, b)]
+    roots = list(touching)
+    for lo, slo, hi in brackets:
+        found = bisect(g, lo, slo, hi)
+        if found is not None:
+            with mpmath.workdps(NUMERIC_DIGITS):
+                roots.append((found[0] + found[1]) / 2)
+    out = []
+    known = []
+    for r in exact:
+        try:
+            known.append(mpmath.mpf(str(sp.N(r, 50))))
+        except (TypeError, ValueError):
+            continue
+    for r in roots:
+        if any(abs(r - k) <= mpmath.mpf(10) ** -30 * max(1, abs(k)) for k in known):
+            continue
+        known.append(r)
+        negative, man, exp, _ = r._mpf_  # the binary number r, exactly (mpf(r) would round it to 53 bits)
+        out.append((-1) ** negative * sp.Rational(int(man)) * sp.Rational(2) ** int(exp))
+    return out, complete
+
+
+def _mp_value_at(f, t, x):
+    with mpmath.workdps(NUMERIC_DIGITS):
+        return _mp_at(f, {t: x})
 
 
 def _base(symbols, rng, scale):
@@ -732,10 +1046,14 @@ def _base(symbols, rng, scale):
             for s in symbols}
 
 
-def _points(symbols, kinks, rng, count, deadline):
+def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, where="", full=None):
     """Points as substitutions: small integers and fractions (a counterexample a reader checks by hand), values near
     10^3 and 10^6, and for each kink u = 0 points exactly on it and beside it (one symbol solved for, the others
-    drawn: conditions not linear in any symbol too)."""
+    drawn: conditions not linear in any symbol too; a root no formula gives is found numerically, and exactly where
+    it is a simple rational). Every kink is visited, the first ``full`` (FULL_KINKS) at two drawn points, up to
+    MAX_KINKS; a
+    kink past them, or a jump (``jumps``: keys of :func:`_kink_key`) whose point on the kink could only be
+    approximated or looked for in part, is said in ``unvisited``."""
     symbols = sorted(symbols, key=lambda s: s.name)
     out = []
     for n in range(count):
@@ -743,9 +1061,13 @@ def _points(symbols, kinks, rng, count, deadline):
         out.append(Point(_base(symbols, rng, scale), scale))
     if len(symbols) > 1:  # a point mixing magnitudes (one value large, another small)
         out.append(Point({s: _base([s], rng, rng.choice(SCALES))[s] for s in symbols}, SCALES[-1]))
-    for u in kinks[:MAX_KINKS]:
+    missed = set()  # kinks already said not visited (once, not once per drawn point)
+    if len(kinks) > MAX_KINKS and unvisited is not None:
+        unvisited.append(f"{len(kinks) - MAX_KINKS} of the {len(kinks)} conditions{where} were not visited")
+    for m, u in enumerate(kinks[:MAX_KINKS]):
         free = [s for s in symbols if s in u.free_symbols]
-        for n in range(2):
+        first = m < (FULL_KINKS if full is None else full)  # else: one drawn point, and one step beside (10^-12)
+        for n in range(2 if first else 1):
             if time.monotonic() > deadline:
                 raise TimeoutError
             if not free:
@@ -753,15 +1075,27 @@ def _points(symbols, kinks, rng, count, deadline):
             base = _base(symbols, rng, SCALES[0] if n == 0 else SCALES[1])
             target = free[n % len(free)]
             g = u.xreplace({s: v for s, v in base.items() if s != target})
-            for root in _roots(g, target)[:3]:
-                out.append(Point({**base, target: root}, 1, kink=u))
-                near = sp.Rational(str(sp.N(root, 40))) if not root.is_Rational else root
-                size = max(sp.Integer(1), abs(near))
-                for step in BESIDE:
-                    for sign in (1, -1):
-                        out.append(Point({**base, target: near + sign * step * size}, 1, kink=u, beside=True))
+            exact, near, complete, trusted = _located(g, target, deadline)
+            jump = jumps is not None and _kink_key(u) in jumps
+            if jump and unvisited is not None and (near or not complete) and not (n and unvisited and u in missed):
+                missed.add(u)
+                unvisited.append(f"${_kink_tex(u)}$ at {_symbol_tex(target)} \\approx {float(near[0]):.12g}"
+                                 if near else f"${_kink_tex(u)}$, where it has no value to look at")
+            for root in exact[:3]:
+                out.append(Point({**base, target: root}, 1, kink=u, zero=u if root in trusted else None))
+                out += _beside(base, target, root if root.is_Rational else sp.Rational(str(sp.N(root, 40))), u,
+                               BESIDE if first else BESIDE[1:])
+            for r in near[:3]:  # a root known to 10^-40 only: the rational there and steps beside it
+                out.append(Point({**base, target: r}, 1, kink=u, beside=True))
+                out += _beside(base, target, r, u, BESIDE if first else BESIDE[1:])
     out += _between(symbols, kinks[:MAX_KINKS], rng, deadline)
     return out
+
+
+def _beside(base, target, near, u, steps=BESIDE):
+    size = max(sp.Integer(1), abs(near))
+    return [Point({**base, target: near + sign * step * size}, 1, kink=u, beside=True)
+            for step in steps for sign in (1, -1)]
 
 
 def _between(symbols, kinks, rng, deadline):
@@ -776,8 +1110,9 @@ def _between(symbols, kinks, rng, deadline):
             if time.monotonic() > deadline:
                 raise TimeoutError
             if target in u.free_symbols:
-                roots.update(r if r.is_Rational else sp.Rational(str(sp.N(r, 40)))
-                             for r in _roots(u.xreplace({s: v for s, v in base.items() if s != target}), target)[:3])
+                exact, near, _, _ = _located(u.xreplace({s: v for s, v in base.items() if s != target}), target, deadline)
+                roots.update(r if r.is_Rational else sp.Rational(str(sp.N(r, 40))) for r in exact[:3])
+                roots.update(near[:3])
         ordered = sorted(roots)
         for a, b in zip(ordered, ordered[1:]):
             out.append(Point({**base, target: (a + b) / 2}, 1, beside=True))
@@ -815,6 +1150,10 @@ def _judge(page, eq, todo, target, deadline, seed):
     on_kinks = []  # differences at points exactly on a kink: a subgradient may be the reader's choice
     labels = set(eq.cases[0].labels) if eq.cases else set()
     check.pairs = any(_index_arithmetic(side, labels) for side in todo)
+    # a case where a side cannot be evaluated, or no point decides, is passed over: a later case may still refute the
+    # line (x_j for x_i has no row j of X at N = 1, and a value at N = 3); the first such case is said at the end,
+    # and nothing is "equal" (nor a subgradient) then
+    undecided = None
     for case in eq.cases:
         if case.pairs and not check.pairs:
             continue
@@ -822,8 +1161,9 @@ def _judge(page, eq, todo, target, deadline, seed):
         try:
             page_value = ev.ev(target)
         except (NotEvaluable, InvalidValue, Unknown) as exc:
-            return {"status": "undecided",
-                    "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
+            undecided = undecided or {"status": "undecided",
+                                      "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
+            continue
         page_domain = _domain(ev)
         for side in todo:
             reader_ev = Evaluator(page, case, deadline)
@@ -836,7 +1176,9 @@ def _judge(page, eq, todo, target, deadline, seed):
                         "message": f"not equal: at {case.label} your line cannot be formed ({exc}); "
                                    f"({eq.number}) is {_shape_words(page_value)} there"}
             except (NotEvaluable, InvalidValue) as exc:
-                return {"status": "undecided", "message": f"I cannot evaluate your line at {case.label}: {exc}"}
+                undecided = undecided or {"status": "undecided",
+                                          "message": f"I cannot evaluate your line at {case.label}: {exc}"}
+                continue
             if _shape(reader_value) != _shape(page_value):
                 return {"status": "not-equal", "shape": True,
                         "message": f"not equal: at {case.label} your line is {_shape_words(reader_value)}, "
@@ -848,9 +1190,22 @@ def _judge(page, eq, todo, target, deadline, seed):
             if verdict.get("_kink"):
                 on_kinks.append(verdict)
                 continue
+            if "_found" not in verdict:  # undecided at this case: another may refute the line
+                undecided = undecided or verdict
+                continue
             return _finish(page, eq, side, verdict, check, rng)
     if on_kinks:
-        return _at_kinks(page, eq, on_kinks, check, rng)
+        out = _at_kinks(page, eq, on_kinks, check, rng)
+        if out["status"] == "not-equal" or undecided is None and not check.unvisited:
+            return out
+    if undecided is not None:
+        return undecided
+    if check.unvisited:  # "equal" (or a subgradient) only where every place a condition changes was visited
+        return {"status": "undecided",
+                "message": f"no point I tried tells your line from ({eq.number}), but I could not visit every place "
+                           f"where a condition of your line or the page's changes ({check.unvisited[0]}"
+                           f"{f' and {len(check.unvisited) - 1} more' if len(check.unvisited) > 1 else ''}): "
+                           f"I cannot say"}
     return _equal(eq, check)
 
 
@@ -893,14 +1248,21 @@ def _compare(case, side, reader_value, page_value, check, rng, eq, domains=((), 
             if not is_zero(sp.sympify(a) - sp.sympify(b)):
                 proved = False
                 break
-    kinks = _conditions(reader_value, page_value) if piecewise else []
+    jumps = set()
+    kinks = _conditions(reader_value, page_value, jumps=jumps) if piecewise else []
     # a case beside the one where every size and index differs (one index or label at another value: reader_export)
-    # is there to tell an index's value apart, not a kink: fewer points and kinks, so the many of them stay cheap
+    # is there to tell an index's value apart, not a kink: fewer points, and of the kinks a few and those no earlier
+    # case visited (a condition of the line's own met at this index's value only is visited here, never dropped)
     spread = getattr(case, "spread", False)
     own = [e for e, k in domains[0] if not any(k == j and _same_condition(e, f) for f, j in domains[1])]
     walls = [e for e, _ in domains[0] + domains[1]]  # where a side may have no value: visited first
-    points = _points(symbols, walls + (kinks[:SPREAD_KINKS] if spread else kinks), rng,
-                     (6 if spread else 10) if proved else (8 if spread else 16), check.deadline)
+    if spread:
+        kinks = kinks[:SPREAD_KINKS] + [u for u in kinks[SPREAD_KINKS:] if _kink_key(u) not in check.seen_kinks]
+    points = _points(symbols, walls + kinks, rng, (6 if spread else 10) if proved else (8 if spread else 16),
+                     check.deadline, jumps=jumps, unvisited=check.unvisited,
+                     where=f" at {case.label}" if case.indices else "",
+                     full=len(walls) + SPREAD_KINKS if spread else None)
+    check.seen_kinks.update(_kink_key(u) for u in kinks[:MAX_KINKS])
     cache, undecided, kink_differences = {}, [], []
     for point in points:
         check.tick()
@@ -937,7 +1299,8 @@ def _compare(case, side, reader_value, page_value, check, rng, eq, domains=((), 
             if outcome[0] == "differ":
                 difference = {"case": case, "side": side, "point": point, "entry": n, "values": outcome[1:],
                               "reader": reader_value, "page": page_value}
-                point.kink = _on_kink(point, kinks)  # a drawn point may lie on a kink too (small integers often do)
+                if point.zero is None:  # a drawn point may lie on a kink too (small integers often do)
+                    point.kink = _on_kink(point, kinks)
                 if point.kink is not None:
                     kink_differences.append(difference)
                     break
@@ -1376,6 +1739,54 @@ def _seed_of(eq_id, text):
     return h
 
 
+
+class OutOfTime(BaseException):
+    """Raised into the checker, wherever it is, at its deadline (:func:`_watchdog`): an exact step of sympy's that
+    does not return (a simplify, a root refined to 1200 digits) ends as "timed out", never as a verdict. A
+    BaseException, so that no ``except Exception`` of sympy's or the kernel's takes it for an ordinary failure."""
+
+
+GRACE = 0.5  # seconds past the deadline before the watchdog stops a step that does not return by itself
+
+
+@contextlib.contextmanager
+def _watchdog(deadline):
+    """Stop the checker at ``deadline`` (time.monotonic) wherever it is: a timer thread raises :class:`OutOfTime` in
+    this thread (CPython). Where there are no threads (Pyodide), the browser stops its worker from outside instead,
+    and the check's own ticks stop it between steps."""
+    try:
+        import ctypes
+        import threading
+        raise_in = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        ident = threading.get_ident()
+    except (ImportError, AttributeError, OSError):
+        yield
+        return
+    lock, state = threading.Lock(), {"active": True, "fired": False}
+
+    def fire():
+        with lock:
+            if state["active"]:
+                state["fired"] = True
+                raise_in(ctypes.c_ulong(ident), ctypes.py_object(OutOfTime))
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), fire)
+    timer.daemon = True
+    try:
+        timer.start()
+    except RuntimeError:  # no threads here
+        yield
+        return
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["active"] = False
+            if state["fired"]:  # raised but not yet delivered: withdrawn
+                raise_in(ctypes.c_ulong(ident), None)
+
+
 def judge(page, eq_id, text, seconds=SECONDS, seed=None):
     """The verdict on a reader's ``text`` (LaTeX: a right side, or a whole step ``left = right``) for equation ``eq_id``.
 
@@ -1424,8 +1835,10 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=None):
     if not todo:
         return dict(out, status="undecided", message="Your line is the page's own left side: write what it equals.")
     try:
-        return dict(out, **_judge(page, eq, todo, target, deadline, _seed_of(eq_id, text) if seed is None else seed))
-    except TimeoutError:
+        with _watchdog(deadline + GRACE):
+            return dict(out, **_judge(page, eq, todo, target, deadline,
+                                      _seed_of(eq_id, text) if seed is None else seed))
+    except (TimeoutError, OutOfTime):
         return dict(out, status="undecided", timed_out=True,
                     message=f"timed out: the check took longer than {seconds:g} s and was stopped; nothing is said "
                             "of your line")
