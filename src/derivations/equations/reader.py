@@ -237,6 +237,20 @@ def _is_matrix(v):
     return isinstance(v, sp.MatrixBase)
 
 
+REMEMBERED = 20000  # entries of each memo of pure functions below (cleared whole when full)
+_INDICATORS = {}  # (relation, type, lhs, type, rhs) -> the value of the indicator (Evaluator._indicator)
+
+
+def _page_value(page, case, target, deadline):
+    """The value of the page's own tree ``target`` at ``case``: the same for every line judged against it, so computed
+    once (kept on the case, keyed by the tree), a matrix handed out as a copy."""
+    values = case.__dict__.setdefault("_page_values", {})
+    if target not in values:
+        values[target] = Evaluator(page, case, deadline).ev(target)
+    value = values[target]
+    return value.copy() if _is_matrix(value) else value
+
+
 class Evaluator(Interpreter):
     """The value of a notation tree at a case, in the case's real symbols (a number, or a sympy Matrix): the engine's
     own interpreter (:mod:`interpret`), reading the case's values, with limits that keep a line within its budget."""
@@ -306,6 +320,21 @@ class Evaluator(Interpreter):
         if not 1 <= at[0] <= len(v):
             raise NotEvaluable(f"${latex(expr)}$: {base} has entries 1..{len(v)} here, not {at[0]}")
         return v[at[0] - 1]
+
+    def _indicator(self, cond, lhs, rhs):
+        """The interpreter's 1(lhs rel rhs), remembered (:data:`_INDICATORS`, keyed by the relation and both values,
+        which are all it reads): building the Piecewise runs sympy's simplification of its condition, and the page's
+        side and every line of it in the box build the same ones, verdict after verdict."""
+        if _is_matrix(lhs) or _is_matrix(rhs):
+            return super()._indicator(cond, lhs, rhs)
+        key = (cond.func, type(lhs), lhs, type(rhs), rhs)
+        value = _INDICATORS.get(key)
+        if value is None:
+            value = super()._indicator(cond, lhs, rhs)
+            if len(_INDICATORS) >= REMEMBERED:
+                _INDICATORS.clear()
+            _INDICATORS[key] = value
+        return value
 
     def differentiable(self, value):
         if _is_matrix(value):  # a Jacobian (of a gradient: a Hessian) differentiates a vector entry by entry
@@ -689,9 +718,8 @@ def _judge(page, eq, todo, target, deadline, seed):
     check = Check(deadline)
     on_kinks = []  # differences at points exactly on a kink: a subgradient may be the reader's choice
     for case in eq.cases:
-        ev = Evaluator(page, case, deadline)
         try:
-            page_value = ev.ev(target)
+            page_value = _page_value(page, case, target, deadline)
         except (NotEvaluable, InvalidValue, Unknown) as exc:
             return {"status": "undecided",
                     "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
