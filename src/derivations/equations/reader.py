@@ -42,6 +42,7 @@ differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 
@@ -506,9 +507,152 @@ def _real(value):
     return not value.has(sp.I)
 
 
+# -- a first look in whole numbers: exact, and never a verdict of its own ----------------------------------------------
+
+class _Slow(Exception):
+    """The whole-number look cannot say (a node it does not compute, a point not all rational, no branch taken)."""
+
+
+_RELATIONS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
+              sp.Equality: "==", sp.Unequality: "!="}
+_COMPILED = {}  # an expression -> (its function, its degree, the lcm of its constants' denominators), or None
+
+
+def _nan():
+    raise _Slow
+
+
+def _sign(x):
+    return 1 if x > 0 else -1 if x < 0 else 0
+
+
+def _scaled(expr):
+    """``expr`` as a Python function ``f(S, L)`` of the point's values scaled to whole numbers (``S[s]`` is the value
+    of ``s`` times ``L``, ``L`` a common denominator of the point's values and of the constants): ``f`` returns the
+    whole number that is ``expr``'s exact value times ``L^degree``, each piece taking the branch its condition gives
+    (a comparison of whole numbers: exact, as :func:`_region`'s certified signs of rationals are). Returns
+    (f, degree, lcm of the constants' denominators), or None where ``expr`` has a node other than +, *, a positive
+    integer power up to MAX_POWER, a piece (indicator, max, min, |.|, sign, Heaviside) and rational numbers. Kept per
+    expression (:data:`_COMPILED`): a pure function of the tree."""
+    try:
+        return _COMPILED[expr]
+    except KeyError:
+        pass
+    except TypeError:  # not hashable
+        return None
+    names, constants = {}, {}
+
+    def at(src, degree, to):  # src (a value times L^degree) as the value times L^to
+        return src if to == degree else f"({src} * L ** {to - degree})"
+
+    def aligned(parts):
+        top = max(d for _, d in parts)
+        return [at(s, d, top) for s, d in parts], top
+
+    def code(e):
+        if e.is_Integer:
+            return f"({int(e)})", 0
+        if e.is_Rational:
+            constants.setdefault(e, f"c{len(constants)}")
+            return constants[e], 1
+        if e.is_Symbol:
+            names.setdefault(e, f"x{len(names)}")
+            return names[e], 1
+        if isinstance(e, (sp.Add, sp.Max, sp.Min)):
+            parts, top = aligned([code(a) for a in e.args])
+            if isinstance(e, sp.Add):
+                return "(" + " + ".join(parts) + ")", top
+            return f"{'max' if isinstance(e, sp.Max) else 'min'}({', '.join(parts)})", top
+        if isinstance(e, sp.Mul):
+            parts = [code(a) for a in e.args]
+            return "(" + " * ".join(s for s, _ in parts) + ")", sum(d for _, d in parts)
+        if isinstance(e, sp.Pow) and e.exp.is_Integer and 0 < e.exp <= MAX_POWER:
+            base, degree = code(e.base)
+            return f"({base} ** {int(e.exp)})", degree * int(e.exp)
+        if isinstance(e, sp.Piecewise):
+            values, top = aligned([code(value) for value, _ in e.args])
+            out = "_nan()"
+            for value, (_, cond) in reversed(list(zip(values, e.args))):
+                out = f"({value} if {test(cond)} else {out})"
+            return out, top
+        if isinstance(e, sp.Abs):
+            inner, degree = code(e.args[0])
+            return f"abs({inner})", degree
+        if isinstance(e, sp.sign):
+            return f"_sign({code(e.args[0])[0]})", 0
+        if isinstance(e, sp.Heaviside):
+            at_zero, degree = code(e.args[1] if len(e.args) > 1 else sp.Rational(1, 2))
+            inner = code(e.args[0])[0]
+            return f"({at(1, 0, degree)} if {inner} > 0 else 0 if {inner} < 0 else {at_zero})", degree
+        raise _Slow
+
+    def test(cond):
+        if cond is sp.true or cond is sp.false:
+            return str(bool(cond))
+        if type(cond) in _RELATIONS:
+            (lhs, rhs), _ = aligned([code(cond.lhs), code(cond.rhs)])
+            return f"({lhs} {_RELATIONS[type(cond)]} {rhs})"
+        if isinstance(cond, (sp.And, sp.Or)):
+            return "(" + (" and " if isinstance(cond, sp.And) else " or ").join(test(c) for c in cond.args) + ")"
+        if isinstance(cond, sp.Not):
+            return f"(not {test(cond.args[0])})"
+        raise _Slow
+
+    try:
+        body, degree = code(sp.sympify(expr))
+        source = "def f(S, L):\n" + "".join(f"    {n} = S[k{n[1:]}]\n" for n in names.values()) + \
+            "".join(f"    {n} = {int(q.p)} * (L // {int(q.q)})\n" for q, n in constants.items()) + \
+            f"    return {body}\n"
+        namespace = {"_nan": _nan, "_sign": _sign}
+        namespace.update({f"k{n[1:]}": s for s, n in names.items()})
+        exec(compile(source, "<scaled>", "exec"), namespace)  # noqa: S102 - source written above from the tree
+        compiled = (namespace["f"], degree, math.lcm(1, *(int(q.q) for q in constants)))
+    except (_Slow, RecursionError, SyntaxError, MemoryError, TypeError, ValueError, AttributeError):
+        compiled = None
+    if len(_COMPILED) >= REMEMBERED:
+        _COMPILED.clear()
+    _COMPILED[expr] = compiled
+    return compiled
+
+
+def _scaled_point(point, common):
+    """(the point's values times L, L): L the lcm of ``common`` and the values' denominators; None where a value is not
+    rational (a root of a condition not linear in one symbol). Kept on the point, per ``common``."""
+    kept = point.__dict__.setdefault("_scaled", {})
+    if common not in kept:
+        if not all(isinstance(v, sp.Rational) for v in point.subs.values()):
+            kept[common] = None
+        else:
+            scale = math.lcm(common, *(int(v.q) for v in point.subs.values()))
+            kept[common] = ({s: int(v.p) * (scale // int(v.q)) for s, v in point.subs.items()}, scale)
+    return kept[common]
+
+
+def _same_rational(a, b, point):
+    """Whether the entries ``a`` and ``b`` have the same exact value at ``point``, computed in whole numbers (:func:`_scaled`);
+    False where they differ or this look cannot say (then the exact route decides, as it always did): a True is what
+    that route says too (the same branches, decided by exact signs; the same rational values)."""
+    fa, fb = _scaled(a), _scaled(b)
+    if fa is None or fb is None:
+        return False
+    scaled = _scaled_point(point, math.lcm(fa[2], fb[2]))
+    if scaled is None:
+        return False
+    values, scale = scaled
+    try:
+        va, vb = fa[0](values, scale), fb[0](values, scale)
+    except (_Slow, KeyError, ZeroDivisionError, TypeError, OverflowError, RecursionError):
+        return False
+    top = max(fa[1], fb[1])
+    return va * scale ** (top - fa[1]) == vb * scale ** (top - fb[1])
+
+
+
 def _compare_at(a, b, point, cache):
     """How the entries ``a`` (the reader's) and ``b`` (the page's) compare at ``point``: ("equal", how),
     ("differ", value a, value b), ("undefined",) where neither has a value, or ("undecided", why)."""
+    if _same_rational(a, b, point):
+        return ("equal", "exact")
     try:
         ra, rb = _region(a, point.subs), _region(b, point.subs)
         key = (ra, rb)
@@ -590,6 +734,8 @@ def _numeric_differs(a, b, point, cheap=False):
     """Whether the two values, each computed apart at ``point``, differ (the second route at a point of a case the
     kernel proved: a proof and a point that disagree are never equal): at 30 digits, confirmed by certified signs
     unless ``cheap``."""
+    if _same_rational(a, b, point):
+        return False
     try:
         va, vb = _exact(a, point.subs), _exact(b, point.subs)
     except NotEvaluable:
