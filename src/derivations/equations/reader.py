@@ -749,6 +749,22 @@ def _numeric_differs(a, b, point, cheap=False):
 
 # -- where to look: scales, kinks and beside them --------------------------------------------------------------------
 
+_KINKS = {}  # (u, v) -> whether u = 0 and v = 0 are one condition (_same_kink)
+
+
+def _same_kink(u, v):
+    """Whether u = 0 and v = 0 are one condition (u - v or u + v expands to 0): remembered, a pure function of the two
+    (the page's kinks are compared with each other again at every line)."""
+    if u == v:
+        return True
+    key = (u, v)
+    if key not in _KINKS:
+        if len(_KINKS) >= REMEMBERED:
+            _KINKS.clear()
+        _KINKS[key] = sp.expand(u - v) == 0 or sp.expand(u + v) == 0
+    return _KINKS[key]
+
+
 def _conditions(*values):
     """The u of every condition u = 0 where a piece of ``values`` changes (indicators, max, min, |.|, sign)."""
     out = []
@@ -772,14 +788,34 @@ def _conditions(*values):
                     out.append(node.args[0])
     unique = []
     for u in out:
-        if u.free_symbols and not any(sp.expand(u - v) == 0 or sp.expand(u + v) == 0 for v in unique):
+        if u.free_symbols and not any(_same_kink(u, v) for v in unique):
             unique.append(u)
     return unique
+
+
+def _linear_root(g, t):
+    """[the root -b/a] of g = a t + b with a, b rational and a not 0, read off sympy's sum (what real_roots finds, without
+    building a polynomial), or None where ``g`` is not of that form."""
+    a, b = [], []
+    for term in sp.Add.make_args(g):
+        if term == t:
+            a.append(sp.Integer(1))
+        elif term.is_Rational:
+            b.append(term)
+        elif isinstance(term, sp.Mul) and len(term.args) == 2 and term.args[0].is_Rational and term.args[1] == t:
+            a.append(term.args[0])
+        else:
+            return None
+    a = sp.Add(*a)
+    return [-sp.Add(*b) / a] if a != 0 else None
 
 
 def _roots(g, t):
     """Exact real roots of the function ``g`` of one symbol ``t``: a polynomial's (degree up to 4), else sympy's
     solve of a small expression (log u = 0, e^u = 5, 1/u = 2)."""
+    linear = _linear_root(g, t)
+    if linear is not None:
+        return linear
     try:
         poly = sp.Poly(g, t)
         if poly.degree() <= 0:
