@@ -465,6 +465,9 @@ def _too_large(expr, subs):
 def _exact(expr, subs):
     """The exact number ``expr`` is at ``subs`` (pieces decided for certain), or None where it has no real value.
     NotEvaluable where a sign cannot be told, or the number is too large to compute exactly."""
+    value = _rational_at(expr, subs)  # a rational expression at a rational point: its value, computed in whole numbers
+    if value is not None:
+        return value
     expr = sp.sympify(expr)
     if _too_large(expr, subs):
         raise NotEvaluable("a power too large to evaluate exactly at this point")
@@ -515,7 +518,7 @@ class _Slow(Exception):
 
 _RELATIONS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
               sp.Equality: "==", sp.Unequality: "!="}
-_COMPILED = {}  # an expression -> (its function, its degree, the lcm of its constants' denominators), or None
+_COMPILED = {}  # an expression -> (its function, its degree, its constants' denominators' lcm, its symbols) or None
 
 
 def _nan():
@@ -531,8 +534,8 @@ def _scaled(expr):
     of ``s`` times ``L``, ``L`` a common denominator of the point's values and of the constants): ``f`` returns the
     whole number that is ``expr``'s exact value times ``L^degree``, each piece taking the branch its condition gives
     (a comparison of whole numbers: exact, as :func:`_region`'s certified signs of rationals are). Returns
-    (f, degree, lcm of the constants' denominators), or None where ``expr`` has a node other than +, *, a positive
-    integer power up to MAX_POWER, a piece (indicator, max, min, |.|, sign, Heaviside) and rational numbers. Kept per
+    (f, degree, lcm of the constants' denominators, the symbols it reads), or None where ``expr`` has a node other
+    than +, *, a positive integer power up to MAX_POWER, a piece (indicator, max, min, |.|, sign, Heaviside) and rational numbers. Kept per
     expression (:data:`_COMPILED`): a pure function of the tree."""
     try:
         return _COMPILED[expr]
@@ -606,7 +609,7 @@ def _scaled(expr):
         namespace = {"_nan": _nan, "_sign": _sign}
         namespace.update({f"k{n[1:]}": s for s, n in names.items()})
         exec(compile(source, "<scaled>", "exec"), namespace)  # noqa: S102 - source written above from the tree
-        compiled = (namespace["f"], degree, math.lcm(1, *(int(q.q) for q in constants)))
+        compiled = (namespace["f"], degree, math.lcm(1, *(int(q.q) for q in constants)), tuple(names))
     except (_Slow, RecursionError, SyntaxError, MemoryError, TypeError, ValueError, AttributeError):
         compiled = None
     if len(_COMPILED) >= REMEMBERED:
@@ -626,6 +629,24 @@ def _scaled_point(point, common):
             scale = math.lcm(common, *(int(v.q) for v in point.subs.values()))
             kept[common] = ({s: int(v.p) * (scale // int(v.q)) for s, v in point.subs.items()}, scale)
     return kept[common]
+
+
+def _rational_at(expr, subs):
+    """The exact value of ``expr`` at ``subs``, the rational sympy gives (:func:`_scaled`: whole numbers, the point's
+    values of its own symbols only), or None where that look cannot say."""
+    compiled = _scaled(expr)
+    if compiled is None:
+        return None
+    f, degree, common, symbols = compiled
+    values = [subs.get(s) for s in symbols]
+    if not all(isinstance(v, sp.Rational) for v in values):
+        return None
+    scale = math.lcm(common, *(int(v.q) for v in values))
+    try:
+        value = f({s: int(v.p) * (scale // int(v.q)) for s, v in zip(symbols, values)}, scale)
+    except (_Slow, KeyError, ZeroDivisionError, TypeError, OverflowError, RecursionError):
+        return None
+    return sp.Rational(value, scale ** degree)
 
 
 def _same_rational(a, b, point):
@@ -658,7 +679,8 @@ def _compare_at(a, b, point, cache):
         key = (ra, rb)
         if key not in cache:
             cache[key] = not ra.has(*PIECEWISE) and not rb.has(*PIECEWISE) and is_zero(ra - rb)
-        va, vb = _exact(ra, point.subs), _exact(rb, point.subs)
+        va = _exact(ra, point.subs)
+        vb = va if rb == ra else _exact(rb, point.subs)  # one region, one value (the same sympy computation)
         if va is None and vb is None:
             return ("undefined",)
         if (va is None) != (vb is None):
@@ -737,7 +759,8 @@ def _numeric_differs(a, b, point, cheap=False):
     if _same_rational(a, b, point):
         return False
     try:
-        va, vb = _exact(a, point.subs), _exact(b, point.subs)
+        va = _exact(a, point.subs)
+        vb = va if b == a else _exact(b, point.subs)  # one expression, one value (the same sympy computation)
     except NotEvaluable:
         return False
     if va is None or vb is None:
