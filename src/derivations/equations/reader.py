@@ -1211,7 +1211,7 @@ def _pairs(page, case, a, b, deadline):
     """[(entry of a, entry of b)] of two trees at ``case``, or None where either has no value or their shapes
     differ."""
     try:
-        va, vb = Evaluator(page, case, deadline).ev(a), Evaluator(page, case, deadline).ev(b)
+        va, vb = Evaluator(page, case, deadline).ev(a), _page_value(page, case, b, deadline)  # b: a mutant's tree
     except (NotEvaluable, InvalidValue, Unknown, TypeError, ValueError, ZeroDivisionError):
         return None
     return list(zip(_entries(va), _entries(vb))) if _shape(va) == _shape(vb) else None
