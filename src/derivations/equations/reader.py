@@ -50,6 +50,7 @@ differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 import time
 
@@ -249,6 +250,27 @@ def _is_matrix(v):
     return isinstance(v, sp.MatrixBase)
 
 
+REMEMBERED = 20000  # entries of each memo of pure functions below (cleared whole when full)
+_INDICATORS = {}  # (relation, type, lhs, type, rhs) -> the value of the indicator (Evaluator._indicator)
+
+
+def _page_value(page, case, target, deadline):
+    """The value of the page's own tree ``target`` at ``case``: the same for every line judged against it, so computed
+    once (kept on the case, keyed by the tree), a matrix handed out as a copy."""
+    return _page_value_and_domain(page, case, target, deadline)[0]
+
+
+def _page_value_and_domain(page, case, target, deadline):
+    """(:func:`_page_value`, the conditions its value needs as written (:func:`_domain`)), kept together on the case."""
+    values = case.__dict__.setdefault("_page_values", {})
+    if target not in values:
+        ev = Evaluator(page, case, deadline)
+        value = ev.ev(target)
+        values[target] = (value, _domain(ev))
+    value, domain = values[target]
+    return (value.copy() if _is_matrix(value) else value), list(domain)
+
+
 class Evaluator(Interpreter):
     """The value of a notation tree at a case, in the case's real symbols (a number, or a sympy Matrix): the engine's
     own interpreter (:mod:`interpret`), reading the case's values, with limits that keep a line within its budget."""
@@ -336,6 +358,21 @@ class Evaluator(Interpreter):
                     abs(int(power)) * max(abs(base.p).bit_length(), base.q.bit_length()) <= MAX_EXACT_BITS:
                 return base ** power
         return super()._ev_Pow(expr)
+
+    def _indicator(self, cond, lhs, rhs):
+        """The interpreter's 1(lhs rel rhs), remembered (:data:`_INDICATORS`, keyed by the relation and both values,
+        which are all it reads): building the Piecewise runs sympy's simplification of its condition, and the page's
+        side and every line of it in the box build the same ones, verdict after verdict."""
+        if _is_matrix(lhs) or _is_matrix(rhs):
+            return super()._indicator(cond, lhs, rhs)
+        key = (cond.func, type(lhs), lhs, type(rhs), rhs)
+        value = _INDICATORS.get(key)
+        if value is None:
+            value = super()._indicator(cond, lhs, rhs)
+            if len(_INDICATORS) >= REMEMBERED:
+                _INDICATORS.clear()
+            _INDICATORS[key] = value
+        return value
 
     def differentiable(self, value):
         if _is_matrix(value):  # a Jacobian (of a gradient: a Hessian) differentiates a vector entry by entry
@@ -524,6 +561,9 @@ def _tower(node):
 def _exact(expr, subs):
     """The exact number ``expr`` is at ``subs`` (pieces decided for certain), or None where it has no real value.
     NotEvaluable where a sign cannot be told, or the number is too large to compute exactly."""
+    value = _rational_at(expr, subs)  # a rational expression at a rational point: its value, computed in whole numbers
+    if value is not None:
+        return value
     expr = sp.sympify(expr)
     if _too_large(expr, subs):
         raise NotEvaluable("a power too large to evaluate exactly at this point")
@@ -566,16 +606,178 @@ def _real(value):
     return not value.has(sp.I)
 
 
+# -- a first look in whole numbers: exact, and never a verdict of its own ----------------------------------------------
+
+class _Slow(Exception):
+    """The whole-number look cannot say (a node it does not compute, a point not all rational, no branch taken)."""
+
+
+_RELATIONS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
+              sp.Equality: "==", sp.Unequality: "!="}
+_COMPILED = {}  # an expression -> (its function, its degree, its constants' denominators' lcm, its symbols) or None
+
+
+def _nan():
+    raise _Slow
+
+
+def _sign(x):
+    return 1 if x > 0 else -1 if x < 0 else 0
+
+
+def _scaled(expr):
+    """``expr`` as a Python function ``f(S, L)`` of the point's values scaled to whole numbers (``S[s]`` is the value
+    of ``s`` times ``L``, ``L`` a common denominator of the point's values and of the constants): ``f`` returns the
+    whole number that is ``expr``'s exact value times ``L^degree``, each piece taking the branch its condition gives
+    (a comparison of whole numbers: exact, as :func:`_region`'s certified signs of rationals are). Returns
+    (f, degree, lcm of the constants' denominators, the symbols it reads), or None where ``expr`` has a node other
+    than +, *, a positive integer power up to MAX_POWER, a piece (indicator, max, min, |.|, sign, Heaviside) and rational numbers. Kept per
+    expression (:data:`_COMPILED`): a pure function of the tree."""
+    try:
+        return _COMPILED[expr]
+    except KeyError:
+        pass
+    except TypeError:  # not hashable
+        return None
+    names, constants = {}, {}
+
+    def at(src, degree, to):  # src (a value times L^degree) as the value times L^to
+        return src if to == degree else f"({src} * L ** {to - degree})"
+
+    def aligned(parts):
+        top = max(d for _, d in parts)
+        return [at(s, d, top) for s, d in parts], top
+
+    def code(e):
+        if e.is_Integer:
+            return f"({int(e)})", 0
+        if e.is_Rational:
+            constants.setdefault(e, f"c{len(constants)}")
+            return constants[e], 1
+        if e.is_Symbol:
+            names.setdefault(e, f"x{len(names)}")
+            return names[e], 1
+        if isinstance(e, (sp.Add, sp.Max, sp.Min)):
+            parts, top = aligned([code(a) for a in e.args])
+            if isinstance(e, sp.Add):
+                return "(" + " + ".join(parts) + ")", top
+            return f"{'max' if isinstance(e, sp.Max) else 'min'}({', '.join(parts)})", top
+        if isinstance(e, sp.Mul):
+            parts = [code(a) for a in e.args]
+            return "(" + " * ".join(s for s, _ in parts) + ")", sum(d for _, d in parts)
+        if isinstance(e, sp.Pow) and e.exp.is_Integer and 0 < e.exp <= MAX_POWER:
+            base, degree = code(e.base)
+            return f"({base} ** {int(e.exp)})", degree * int(e.exp)
+        if isinstance(e, sp.Piecewise):
+            values, top = aligned([code(value) for value, _ in e.args])
+            out = "_nan()"
+            for value, (_, cond) in reversed(list(zip(values, e.args))):
+                out = f"({value} if {test(cond)} else {out})"
+            return out, top
+        if isinstance(e, sp.Abs):
+            inner, degree = code(e.args[0])
+            return f"abs({inner})", degree
+        if isinstance(e, sp.sign):
+            return f"_sign({code(e.args[0])[0]})", 0
+        if isinstance(e, sp.Heaviside):
+            at_zero, degree = code(e.args[1] if len(e.args) > 1 else sp.Rational(1, 2))
+            inner = code(e.args[0])[0]
+            return f"({at(1, 0, degree)} if {inner} > 0 else 0 if {inner} < 0 else {at_zero})", degree
+        raise _Slow
+
+    def test(cond):
+        if cond is sp.true or cond is sp.false:
+            return str(bool(cond))
+        if type(cond) in _RELATIONS:
+            (lhs, rhs), _ = aligned([code(cond.lhs), code(cond.rhs)])
+            return f"({lhs} {_RELATIONS[type(cond)]} {rhs})"
+        if isinstance(cond, (sp.And, sp.Or)):
+            return "(" + (" and " if isinstance(cond, sp.And) else " or ").join(test(c) for c in cond.args) + ")"
+        if isinstance(cond, sp.Not):
+            return f"(not {test(cond.args[0])})"
+        raise _Slow
+
+    try:
+        body, degree = code(sp.sympify(expr))
+        source = "def f(S, L):\n" + "".join(f"    {n} = S[k{n[1:]}]\n" for n in names.values()) + \
+            "".join(f"    {n} = {int(q.p)} * (L // {int(q.q)})\n" for q, n in constants.items()) + \
+            f"    return {body}\n"
+        namespace = {"_nan": _nan, "_sign": _sign}
+        namespace.update({f"k{n[1:]}": s for s, n in names.items()})
+        exec(compile(source, "<scaled>", "exec"), namespace)  # noqa: S102 - source written above from the tree
+        compiled = (namespace["f"], degree, math.lcm(1, *(int(q.q) for q in constants)), tuple(names))
+    except (_Slow, RecursionError, SyntaxError, MemoryError, TypeError, ValueError, AttributeError):
+        compiled = None
+    if len(_COMPILED) >= REMEMBERED:
+        _COMPILED.clear()
+    _COMPILED[expr] = compiled
+    return compiled
+
+
+def _scaled_point(point, common):
+    """(the point's values times L, L): L the lcm of ``common`` and the values' denominators; None where a value is not
+    rational (a root of a condition not linear in one symbol). Kept on the point, per ``common``."""
+    kept = point.__dict__.setdefault("_scaled", {})
+    if common not in kept:
+        if not all(isinstance(v, sp.Rational) for v in point.subs.values()):
+            kept[common] = None
+        else:
+            scale = math.lcm(common, *(int(v.q) for v in point.subs.values()))
+            kept[common] = ({s: int(v.p) * (scale // int(v.q)) for s, v in point.subs.items()}, scale)
+    return kept[common]
+
+
+def _rational_at(expr, subs):
+    """The exact value of ``expr`` at ``subs``, the rational sympy gives (:func:`_scaled`: whole numbers, the point's
+    values of its own symbols only), or None where that look cannot say."""
+    compiled = _scaled(expr)
+    if compiled is None:
+        return None
+    f, degree, common, symbols = compiled
+    values = [subs.get(s) for s in symbols]
+    if not all(isinstance(v, sp.Rational) for v in values):
+        return None
+    scale = math.lcm(common, *(int(v.q) for v in values))
+    try:
+        value = f({s: int(v.p) * (scale // int(v.q)) for s, v in zip(symbols, values)}, scale)
+    except (_Slow, KeyError, ZeroDivisionError, TypeError, OverflowError, RecursionError):
+        return None
+    return sp.Rational(value, scale ** degree)
+
+
+def _same_rational(a, b, point):
+    """Whether the entries ``a`` and ``b`` have the same exact value at ``point``, computed in whole numbers (:func:`_scaled`);
+    False where they differ or this look cannot say (then the exact route decides, as it always did): a True is what
+    that route says too (the same branches, decided by exact signs; the same rational values)."""
+    fa, fb = _scaled(a), _scaled(b)
+    if fa is None or fb is None:
+        return False
+    scaled = _scaled_point(point, math.lcm(fa[2], fb[2]))
+    if scaled is None:
+        return False
+    values, scale = scaled
+    try:
+        va, vb = fa[0](values, scale), fb[0](values, scale)
+    except (_Slow, KeyError, ZeroDivisionError, TypeError, OverflowError, RecursionError):
+        return False
+    top = max(fa[1], fb[1])
+    return va * scale ** (top - fa[1]) == vb * scale ** (top - fb[1])
+
+
+
 def _compare_at(a, b, point, cache):
     """How the entries ``a`` (the reader's) and ``b`` (the page's) compare at ``point``: ("equal", how),
     ("differ", value a, value b), ("undefined",) where neither has a value, or ("undecided", why)."""
+    if _same_rational(a, b, point):
+        return ("equal", "exact")
     try:
         zeros = () if point.zero is None else (point.zero,)
         ra, rb = _region(a, point.subs, zeros), _region(b, point.subs, zeros)
         key = (ra, rb)
         if key not in cache:
             cache[key] = not ra.has(*PIECEWISE) and not rb.has(*PIECEWISE) and is_zero(ra - rb)
-        va, vb = _exact(ra, point.subs), _exact(rb, point.subs)
+        va = _exact(ra, point.subs)
+        vb = va if rb == ra else _exact(rb, point.subs)  # one region, one value (the same sympy computation)
         if va is None and vb is None:
             return ("undefined",)
         if (va is None) != (vb is None):
@@ -651,8 +853,11 @@ def _numeric_differs(a, b, point, cheap=False):
     """Whether the two values, each computed apart at ``point``, differ (the second route at a point of a case the
     kernel proved: a proof and a point that disagree are never equal): at 30 digits, confirmed by certified signs
     unless ``cheap``."""
+    if _same_rational(a, b, point):
+        return False
     try:
-        va, vb = _exact(a, point.subs), _exact(b, point.subs)
+        va = _exact(a, point.subs)
+        vb = va if b == a else _exact(b, point.subs)  # one expression, one value (the same sympy computation)
     except NotEvaluable:
         return False
     if va is None or vb is None:
@@ -789,6 +994,23 @@ def _conditions(*values, jumps=None):
     return unique
 
 
+def _linear_root(g, t):
+    """[the root -b/a] of g = a t + b with a, b rational and a not 0, read off sympy's sum (what real_roots finds, without
+    building a polynomial), or None where ``g`` is not of that form."""
+    a, b = [], []
+    for term in sp.Add.make_args(g):
+        if term == t:
+            a.append(sp.Integer(1))
+        elif term.is_Rational:
+            b.append(term)
+        elif isinstance(term, sp.Mul) and len(term.args) == 2 and term.args[0].is_Rational and term.args[1] == t:
+            a.append(term.args[0])
+        else:
+            return None
+    a = sp.Add(*a)
+    return [-sp.Add(*b) / a] if a != 0 else None
+
+
 _KEYS = {}
 
 
@@ -830,6 +1052,9 @@ def _located(g, t, deadline=None):
     root was looked for, the exact roots at which ``g`` is 0 for certain) of ``g`` in ``t``: a polynomial's roots
     are exact and all found; any other function's are sympy's solve's and those a numeric search finds (sign changes
     on a grid of every scale the points reach, and dips between its points, each refined by bisection)."""
+    linear = _linear_root(g, t)  # a t + b, a and b rational: its root read off the sum
+    if linear is not None:
+        return linear, [], True, set(linear)
     try:
         poly = sp.Poly(g, t)
         if poly.degree() <= 0:
@@ -1157,14 +1382,12 @@ def _judge(page, eq, todo, target, deadline, seed):
     for case in eq.cases:
         if case.pairs and not check.pairs:
             continue
-        ev = Evaluator(page, case, deadline)
         try:
-            page_value = ev.ev(target)
+            page_value, page_domain = _page_value_and_domain(page, case, target, deadline)
         except (NotEvaluable, InvalidValue, Unknown) as exc:
             undecided = undecided or {"status": "undecided",
                                       "message": f"the checker cannot evaluate the page's side at {case.label}: {exc}"}
             continue
-        page_domain = _domain(ev)
         for side in todo:
             reader_ev = Evaluator(page, case, deadline)
             try:
@@ -1557,7 +1780,7 @@ def _pairs(page, case, a, b, deadline):
     """[(entry of a, entry of b)] of two trees at ``case``, or None where either has no value or their shapes
     differ."""
     try:
-        va, vb = Evaluator(page, case, deadline).ev(a), Evaluator(page, case, deadline).ev(b)
+        va, vb = Evaluator(page, case, deadline).ev(a), _page_value(page, case, b, deadline)  # b: a mutant's tree
     except (NotEvaluable, InvalidValue, Unknown, TypeError, ValueError, ZeroDivisionError):
         return None
     return list(zip(_entries(va), _entries(vb))) if _shape(va) == _shape(vb) else None
