@@ -447,3 +447,34 @@ def test_a_power_of_two_numbers_is_a_number():
     not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0)(1 - 10^{-80})")
     not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + 2^{-100}")
     equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) \cdot 10^{70} \cdot 10^{-70}")
+
+
+# -- adversary round 4: every root, 0 to a power, a sum's own index, digits enough ------------------------------------
+
+def test_every_root_of_a_condition_is_visited_not_the_first_three():
+    # 1 on (60, 61) only: the fourth and fifth roots of the condition bound the window
+    not_equal("problem-2", "hinge-derivative",
+              r"\mathbb{1}(u > 0) + \mathbb{1}((u-1)(u-2)(u-3)(u-60)(u-61) < 0)\mathbb{1}(u > 30)")
+
+
+@pytest.mark.parametrize(("name", "eq_id", "text"), [
+    ("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + 0^{(u + 3)^{4}}"),
+    ("problem-1", "softplus-stable", r"\log(1 + e^{z}) + 0^{|z - 2|}"),
+])
+def test_zero_to_a_power_with_symbols_is_a_jump_and_its_point_is_visited(name, eq_id, text):
+    not_equal(name, eq_id, text)
+
+
+def test_a_sum_s_own_index_is_a_whole_number_whatever_its_letter_and_a_label_is_read_in_a_limit():
+    equal("problem-3", "softmax-grad-sum", r"\sum_{a=1}^{C} (f_a - \mathbb{1}(a = y_i))")
+    equal("problem-2", "svm-dl-dsyi", r"-\sum_{r=1}^{y_i - 1} \mathbb{1}(s_r - s_{y_i} + 1 > 0)"
+                                      r" - \sum_{r=y_i+1}^{C} \mathbb{1}(s_r - s_{y_i} + 1 > 0)")
+    not_equal("problem-2", "svm-dl-dsyi", r"-\sum_{r=1}^{y_i} \mathbb{1}(s_r - s_{y_i} + 1 > 0)"
+                                          r" - \sum_{r=y_i+1}^{C} \mathbb{1}(s_r - s_{y_i} + 1 > 0)")
+
+
+def test_a_counterexample_shows_digits_enough_to_see_the_difference():
+    v = not_equal("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + e^{-300}\mathbb{1}(u > 1)")
+    c = v["counterexample"]
+    assert c["reader"] != c["page"], c
+    assert "more than the other by" in c["reader"] and "e-131" in c["reader"], c

@@ -41,7 +41,7 @@ def data():
 
 def fresh(data):
     """The page as a reader's first line in the box sees it: nothing kept."""
-    for memo in (reader._INDICATORS, reader._COMPILED, reader._KINKS):
+    for memo in (reader._INDICATORS, reader._COMPILED, reader._KEYS):
         memo.clear()
     return reader.Page(json.loads(data))
 

@@ -331,6 +331,8 @@ class Interpreter:
             if value is not None:
                 return int(value)
         if isinstance(expr, (sp.Add, sp.Mul)):
+            # y_i + 1: each label's value first (the free symbols of y[i] are y and i, and y is no index)
+            expr = expr.xreplace({e: sp.Integer(self.index(e)) for e in expr.atoms(sp.Indexed)})
             value = sp.sympify(expr.xreplace({s: sp.Integer(self.index(s)) for s in expr.free_symbols}))
             if not value.is_Integer:  # int() would round k/2 = -1/2 to 0
                 raise InvalidValue(f"the index {expr} is {value} here, not an integer")

@@ -787,6 +787,9 @@ class _Parser:
         if not isinstance(index, sp.Symbol):
             self.pos = start
             self.error(f"a sum runs over an index, not “{latex(index)}”")
+        if not index.is_integer:  # \sum_{q=1}^{C}: a sum's own index is a whole number, whatever its letter
+            whole = sp.Symbol(index.name, integer=True, positive=True)
+            body, index = body.xreplace({index: whole}), whole
         if sub.peek() is None:  # \sum_j: over the range the page gives j
             span = (self.table.ranges or {}).get(index.name)
             if span is None or above is not None:

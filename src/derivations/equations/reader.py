@@ -393,6 +393,7 @@ MAX_EXACT_POWER = 10 ** 4  # an exact power with a larger exponent is not comput
 MAX_EXP_ARGUMENT = 10 ** 15  # an exponential of a larger argument is not computed exactly at a point (e^{e^{1000}})
 MAX_EXACT_BITS = 10 ** 5  # the size of a power of two numbers the reader writes (10^{-65}) computed exactly
 MAX_KINKS = 40  # distinct conditions whose kinks are visited, per case; past them the verdict is never "equal"
+MAX_ROOTS = 12  # roots of one condition visited (on, beside, between); past them the verdict is never "equal"
 FULL_KINKS = 12  # of them visited at two drawn points each (the others at one)
 SPREAD_KINKS = 3  # of a case that differs from the distinct case in one index's value only
 BESIDE = (sp.Rational(1, 10 ** 3), sp.Rational(1, 10 ** 12))  # how far beside a kink (times its size)
@@ -449,7 +450,7 @@ def _region(expr, subs, zeros=()):
     decided as 0 there: its value at an algebraic root (a CRootOf of degree 7) is 0 to every precision, which a sign
     could only be told of by sympy's simplify, without end."""
     expr = sp.sympify(expr)
-    if not expr.has(*PIECEWISE):
+    if not _piecewise(expr):
         return expr
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
@@ -484,7 +485,7 @@ def _region(expr, subs, zeros=()):
             raise NotEvaluable("a piece of a value that has none here")
         if isinstance(expr, (sp.floor, sp.ceiling)):
             return at_point(expr.func(value), {})
-        sign = 0 if not inner.has(*PIECEWISE) and _zero_at(inner, zeros) else certified_sign(value)
+        sign = 0 if not _piecewise(inner) and _zero_at(inner, zeros) else certified_sign(value)
         if sign is None:
             raise NotEvaluable("cannot tell the sign of a piece's argument")
         if isinstance(expr, sp.Abs):
@@ -775,7 +776,7 @@ def _compare_at(a, b, point, cache):
         ra, rb = _region(a, point.subs, zeros), _region(b, point.subs, zeros)
         key = (ra, rb)
         if key not in cache:
-            cache[key] = not ra.has(*PIECEWISE) and not rb.has(*PIECEWISE) and is_zero(ra - rb)
+            cache[key] = not _piecewise(ra) and not _piecewise(rb) and is_zero(ra - rb)
         va = _exact(ra, point.subs)
         vb = va if rb == ra else _exact(rb, point.subs)  # one region, one value (the same sympy computation)
         if va is None and vb is None:
@@ -958,6 +959,16 @@ def _domain_at(domains, pairs, point):
 
 # -- where to look: scales, kinks and beside them --------------------------------------------------------------------
 
+def _zero_power(node):
+    """Whether ``node`` is 0 to a power with symbols: an indicator of its exponent being 0, in disguise."""
+    return isinstance(node, sp.Pow) and node.base.is_zero is True and bool(node.exp.free_symbols)
+
+
+def _piecewise(expr):
+    expr = sp.sympify(expr)
+    return expr.has(*PIECEWISE) or any(_zero_power(n) for n in sp.preorder_traversal(expr))
+
+
 def _conditions(*values, jumps=None):
     """The u of every condition u = 0 where a piece of ``values`` changes (indicators, max, min, |.|, sign), each zero
     set once (u, -u, 3u and u^3 are one condition: :func:`_kink_key`). ``jumps``, a set, receives the keys of those
@@ -981,6 +992,8 @@ def _conditions(*values, jumps=None):
                     out += [(p - q, False) for n, p in enumerate(node.args) for q in node.args[n + 1:]]
                 elif isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
                     out.append((node.args[0], not isinstance(node, sp.Abs)))
+                elif _zero_power(node):  # 0^u: 1 where u = 0, else 0 (or no value): a jump at u = 0
+                    out.append((node.exp, True))
     unique, keys = [], {}
     for u, jump in out:
         if not u.free_symbols:
@@ -1306,11 +1319,15 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
                 missed.add(u)
                 unvisited.append(f"${_kink_tex(u)}$ at {_symbol_tex(target)} \\approx {float(near[0]):.12g}"
                                  if near else f"${_kink_tex(u)}$, where it has no value to look at")
-            for root in exact[:3]:
+            if len(exact) + len(near) > MAX_ROOTS and unvisited is not None and u not in missed:
+                missed.add(u)  # every root of a condition is visited (the window may lie past the third), or it is said
+                unvisited.append(f"${_kink_tex(u)}$: {len(exact) + len(near) - MAX_ROOTS} of its "
+                                 f"{len(exact) + len(near)} roots")
+            for root in exact[:MAX_ROOTS]:
                 out.append(Point({**base, target: root}, 1, kink=u, zero=u if root in trusted else None))
                 out += _beside(base, target, root if root.is_Rational else sp.Rational(str(sp.N(root, 40))), u,
                                BESIDE if first else BESIDE[1:])
-            for r in near[:3]:  # a root known to 10^-40 only: the rational there and steps beside it
+            for r in near[:max(0, MAX_ROOTS - len(exact))]:  # a root known to 10^-40 only: the rational, steps beside
                 out.append(Point({**base, target: r}, 1, kink=u, beside=True))
                 out += _beside(base, target, r, u, BESIDE if first else BESIDE[1:])
     out += _between(symbols, kinks[:MAX_KINKS], rng, deadline)
@@ -1336,8 +1353,8 @@ def _between(symbols, kinks, rng, deadline):
                 raise TimeoutError
             if target in u.free_symbols:
                 exact, near, _, _ = _located(u.xreplace({s: v for s, v in base.items() if s != target}), target, deadline)
-                roots.update(r if r.is_Rational else sp.Rational(str(sp.N(r, 40))) for r in exact[:3])
-                roots.update(near[:3])
+                roots.update(r if r.is_Rational else sp.Rational(str(sp.N(r, 40))) for r in exact[:MAX_ROOTS])
+                roots.update(near[:MAX_ROOTS])
         ordered = sorted(roots)
         for a, b in zip(ordered, ordered[1:]):
             out.append(Point({**base, target: (a + b) / 2}, 1, beside=True))
@@ -1461,7 +1478,7 @@ def _compare(case, side, reader_value, page_value, check, rng, eq, domains=((), 
     reader's and the page's side need to have a value; each point is first asked where each side has one, and the
     roots of each condition are visited as a kink's are (a denominator's 0, a log argument's 0 and beside it)."""
     pairs = list(zip(_entries(reader_value), _entries(page_value)))
-    piecewise = any(sp.sympify(x).has(*PIECEWISE) for pair in pairs for x in pair)
+    piecewise = any(_piecewise(x) for pair in pairs for x in pair)
     symbols = set(case.primitive)
     proved = False
     if not piecewise:
@@ -1824,14 +1841,26 @@ def _agree(page, eq, a, b, rng, deadline, per_case=16, cases=4, values=None):
     return _agree_at(page, a, b, visited, deadline, values)
 
 
-def _format(v):
+def _format(v, digits=8):
     if v is None:
         return "no real value"
     if isinstance(v, sp.Integer):
         return str(v)
     value = _mp_value(v)
-    text = mpmath.nstr(value if value is not None else mpmath.mpf(str(sp.N(v, 20))), 8)
+    text = mpmath.nstr(value if value is not None else mpmath.mpf(str(sp.N(v, 20))), digits)
     return text[:-2] if text.endswith(".0") else text
+
+
+def _formats(a, b):
+    """Both values as shown, with digits enough to tell them apart (1 and 1 - e^-50 are not both "1"); where 40 digits
+    do not, the larger one says by how much."""
+    for digits in (8, 20, 40):
+        fa, fb = _format(a, digits), _format(b, digits)
+        if fa != fb or a is None or b is None:
+            return fa, fb
+    gap = sp.sympify(a) - sp.sympify(b)
+    more = f" (more than the other by {_format(abs(gap))})"
+    return (fa + more, fb) if certified_sign(gap) == 1 else (fa, fb + more)
 
 
 def _symbol_tex(sym):
@@ -1853,8 +1882,9 @@ def _counterexample(case, subs, reader_value, page_value, reader, target, kink, 
         for x in _entries(e):
             used |= sp.sympify(x).free_symbols
     values = [[_symbol_tex(s), _value_tex(v)] for s, v in sorted(subs.items(), key=lambda t: t[0].name) if s in used]
-    return {"case": case.label, "values": values, "reader": _format(reader_value),
-            "page": _format(page_value), "kink": kink, "entry": entry,
+    shown = _formats(reader_value, page_value)
+    return {"case": case.label, "values": values, "reader": shown[0],
+            "page": shown[1], "kink": kink, "entry": entry,
             "point": {s.name: str(v) for s, v in subs.items()}}
 
 
