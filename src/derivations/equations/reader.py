@@ -43,6 +43,7 @@ differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 from __future__ import annotations
 
 import random
+import sys
 import time
 
 import mpmath
@@ -50,7 +51,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, ShapeError, at_point
-from derivations.equations.kernel import certified_sign, is_zero
+from derivations.equations import kernel
 from derivations.equations import notation
 from derivations.equations.notation import DERIVATIVES, Ind, SumOver, fn, latex
 from derivations.equations.parse import ParseError, SymbolTable, parse_equation, same
@@ -68,6 +69,77 @@ MAX_INPUT = 600  # characters of a reader's line: a homework step, not a page
 MAX_POWER = 64  # a numeric power larger than this is refused (10^{10^{10}} would never finish)
 DIGITS = 30
 SECONDS = 20.0  # the Python side's own budget; the browser's worker is also stopped from outside
+
+# -- a time limit on every call: the kernel takes no deadline, and no signal stops Python in the browser -------------
+
+class _OutOfTime(BaseException):
+    """Raised by :func:`_trace` in a call past its time limit: a BaseException, so that no ``except Exception`` of
+    sympy's takes it for a failure of its own and goes on."""
+
+
+_LIMITS = []  # the monotonic time limits of the calls running now (_within), innermost last
+_RAN_OUT = set()  # what is_zero ran out of time on in this judgement: not tried again (not proved, as before)
+_HOOK = [sys.unraisablehook]  # the hook of ignored exceptions outside every limit (_rearm within)
+
+
+def _trace(frame, event, arg):
+    """The trace function: at each Python call, past the innermost limit, raise :class:`_OutOfTime` (Python then
+    removes the trace: the stack unwinds untraced, each ``finally`` and ``with`` of sympy's restoring its state)."""
+    if _LIMITS and time.monotonic() > _LIMITS[-1]:
+        raise _OutOfTime
+
+
+def _rearm(unraisable):
+    """An :class:`_OutOfTime` raised where Python ignores what is raised (a generator closed as it is freed, a
+    ``__del__``) removed the trace, and the computation goes on: the trace is set again, and the next call stops it."""
+    if isinstance(unraisable.exc_value, _OutOfTime) and _LIMITS:
+        sys.settrace(_trace)
+    else:
+        _HOOK[0](unraisable)
+
+
+def _within(seconds, call, default):
+    """``call()``, or ``default`` once it has run ``seconds`` (never past an enclosing call's limit: that call then
+    stops too). Under another tracer (a debugger, coverage), no limit is set."""
+    if sys.gettrace() not in (None, _trace):
+        return call()
+    if not _LIMITS:
+        _HOOK[0], sys.unraisablehook = sys.unraisablehook, _rearm
+    _LIMITS.append(min([time.monotonic() + seconds] + _LIMITS[-1:]))
+    sys.settrace(_trace)
+    try:
+        return call()
+    except _OutOfTime:
+        if len(_LIMITS) > 1 and time.monotonic() > _LIMITS[-2]:
+            raise
+        return default
+    finally:
+        _LIMITS.pop()
+        sys.settrace(_trace if _LIMITS else None)
+        if not _LIMITS:
+            sys.unraisablehook = _HOOK[0]
+
+
+def _left():
+    return max(0.0, _LIMITS[-1] - time.monotonic()) if _LIMITS else SECONDS
+
+
+def is_zero(expr):
+    """The kernel's is_zero on ``expr``, False (not proved) where it takes more than half the time left: a check
+    of points needs the rest. Nothing is proved that was not before."""
+    if expr in _RAN_OUT:
+        return False
+    out = _within(_left() / 2, lambda: kernel.is_zero(expr), None)
+    if out is None:
+        _RAN_OUT.add(expr)
+    return bool(out)
+
+
+def certified_sign(u):
+    """The kernel's certified sign of the number ``u``, None (not told) where it takes more than a tenth of the
+    time left (a sign past 1200 digits goes on to ``simplify``: 1 - 1/(1 + e^{-10^6/2}) took 13 s)."""
+    return _within(_left() / 10, lambda: kernel.certified_sign(u), None)
+
 
 # -- trees <-> JSON --------------------------------------------------------------------------------------------
 
@@ -1199,7 +1271,11 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=0):
     if not todo:
         return dict(out, status="undecided", message="Your line is the page's own left side: write what it equals.")
     try:
-        return dict(out, **_judge(page, eq, todo, target, deadline, seed))
+        _RAN_OUT.clear()
+        verdict = _within(deadline - time.monotonic(), lambda: _judge(page, eq, todo, target, deadline, seed), None)
+        if verdict is None:
+            raise TimeoutError
+        return dict(out, **verdict)
     except TimeoutError:
         return dict(out, status="undecided", timed_out=True,
                     message=f"timed out: the check took longer than {seconds:g} s and was stopped; nothing is said "
