@@ -185,12 +185,14 @@ def test_a_kernel_call_without_end_still_gives_a_verdict_within_the_budget(name,
 
 def test_a_call_past_its_limit_is_not_proved_and_the_limit_is_lifted_after():
     """reader._within: the default past the limit, the trace and the hook of ignored exceptions restored after."""
+    import gc
     import sys
     from derivations.equations import reader
 
-    def slow():
+    def slow():  # a computation that makes objects and keeps them, as sympy's do (the collector then runs)
+        made = []
         while True:
-            (lambda: None)()
+            made.append((lambda: [None])())
 
     hook = sys.unraisablehook
     start = time.monotonic()
@@ -199,6 +201,7 @@ def test_a_call_past_its_limit_is_not_proved_and_the_limit_is_lifted_after():
     assert reader._within(0.3, lambda: reader._within(5.0, slow, "inner"), "outer") == "outer"
     assert time.monotonic() - start < 3.0
     assert sys.gettrace() is None and sys.unraisablehook is hook and not reader._LIMITS
+    assert reader._watch not in gc.callbacks
     assert reader._within(5.0, lambda: 7, None) == 7
 
 

@@ -42,6 +42,7 @@ differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 import time
@@ -83,10 +84,18 @@ _HOOK = [sys.unraisablehook]  # the hook of ignored exceptions outside every lim
 
 
 def _trace(frame, event, arg):
-    """The trace function: at each Python call, past the innermost limit, raise :class:`_OutOfTime` (Python then
-    removes the trace: the stack unwinds untraced, each ``finally`` and ``with`` of sympy's restoring its state)."""
+    """The trace function, set once a limit has passed (:func:`_watch`): at the next Python call it raises
+    :class:`_OutOfTime` (Python then removes the trace: the stack unwinds untraced, each ``finally`` and ``with`` of
+    sympy's restoring its state)."""
     if _LIMITS and time.monotonic() > _LIMITS[-1]:
         raise _OutOfTime
+
+
+def _watch(phase, info):
+    """A callback of the garbage collector, which runs every few hundred objects made: past the innermost limit, it
+    sets the trace. No trace before (a trace from the start made every call of sympy's three times slower)."""
+    if phase == "start" and _LIMITS and time.monotonic() > _LIMITS[-1] and sys.gettrace() is None:
+        sys.settrace(_trace)
 
 
 def _rearm(unraisable):
@@ -105,8 +114,8 @@ def _within(seconds, call, default):
         return call()
     if not _LIMITS:
         _HOOK[0], sys.unraisablehook = sys.unraisablehook, _rearm
+        gc.callbacks.append(_watch)
     _LIMITS.append(min([time.monotonic() + seconds] + _LIMITS[-1:]))
-    sys.settrace(_trace)
     try:
         return call()
     except _OutOfTime:
@@ -115,9 +124,10 @@ def _within(seconds, call, default):
         return default
     finally:
         _LIMITS.pop()
-        sys.settrace(_trace if _LIMITS else None)
+        sys.settrace(None)  # set again by _watch where an enclosing limit has passed too
         if not _LIMITS:
             sys.unraisablehook = _HOOK[0]
+            gc.callbacks.remove(_watch)
 
 
 def _left():
@@ -135,10 +145,24 @@ def is_zero(expr):
     return bool(out)
 
 
+def _steep(u):
+    """Whether the number ``u`` has an exponential beyond e^{\\pm 1000}: a difference of it past the kernel's 1200
+    digits is not tried by ``simplify``, whose nsimplify computes it to as many digits as it has (1 - 1/(1 +
+    e^{-10^6/2}) took 13 s, at 1 over a minute, in mpmath's integers, where no limit stops it)."""
+    for node in sp.preorder_traversal(u):
+        if isinstance(node, sp.exp):
+            try:
+                if abs(node.args[0].evalf(5)) > 1000:
+                    return True
+            except (TypeError, ValueError):
+                return True
+    return False
+
+
 def certified_sign(u):
     """The kernel's certified sign of the number ``u``, None (not told) where it takes more than a tenth of the
-    time left (a sign past 1200 digits goes on to ``simplify``: 1 - 1/(1 + e^{-10^6/2}) took 13 s)."""
-    return _within(_left() / 10, lambda: kernel.certified_sign(u), None)
+    time left, or past 1200 digits at a steep exponential (:func:`_steep`)."""
+    return _within(_left() / 10, lambda: kernel.certified_sign(u, simplify=not _steep(u)), None)
 
 
 # -- trees <-> JSON --------------------------------------------------------------------------------------------
