@@ -135,6 +135,15 @@ def test_signs_are_certified_at_rising_precision():
     assert certified_sign(sp.pi - sp.Rational(355, 113)) == -1
 
 
+def test_a_sign_without_simplify_is_not_told_where_only_simplify_shows_zero():
+    """simplify=False (the reader at a steep exponential, where simplify's nsimplify ran for minutes): a value 0 to
+    every precision is None, never 0; a sign the ladder tells is told as before."""
+    zero = sp.log(6) - sp.log(2) - sp.log(3)
+    assert certified_sign(zero) == 0 and certified_sign(zero, simplify=False) is None
+    assert certified_sign(1 / (1 + sp.exp(-sp.Integer(10) ** 3)) - 1, simplify=False) == -1
+    assert certified_sign(sp.exp(sp.Integer(3)) - sp.exp(sp.Integer(2)), simplify=False) == 1
+
+
 def test_simplify_is_rechecked():
     assert simplified_zero(sp.sin(u) ** 2 + sp.cos(u) ** 2 - 1)
     assert not simplified_zero(sp.sin(u) ** 2 + sp.cos(u) ** 2 - 1 + sp.exp(-50))

@@ -166,6 +166,46 @@ def test_awkward_indicators_and_towers_give_a_verdict_within_the_budget(text):
     assert v["status"] != "equal" or text.startswith(r"\mathbb{1}(u > 0) +"), v
 
 
+@pytest.mark.parametrize("name, eq_id, text, right", [
+    # a power of a sum of exponentials times another (a right line): the kernel's expansion of it, unbounded
+    ("problem-1", "ce-logsumexp", r"\log(\sum_{j=1}^{C} e^{s_j}) - s_p + (\sum_{j=1}^{C} e^{s_j})^{5}"
+                                  r"(\sum_{k=1}^{C} e^{-s_k})^{5} - (\sum_{k=1}^{C}\sum_{l=1}^{C} e^{s_l - s_k})^{5}", True),
+    # a steep sigmoid (wrong at u = 0): a difference of e^{-10^5 u} at a point, past 1200 digits, went to simplify
+    ("problem-2", "hinge-derivative", r"\sigma(2 \cdot 10^{5} u)", False),
+    ("problem-2", "hinge-derivative", r"\frac{2}{2 + e^{-10^{6} u}}", False),
+])
+def test_a_kernel_call_without_end_still_gives_a_verdict_within_the_budget(name, eq_id, text, right):
+    """The kernel takes no deadline and nothing interrupts Python in the browser: each of its calls runs under a
+    limit (reader._within), a call past it is "not proved" or "not told", never equal."""
+    page(name)  # the page's data written first: not the reader's time
+    start = time.monotonic()
+    v = verdict(name, eq_id, text, seconds=10.0)
+    assert time.monotonic() - start < 15.0, v
+    assert v["status"] in (("equal", "undecided") if right else ("not-equal", "undecided", "subgradient")), v
+
+
+def test_a_call_past_its_limit_is_not_proved_and_the_limit_is_lifted_after():
+    """reader._within: the default past the limit, the trace and the hook of ignored exceptions restored after."""
+    import gc
+    import sys
+    from derivations.equations import reader
+
+    def slow():  # a computation that makes objects and keeps them, as sympy's do (the collector then runs)
+        made = []
+        while True:
+            made.append((lambda: [None])())
+
+    hook = sys.unraisablehook
+    start = time.monotonic()
+    assert reader._within(0.5, slow, "stopped") == "stopped"
+    assert reader._within(5.0, lambda: reader._within(0.3, slow, "inner"), "outer") == "inner"
+    assert reader._within(0.3, lambda: reader._within(5.0, slow, "inner"), "outer") == "outer"
+    assert time.monotonic() - start < 3.0
+    assert sys.gettrace() is None and sys.unraisablehook is hook and not reader._LIMITS
+    assert reader._watch not in gc.callbacks
+    assert reader._within(5.0, lambda: 7, None) == 7
+
+
 # -- sizes and index values past the smallest ones (adversary round 3, F14; F2 and F3 are in reader_cases.json) -----
 
 @pytest.mark.parametrize("name, eq_id, text", [

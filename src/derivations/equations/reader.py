@@ -50,8 +50,10 @@ differs (:mod:`derivations.site.reader_export`): N, D and C apart, i not 1.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import random
+import sys
 import time
 
 import mpmath
@@ -59,7 +61,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derivations.equations.interpret import InvalidValue, Interpreter, NotEvaluable, ShapeError, at_point
-from derivations.equations.kernel import certified_sign, is_zero
+from derivations.equations import kernel
 from derivations.equations.kernel.rules import _nonzero
 from derivations.equations import notation
 from derivations.equations.notation import DERIVATIVES, Ind, SumOver, fn, latex
@@ -78,6 +80,100 @@ MAX_INPUT = 600  # characters of a reader's line: a homework step, not a page
 MAX_POWER = 64  # a numeric power larger than this is refused (10^{10^{10}} would never finish)
 DIGITS = 30
 SECONDS = 20.0  # the Python side's own budget; the browser's worker is also stopped from outside
+
+# -- a time limit on every call: the kernel takes no deadline, and no signal stops Python in the browser -------------
+
+class _OutOfTime(BaseException):
+    """Raised by :func:`_trace` in a call past its time limit: a BaseException, so that no ``except Exception`` of
+    sympy's takes it for a failure of its own and goes on."""
+
+
+_LIMITS = []  # the monotonic time limits of the calls running now (_within), innermost last
+_RAN_OUT = set()  # what is_zero ran out of time on in this judgement: not tried again (not proved, as before)
+_HOOK = [sys.unraisablehook]  # the hook of ignored exceptions outside every limit (_rearm within)
+
+
+def _trace(frame, event, arg):
+    """The trace function, set once a limit has passed (:func:`_watch`): at the next Python call it raises
+    :class:`_OutOfTime` (Python then removes the trace: the stack unwinds untraced, each ``finally`` and ``with`` of
+    sympy's restoring its state)."""
+    if _LIMITS and time.monotonic() > _LIMITS[-1]:
+        raise _OutOfTime
+
+
+def _watch(phase, info):
+    """A callback of the garbage collector, which runs every few hundred objects made: past the innermost limit, it
+    sets the trace. No trace before (a trace from the start made every call of sympy's three times slower)."""
+    if phase == "start" and _LIMITS and time.monotonic() > _LIMITS[-1] and sys.gettrace() is None:
+        sys.settrace(_trace)
+
+
+def _rearm(unraisable):
+    """An :class:`_OutOfTime` raised where Python ignores what is raised (a generator closed as it is freed, a
+    ``__del__``) removed the trace, and the computation goes on: the trace is set again, and the next call stops it."""
+    if isinstance(unraisable.exc_value, _OutOfTime) and _LIMITS:
+        sys.settrace(_trace)
+    else:
+        _HOOK[0](unraisable)
+
+
+def _within(seconds, call, default):
+    """``call()``, or ``default`` once it has run ``seconds`` (never past an enclosing call's limit: that call then
+    stops too). Under another tracer (a debugger, coverage), no limit is set."""
+    if sys.gettrace() not in (None, _trace):
+        return call()
+    if not _LIMITS:
+        _HOOK[0], sys.unraisablehook = sys.unraisablehook, _rearm
+        gc.callbacks.append(_watch)
+    _LIMITS.append(min([time.monotonic() + seconds] + _LIMITS[-1:]))
+    try:
+        return call()
+    except _OutOfTime:
+        if len(_LIMITS) > 1 and time.monotonic() > _LIMITS[-2]:
+            raise
+        return default
+    finally:
+        _LIMITS.pop()
+        sys.settrace(None)  # set again by _watch where an enclosing limit has passed too
+        if not _LIMITS:
+            sys.unraisablehook = _HOOK[0]
+            gc.callbacks.remove(_watch)
+
+
+def _left():
+    return max(0.0, _LIMITS[-1] - time.monotonic()) if _LIMITS else SECONDS
+
+
+def is_zero(expr):
+    """The kernel's is_zero on ``expr``, False (not proved) where it takes more than half the time left: a check
+    of points needs the rest. Nothing is proved that was not before."""
+    if expr in _RAN_OUT:
+        return False
+    out = _within(_left() / 2, lambda: kernel.is_zero(expr), None)
+    if out is None:
+        _RAN_OUT.add(expr)
+    return bool(out)
+
+
+def _steep(u):
+    """Whether the number ``u`` has an exponential beyond e^{\\pm 1000}: a difference of it past the kernel's 1200
+    digits is not tried by ``simplify``, whose nsimplify computes it to as many digits as it has (1 - 1/(1 +
+    e^{-10^6/2}) took 13 s, at 1 over a minute, in mpmath's integers, where no limit stops it)."""
+    for node in sp.preorder_traversal(u):
+        if isinstance(node, sp.exp):
+            try:
+                if abs(node.args[0].evalf(5)) > 1000:
+                    return True
+            except (TypeError, ValueError):
+                return True
+    return False
+
+
+def certified_sign(u):
+    """The kernel's certified sign of the number ``u``, None (not told) where it takes more than a tenth of the
+    time left, or past 1200 digits at a steep exponential (:func:`_steep`)."""
+    return _within(_left() / 10, lambda: kernel.certified_sign(u, simplify=not _steep(u)), None)
+
 
 # -- trees <-> JSON --------------------------------------------------------------------------------------------
 
@@ -2088,9 +2184,14 @@ def judge(page, eq_id, text, seconds=SECONDS, seed=None):
     if not todo:
         return dict(out, status="undecided", message="Your line is the page's own left side: write what it equals.")
     try:
+        _RAN_OUT.clear()
         with _watchdog(deadline + GRACE):
-            return dict(out, **_judge(page, eq, todo, target, deadline,
-                                      _seed_of(eq_id, text) if seed is None else seed))
+            verdict = _within(deadline - time.monotonic(),
+                              lambda: _judge(page, eq, todo, target, deadline,
+                                             _seed_of(eq_id, text) if seed is None else seed), None)
+        if verdict is None:
+            raise TimeoutError
+        return dict(out, **verdict)
     except (TimeoutError, OutOfTime):
         return dict(out, status="undecided", timed_out=True,
                     message=f"timed out: the check took longer than {seconds:g} s and was stopped; nothing is said "

@@ -43,13 +43,14 @@ def accurate_logs(expr, digits=60):
     return expr.replace(lambda e: isinstance(e, sp.log) and e.args[0].is_number, value)
 
 
-def certified_sign(u):
+def certified_sign(u, simplify=True):
     """1, 0 or -1, the sign of the real number ``u``, or None when it cannot be told for certain.
 
     A sign is read from a strict value of ``u`` (logs near 1 evaluated accurately) at rising precision, 40 digits
     to 1200: a difference of e^-1000 is told at 1200 digits, never taken for 0. 0 comes only from an exact zero
-    (a rational 0, a rational function of exponentials that cancels, or ``simplify`` rechecked); a value that
-    stays 0 to every precision without such a proof is None: undecided is never equal."""
+    (a rational 0, a rational function of exponentials that cancels, or ``simplify`` rechecked, not tried where
+    ``simplify`` is False: it can run without end); a value that stays 0 to every precision without such a proof is
+    None: undecided is never equal."""
     u = sp.sympify(u)
     if u.is_Rational:
         return 1 if u > 0 else -1 if u < 0 else 0
@@ -68,7 +69,7 @@ def certified_sign(u):
         if value != 0:
             return 1 if value > 0 else -1
     try:
-        return 0 if sp.simplify(u) == 0 and recheck_zero(u) else None
+        return 0 if simplify and sp.simplify(u) == 0 and recheck_zero(u) else None
     except Exception:  # noqa: BLE001 - sympy could not: not shown zero
         return None
 
