@@ -12,7 +12,6 @@ from pathlib import Path
 import subprocess
 import sys
 
-import mpmath
 import pytest
 import sympy as sp
 
@@ -250,7 +249,6 @@ def _refused(text, words, eq_id="svm-dl-dsj", name="problem-2"):
 
 
 def test_a_minus_after_a_product_sign_negates_the_factor():
-    from derivations.equations.parse import same
     a, b = sp.symbols("a b", real=True)
     for op in (r"\cdot", r"\times", "*"):
         (read,) = _read(rf"u {op} -u")

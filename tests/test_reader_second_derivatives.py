@@ -17,7 +17,7 @@ import sympy as sp
 
 from derivations.equations import CATALOG, Catalog, notation
 from derivations.equations.interpret import Interpreter
-from derivations.equations.notation import Diag, Frac, Grad, Hessian, Identity, Jacobian, SumOver, Transpose, build, \
+from derivations.equations.notation import Diag, Frac, Grad, Hessian, Identity, Jacobian, Transpose, build, \
     flatten
 from derivations.equations import reader
 from derivations.equations.reader import NODES, Page, decode, encode, judge
