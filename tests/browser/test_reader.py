@@ -256,6 +256,18 @@ NOTATIONS = [
     ("sum without limits", "ce-one-hot", r"-\sum_k t_k \log f_k"),
     ("prod", "ce-one-hot", r"-\log \prod_{k=1}^{C} f_k^{t_k}"),
     ("cases", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u \le 0 \end{cases}"),
+    ("cases with a gap", "hinge-derivative", r"\begin{cases} 1 & u > 0 \\ 0 & u < -1 \end{cases}"),
+    ("sqrt", "reg-gradient", r"2 \lambda \sqrt{4} W / 2"),
+    ("floor", "hinge-derivative", r"\mathbb{1}(\lfloor u \rfloor \ge 0) - \mathbb{1}(u = 0)"),
+    ("mathrm e", "softplus-stable", r"\max(0, z) + \log(1 + \mathrm{e}^{-|z|})"),
+    ("tanh", "softplus-derivative", r"\tfrac12 + \tfrac12 \tanh(z/2)"),
+    ("transpose before subscript", "svm-grad-wj",
+     r"\mathbb{1}(\mathbf{w}^T_j \mathbf{x}_i - \mathbf{w}^T_{y_i} \mathbf{x}_i + 1 > 0) \mathbf{x}_i"),
+    ("dot of two vectors", "svm-grad-wj", r"\mathbb{1}(w_j \cdot x_i - w_{y_i} \cdot x_i + 1 > 0) x_i"),
+    ("lvert", "hinge-derivative", r"\frac{u + \lvert u \rvert}{2 u} + \mathbb{1}(u = 0)"),
+    ("Unicode sigma", "softplus-derivative", "σ(z) · 1"),
+    ("slash in a sum", "ce-one-hot", r"-\sum_{k=1}^{C} t_k \log f_k / 1"),
+    ("log to a base", "ce-one-hot", r"-\sum_{k=1}^{C} t_k \log_2 f_k \log 2"),
 ]
 
 
