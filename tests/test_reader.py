@@ -523,3 +523,9 @@ def test_cases_without_otherwise_are_a_piecewise_with_no_value_where_none_holds(
     # a page's own two-case brace (the printer's, complementary) reads as before: a sum of indicators
     (page_side,) = parse_equation(r"\begin{cases} 1 & u > 0 \\ 0 & u \le 0 \end{cases}", SymbolTable.of(u))
     assert not page_side.has(sp.Piecewise) and page_side.has(Ind), page_side
+
+
+def test_a_number_before_an_indicator_is_echoed_with_a_dot_never_as_one_number():
+    # 2 \mathbf{1}(u = 0) renders as "21(u = 0)", twenty-one: seen in a 390 px screenshot of a kink verdict
+    v = judge(page("problem-2"), "hinge-derivative", r"\mathbb{1}(u > 0) + 2\mathbb{1}(u = 0)")
+    assert r"2 \cdot \mathbf{1}" in v["read"], v["read"]

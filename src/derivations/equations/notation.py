@@ -10,6 +10,8 @@ the written one; :func:`build` flattens nested sums and products.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
@@ -26,6 +28,11 @@ FUNCTION_LATEX = {}
 # the parameters of a function that hides its arguments (the arguments of its definition's first side): applied to
 # exactly these it prints its fixed LaTeX; applied to anything else it prints its arguments (#27)
 FUNCTION_PARAMETERS = {}
+
+
+def _digit_apart(tex):
+    r"""A number before an indicator with a dot between: ``2 \mathbf{1}(u = 0)`` reads as 21(u = 0)."""
+    return re.sub(r"(\d) (\\mathbf\{1\})", r"\1 \\cdot \2", tex)
 
 
 class Ind(sp.Expr):
@@ -387,8 +394,8 @@ class NotationPrinter(LatexPrinter):
         args = list(expr.args)
         if any(_open_ended(a) for a in args[:-1]):
             args = [_Grouped(a) if _open_ended(a) and n < len(args) - 1 else a for n, a in enumerate(args)]
-            return super()._print_Mul(sp.Mul(*args, evaluate=False))
-        return super()._print_Mul(expr)
+            return _digit_apart(super()._print_Mul(sp.Mul(*args, evaluate=False)))
+        return _digit_apart(super()._print_Mul(expr))
 
     def _print_Pow(self, expr):
         if expr.exp == -1 and not isinstance(expr.base, (Inverse, sp.Symbol)):  # 1/b, never b (-1)
