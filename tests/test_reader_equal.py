@@ -518,3 +518,12 @@ def test_a_counterexample_shows_digits_enough_to_see_the_difference():
     c = v["counterexample"]
     assert c["reader"] != c["page"], c
     assert "more than the other by" in c["reader"] and "e-131" in c["reader"], c
+
+
+def test_a_derivative_across_a_jump_has_no_value_there_and_across_a_kink_takes_the_convention():
+    # adversary round 4, R10: sympy differentiates a Piecewise piece by piece, a jump's derivative read as 0
+    not_equal("problem-2", "hinge-derivative", r"\frac{d}{du}(\max(0, u) + 2\mathbb{1}(u > 3))")
+    not_equal("problem-2", "svm-dl-dsj", r"\partial_{s_j}(\max(0, s_j - s_{y_i} + 1) - \mathbb{1}(s_j < -4))")
+    equal("problem-2", "hinge-derivative", r"\frac{d}{du}(u \mathbb{1}(u > 0))")  # continuous at 0: the convention
+    # a jump in another symbol than the one differentiated in leaves the derivative everywhere
+    equal("problem-2", "svm-dl-dsj", r"\partial_{s_j}(\max(0, s_j - s_{y_i} + 1) + 3\mathbb{1}(s_{y_i} > 2))")

@@ -480,6 +480,57 @@ class Evaluator(Interpreter):
             raise NotEvaluable("a derivative through a max, a min or an absolute value of more than two terms")
         return value
 
+    def _diff(self, inner, target):
+        """d inner / d target, with no value where ``inner`` jumps across a condition in the target (recorded as where
+        the value has none, as a denominator's zero is): 1(u > 5) has no derivative in u at 5; in s_j, 1(s_{y_i} > 2)
+        has one everywhere."""
+        targets = set(target) if _is_matrix(target) else {target}
+        for entry in (inner if _is_matrix(inner) else [inner]):
+            for g in _jumps(entry):
+                if g.free_symbols & targets and g not in self.denominators:
+                    self.denominators.append(g)
+        return Interpreter._diff(inner, target)
+
+
+JUMP_STEP = sp.Rational(1, 10 ** 40)  # how far each side of a condition's zero its two values are compared
+JUMP_SIZE = sp.Rational(1, 10 ** 6)  # a change past this across 2 JUMP_STEP is a jump (a slope of 10^33 is none here)
+
+
+def _jumps(value):
+    """The u of each condition u = 0 of a Piecewise in ``value`` across which ``value`` jumps (1(u > 5) 100 does, u
+    1(u > 0) and max(0, u) do not): where a derivative of ``value`` has no value. Told at a point on u = 0 (u solved
+    for a symbol it is linear in, the others small rationals) from the values a step 10^-40 either side, compared
+    exactly; NotEvaluable where that cannot be told."""
+    out = []
+    for node in sp.preorder_traversal(value):
+        if not isinstance(node, sp.Piecewise):
+            continue
+        for _, cond in node.args:
+            for rel in ([cond] if isinstance(cond, Relational) else cond.atoms(Relational)):
+                u = sp.expand(rel.lhs - rel.rhs)
+                if not u.free_symbols or any(_kink_key(u) == _kink_key(v) for v in out):
+                    continue
+                if _jump_across(value, u):
+                    out.append(u)
+    return out
+
+
+def _jump_across(value, u):
+    symbols = sorted(value.free_symbols | u.free_symbols, key=lambda s: s.name)
+    for t in sorted(u.free_symbols, key=lambda s: s.name):
+        base = {s: sp.Rational(n + 2, n + 3) for n, s in enumerate(symbols) if s != t}
+        root = _linear_root(sp.expand(u.xreplace(base)), t)
+        if root is None:
+            continue
+        sides = [sp.sympify(value).xreplace({**base, t: root[0] + d}) for d in (JUMP_STEP, -JUMP_STEP)]
+        if not all(v.is_number for v in sides):
+            raise NotEvaluable("a derivative across a piece whose values either side I cannot compute")
+        gap = certified_sign(abs(sides[0] - sides[1]) - JUMP_SIZE)
+        if gap is None:
+            raise NotEvaluable("a derivative across a piece I cannot tell is continuous")
+        return gap > 0
+    raise NotEvaluable("a derivative across a piece whose condition is not linear in one of its symbols")
+
 
 # -- judging -----------------------------------------------------------------------------------------------------
 
@@ -1621,8 +1672,9 @@ def _compare(case, side, reader_value, page_value, check, rng, eq, domains=((), 
                 point.kink = None
                 return {"_found": {"case": case, "side": side, "point": point, "entry": 0, "values": there[1:],
                                    "reader": reader_value, "page": page_value,
-                                   "why": ": your line as written divides by 0 or takes the log (or root) of a "
-                                          "number that is not positive there" if there[1] is None else
+                                   "why": ": your line as written has no value there (it divides by 0, takes "
+                                          "the log or root of a number that is not positive, or differentiates "
+                                          "where its function jumps)" if there[1] is None else
                                           f": ({eq.number}) has no value there"}}
         for n, (a, b) in enumerate(pairs):
             if proved:  # the second route: each side computed apart at the point
