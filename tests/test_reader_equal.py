@@ -527,3 +527,39 @@ def test_a_derivative_across_a_jump_has_no_value_there_and_across_a_kink_takes_t
     equal("problem-2", "hinge-derivative", r"\frac{d}{du}(u \mathbb{1}(u > 0))")  # continuous at 0: the convention
     # a jump in another symbol than the one differentiated in leaves the derivative everywhere
     equal("problem-2", "svm-dl-dsj", r"\partial_{s_j}(\max(0, s_j - s_{y_i} + 1) + 3\mathbb{1}(s_{y_i} > 2))")
+
+
+# -- adversary round 5 ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "eq_id", "text"), [
+    # 0 at every k/2, k/3, k/5, k/7: the drawn values with a large prime denominator land between (N1)
+    ("problem-1", "bce-gradient", r"\sigma(z) - \tau + 630 z - \lfloor 630 z \rfloor"),
+    # a floor's jump far from every drawn value: the whole numbers near 0 of its argument are kinks
+    ("problem-2", "hinge-derivative", r"\lfloor \frac{\max(0, u)}{10^{8}} \rfloor + \mathbb{1}(u > 0)"),
+    # a derivative by an entry compares indices: the cases of every pair are the line's (N2)
+    ("problem-1", "ce-gradient", r"f_k - \frac{\partial s_p}{\partial s_k}\frac{\partial (s_1 + s_2 + s_3)}{\partial s_k}"),
+    # a condition on one kink met only beside another (N9)
+    ("problem-2", "svm-dl-dsj", r"\mathbb{1}(s_j - s_{y_i} + 1 > 0) + 3\mathbb{1}(s_1 = s_2)\mathbb{1}(s_1 > 2 \cdot 10^{7})"),
+])
+def test_round_five_wrong_lines_are_not_equal(name, eq_id, text):
+    not_equal(name, eq_id, text)
+
+
+def test_a_root_search_that_cannot_be_complete_is_never_equal():
+    # a root past the grid, or two in one step: the search is complete only where the function is monotone (N3, N4)
+    v = verdict("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + \mathbb{1}(u + e^{-u^{2}} > 3 \cdot 10^{8})")
+    assert v["status"] != "equal", v
+    equal("problem-2", "hinge-derivative", r"\mathbb{1}(e^{u} > 1)")  # monotone: its one root is the whole story
+
+
+def test_a_power_tower_in_the_whole_number_look_stays_within_the_budget():
+    start = time.monotonic()
+    v = verdict("problem-2", "hinge-derivative",
+                r"\mathbb{1}(u > 0) + \max(0, (((u^2+2)^{64}+1)^{64}+1)^{64}) \mathbb{1}(u > 1)\mathbb{1}(u < 1)")
+    assert time.monotonic() - start < 25 and v["status"] in ("equal", "undecided"), v
+
+
+def test_spaces_between_tokens_do_not_change_a_verdict():
+    a = verdict("problem-2", "hinge-derivative", r"\mathbb{1}(u > 0) + \mathbb{1}(u = 7)")
+    b = verdict("problem-2", "hinge-derivative", r"  \mathbb{1}( u>0 )+\mathbb{1}(u = 7) ")
+    assert {k: a[k] for k in ("status", "message")} == {k: b[k] for k in ("status", "message")}

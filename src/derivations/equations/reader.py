@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import math
 import random
 import sys
@@ -762,6 +763,8 @@ class _Slow(Exception):
 
 _RELATIONS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
               sp.Equality: "==", sp.Unequality: "!="}
+FLOOR_JUMPS = (-2, -1, 0, 1, 2)  # the whole numbers whose crossing by a floor's or ceiling's argument is a kink
+MAX_SCALED_DEGREE = 256  # the degree past which the whole-number look leaves an expression to the exact route
 _COMPILED = {}  # an expression -> (its function, its degree, its constants' denominators' lcm, its symbols) or None
 
 
@@ -815,6 +818,8 @@ def _scaled(expr):
             return "(" + " * ".join(s for s, _ in parts) + ")", sum(d for _, d in parts)
         if isinstance(e, sp.Pow) and e.exp.is_Integer and 0 < e.exp <= MAX_POWER:
             base, degree = code(e.base)
+            if degree * int(e.exp) > MAX_SCALED_DEGREE:  # ((u^2 + 1)^64 + 1)^64: whole numbers of millions of digits
+                raise _Slow
             return f"({base} ** {int(e.exp)})", degree * int(e.exp)
         if isinstance(e, sp.Piecewise):
             values, top = aligned([code(value) for value, _ in e.args])
@@ -1139,6 +1144,9 @@ def _conditions(*values, jumps=None):
                     out += [(p - q, False) for n, p in enumerate(node.args) for q in node.args[n + 1:]]
                 elif isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
                     out.append((node.args[0], not isinstance(node, sp.Abs)))
+                elif isinstance(node, (sp.floor, sp.ceiling)):  # a jump at every whole number: those near 0
+                    out += [(node.args[0] - k, False) for k in FLOOR_JUMPS]  # (the drawn points' odd denominators
+                    # land between the others: 210z - floor(210z) is not 0 there)
                 elif _zero_power(node):  # 0^u: 1 where u = 0, else 0 (or no value): a jump at u = 0
                     out.append((node.exp, True))
     unique, keys = [], {}
@@ -1207,6 +1215,34 @@ def _roots(g, t, deadline=None):
     return _located(g, t, deadline)[0]
 
 
+def _abs_pieces(g, t, most=3):
+    """The polynomials (rational coefficients, in ``t``) that ``g`` is on each side of the zeros of its absolute
+    values' arguments and its maxima's and minima's differences, with those themselves; None where ``g`` has none (a polynomial goes the usual way),
+    more than ``most``, or a piece that is no such polynomial."""
+    g = sp.sympify(g)
+    inner = sorted(g.atoms(sp.Abs, sp.Max, sp.Min), key=sp.default_sort_key)
+    if not inner or len(inner) > most or any(len(a.args) > 2 or any(x.has(sp.Abs, sp.Max, sp.Min) for x in a.args)
+                                             for a in inner):
+        return None
+    choices = [(a.args[0], -a.args[0]) if isinstance(a, sp.Abs) else a.args for a in inner]
+    out = [a.args[0] if isinstance(a, sp.Abs) else a.args[0] - a.args[1] for a in inner]  # where each piece turns
+    for picked in itertools.product(*choices):
+        out.append(sp.expand(g.xreplace(dict(zip(inner, picked)))))
+    polys = []
+    for h in out:
+        if h == 0:
+            continue
+        try:
+            poly = sp.Poly(h, t)
+        except (sp.PolynomialError, sp.polys.polyerrors.GeneratorsNeeded):
+            return None
+        if not all(c.is_Rational for c in poly.coeffs()) or poly.degree() > 12:
+            return None
+        if poly.degree() > 0:
+            polys.append(h)
+    return polys
+
+
 def _located(g, t, deadline=None):
     """(exact roots, rational points within 10^-40 of each root that could not be written exactly, whether every
     root was looked for, the exact roots at which ``g`` is 0 for certain) of ``g`` in ``t``: a polynomial's roots
@@ -1215,6 +1251,10 @@ def _located(g, t, deadline=None):
     linear = _linear_root(g, t)  # a t + b, a and b rational: its root read off the sum
     if linear is not None:
         return linear, [], True, set(linear)
+    pieces = _abs_pieces(g, t)
+    if pieces is not None:  # |u| + u, (|u| - 5.01)(|u| - 5.02): each sign's polynomial, its roots exact and all found
+        roots = list(dict.fromkeys(r for h in pieces for r in sp.real_roots(sp.Poly(h, t))))
+        return roots, [], True, {r for r in roots if sp.sympify(g).xreplace({t: r}) == 0}
     try:
         poly = sp.Poly(g, t)
         if poly.degree() <= 0:
@@ -1344,7 +1384,9 @@ def _numeric_roots(g, t, exact, deadline):
         dg = None
     grid = _grid()
     signs = [_sign_at(g, t, x) for x in grid]
-    complete = None not in signs
+    # a grid sees a sign change between its points only: two roots in one step, or one past its end, are missed. The
+    # search is complete only where g is monotone in t (its derivative of one sign, by sympy's assumptions): one root
+    complete = None not in signs and dg is not None and (dg.is_positive is True or dg.is_negative is True)
     brackets, touching, dsigns = [], [], {}
 
     def bisect(f, lo, slo, hi):
@@ -1425,10 +1467,30 @@ def _mp_value_at(f, t, x):
 
 def _base(symbols, rng, scale):
     if scale == 1:
-        return {s: sp.Integer(rng.randint(-3, 3)) if rng.random() < 0.6 else
-                sp.Rational(rng.randint(-12, 12), rng.choice((2, 3, 5, 7))) for s in symbols}
+        return {s: sp.Integer(rng.randint(-3, 3)) if rng.random() < 0.5 else
+                sp.Rational(rng.randint(-12, 12), rng.choice((2, 3, 5, 7))) if rng.random() < 0.6 else
+                _odd(rng, 3) for s in symbols}
+    # (at 10^3 and 10^6 sevenths only: sympy's solve of e^t = e^v at v = 3000000 + 4567/7919 takes minutes)
     return {s: sp.Integer(rng.choice((-1, 1)) * rng.randint(1, 9) * scale) + sp.Rational(rng.randint(-9, 9), 7)
             for s in symbols}
+
+
+def _odd(rng, size):
+    """A value within ``size`` whose denominator is a prime from 1009 to 99991 (drawn): no line can be 0 at every
+    such point by a factor written in advance ((-1)^{420u} - 1, 210z - floor(210z) are 0 at k/2, k/3, k/5, k/7)."""
+    q = rng.choice(_PRIMES)
+    return sp.Rational(rng.randint(-size * q, size * q), q)
+
+
+def _primes(lo, hi):
+    sieve = bytearray([1]) * hi
+    for d in range(2, int(hi ** 0.5) + 1):
+        if sieve[d]:
+            sieve[d * d::d] = bytearray(len(range(d * d, hi, d)))
+    return [q for q in range(lo, hi) if sieve[q]]
+
+
+_PRIMES = _primes(1009, 100000)
 
 
 def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, where="", full=None):
@@ -1477,7 +1539,36 @@ def _points(symbols, kinks, rng, count, deadline, jumps=None, unvisited=None, wh
             for r in near[:max(0, MAX_ROOTS - len(exact))]:  # a root known to 10^-40 only: the rational, steps beside
                 out.append(Point({**base, target: r}, 1, kink=u, beside=True))
                 out += _beside(base, target, r, u, BESIDE if first else BESIDE[1:])
+    out += _crossed(symbols, kinks[:MAX_KINKS], out, deadline)
     out += _between(symbols, kinks[:MAX_KINKS], rng, deadline)
+    return out
+
+
+CROSS_BASES = 16  # points beside one kink from which each other kink (linear in a symbol) is reached exactly
+
+
+def _crossed(symbols, kinks, points, deadline):
+    """Points exactly on each kink u = 0 reached from a point beside another kink (a symbol of u that the other does
+    not have solved for): a line that differs only where two conditions hold together, 1(s_1 = s_2) 1(s_2 > 10^7),
+    is met there, though neither kink's own points (the others' values drawn) meet the other condition."""
+    by_kink = {}
+    for p in points:  # a point beside each kink in turn (the first kinks' do not crowd out the others')
+        if p.beside and p.kink is not None:
+            by_kink.setdefault(id(p.kink), []).append(p)
+    bases = [p for row in itertools.zip_longest(*by_kink.values()) for p in row if p is not None][:CROSS_BASES]
+    out = []
+    for u in kinks:
+        for p in bases:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            if p.kink is u:
+                continue
+            free = sorted(u.free_symbols, key=lambda s: (s in p.kink.free_symbols, s.name))
+            for target in free:
+                root = _linear_root(sp.expand(u.xreplace({s: v for s, v in p.subs.items() if s != target})), target)
+                if root is not None:
+                    out.append(Point({**p.subs, target: root[0]}, p.scale, kink=u, zero=u))
+                    break
     return out
 
 
@@ -1492,8 +1583,9 @@ def _between(symbols, kinks, rng, deadline):
     two neighbouring roots. A line that differs only on a window between two thresholds (1(u > 5) 1(u < 5 + 10^-15))
     agrees on each kink and a step beside it, but not there."""
     out = []
-    for target in [t for t in symbols if sum(t in u.free_symbols for u in kinks) > 1][:3]:
-        base = _base(symbols, rng, SCALES[0])
+    for target, scale in [(t, scale) for t in symbols if sum(t in u.free_symbols for u in kinks) > 1
+                          for scale in SCALES]:
+        base = _base(symbols, rng, scale)
         roots = set()
         for u in kinks:
             if time.monotonic() > deadline:
@@ -1528,6 +1620,8 @@ def _index_arithmetic(tree, labels):
             return walk(e.args[0]) or not all(simple(x) for x in (e.args[2], e.args[3], e.args[4]))
         if isinstance(e, sp.Symbol):
             return bool(e.is_integer) and e.name not in SIZES
+        if isinstance(e, DERIVATIVES):  # d s_{y_i} / d s_j is 1(j = y_i): a derivative by an entry compares indices
+            return True
         return any(walk(a) for a in e.args)
 
     return walk(sp.sympify(tree))
@@ -2135,7 +2229,7 @@ def _seed_of(eq_id, text):
     """The points' seed of a line: drawn from the line itself (a polynomial hash of the equation and the text, the same
     in CPython and Pyodide), so no line can be written to vanish at points known before it was written."""
     h = 0
-    for ch in f"{eq_id}\n{text}":
+    for ch in f"{eq_id}\n{' '.join(text.split())}":  # the line as read: spaces between tokens do not matter
         h = (h * 1000003 + ord(ch)) % (2 ** 61 - 1)
     return h
 
