@@ -383,6 +383,11 @@ INSTEAD = {
 }
 
 
+# rules of the interpreter for a reader's line only: a reader's cases without "otherwise" (a Piecewise with no value
+# where none holds) are read at points, and the prover's regions refuse them, so an author's equation may not use one
+READER_ONLY = ("Piecewise",)
+
+
 def unevaluable(expr):
     """[(name, node)] of every node of ``expr`` that :class:`Evaluator` has no rule for: a sympy function (erf,
     Piecewise, Sum, ...) that no check could evaluate, found when the equation is declared rather than as
@@ -399,7 +404,7 @@ def unevaluable(expr):
                 walk(q)
             return
         name = type(node).__name__
-        ruled = hasattr(Evaluator, "_ev_" + name)
+        ruled = hasattr(Evaluator, "_ev_" + name) and name not in READER_ONLY
         if not (ruled or isinstance(node, (sp.core.function.AppliedUndef, Relational))):
             found.append((name, node))
             return
