@@ -1207,18 +1207,10 @@ def _kink_key(u):
     return key
 
 
-def _roots(g, t, deadline=None):
-    """Exact real roots of the function ``g`` of one symbol ``t``: a polynomial's (of degree up to 4 by radicals,
-    higher as sympy's exact CRootOf), else sympy's solve of a small expression (log u = 0, e^u = 5, 1/u = 2) with
-    each root it gives kept only where ``g`` there is 0 as sympy writes it, and roots :func:`_numeric_roots` finds
-    and proves exactly."""
-    return _located(g, t, deadline)[0]
-
-
 def _abs_pieces(g, t, most=3):
     """The polynomials (rational coefficients, in ``t``) that ``g`` is on each side of the zeros of its absolute
-    values' arguments and its maxima's and minima's differences, with those themselves; None where ``g`` has none (a polynomial goes the usual way),
-    more than ``most``, or a piece that is no such polynomial."""
+    values' arguments and its maxima's and minima's differences, with those themselves; None where ``g`` has none
+    (a polynomial goes the usual way), more than ``most``, or a piece that is no such polynomial."""
     g = sp.sympify(g)
     inner = sorted(g.atoms(sp.Abs, sp.Max, sp.Min), key=sp.default_sort_key)
     if not inner or len(inner) > most or any(len(a.args) > 2 or any(x.has(sp.Abs, sp.Max, sp.Min) for x in a.args)

@@ -156,12 +156,15 @@ def _distinct_case(eq, catalog, labels):
     return out
 
 
-def _own(point):
-    """{name: value} of a point's indices (sizes left out) and the label of sample i, as ``y_i``."""
+def _own(point, i=None):
+    """{name: value} of a point's indices (sizes left out) and the label of sample i, as ``y_i``; with ``i``, the
+    point's one sample taken as sample ``i`` (its label the first)."""
     own = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
+    if i is not None:
+        own["i"] = i
     for name in sorted(point.label_names):
         labels = np.asarray(point.values[name]).reshape(-1).tolist()
-        at = own.get("i", 1) - 1
+        at = 0 if i is not None else own.get("i", 1) - 1
         if 0 <= at < len(labels):
             own[f"{name}_i"] = int(labels[at])
     return own
@@ -186,15 +189,6 @@ def _pair_cover(points, best):
             break
         out.append(points[n])
         left -= taken
-    return out
-
-
-def _coordinates(point):
-    """{index name or (label name, position): value} of a point, sizes left out."""
-    out = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
-    for name in sorted(point.label_names):
-        for n, q in enumerate(np.asarray(point.values[name]).reshape(-1).tolist()):
-            out[(name, n)] = int(q)
     return out
 
 
@@ -229,14 +223,7 @@ def _one_sample(point):
 def _fresh(point, seen, i):
     """How many of a point's indices and labels of sample i take values no case before had (then how far apart they
     are): a term such as (j - 1)(j - 2)(j - 3) or (y_i - 1)(y_i - 2) vanishes at no more values."""
-    own = {k: int(v) for k, v in point.indices.items() if k not in SIZE_NAMES}
-    if i is not None:
-        own["i"] = i
-    for name in sorted(point.label_names):
-        labels = np.asarray(point.values[name]).reshape(-1).tolist()
-        at = 0 if i is not None else own.get("i", 1) - 1
-        if 0 <= at < len(labels):
-            own[f"{name}_i"] = int(labels[at])
+    own = _own(point, i)
     fresh = sum(1 for k, v in own.items() if v not in seen.get(k, ()))
     return (fresh, len(set(own.values())), -sum(1 for v in own.values() if v == 1), sum(own.values()))
 
