@@ -80,7 +80,7 @@ def _case(point):
     }
 
 
-SIZE_NAMES = ("C", "D", "N")
+SIZE_NAMES = reader.SIZES  # the sizes, as the checker knows them (reader._index_arithmetic)
 
 
 def _spread(point):
